@@ -1,0 +1,48 @@
+# emvalidate — build, test, demo, benchmark.
+# `make demo` and `make test` are the two set-up commands on a fresh Debian machine: both install the
+# system packages they need with apt-get when they are missing.
+
+SWIFT      ?= swift
+# One build configuration for the binary, the tests and the benchmark: optimised, with @testable allowed.
+BUILDFLAGS := -c release -Xswiftc -enable-testing
+BIN        := .build/release/emvalidate
+DEMO_OUT   ?= out/demo
+
+APT_PACKAGES := libcairo2-dev libpng-dev libfftw3-dev zlib1g-dev libbz2-dev pkg-config \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	lmodern latexmk poppler-utils gemmi-dev tao-pegtl-dev
+# Only the tests need these: RELION as an independent cross-check.
+APT_TEST_PACKAGES := relion
+
+.PHONY: all build deps test-deps demo test bench clean
+
+all: build
+
+# Install the Debian packages that are missing (as root, or through sudo).
+deps:
+	@scripts/apt-install.sh $(APT_PACKAGES)
+
+test-deps: deps
+	@scripts/apt-install.sh $(APT_TEST_PACKAGES)
+	@scripts/python-oracle-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILDFLAGS) --product emvalidate
+
+demo: build
+	rm -rf $(DEMO_OUT)
+	$(BIN) report Fixtures/daq/2566_3J6B_9.mrc --threshold 0.2 --resolution 3.2 \
+		--title "EMD-2566 crop around 3J6B chain 9 (bundled fixture)" --emdb-id EMD-2566 --pdb-id 3J6B \
+		-o $(DEMO_OUT)
+	@echo "Report written to $(DEMO_OUT)/report.pdf"
+
+test: test-deps
+	$(SWIFT) build $(BUILDFLAGS)
+	$(SWIFT) test $(BUILDFLAGS)
+
+bench: deps
+	$(SWIFT) build $(BUILDFLAGS) --product EMBench --product emvalidate
+	.build/release/EMBench
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+// emvalidate: validation reports for cryo-EM density maps.
+// Module dependencies run one way: MapIO → VolumeNumerics → Analysis → Rendering → Report → emvalidate.
+import PackageDescription
+
+let package = Package(
+    name: "EMValidate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "emvalidate", targets: ["emvalidate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libcairo2-dev, libfftw3-dev, zlib1g-dev, libbz2-dev).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CCompression", providers: [.apt(["zlib1g-dev", "libbz2-dev"])]),
+
+        // MRC/CCP4 maps: header, reader, writer, the Volume type.
+        .target(name: "MapIO", dependencies: ["CCompression"]),
+        // Atomic models (PDB/mmCIF) through gemmi (Debian gemmi-dev, header-only) behind a C interface.
+        .target(name: "CGemmi", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "ModelIO", dependencies: ["CGemmi"]),
+        // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
+        .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
+        // The analysis core: one file per report section; results are plain Codable values.
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics"]),
+        // Cairo drawing of the figures that sections describe.
+        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo"]),
+        // The default LaTeX templates, embedded in the binary.
+        .target(name: "DefaultTemplates", path: "Templates", exclude: ["README.md"],
+                resources: [.embedInCode("tex")]),
+        // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
+        .target(name: "Report", dependencies: [
+            "Analysis", "Rendering", "DefaultTemplates",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .executableTarget(name: "emvalidate", dependencies: [
+            "Report", "Analysis", "MapIO",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
+        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+
+        .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
+        .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

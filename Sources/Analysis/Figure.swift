@@ -1,0 +1,116 @@
+// Figures as data. A section describes what to draw (images, histograms, curves); the Rendering module
+// draws it with Cairo. Keeping figures as plain Codable values lets the report redraw them without
+// recomputing the analysis.
+
+/// A 2D image. Pixel (u, v) is `pixels[u + width * v]`; u runs to the right and v upwards (v = 0 is the
+/// bottom row), so a slice V[i, :, :] along X is drawn with Y to the right and Z upwards.
+public struct Image2D: Codable, Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var pixels: [Float]
+    /// Panel label drawn above the image, e.g. "X = 64".
+    public var label: String
+    /// Pixel size in Å along u and v (for the aspect ratio and scale bar).
+    public var pixelSizeA: [Double]
+
+    public init(width: Int, height: Int, pixels: [Float], label: String = "", pixelSizeA: [Double] = [1, 1]) {
+        precondition(pixels.count == width * height, "Image2D: \(pixels.count) pixels for \(width)×\(height)")
+        self.width = width; self.height = height; self.pixels = pixels
+        self.label = label; self.pixelSizeA = pixelSizeA
+    }
+
+    @inline(__always) public subscript(u: Int, v: Int) -> Float { pixels[u + width * v] }
+}
+
+/// One or more images drawn side by side with a shared style.
+public struct ImagePanels: Codable, Sendable, Equatable {
+    public var panels: [Image2D]
+    /// Colour map name: "grey" (default) or a perceptual map ("viridis", …) for coloured values.
+    public var colormap: String
+    /// Fixed value range [lo, hi]; nil means each panel from its own min to max (SPEC's grey scale).
+    public var range: [Double]?
+    /// Colour-bar label when a colour bar is drawn (nil: no colour bar).
+    public var colorbarLabel: String?
+
+    public init(panels: [Image2D], colormap: String = "grey", range: [Double]? = nil, colorbarLabel: String? = nil) {
+        self.panels = panels; self.colormap = colormap; self.range = range; self.colorbarLabel = colorbarLabel
+    }
+}
+
+/// A vertical (or horizontal) marker line with a label, e.g. the threshold T.
+public struct Marker: Codable, Sendable, Equatable {
+    public var value: Double
+    public var label: String
+    public init(value: Double, label: String) { self.value = value; self.label = label }
+}
+
+/// A histogram: `counts[i]` falls in [binEdges[i], binEdges[i+1]).
+public struct Histogram: Codable, Sendable, Equatable {
+    public var binEdges: [Double]
+    public var counts: [Double]
+    public var xLabel: String
+    public var yLabel: String
+    public var logY: Bool
+    public var markers: [Marker]
+
+    public init(binEdges: [Double], counts: [Double], xLabel: String, yLabel: String = "Voxels",
+                logY: Bool = false, markers: [Marker] = []) {
+        precondition(binEdges.count == counts.count + 1, "Histogram: \(binEdges.count) edges for \(counts.count) bins")
+        self.binEdges = binEdges; self.counts = counts; self.xLabel = xLabel; self.yLabel = yLabel
+        self.logY = logY; self.markers = markers
+    }
+}
+
+/// One curve of a line plot.
+public struct Series: Codable, Sendable, Equatable {
+    public enum Style: String, Codable, Sendable { case line, dashed, points, linePoints }
+    public var label: String
+    public var x: [Double]
+    public var y: [Double]
+    public var style: Style
+
+    public init(label: String, x: [Double], y: [Double], style: Style = .line) {
+        precondition(x.count == y.count, "Series \(label): \(x.count) x for \(y.count) y")
+        self.label = label; self.x = x; self.y = y; self.style = style
+    }
+}
+
+/// A line plot with optional log axes and marker lines.
+public struct LinePlot: Codable, Sendable, Equatable {
+    public var series: [Series]
+    public var xLabel: String
+    public var yLabel: String
+    public var logX: Bool
+    public var logY: Bool
+    /// Vertical lines at x = value.
+    public var xMarkers: [Marker]
+    /// Horizontal lines at y = value.
+    public var yMarkers: [Marker]
+    /// If set, x is a spatial frequency in 1/Å and ticks are labelled as resolutions in Å (1/x).
+    public var xIsFrequency: Bool
+
+    public init(series: [Series], xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
+                xMarkers: [Marker] = [], yMarkers: [Marker] = [], xIsFrequency: Bool = false) {
+        self.series = series; self.xLabel = xLabel; self.yLabel = yLabel; self.logX = logX; self.logY = logY
+        self.xMarkers = xMarkers; self.yMarkers = yMarkers; self.xIsFrequency = xIsFrequency
+    }
+}
+
+public enum FigureContent: Codable, Sendable, Equatable {
+    case images(ImagePanels)
+    case histogram(Histogram)
+    case plot(LinePlot)
+    case surface(SurfaceViews)
+}
+
+/// A figure of a section: `id` is unique in the report and names the file (figures/<id>.png|pdf).
+public struct Figure: Codable, Sendable, Equatable {
+    public var id: String
+    /// Caption as plain text (the report escapes it for LaTeX).
+    public var caption: String
+    public var content: FigureContent
+
+    public init(id: String, caption: String, content: FigureContent) {
+        self.id = id; self.caption = caption; self.content = content
+    }
+}

@@ -1,0 +1,120 @@
+// A report section: a value that takes the analysis inputs and returns a result (status, warnings,
+// metrics, figures). The report text and metrics.json are both generated from these results.
+import Foundation
+import MapIO
+import ModelIO
+
+/// SPEC "Section status".
+public enum SectionStatus: String, Codable, Sendable {
+    case ok
+    case warnings
+    case notApplicable = "not_applicable"
+    case failed
+}
+
+/// What a section returns. `metrics` holds every number its template prints (snake_case, unit in the name).
+public struct SectionResult: Codable, Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var status: SectionStatus
+    public var warnings: [String]
+    /// Why the section does not apply or could not be measured.
+    public var reason: String?
+    public var metrics: [String: JSONValue]
+    public var figures: [Figure]
+    /// Whether the section counts towards the score (informative sections such as Input data do not).
+    public var scored: Bool
+
+    public init(id: String, title: String, status: SectionStatus, warnings: [String] = [], reason: String? = nil,
+                metrics: [String: JSONValue] = [:], figures: [Figure] = [], scored: Bool = true) {
+        self.id = id; self.title = title; self.status = status; self.warnings = warnings; self.reason = reason
+        self.metrics = metrics; self.figures = figures; self.scored = scored
+    }
+
+    /// A section whose criteria were evaluated: `ok` without warnings, else `warnings`.
+    public static func evaluated(_ section: some Section, warnings: [String], metrics: [String: JSONValue],
+                                 figures: [Figure] = []) -> SectionResult {
+        SectionResult(id: section.id, title: section.title, status: warnings.isEmpty ? .ok : .warnings,
+                      warnings: warnings, metrics: metrics, figures: figures, scored: section.scored)
+    }
+}
+
+/// Thrown by a section that cannot give a verdict.
+public enum SectionError: Error, CustomStringConvertible, Equatable {
+    /// The section does not apply to these inputs (e.g. resolution too poor, input missing).
+    case notApplicable(String)
+    /// The quantity could not be measured (e.g. empty mask).
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .notApplicable(let r), .failed(let r): return r
+        }
+    }
+}
+
+public protocol Section: Sendable {
+    /// Section id as in SPEC: "0.a", "1.b", "input".
+    var id: String { get }
+    var title: String { get }
+    /// Reference shown in the status table (paper or method), e.g. "Vilas et al. 2018".
+    var reference: String { get }
+    /// Whether the section counts towards the score.
+    var scored: Bool { get }
+    /// Computes the section. Throw `SectionError` for not-applicable / failed; any other error is
+    /// reported as failed with its description.
+    func run(_ context: AnalysisContext) throws -> SectionResult
+}
+
+extension Section {
+    public var scored: Bool { true }
+    public var reference: String { "" }
+
+    /// Runs the section, turning every thrown error into a `not_applicable` or `failed` result,
+    /// so that one section's error never stops the report.
+    public func runIsolated(_ context: AnalysisContext) -> SectionResult {
+        do {
+            return try run(context)
+        } catch SectionError.notApplicable(let reason) {
+            return SectionResult(id: id, title: title, status: .notApplicable, reason: reason, scored: scored)
+        } catch SectionError.failed(let reason) {
+            return SectionResult(id: id, title: title, status: .failed, reason: reason, scored: scored)
+        } catch {
+            return SectionResult(id: id, title: title, status: .failed, reason: "\(error)", scored: scored)
+        }
+    }
+}
+
+/// The inputs every section sees, plus values shared between sections (the masks), computed once.
+public final class AnalysisContext: @unchecked Sendable {
+    public let map: Volume
+    /// Path of the map file as given by the user.
+    public let mapPath: String
+    /// Contour threshold T (map units).
+    public let threshold: Double
+    /// Reported resolution R (Å), if given.
+    public let resolution: Double?
+    /// Half maps (Level 1), if given; same box and voxel size as the map.
+    public let halves: (Volume, Volume)?
+    /// Atomic model (Level A), if given.
+    public let model: AtomicModel?
+
+    private let lock = NSLock()
+    private var cachedMasks: Result<Masks, Error>?
+
+    public init(map: Volume, mapPath: String, threshold: Double, resolution: Double?,
+                halves: (Volume, Volume)? = nil, model: AtomicModel? = nil) {
+        self.map = map; self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution
+        self.halves = halves; self.model = model
+    }
+
+    /// The raw, hard and soft masks at T (SPEC "Masks used everywhere"), built on first use.
+    /// Throws `SectionError.failed` when no voxel reaches T.
+    public func masks() throws -> Masks {
+        lock.lock(); defer { lock.unlock() }
+        if let cached = cachedMasks { return try cached.get() }
+        let result = Result { try Masks.build(map: map, threshold: threshold) }
+        cachedMasks = result
+        return try result.get()
+    }
+}

@@ -1,0 +1,1 @@
+// The default templates, embedded in the binary by SwiftPM (`.embedInCode`).
