@@ -8,7 +8,7 @@ BUILDFLAGS := -c release -Xswiftc -enable-testing
 BIN        := .build/release/emvalidate
 DEMO_OUT   ?= out/demo
 
-APT_PACKAGES := libcairo2-dev libpng-dev libfftw3-dev zlib1g-dev libbz2-dev pkg-config \
+APT_PACKAGES := libcairo2-dev libpng-dev libfftw3-dev zlib1g-dev libbz2-dev libssl-dev pkg-config \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	lmodern latexmk poppler-utils gemmi-dev tao-pegtl-dev
 # Only the tests need these: RELION as an independent cross-check.

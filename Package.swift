@@ -18,9 +18,10 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CCompression", providers: [.apt(["zlib1g-dev", "libbz2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MRC/CCP4 maps: header, reader, writer, the Volume type.
-        .target(name: "MapIO", dependencies: ["CCompression"]),
+        .target(name: "MapIO", dependencies: ["CCompression", "COpenSSL"]),
         // Atomic models (PDB/mmCIF) through gemmi (Debian gemmi-dev, header-only) behind a C interface.
         .target(name: "CGemmi", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "ModelIO", dependencies: ["CGemmi"]),

@@ -1,6 +1,7 @@
 // Figures as data. A section describes what to draw (images, histograms, curves); the Rendering module
 // draws it with Cairo. Keeping figures as plain Codable values lets the report redraw them without
 // recomputing the analysis.
+import VolumeNumerics
 
 /// A 2D image. Pixel (u, v) is `pixels[u + width * v]`; u runs to the right and v upwards (v = 0 is the
 /// bottom row), so a slice V[i, :, :] along X is drawn with Y to the right and Z upwards.
@@ -112,5 +113,13 @@ public struct Figure: Codable, Sendable, Equatable {
 
     public init(id: String, caption: String, content: FigureContent) {
         self.id = id; self.caption = caption; self.content = content
+    }
+}
+
+extension Image2D {
+    /// An image from a plane cut from a volume.
+    public init(_ plane: Plane, label: String = "") {
+        self.init(width: plane.width, height: plane.height, pixels: plane.values, label: label,
+                  pixelSizeA: [plane.pixelSizeA.x, plane.pixelSizeA.y])
     }
 }
