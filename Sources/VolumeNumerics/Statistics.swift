@@ -132,18 +132,28 @@ public enum Statistics {
             partial.withUnsafeMutableBufferPointer { parts in
                 let partsBase = parts.baseAddress!
                 sorted.withUnsafeBufferPointer { t in
+                    // Thresholds padded with +∞ to a power of two, for a branch-free bisection.
+                    var size = 1
+                    while size < m + 1 { size <<= 1 }
+                    let padded = (0..<size).map { $0 < m ? t[$0] : Double.infinity }
+                    let first = t[0]
                     DispatchQueue.concurrentPerform(iterations: k) { j in
                         var hist = [Int](repeating: 0, count: m + 1)
                         hist.withUnsafeMutableBufferPointer { h in
-                            for i in (j * n / k)..<((j + 1) * n / k) {
-                                let d = Double(v[i])
-                                if d.isNaN { continue }
-                                var lo = 0, hi = m     // number of thresholds ≤ d, by bisection
-                                while lo < hi {
-                                    let mid = (lo + hi) >> 1
-                                    if t[mid] <= d { lo = mid + 1 } else { hi = mid }
+                            padded.withUnsafeBufferPointer { pt in
+                                for i in (j * n / k)..<((j + 1) * n / k) {
+                                    let d = Double(v[i])
+                                    // Most voxels of a map are noise below the lowest threshold.
+                                    if d < first { h[0] += 1; continue }
+                                    if d.isNaN { continue }
+                                    // pos = number of thresholds ≤ d (pt[0] ≤ d here).
+                                    var pos = 0, step = size >> 1
+                                    while step > 0 {
+                                        pos = pt[pos + step] <= d ? pos + step : pos
+                                        step >>= 1
+                                    }
+                                    h[min(pos, m - 1) + 1] += 1   // d = +∞ also passes the padding
                                 }
-                                h[lo] += 1
                             }
                         }
                         (partsBase + j).pointee = hist

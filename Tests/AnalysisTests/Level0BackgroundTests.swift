@@ -112,6 +112,25 @@ import VolumeNumerics
         }
     }
 
+    @Test func sparseSlicesMatchVolumeSlices() {
+        // The figure's sparse max-variance index and slice equal Slices.swift's on the full outlier volume.
+        var rng = Level0RNG(seed: 5)
+        let dims = SIMD3(13, 11, 9)
+        var list: [BackgroundAnalysis.Outlier] = []
+        var full = Volume(nx: dims.x, ny: dims.y, nz: dims.z, voxelSize: SIMD3(1, 1.5, 2))
+        for _ in 0..<12 {
+            let p = SIMD3(Int.random(in: 0..<13, using: &rng), Int.random(in: 0..<11, using: &rng), Int.random(in: 0..<9, using: &rng))
+            if list.contains(where: { $0.position == p }) { continue }
+            let v = Float(rng.normal() * 10)
+            list.append(.init(position: p, value: v)); full[p.x, p.y, p.z] = v
+        }
+        for axis in Axis.allCases {
+            let k = BackgroundAnalysis.maxVarianceIndex(list, dims: dims, axis: axis)
+            #expect(k == full.maxVarianceIndex(axis), "\(axis.name): sparse \(k), volume \(full.maxVarianceIndex(axis))")
+            #expect(BackgroundAnalysis.slice(list, map: full, axis: axis, index: k) == full.slice(axis, k))
+        }
+    }
+
     @Test func maskedMapFails() {
         // Background exactly 0 (σ = 0): the test cannot run.
         let map = Level0Phantom.map(SIMD3(24, 24, 24), balls: [.init(center: SIMD3(12, 12, 12), radius: 5, value: 1)])
