@@ -62,6 +62,14 @@ import Testing
         #expect(h == [3, 1, 2], "histogram \(h)")
     }
 
+    @Test func countAtOrAboveIsInclusiveAtEqualValues() {
+        // Thresholds 1…24 and values 0…25 (each 10 times): V >= k holds for 10·(26 − k) values.
+        let values = (0..<260).map { Float($0 % 26) } + [.infinity, -.infinity, .nan]
+        let observed = Statistics.countAtOrAbove(values, thresholds: (1...24).map { Double($0) })
+        let expected = (1...24).map { 10 * (26 - $0) + 1 }
+        #expect(observed == expected, "expected \(expected), observed \(observed)")
+    }
+
     @Test func countAtOrAboveMatchesBruteForce() {
         var rng = Level0RNG(seed: 9)
         let values = (0..<100_000).map { _ in Float(rng.normal()) } + [0.5, 0.5, 1.25]
