@@ -17,8 +17,8 @@ public enum NumberText {
             if abs(mantissa) >= 9.9995 { mantissa /= 10; e += 1 }
             return signed(String(format: "%.3f", mantissa)) + "×10" + superscript(e)
         }
-        // Fixed notation with 4 significant digits, at most 4 decimals.
-        let decimals = max(0, min(4, 3 - Int(floor(log10(a)))))
+        // Fixed notation with 4 significant digits (at most 6 decimals, since |x| ≥ 0.001 here).
+        let decimals = max(0, 3 - Int(floor(log10(a))))
         return signed(String(format: "%.\(decimals)f", x))
     }
 
