@@ -4,6 +4,9 @@ public enum SectionRegistry {
     /// Input data and the Level 0 sections.
     public static func reportSections() -> [any Section] {
         [
+            MassCentering(),
+            MaskAnalysis(),
+            BackgroundAnalysis(),
             GuinierBFactor(),
         ]
     }
