@@ -254,3 +254,72 @@ private func pythonDecompressedCount(_ path: String, format: String) throws -> I
         ])
     }
 }
+
+/// The same checks through `read(path:)`, which judges the header against the file's size on disk and reads
+/// the voxels with pread rather than from memory.
+@Suite struct OnDiskValidationTests {
+    @Test func truncatedShortAndHugeFilesOnDisk() throws {
+        let dir = try TestPaths.scratchDirectory()
+        defer { TestPaths.cleanUp(dir) }
+        var m = goodMap()
+        m.data.removeLast(4)
+        try m.write(to: dir + "/cut.mrc")
+        #expect(mapErrorText { try MRCReader.read(path: dir + "/cut.mrc") }
+            == "\(dir)/cut.mrc: file too short: header words 1-4 and 24 (nx, ny, nz = 2, 2, 2; mode 2; nsymbt 0) "
+                + "imply 1024 + 0 + data = 1056 bytes, found 1052")
+        try Data(repeating: 0, count: 10).write(to: URL(fileURLWithPath: dir + "/tiny.mrc"))
+        #expect(mapErrorText { try MRCReader.read(path: dir + "/tiny.mrc") }
+            == "\(dir)/tiny.mrc: not an MRC/CCP4 map: the file has 10 bytes, fewer than the 1024-byte header")
+        var huge = MRCBytes(nx: 100_000, ny: 100_000, nz: 100_000, mode: 2)
+        huge.data = [UInt8](repeating: 0, count: 4096)
+        try huge.write(to: dir + "/huge.mrc")
+        #expect(mapErrorText { try MRCReader.read(path: dir + "/huge.mrc") }
+            == "\(dir)/huge.mrc: file too short: header words 1-4 and 24 (nx, ny, nz = 100000, 100000, 100000; "
+                + "mode 2; nsymbt 0) imply 1024 + 0 + data = 4000000000001024 bytes, found 5120")
+        var nan = goodMap()
+        nan.data.replaceSubrange(0..<4, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { Array($0) })
+        try nan.write(to: dir + "/nan.mrc")
+        #expect(mapErrorText { try MRCReader.read(path: dir + "/nan.mrc") }
+            == "\(dir)/nan.mrc: 1 of 8 voxels are NaN or infinite; expected finite values")
+    }
+
+    @Test func pngOnDisk() throws {
+        let dir = try TestPaths.scratchDirectory()
+        defer { TestPaths.cleanUp(dir) }
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 3000)
+        try Data(png).write(to: URL(fileURLWithPath: dir + "/image.mrc"))
+        #expect(mapErrorText { try MRCReader.read(path: dir + "/image.mrc") }
+            == "\(dir)/image.mrc: not an MRC/CCP4 map: the file starts with the signature of a PNG image")
+    }
+}
+
+/// The statistics behind the NaN check, the header-agreement warnings and the writer's header words.
+@Suite struct VoxelStatisticsTests {
+    @Test func simdPassesAgreeWithAPlainDoubleComputation() {
+        // 1001 values (not a multiple of 8, so the tail is used), offset far from zero to expose cancellation.
+        var values: [Float] = []
+        var state: UInt64 = 12345
+        for _ in 0..<1001 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            values.append(1000 + Float(state >> 40) / Float(1 << 24) - 0.5)
+        }
+        values[1000] = 2000  // the maximum sits in the scalar tail
+        let s = values.withUnsafeBufferPointer { VoxelStatistics($0) }
+        let r = referenceStatistics(values)
+        #expect(s.nonFinite == 0)
+        expectClose(Double(s.min), r.min, 0, "min")
+        expectClose(Double(s.max), r.max, 0, "max")
+        expectClose(s.mean, r.mean, 1e-9 * abs(r.mean), "mean")
+        expectClose(s.std, r.std, 1e-9 * r.std, "std")
+    }
+
+    @Test func nonFiniteValuesAreCountedAndLeftOut() {
+        let values: [Float] = [1, .nan, 3, .infinity, 5, -.infinity, 7, 8, .nan]
+        let s = values.withUnsafeBufferPointer { VoxelStatistics($0) }
+        let r = referenceStatistics([1, 3, 5, 7, 8])
+        #expect(s.nonFinite == 4)
+        #expect(Double(s.min) == r.min && Double(s.max) == r.max)
+        expectClose(s.mean, r.mean, 1e-12, "mean of the finite voxels")
+        expectClose(s.std, r.std, 1e-12, "std of the finite voxels")
+    }
+}
