@@ -60,7 +60,8 @@ public struct InputData: Section {
         }
 
         let central = Axis.allCases.map { map.centralIndex($0) }
-        let maxVar = InputData.maxVarianceIndices(map)
+        let planes = InputData.planeSummary(map)
+        let maxVar = planes.maxVariance
         metrics["central_slices"] = JSONValue(SIMD3(central[0], central[1], central[2]))
         metrics["max_variance_slices"] = JSONValue(SIMD3(maxVar[0], maxVar[1], maxVar[2]))
 
@@ -81,7 +82,6 @@ public struct InputData: Section {
             content: .images(ImagePanels(panels: Axis.allCases.map {
                 Image2D(map.slice($0, maxVar[$0.rawValue]), label: "\($0.name) = \(maxVar[$0.rawValue])")
             }))))
-        let planes = InputData.projections(map)
         figures.append(Figure(
             id: "input_projections",
             caption: "Projections of the map (sums of the voxel values) along X, Y and Z.",
@@ -169,31 +169,120 @@ public struct InputData: Section {
         return (edges, counts.map(Double.init))
     }
 
-    /// The maximum-variance slice index along X, Y and Z.
+    /// The maximum-variance slice index along X, Y and Z (the first one on ties, as `maxVarianceIndex`).
     public static func maxVarianceIndices(_ v: Volume) -> [Int] {
-        var out = [0, 0, 0]
-        DispatchQueue.concurrentPerform(iterations: 3) { k in
-            let idx = v.maxVarianceIndex(Axis(rawValue: k)!)
-            InputData.lock.lock(); out[k] = idx; InputData.lock.unlock()
-        }
-        return out
+        let acc = PlaneSums.accumulate(v, projections: false)
+        return (0..<3).map { acc.maxVarianceIndex(axis: $0, volume: v) }
     }
 
-    /// Sum and standard-deviation projections along X, Y and Z (computed in parallel per axis).
-    static func projections(_ v: Volume) -> (sum: [Plane], std: [Plane]) {
-        let empty = Plane(width: 0, height: 0, values: [], pixelSizeA: .zero)
-        var sum = [Plane](repeating: empty, count: 3), std = sum
-        DispatchQueue.concurrentPerform(iterations: 6) { k in
-            let axis = Axis(rawValue: k % 3)!
-            let plane = k < 3 ? v.projection(axis) : v.stdProjection(axis)
-            InputData.lock.lock()
-            if k < 3 { sum[k] = plane } else { std[k - 3] = plane }
-            InputData.lock.unlock()
+    /// Sum and standard-deviation projections along X, Y and Z, and the max-variance slice indices, from
+    /// one pass over the volume (the same values as `Volume.projection`, `.stdProjection`,
+    /// `.maxVarianceIndex`, which take one pass each).
+    static func planeSummary(_ v: Volume) -> (sum: [Plane], std: [Plane], maxVariance: [Int]) {
+        let acc = PlaneSums.accumulate(v, projections: true)
+        var sum: [Plane] = [], std: [Plane] = []
+        let n = [v.nx, v.ny, v.nz]
+        for a in 0..<3 {
+            let (u, w) = Volume.planeAxes(Axis(rawValue: a)!)
+            let px = SIMD2(v.voxelSize[u.rawValue], v.voxelSize[w.rawValue])
+            let width = n[u.rawValue], height = n[w.rawValue]
+            let s = acc.proj[a], s2 = acc.proj2[a]
+            let count = Double(n[a])
+            sum.append(Plane(width: width, height: height, values: s.map { Float($0) }, pixelSizeA: px))
+            std.append(Plane(width: width, height: height, values: (0..<s.count).map { i in
+                let m = s[i] / count
+                return Float(max(0, s2[i] / count - m * m).squareRoot())
+            }, pixelSizeA: px))
         }
-        return (sum, std)
+        return (sum, std, (0..<3).map { acc.maxVarianceIndex(axis: $0, volume: v) })
     }
 
-    private static let lock = NSLock()
+    /// Per-slice sums (for slice variances) and per-line sums (for projections) along the three axes,
+    /// accumulated in Double over z-slabs in parallel.
+    struct PlaneSums {
+        /// Slice sums and sums of squares along X, Y, Z (index = slice).
+        var slice: [[Double]]
+        var slice2: [[Double]]
+        /// Projections along X (index y + ny·z), Y (x + nx·z), Z (x + nx·y): sums and sums of squares.
+        var proj: [[Double]]
+        var proj2: [[Double]]
+
+        init(_ v: Volume, projections: Bool) {
+            slice = [v.nx, v.ny, v.nz].map { [Double](repeating: 0, count: $0) }
+            slice2 = slice
+            proj = projections ? [v.ny * v.nz, v.nx * v.nz, v.nx * v.ny].map { [Double](repeating: 0, count: $0) } : [[], [], []]
+            proj2 = proj
+        }
+
+        mutating func add(_ o: PlaneSums) {
+            for a in 0..<3 {
+                for i in slice[a].indices { slice[a][i] += o.slice[a][i]; slice2[a][i] += o.slice2[a][i] }
+                for i in proj[a].indices { proj[a][i] += o.proj[a][i]; proj2[a][i] += o.proj2[a][i] }
+            }
+        }
+
+        func maxVarianceIndex(axis a: Int, volume v: Volume) -> Int {
+            let m = Double(v.count / [v.nx, v.ny, v.nz][a])
+            var best = 0, bestVar = -Double.infinity
+            for k in slice[a].indices {
+                let mean = slice[a][k] / m
+                let variance = max(0, slice2[a][k] / m - mean * mean)
+                if variance > bestVar { best = k; bestVar = variance }
+            }
+            return best
+        }
+
+        static func accumulate(_ v: Volume, projections: Bool) -> PlaneSums {
+            let nx = v.nx, ny = v.ny, nz = v.nz
+            let slabs = min(nz, 4)
+            var parts = [PlaneSums?](repeating: nil, count: slabs)
+            let lock = NSLock()
+            v.data.withUnsafeBufferPointer { data in
+                DispatchQueue.concurrentPerform(iterations: slabs) { s in
+                    var acc = PlaneSums(v, projections: projections)
+                    let z0 = s * nz / slabs, z1 = (s + 1) * nz / slabs
+                    var sx = [Double](repeating: 0, count: nx), sx2 = sx
+                    var pz = [Double](repeating: 0, count: projections ? nx * ny : 0), pz2 = pz
+                    var py = [Double](repeating: 0, count: projections ? nx * nz : 0), py2 = py
+                    var pxs = [Double](repeating: 0, count: projections ? ny * nz : 0), pxs2 = pxs
+                    var sy = [Double](repeating: 0, count: ny), sy2 = sy
+                    var szs = [Double](repeating: 0, count: nz), sz2 = szs
+                    for z in z0..<z1 {
+                        for y in 0..<ny {
+                            let row = data.baseAddress! + nx * (y + ny * z)
+                            var rs = 0.0, rs2 = 0.0
+                            if projections {
+                                let pzRow = y * nx, pyRow = z * nx
+                                for x in 0..<nx {
+                                    let d = Double(row[x]), d2 = d * d
+                                    rs += d; rs2 += d2
+                                    sx[x] += d; sx2[x] += d2
+                                    pz[pzRow + x] += d; pz2[pzRow + x] += d2
+                                    py[pyRow + x] += d; py2[pyRow + x] += d2
+                                }
+                                pxs[y + ny * z] = rs; pxs2[y + ny * z] = rs2
+                            } else {
+                                for x in 0..<nx {
+                                    let d = Double(row[x]), d2 = d * d
+                                    rs += d; rs2 += d2
+                                    sx[x] += d; sx2[x] += d2
+                                }
+                            }
+                            sy[y] += rs; sy2[y] += rs2
+                            szs[z] += rs; sz2[z] += rs2
+                        }
+                    }
+                    acc.slice = [sx, sy, szs]; acc.slice2 = [sx2, sy2, sz2]
+                    if projections { acc.proj = [pxs, py, pz]; acc.proj2 = [pxs2, py2, pz2] }
+                    lock.lock(); parts[s] = acc; lock.unlock()
+                }
+            }
+            // Merge in slab order so that the sums do not depend on thread timing.
+            var total = parts[0]!
+            for p in parts.dropFirst() { total.add(p!) }
+            return total
+        }
+    }
 
     /// A number for a caption or label: up to 4 significant digits, no trailing zeros.
     static func format(_ x: Double) -> String {

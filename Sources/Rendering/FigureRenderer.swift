@@ -115,7 +115,8 @@ public enum FigureRenderer {
         case .png:
             let scale = dpi / 72
             let pw = max(1, Int((size.w * scale).rounded())), ph = max(1, Int((size.h * scale).rounded()))
-            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(pw), Int32(ph))
+            // Opaque RGB: the page is painted white first, and the PNG needs no alpha channel.
+            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(pw), Int32(ph))
         case .pdf:
             surface = cairo_pdf_surface_create(path, size.w, size.h)
             // No creation date, so that the same figure gives the same bytes.

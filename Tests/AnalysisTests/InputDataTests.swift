@@ -144,3 +144,26 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     let none = InputData.statistics([.nan])
     #expect(none.min == nil && none.std == nil && none.nonFinite == 1, "all non-finite: \(none)")
 }
+
+@Test func fusedPlaneSummaryMatchesSlicesFunctions() {
+    // Pseudo-random values on boxes of every shape class, against VolumeNumerics' one-pass-per-plane functions.
+    for dims in [SIMD3(9, 7, 5), SIMD3(4, 6, 2), SIMD3(3, 3, 1), SIMD3(1, 5, 8)] {
+        var seed: UInt64 = 99
+        let data = (0..<(dims.x * dims.y * dims.z)).map { _ -> Float in
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Float(seed >> 40) / Float(1 << 24) * 10 - 3
+        }
+        let v = Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: data, voxelSize: SIMD3(1, 2, 3))
+        let s = InputData.planeSummary(v)
+        for axis in Axis.allCases {
+            let a = axis.rawValue
+            #expect(s.maxVariance[a] == v.maxVarianceIndex(axis), "\(dims) \(axis.name): max-variance \(s.maxVariance[a]) vs \(v.maxVarianceIndex(axis))")
+            let p = v.projection(axis), q = v.stdProjection(axis)
+            #expect(s.sum[a].width == p.width && s.sum[a].height == p.height && s.sum[a].pixelSizeA == p.pixelSizeA,
+                    "\(dims) \(axis.name): geometry")
+            let e1 = zip(s.sum[a].values, p.values).map { abs($0 - $1) }.max() ?? 0
+            let e2 = zip(s.std[a].values, q.values).map { abs($0 - $1) }.max() ?? 0
+            #expect(e1 < 1e-4 && e2 < 1e-4, "\(dims) \(axis.name): max error sum \(e1), SD \(e2)")
+        }
+    }
+}
