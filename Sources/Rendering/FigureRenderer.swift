@@ -64,13 +64,17 @@ public enum FigureRenderer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let drawer = try makeDrawer(figure, options: options)
         let size = drawer.size
-        var written: [FigureFormat: URL] = [:]
-        for format in options.formats {
-            let url = directory.appendingPathComponent("\(figure.id).\(format.rawValue)")
-            try draw(drawer, format: format, size: size, dpi: options.dpi, to: url)
-            written[format] = url
+        // One format per thread: each has its own Cairo surface and context.
+        let formats = Array(Set(options.formats)).sorted { $0.rawValue < $1.rawValue }
+        let urls = formats.map { directory.appendingPathComponent("\(figure.id).\($0.rawValue)") }
+        var errors = [Error?](repeating: nil, count: formats.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: formats.count) { k in
+            do { try draw(drawer, format: formats[k], size: size, dpi: options.dpi, to: urls[k]) }
+            catch { lock.lock(); errors[k] = error; lock.unlock() }
         }
-        return written
+        if let e = errors.compactMap({ $0 }).first { throw e }
+        return Dictionary(uniqueKeysWithValues: zip(formats, urls))
     }
 
     /// The drawing of one figure: its size in points and a function drawing it on a canvas of that size.
