@@ -292,28 +292,15 @@ public struct InputData: Section {
 
     // MARK: Masks from the shared context
 
-    /// The context's hard and soft masks as volumes on the map's grid.
+    /// The context's hard mask (as 0/1 values) and soft mask as volumes on the map's grid.
     public static let contextMasks: @Sendable (AnalysisContext) throws -> (hard: Volume, soft: Volume) = { context in
         let masks = try context.masks()
-        guard let hard = maskVolume(masks, named: "hard", like: context.map),
-              let soft = maskVolume(masks, named: "soft", like: context.map) else {
-            throw SectionError.failed("masks: no hard/soft mask volume found in Masks")
-        }
-        return (hard, soft)
-    }
-
-    /// Finds the mask called `name` in `masks` (a Volume, or voxel values as [Float], [Bool] or [UInt8] on the
-    /// map's grid). Reflection keeps this section independent of how Masks stores its volumes.
-    static func maskVolume(_ masks: Masks, named name: String, like map: Volume) -> Volume? {
-        for child in Mirror(reflecting: masks).children where child.label == name {
-            switch child.value {
-            case let v as Volume: return v
-            case let a as [Float] where a.count == map.count: return map.withData(a)
-            case let a as [Bool] where a.count == map.count: return map.withData(a.map { $0 ? 1 : 0 })
-            case let a as [UInt8] where a.count == map.count: return map.withData(a.map { Float($0) })
-            default: continue
+        let hard = masks.hard.voxels.withUnsafeBufferPointer { p in
+            [Float](unsafeUninitializedCapacity: p.count) { out, n in
+                for i in 0..<p.count { out[i] = p[i] ? 1 : 0 }
+                n = p.count
             }
         }
-        return nil
+        return (context.map.withData(hard), masks.soft)
     }
 }

@@ -167,3 +167,20 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
         }
     }
 }
+
+@Test func maskSlicesFromTheContextMasks() throws {
+    // A ball of radius 6 voxels at (12, 16, 18) in a 32 × 30 × 34 box, T = 0.5: the hard mask is the ball
+    // dilated by 2 voxels and the soft mask its smoothed copy, both centred on the ball, so their
+    // max-variance slices pass through its centre.
+    let n = SIMD3(32, 30, 34)
+    var map = Volume(nx: n.x, ny: n.y, nz: n.z, value: 0)
+    for z in 0..<n.z { for y in 0..<n.y { for x in 0..<n.x where (x - 12) * (x - 12) + (y - 16) * (y - 16) + (z - 18) * (z - 18) <= 36 {
+        map[x, y, z] = 1
+    } } }
+    let ctx = AnalysisContext(map: map, mapPath: "ball.mrc", threshold: 0.5, resolution: nil)
+    let r = try InputData(hasher: { _ in "h" }).run(ctx)
+    #expect(r.metrics["masks_error"] == nil, "masks_error: \(String(describing: r.metrics["masks_error"]))")
+    #expect(r.metrics["hard_mask_max_variance_slices"] == [12, 16, 18], "hard: \(String(describing: r.metrics["hard_mask_max_variance_slices"]))")
+    #expect(r.metrics["soft_mask_max_variance_slices"] == [12, 16, 18], "soft: \(String(describing: r.metrics["soft_mask_max_variance_slices"]))")
+    #expect(r.figures.count == 7, "figures: \(r.figures.map(\.id))")
+}
