@@ -34,7 +34,7 @@ public struct LocalOccupancy: Section {
             warnings.append("the local occupancies are too homogeneous (2.5 % and 97.5 % percentiles within 0.01): the estimate probably failed")
         }
         var metrics = summary.metrics(unitSuffix: "")
-        metrics["n_bands"] = .int(a.maps.occupancyBandCount)
+        metrics["band_centre_A"] = .number(1 / a.maps.occupancyBandInvA)
         metrics["resampled_voxel_A"] = .number(a.resampled.voxelSize.x)
         metrics["reference"] = .string("median low-frequency local amplitude of the top 40 % of mask voxels (fully occupied core)")
         let figures = [
