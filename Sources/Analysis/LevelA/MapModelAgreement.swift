@@ -55,16 +55,12 @@ public struct MapModelAgreementSection: Section {
                                    yLabel: "Residue CC", what: "Per-residue correlation between the map and the model map",
                                    marker: Marker(value: Self.lowResidueCC, label: "0.5"))
 
-        let fsc = try MapModelFSC.compute(map: map, modelMap: data.modelMap, modelMaskIndices: data.maskIndices)
-        if let fsc {
-            for (k, v) in fsc.metrics { metrics[k] = v }
-            figures.append(fsc.figure)
-            if let d05 = fsc.masked05, let r = context.resolution, r < 0.8 * d05 {
-                warnings.append(String(format: "the reported resolution %.2f Å is better than 0.8 × the masked map–model "
-                                       + "FSC 0.5 resolution (%.2f Å)", r, d05))
-            }
-        } else {
-            metrics["fsc_available"] = .bool(false)
+        let fsc = try MapModelFSC.compute(data: data, map: map)
+        for (k, v) in fsc.metrics { metrics[k] = v }
+        figures.append(fsc.figure)
+        if let d05 = fsc.masked05, let r = context.resolution, r < 0.8 * d05 {
+            warnings.append(String(format: "the reported resolution %.2f Å is better than 0.8 × the masked map–model "
+                                   + "FSC 0.5 resolution (%.2f Å)", r, d05))
         }
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
