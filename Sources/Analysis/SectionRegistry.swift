@@ -8,6 +8,9 @@ public enum SectionRegistry {
             MaskAnalysis(),
             BackgroundAnalysis(),
             GuinierBFactor(),
+            HalfMaps(),
+            GlobalResolution(),
+            FSCPermutation(),
         ]
     }
 }
