@@ -9,6 +9,9 @@ public enum SectionRegistry {
             MaskAnalysis(),
             BackgroundAnalysis(),
             GuinierBFactor(),
+            HalfMaps(),
+            GlobalResolution(),
+            FSCPermutation(),
         ]
     }
 }
