@@ -4,10 +4,14 @@ public enum SectionRegistry {
     /// Input data and the Level 0 sections.
     public static func reportSections() -> [any Section] {
         [
+            InputData(),
             MassCentering(),
             MaskAnalysis(),
             BackgroundAnalysis(),
             GuinierBFactor(),
+            HalfMaps(),
+            GlobalResolution(),
+            FSCPermutation(),
         ]
     }
 }
