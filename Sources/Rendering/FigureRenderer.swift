@@ -49,8 +49,12 @@ public enum FigureRenderer {
     /// Renders `figure` to `<directory>/<figure.id>.<ext>` for each format in `options.formats`;
     /// returns the written files. Creates `directory` if needed.
     public static func render(_ figure: Figure, to directory: URL, options: RenderOptions) throws -> [FigureFormat: URL] {
-        if case .surface = figure.content {
-            throw RenderError.unsupported(figure: figure.id, what: "3D surface content")
+        if case .surface(let views) = figure.content {
+            // 3D views are drawn by the software rasteriser (Surface/); raster views, so no SVG.
+            let formats = options.formats.compactMap { SurfaceRenderer.Format(rawValue: $0.rawValue) }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let urls = try SurfaceRenderer.render(views, to: directory, id: figure.id, formats: formats.isEmpty ? [.png] : formats)
+            return Dictionary(uniqueKeysWithValues: urls.map { (FigureFormat(rawValue: $0.pathExtension)!, $0) })
         }
         guard options.dpi.isFinite, options.dpi >= 10, options.dpi <= 2400 else {
             throw RenderError.badOption("dpi \(options.dpi) outside 10…2400")
