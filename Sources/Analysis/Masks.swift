@@ -1,11 +1,87 @@
 // SPEC "Masks used everywhere": raw (V >= T), hard (largest 26-connected component of raw, dilated by
-// ceil(2 Å / Ts) voxels with a ball), soft (hard smoothed by a Gaussian of σ = 2 voxels, clipped to [0, 1]).
+// ceil(2 Å / Ts) voxels with a ball, at least 1 voxel), soft (hard smoothed by a Gaussian of σ = 2 voxels,
+// clipped to [0, 1]).
+//
+// Conventions: Ts is the X voxel size (SPEC "Conventions": one Ts where a section needs one). The raw
+// mask's labelling (26-connectivity) is kept for 0.b. An empty raw mask throws
+// SectionError.failed("threshold too high: …"), which fails every mask-based section.
 import MapIO
 import VolumeNumerics
 
 public struct Masks: Sendable {
-    // PLACEHOLDER: to be implemented (owner: level-0 helper)
+    /// The contour threshold T (map units).
+    public let threshold: Double
+    /// Raw mask: voxels with V >= T.
+    public let raw: BinaryMask
+    /// The raw mask's 26-connected components.
+    public let rawComponents: ComponentLabels
+    /// Label of the largest raw component (the one the hard mask grows from).
+    public let largestLabel: Int
+    /// Dilation radius in voxels: ceil(2 Å / Ts), at least 1.
+    public let dilationRadiusVoxels: Int
+    /// Hard ("constructed") mask: largest raw component dilated by a ball.
+    public let hard: BinaryMask
+    /// Soft mask in [0, 1]: the hard mask smoothed by a Gaussian of σ = `softSigmaVoxels`.
+    public let soft: Volume
+
+    /// σ of the soft mask's Gaussian, in voxels.
+    public static let softSigmaVoxels = 2.0
+    /// Distance the hard mask is grown by, in Å.
+    public static let dilationA = 2.0
+
+    /// Dilation radius in voxels for a voxel size `ts` (Å): ceil(2 Å / Ts), at least 1.
+    public static func dilationRadius(voxelSizeA ts: Double) -> Int {
+        max(1, Int((dilationA / ts - 1e-9).rounded(.up)))
+    }
+
     public static func build(map: Volume, threshold: Double) throws -> Masks {
-        throw SectionError.failed("masks not implemented")
+        guard threshold.isFinite else {
+            throw SectionError.failed("threshold T = \(threshold) is not a finite number")
+        }
+        let raw = BinaryMask(volume: map, threshold: threshold)
+        let components = raw.connectedComponents(.vertex)
+        guard let largest = components.largestLabel else {
+            let maxV = Statistics.extremes(map.data).map { "\($0.max)" } ?? "undefined (every voxel is NaN)"
+            throw SectionError.failed(
+                "threshold too high: no voxel at or above T = \(threshold) (the map's maximum is \(maxV))")
+        }
+        let radius = dilationRadius(voxelSizeA: map.voxelSize.x)
+        let hard = components.mask(ofLabel: largest).dilated(ballRadius: radius)
+        let soft = map.withData(softMask(hard, sigmaVoxels: softSigmaVoxels))
+        return Masks(threshold: threshold, raw: raw, rawComponents: components, largestLabel: largest,
+                     dilationRadiusVoxels: radius, hard: hard, soft: soft)
+    }
+
+    /// The hard mask smoothed by a Gaussian (zero outside the box) and clipped to [0, 1], as voxel values.
+    /// Only the hard mask's bounding box grown by the kernel radius can be non-zero, so the smoothing runs
+    /// on that crop (the same values as smoothing the whole box).
+    static func softMask(_ hard: BinaryMask, sigmaVoxels: Double) -> [Float] {
+        let nx = hard.nx, ny = hard.ny
+        var out = [Float](repeating: 0, count: hard.count)
+        guard let box = hard.boundingBox() else { return out }
+        let margin = GaussianFilter.kernel(sigmaVoxels: sigmaVoxels).count / 2
+        let lo = SIMD3(max(0, box.first.x - margin), max(0, box.first.y - margin), max(0, box.first.z - margin))
+        let hi = SIMD3(min(nx - 1, box.last.x + margin), min(ny - 1, box.last.y + margin),
+                       min(hard.nz - 1, box.last.z + margin))
+        let c = hi &- lo &+ 1
+        var crop = [Float](repeating: 0, count: c.x * c.y * c.z)
+        hard.voxels.withUnsafeBufferPointer { m in
+            crop.withUnsafeMutableBufferPointer { dst in
+                for z in 0..<c.z { for y in 0..<c.y {
+                    let src = lo.x + nx * (lo.y + y + ny * (lo.z + z)), d = c.x * (y + c.y * z)
+                    for x in 0..<c.x where m[src + x] { dst[d + x] = 1 }
+                } }
+            }
+        }
+        let smooth = GaussianFilter.smooth(Volume(nx: c.x, ny: c.y, nz: c.z, data: crop), sigmaVoxels: sigmaVoxels)
+        smooth.data.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { dst in
+                for z in 0..<c.z { for y in 0..<c.y {
+                    let d = lo.x + nx * (lo.y + y + ny * (lo.z + z)), src = c.x * (y + c.y * z)
+                    for x in 0..<c.x { dst[d + x] = min(1, max(0, s[src + x])) }
+                } }
+            }
+        }
+        return out
     }
 }

@@ -1,0 +1,71 @@
+// "Atomic model" section (not scored): what was read from the model file and where it lies relative to
+// the map box. Hydrogens are counted but never used for density (SPEC Level A "Reading").
+import Foundation
+import MapIO
+import ModelIO
+
+public struct AtomicModelSection: Section {
+    public let id = "A.model"
+    public let title = "Atomic model"
+    public let reference = "gemmi (Wojdyr 2022)"
+    public var scored: Bool { false }
+    public init() {}
+
+    public func run(_ context: AnalysisContext) throws -> SectionResult {
+        let data = try LevelAData.of(context)
+        let model = data.model
+        let frame = GridFrame(context.map)
+        let heavy = model.atoms.filter { !$0.isHydrogen }
+        let inside = heavy.filter { frame.contains($0.position) }.count
+        var elements: [String: JSONValue] = [:]
+        for a in model.atoms { elements[a.element] = .int((elements[a.element]?.intValue ?? 0) + 1) }
+        var chains: [String] = []
+        for r in data.residues where chains.last != r.chain && !chains.contains(r.chain) { chains.append(r.chain) }
+        let residuesPerChain = JSONValue.object(Dictionary(uniqueKeysWithValues: chains.map { c in
+            (c, JSONValue.int(data.residues.filter { $0.chain == c }.count)) }))
+        let bs = heavy.map(\.bFactor)
+        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
+        for a in heavy { lo = pointwiseMin(lo, a.position); hi = pointwiseMax(hi, a.position) }
+        let fractionInside = Double(inside) / Double(heavy.count)
+        var warnings: [String] = []
+        if inside == 0 {
+            warnings.append("no non-hydrogen atom lies inside the map box: the model and the map do not overlap")
+        } else if fractionInside < 0.95 {
+            warnings.append(String(format: "%.1f %% of the non-hydrogen atoms lie outside the map box", 100 * (1 - fractionInside)))
+        }
+        if data.skippedAtoms > 0 {
+            warnings.append("\(data.skippedAtoms) atoms have an element without electron scattering factors and are left out of the model map")
+        }
+        let metrics: [String: JSONValue] = [
+            "file": .string(model.path), "reader": .string(CGemmiInfo.version),
+            "atoms": .int(model.atoms.count), "hydrogen_atoms": .int(model.atoms.count - heavy.count),
+            "non_hydrogen_atoms": .int(heavy.count), "elements": .object(elements),
+            "chains": .array(chains.map { .string($0) }), "chain_count": .int(chains.count),
+            "residues": .int(data.residues.count), "residues_per_chain": residuesPerChain,
+            "zero_occupancy_atoms": .int(model.atoms.filter { $0.occupancy == 0 }.count),
+            "b_factor_min_A2": .number(bs.min()!), "b_factor_max_A2": .number(bs.max()!),
+            "b_factor_mean_A2": .number(bs.reduce(0, +) / Double(bs.count)),
+            "extent_min_A": JSONValue(lo), "extent_max_A": JSONValue(hi),
+            "atoms_inside_box": .int(inside), "fraction_inside_box": .number(fractionInside),
+            "unknown_element_atoms": .int(data.skippedAtoms),
+        ]
+        let bHist = histogram(bs, bins: 30)
+        let fig = Figure(id: "amodel_b_factor_histogram", caption: "B-factors of the non-hydrogen atoms (Å²).",
+                         content: .histogram(Histogram(binEdges: bHist.edges, counts: bHist.counts,
+                                                       xLabel: "B-factor (Å²)", yLabel: "Atoms")))
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: [fig])
+    }
+}
+
+/// A histogram with `bins` equal bins from min to max of the values.
+func histogram(_ values: [Double], bins: Int) -> (edges: [Double], counts: [Double]) {
+    let finite = values.filter(\.isFinite)
+    guard let lo0 = finite.min(), let hi0 = finite.max() else {
+        return ((0...bins).map(Double.init), [Double](repeating: 0, count: bins))
+    }
+    let lo = lo0, hi = hi0 > lo0 ? hi0 : lo0 + 1
+    let w = (hi - lo) / Double(bins)
+    var counts = [Double](repeating: 0, count: bins)
+    for v in finite { counts[min(bins - 1, max(0, Int((v - lo) / w)))] += 1 }
+    return ((0...bins).map { lo + Double($0) * w }, counts)
+}

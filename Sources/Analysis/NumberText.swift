@@ -1,0 +1,41 @@
+// How metrics are printed. The report prints numbers only through these functions, so the PDF and
+// metrics.json always agree (the PDF shows the metric rounded for reading).
+
+import Foundation
+
+public enum NumberText {
+    /// A number for reading: integers as they are; otherwise 4 significant digits, switching to
+    /// scientific notation ("5.733×10⁻⁵") for very small or very large magnitudes. Minus signs are U+2212.
+    public static func format(_ x: Double) -> String {
+        guard x.isFinite else { return "n/a" }
+        if x == x.rounded(), abs(x) < 1e9 { return signed(String(Int(x))) }
+        let a = abs(x)
+        if a >= 1e6 || a < 1e-3 {
+            let exponent = Int(floor(log10(a)))
+            var mantissa = x / pow(10, Double(exponent))
+            var e = exponent
+            if abs(mantissa) >= 9.9995 { mantissa /= 10; e += 1 }
+            return signed(String(format: "%.3f", mantissa)) + "×10" + superscript(e)
+        }
+        // Fixed notation with 4 significant digits (at most 6 decimals, since |x| ≥ 0.001 here).
+        let decimals = max(0, 3 - Int(floor(log10(a))))
+        return signed(String(format: "%.\(decimals)f", x))
+    }
+
+    /// A number with a fixed count of decimals (for percentages and values whose precision is known).
+    public static func fixed(_ x: Double, _ decimals: Int) -> String {
+        guard x.isFinite else { return "n/a" }
+        return signed(String(format: "%.\(decimals)f", x))
+    }
+
+    private static func signed(_ s: String) -> String {
+        s.hasPrefix("-") ? "\u{2212}" + s.dropFirst() : s
+    }
+
+    private static func superscript(_ n: Int) -> String {
+        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        var s = n < 0 ? "⁻" : ""
+        for c in String(abs(n)) { s.append(digits[Int(String(c))!]) }
+        return s
+    }
+}

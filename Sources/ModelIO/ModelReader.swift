@@ -1,0 +1,85 @@
+// Reads an atomic model (PDB, mmCIF or mmJSON, optionally gzipped) through gemmi (CGemmi wrapper).
+// First model only; alternative conformations reduced to the first; hydrogens are kept (flagged by
+// `Atom.isHydrogen`) and skipped later by the density calculations. Chain = author chain id, residue
+// number = author sequence number, so PDB and mmCIF versions of one model give identical atoms.
+import CGemmi
+import Foundation
+
+public enum ModelReadError: Error, CustomStringConvertible, Equatable {
+    case fileNotFound(path: String)
+    /// gemmi could not parse the file.
+    case unreadable(path: String, message: String)
+    /// The file parsed but holds no atoms (e.g. it is not a coordinate file).
+    case noAtoms(path: String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let p):
+            return "model file \(p): not found"
+        case .unreadable(let p, let m):
+            return "model file \(p): not a readable PDB/mmCIF file (gemmi: \(m))"
+        case .noAtoms(let p):
+            return "model file \(p): no atom records found (expected ATOM/HETATM lines or an mmCIF _atom_site loop)"
+        }
+    }
+}
+
+public enum ModelReader {
+    /// Reads the first model of a PDB/mmCIF file. Throws `ModelReadError`.
+    public static func read(path: String) throws -> AtomicModel {
+        guard FileManager.default.fileExists(atPath: path) else { throw ModelReadError.fileNotFound(path: path) }
+        var message = [CChar](repeating: 0, count: 512)
+        guard let handle = cgemmi_read(path, &message, message.count) else {
+            let text = String(cString: message).replacingOccurrences(of: "\n", with: " ")
+            throw ModelReadError.unreadable(path: path, message: text)
+        }
+        defer { cgemmi_free(handle) }
+        let count = cgemmi_atom_count(handle)
+        guard count > 0, let base = cgemmi_atoms(handle) else { throw ModelReadError.noAtoms(path: path) }
+        var atoms: [Atom] = []
+        atoms.reserveCapacity(count)
+        for i in 0..<count {
+            var a = base[i]
+            let element = text(&a.element), name = text(&a.name), resName = text(&a.residue_name)
+            let icode = text(&a.insertion_code), chain = text(&a.chain)
+            atoms.append(Atom(position: SIMD3(a.x, a.y, a.z), element: a.is_hydrogen != 0 && element != "D" ? "H" : element,
+                              name: name, residueName: resName, residueNumber: Int(a.residue_number),
+                              insertionCode: icode, chain: chain, bFactor: a.b, occupancy: a.occupancy))
+        }
+        return AtomicModel(atoms: atoms, path: path)
+    }
+
+    /// Text of a fixed-size C char array field.
+    private static func text<T>(_ field: inout T) -> String {
+        withUnsafeBytes(of: &field) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
+/// Electron scattering factors as 5 Gaussians: f(s) = Σ aᵢ exp(−bᵢ s²), s = sinθ/λ in 1/Å, bᵢ in Å²
+/// (International Tables Vol. C, table 4.3.2.2, as shipped by gemmi in c4322.hpp).
+public struct ElectronScatteringFactor: Sendable, Equatable {
+    public var a: [Double]
+    /// Å².
+    public var b: [Double]
+
+    /// Coefficients for an element symbol (any case); nil if the table does not have it.
+    public init?(element: String) {
+        var a = [Double](repeating: 0, count: 5), b = [Double](repeating: 0, count: 5)
+        guard !element.isEmpty, cgemmi_electron_coefficients(element, &a, &b) == 1 else { return nil }
+        self.a = a; self.b = b
+    }
+
+    /// f(s) at s = sinθ/λ (1/Å).
+    public func value(s: Double) -> Double {
+        var f = 0.0
+        for i in 0..<5 { f += a[i] * exp(-b[i] * s * s) }
+        return f
+    }
+}
+
+public enum CGemmiInfo {
+    public static var version: String { String(cString: cgemmi_version()) }
+}

@@ -1,0 +1,84 @@
+// Compiles report.tex to report.pdf with latexmk and pdflatex: non-interactive, halting on the first error,
+// shell escape disabled (flag and kpathsea environment), file access restricted to the output folder, and a
+// time limit enforced by coreutils' `timeout`, which stops latexmk and the pdflatex it started.
+import Foundation
+
+public struct LatexError: Error, CustomStringConvertible {
+    /// The first error in the LaTeX log (the line starting with "!" and the line number that follows).
+    public let firstError: String
+    public let logPath: String
+    public var description: String { "LaTeX failed: \(firstError) (full log: \(logPath))" }
+}
+
+public enum LatexCompiler {
+    /// Whether latexmk and pdflatex are on the PATH.
+    public static var isAvailable: Bool { which("latexmk") != nil && which("pdflatex") != nil }
+
+    /// Compiles `<directory>/<name>.tex`; returns the PDF's path. Auxiliary files are removed on success;
+    /// on failure the log is kept beside the .tex.
+    @discardableResult
+    public static func compile(directory: URL, name: String = "report", timeoutSeconds: Int = 300) throws -> URL {
+        guard let latexmk = which("latexmk"), which("pdflatex") != nil else {
+            throw LatexError(firstError: "latexmk or pdflatex not found on PATH (Debian: apt-get install latexmk texlive-latex-extra)",
+                             logPath: "")
+        }
+        let logFile = directory.appendingPathComponent("\(name).latexmk.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let out = try FileHandle(forWritingTo: logFile)
+        defer { try? out.close() }
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        p.arguments = ["--kill-after=10", String(timeoutSeconds), latexmk,
+                       "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+                       "-file-line-error", "-quiet", "\(name).tex"]
+        p.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["shell_escape"] = "f"      // kpathsea: no \write18, whatever texmf.cnf says
+        env["openout_any"] = "p"       // paranoid: write only below the current folder
+        env["openin_any"] = "p"        // and read no dot files or absolute paths outside it
+        env["max_print_line"] = "200"
+        p.environment = env
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        p.waitUntilExit()
+
+        let pdf = directory.appendingPathComponent("\(name).pdf")
+        let log = directory.appendingPathComponent("\(name).log")
+        if p.terminationStatus == 124 || p.terminationStatus == 137 {
+            throw LatexError(firstError: "timed out after \(timeoutSeconds) s", logPath: log.path)
+        }
+        guard p.terminationStatus == 0, FileManager.default.fileExists(atPath: pdf.path) else {
+            throw LatexError(firstError: firstError(inLog: log) ?? "latexmk exited with status \(p.terminationStatus)",
+                             logPath: log.path)
+        }
+        for ext in ["aux", "log", "toc", "out", "fls", "fdb_latexmk", "latexmk.log"] {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).\(ext)"))
+        }
+        return pdf
+    }
+
+    /// The first error of a LaTeX log: its "!" or "file:line:" line, with the "l.NN" context line after it.
+    public static func firstError(inLog url: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+        guard let i = lines.firstIndex(where: { $0.hasPrefix("!") || $0.range(of: #"^[^ ]+\.tex:\d+: "#, options: .regularExpression) != nil })
+        else { return nil }
+        var msg = lines[i].trimmingCharacters(in: .whitespaces)
+        if let l = lines[(i + 1)...].prefix(12).first(where: { $0.hasPrefix("l.") }) {
+            msg += " [" + l.trimmingCharacters(in: .whitespaces) + "]"
+        }
+        return msg
+    }
+
+    static func which(_ tool: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,224 @@
+// `emvalidate report`: read the inputs, run the sections, draw the figures, write metrics.json and
+// report.tex, compile the PDF, and move the finished folder into place.
+import Analysis
+import Foundation
+import MapIO
+import ModelIO
+import Rendering
+
+public struct ReportRequest: Sendable {
+    public var mapPath: String
+    public var threshold: Double
+    /// Reported resolution, Å.
+    public var resolution: Double?
+    /// Half maps (Level 1): both or neither.
+    public var half1Path: String?
+    public var half2Path: String?
+    /// Atomic model (Level A), PDB or mmCIF.
+    public var modelPath: String?
+    public var title: String?
+    public var emdbID: String?
+    public var pdbID: String?
+    public var authors: String?
+    public var outputDirectory: String
+    public var templatesDirectory: String?
+    public var makePDF: Bool
+    public var commandLine: [String]
+    public var latexTimeoutSeconds: Int
+
+    public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
+                half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
+                pdbID: String? = nil, authors: String? = nil, outputDirectory: String, templatesDirectory: String? = nil,
+                makePDF: Bool = true, commandLine: [String] = [], latexTimeoutSeconds: Int = 300) {
+        self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution; self.title = title
+        self.half1Path = half1Path; self.half2Path = half2Path; self.modelPath = modelPath
+        self.emdbID = emdbID; self.pdbID = pdbID; self.authors = authors; self.outputDirectory = outputDirectory
+        self.templatesDirectory = templatesDirectory; self.makePDF = makePDF; self.commandLine = commandLine
+        self.latexTimeoutSeconds = latexTimeoutSeconds
+    }
+}
+
+/// Why a report run stopped; each case has its documented exit code (sysexits.h values).
+public enum ReportFailure: Error, CustomStringConvertible {
+    /// The map could not be read or is invalid (exit 65, EX_DATAERR).
+    case input(String)
+    /// The output folder cannot be written (exit 73, EX_CANTCREAT).
+    case output(String)
+    /// A template cannot be parsed or rendered (exit 78, EX_CONFIG).
+    case template(String)
+    /// LaTeX failed; report.tex, metrics.json and figures were written (exit 70, EX_SOFTWARE).
+    case latex(String)
+
+    public var description: String {
+        switch self {
+        case .input(let m), .output(let m), .template(let m), .latex(let m): return m
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .input: return 65
+        case .output: return 73
+        case .template: return 78
+        case .latex: return 70
+        }
+    }
+}
+
+public struct ReportOutcome: Sendable {
+    public let document: ReportDocument
+    public let outputDirectory: URL
+    public let pdf: URL?
+    /// Seconds spent per step, for progress output and benchmarks.
+    public let timings: [(step: String, seconds: Double)]
+}
+
+public enum ReportPipeline {
+    public static let version = "0.1.0"
+
+    /// Runs the whole report. `progress` receives one line per step (the command prints them on stderr).
+    public static func run(_ request: ReportRequest, sections explicitSections: [any Section]? = nil,
+                           progress: @escaping (String) -> Void = { _ in }) throws -> ReportOutcome {
+        var timings: [(String, Double)] = []
+        func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let t0 = Date()
+            let value = try body()
+            let dt = Date().timeIntervalSince(t0)
+            timings.append((name, dt))
+            progress(name.padding(toLength: max(name.count, 36), withPad: " ", startingAt: 0) + String(format: "%7.2f s", dt))
+            return value
+        }
+
+        let templates: TemplateSet
+        do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
+        catch { throw ReportFailure.template("\(error)") }
+
+        let folder: OutputFolder
+        let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath].compactMap { $0 }
+        do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
+        catch { throw ReportFailure.output("\(error)") }
+        var committed = false
+        defer { if !committed { folder.discard() } }
+
+        let (file, sha) = try step("Reading map") { () throws -> (MRCFile, String) in
+            do {
+                return (try MRCReader.read(path: request.mapPath), try FileHash.sha256(path: request.mapPath))
+            } catch { throw ReportFailure.input("\(error)") }
+        }
+        for w in file.warnings { progress("note: \(w)") }
+        let map = file.volume
+        let halves = request.half1Path == nil ? nil
+            : try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
+        let model = try request.modelPath.map { path in
+            try step("Reading atomic model") { () throws -> AtomicModel in
+                do { return try ModelReader.read(path: path) } catch { throw ReportFailure.input("\(error)") }
+            }
+        }
+
+        let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
+        let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
+                                      resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
+        let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+        let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
+
+        let figuresDir = folder.staging.appendingPathComponent("figures")
+        try FileManager.default.createDirectory(at: figuresDir, withIntermediateDirectories: true)
+        let figureRecords = try step("Figures") { try renderFigures(results, into: figuresDir) }
+
+        var records: [String: ReportDocument.SectionRecord] = [:]
+        for (i, (section, r)) in zip(sections, results).enumerated() {
+            records[r.id] = ReportDocument.SectionRecord(
+                title: r.title, level: ReportTeX.level(ofSection: r.id), reference: section.reference,
+                status: r.status, warnings: r.warnings, reason: r.reason, scored: r.scored, metrics: r.metrics,
+                figures: figureRecords[i])
+        }
+        let o = map.originA
+        let inputs = ReportDocument.Inputs(
+            map: .init(file: (request.mapPath as NSString).lastPathComponent, sha256: sha,
+                       box: [map.nx, map.ny, map.nz], voxelSize: [map.voxelSize.x, map.voxelSize.y, map.voxelSize.z],
+                       origin: [o.x, o.y, o.z]),
+            threshold: request.threshold, resolution: request.resolution, title: request.title,
+            emdbID: request.emdbID, pdbID: request.pdbID, authors: request.authors)
+        let doc = ReportDocument(tool: .init(version: version, commandLine: request.commandLine),
+                                 generatedUTC: ISO8601DateFormatter().string(from: Date()), inputs: inputs,
+                                 sections: records, order: results.map { $0.id })
+
+        try step("metrics.json and report.tex") {
+            try doc.jsonData().write(to: folder.staging.appendingPathComponent("metrics.json"))
+            let tex: String
+            do { tex = try ReportTeX.build(doc, templates: templates) }
+            catch { throw ReportFailure.template("\(error)") }
+            try Data(tex.utf8).write(to: folder.staging.appendingPathComponent("report.tex"))
+        }
+
+        var latexFailure: ReportFailure?
+        if request.makePDF {
+            step("PDF (latexmk)") {
+                do { try LatexCompiler.compile(directory: folder.staging, timeoutSeconds: request.latexTimeoutSeconds) }
+                catch { latexFailure = .latex("\(error)") }
+            }
+        }
+        do { try folder.commit() } catch { throw ReportFailure.output("\(error)") }
+        committed = true
+        if let latexFailure { throw latexFailure }
+        let pdf = request.makePDF ? folder.final.appendingPathComponent("report.pdf") : nil
+        return ReportOutcome(document: doc, outputDirectory: folder.final, pdf: pdf, timings: timings)
+    }
+
+    /// Reads the two half maps and checks that they match each other and the map in box and voxel size.
+    static func readHalves(_ request: ReportRequest, map: Volume,
+                           progress: (String) -> Void) throws -> (Volume, Volume)? {
+        guard let p1 = request.half1Path, let p2 = request.half2Path else { return nil }
+        var halves: [Volume] = []
+        for path in [p1, p2] {
+            do {
+                let f = try MRCReader.read(path: path)
+                for w in f.warnings { progress("note: \(w)") }
+                halves.append(f.volume)
+            } catch { throw ReportFailure.input("\(error)") }
+        }
+        func describe(_ v: Volume) -> String {
+            "box \(v.nx)×\(v.ny)×\(v.nz), voxel " + [v.voxelSize.x, v.voxelSize.y, v.voxelSize.z]
+                .map { String(format: "%.4f", $0) }.joined(separator: "×") + " Å"
+        }
+        func sameGrid(_ a: Volume, _ b: Volume) -> Bool {
+            a.dims == b.dims && (0..<3).allSatisfy { abs(a.voxelSize[$0] - b.voxelSize[$0]) <= 1e-3 * a.voxelSize[$0] }
+        }
+        guard sameGrid(halves[0], halves[1]) else {
+            throw ReportFailure.input("half maps do not match: \(p1) has \(describe(halves[0])), \(p2) has \(describe(halves[1]))")
+        }
+        guard sameGrid(halves[0], map) else {
+            throw ReportFailure.input("half maps do not match the map: \(p1) has \(describe(halves[0])), \(request.mapPath) has \(describe(map))")
+        }
+        return (halves[0], halves[1])
+    }
+
+    /// Runs every section, concurrently, each isolated from the others' errors; results in input order.
+    public static func runSections(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
+        let box = ResultsBox<SectionResult>(count: sections.count)
+        DispatchQueue.concurrentPerform(iterations: sections.count) { i in
+            box.set(i, sections[i].runIsolated(context))
+        }
+        return box.values.map { $0! }
+    }
+
+    /// Draws every figure of every section (in parallel); returns, per section, the figure records.
+    static func renderFigures(_ results: [SectionResult], into dir: URL) throws -> [[ReportDocument.FigureRecord]] {
+        let jobs = results.enumerated().flatMap { (i, r) in r.figures.map { (i, $0) } }
+        let box = ResultsBox<ReportDocument.FigureRecord>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            box.set(j, FigureFiles.draw(jobs[j].1, into: dir))
+        }
+        var out = [[ReportDocument.FigureRecord]](repeating: [], count: results.count)
+        for (j, job) in jobs.enumerated() { out[job.0].append(box.values[j]!) }
+        return out
+    }
+}
+
+/// Thread-safe slots for results computed concurrently.
+final class ResultsBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [T?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
+}

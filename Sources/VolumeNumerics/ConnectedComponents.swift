@@ -1,0 +1,207 @@
+// Connected-component labelling of a binary mask (6-, 18- or 26-connectivity).
+//
+// Method: run-based two-pass union-find. Each row along X is cut into runs of consecutive mask voxels;
+// runs of neighbouring rows that touch are merged with a union-find (path halving, the smaller run index
+// as root), then every run gets its component's label. The labels are 1…count in order of each
+// component's first voxel in storage order (x fastest), which is also the order scipy.ndimage.label uses
+// for an array indexed [z, y, x]. Label 0 is the background.
+//
+// Conventions: index = x + nx*(y + ny*z). Two voxels are 26-connected when they differ by at most 1 in
+// every coordinate, 18-connected when also at most two coordinates differ, 6-connected when they share a face.
+import Foundation
+
+public enum Connectivity: Int, Sendable, Codable {
+    case face = 6
+    case edge = 18
+    case vertex = 26
+}
+
+/// The components of a binary mask, kept as labelled runs along X (compact; the label volume is built on
+/// demand by `labelVolume()`).
+public struct ComponentLabels: Sendable {
+    public let nx: Int
+    public let ny: Int
+    public let nz: Int
+    public let connectivity: Connectivity
+    /// `sizes[k]` is the number of voxels of component k+1 (label k+1).
+    public let sizes: [Int]
+    /// Runs in storage order: row r = y + ny*z holds runs rowStart[r] ..< rowStart[r+1].
+    let rowStart: [Int32]
+    /// First and last x (inclusive) of each run.
+    let runFirst: [Int32]
+    let runLast: [Int32]
+    /// Label (1…count) of each run.
+    let runLabel: [Int32]
+
+    /// Number of components.
+    public var count: Int { sizes.count }
+
+    /// Number of voxels in the mask (sum of the sizes).
+    public var totalVoxels: Int { sizes.reduce(0, +) }
+
+    /// The label of the largest component (the smallest label among equal sizes); nil when there is none.
+    public var largestLabel: Int? {
+        guard !sizes.isEmpty else { return nil }
+        var best = 0
+        for k in 1..<sizes.count where sizes[k] > sizes[best] { best = k }
+        return best + 1
+    }
+
+    /// Labels ordered by decreasing size (ties by increasing label).
+    public func labelsBySizeDescending() -> [Int] {
+        guard !sizes.isEmpty else { return [] }
+        return (1...sizes.count).sorted { a, b in
+            sizes[a - 1] != sizes[b - 1] ? sizes[a - 1] > sizes[b - 1] : a < b
+        }
+    }
+
+    /// The label of every voxel (0 = background), x fastest.
+    public func labelVolume() -> [Int32] {
+        var out = [Int32](repeating: 0, count: nx * ny * nz)
+        out.withUnsafeMutableBufferPointer { dst in
+            forEachRun { row, first, last, label in
+                let base = row * nx
+                for x in first...last { dst[base + x] = label }
+            }
+        }
+        return out
+    }
+
+    /// The mask of the voxels whose label is `label`.
+    public func mask(ofLabel label: Int) -> BinaryMask {
+        var out = [Bool](repeating: false, count: nx * ny * nz)
+        let l32 = Int32(label)
+        out.withUnsafeMutableBufferPointer { dst in
+            forEachRun { row, first, last, runLabel in
+                guard runLabel == l32 else { return }
+                let base = row * nx
+                for x in first...last { dst[base + x] = true }
+            }
+        }
+        return BinaryMask(nx: nx, ny: ny, nz: nz, voxels: out)
+    }
+
+    @inline(__always)
+    private func forEachRun(_ body: (_ row: Int, _ first: Int, _ last: Int, _ label: Int32) -> Void) {
+        let rows = ny * nz
+        rowStart.withUnsafeBufferPointer { rs in
+            runFirst.withUnsafeBufferPointer { f in
+                runLast.withUnsafeBufferPointer { l in
+                    runLabel.withUnsafeBufferPointer { lab in
+                        for r in 0..<rows {
+                            for i in Int(rs[r])..<Int(rs[r + 1]) { body(r, Int(f[i]), Int(l[i]), lab[i]) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension BinaryMask {
+    /// Labels the connected components of the mask (26-connectivity unless stated).
+    public func connectedComponents(_ connectivity: Connectivity = .vertex) -> ComponentLabels {
+        ConnectedComponents.label(self, connectivity: connectivity)
+    }
+}
+
+public enum ConnectedComponents {
+    /// Labels the connected components of `mask`. Pure: the mask is not modified.
+    public static func label(_ mask: BinaryMask, connectivity: Connectivity = .vertex) -> ComponentLabels {
+        let nx = mask.nx, ny = mask.ny, nz = mask.nz
+        let rows = ny * nz
+        precondition(mask.count < Int(Int32.max), "ConnectedComponents: volume too large for 32-bit run indices")
+
+        // 1. Runs of consecutive mask voxels along X, row by row.
+        var rowStart = [Int32](repeating: 0, count: rows + 1)
+        var runFirst: [Int32] = [], runLast: [Int32] = []
+        mask.voxels.withUnsafeBufferPointer { p in
+            for r in 0..<rows {
+                let base = r * nx
+                var x = 0
+                while x < nx {
+                    if p[base + x] {
+                        let first = x
+                        while x + 1 < nx && p[base + x + 1] { x += 1 }
+                        runFirst.append(Int32(first)); runLast.append(Int32(x))
+                    }
+                    x += 1
+                }
+                rowStart[r + 1] = Int32(runFirst.count)
+            }
+        }
+        let nRuns = runFirst.count
+
+        // 2. Union-find over runs. Neighbour rows already visited: (dy, dz, whether diagonal steps in x count).
+        let neighbourRows: [(dy: Int, dz: Int, reach: Int32)]
+        switch connectivity {
+        case .face:   neighbourRows = [(-1, 0, 0), (0, -1, 0)]
+        case .edge:   neighbourRows = [(-1, 0, 1), (0, -1, 1), (-1, -1, 0), (1, -1, 0)]
+        case .vertex: neighbourRows = [(-1, 0, 1), (0, -1, 1), (-1, -1, 1), (1, -1, 1)]
+        }
+        var parent = [Int32](0..<Int32(nRuns))
+        parent.withUnsafeMutableBufferPointer { par in
+            @inline(__always) func find(_ a: Int32) -> Int32 {
+                var a = a
+                while par[Int(a)] != a { let g = par[Int(par[Int(a)])]; par[Int(a)] = g; a = g }
+                return a
+            }
+            rowStart.withUnsafeBufferPointer { rs in
+                runFirst.withUnsafeBufferPointer { f in
+                    runLast.withUnsafeBufferPointer { l in
+                        for z in 0..<nz {
+                            for y in 0..<ny {
+                                let r = y + ny * z
+                                let a0 = Int(rs[r]), a1 = Int(rs[r + 1])
+                                if a0 == a1 { continue }
+                                for nb in neighbourRows {
+                                    let yy = y + nb.dy, zz = z + nb.dz
+                                    if yy < 0 || yy >= ny || zz < 0 { continue }
+                                    let rr = yy + ny * zz
+                                    var i = a0, j = Int(rs[rr])
+                                    let j1 = Int(rs[rr + 1])
+                                    while i < a1 && j < j1 {
+                                        // Runs touch when their x ranges overlap (extended by `reach`).
+                                        if f[j] <= l[i] + nb.reach && f[i] <= l[j] + nb.reach {
+                                            let ra = find(Int32(i)), rb = find(Int32(j))
+                                            if ra != rb { if ra < rb { par[Int(rb)] = ra } else { par[Int(ra)] = rb } }
+                                        }
+                                        if l[i] < l[j] { i += 1 } else { j += 1 }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // 3. Labels in order of first appearance: a root is the first run of its component.
+        var runLabel = [Int32](repeating: 0, count: nRuns)
+        var sizes: [Int] = []
+        parent.withUnsafeMutableBufferPointer { par in
+            runFirst.withUnsafeBufferPointer { f in
+                runLast.withUnsafeBufferPointer { l in
+                    runLabel.withUnsafeMutableBufferPointer { lab in
+                        for i in 0..<nRuns {
+                            var a = Int32(i)
+                            while par[Int(a)] != a { a = par[Int(a)] }
+                            let label: Int32
+                            if Int(a) == i {
+                                sizes.append(0)
+                                label = Int32(sizes.count)
+                            } else {
+                                label = lab[Int(a)]
+                            }
+                            par[i] = a
+                            lab[i] = label
+                            sizes[Int(label) - 1] += Int(l[i] - f[i]) + 1
+                        }
+                    }
+                }
+            }
+        }
+        return ComponentLabels(nx: nx, ny: ny, nz: nz, connectivity: connectivity, sizes: sizes,
+                               rowStart: rowStart, runFirst: runFirst, runLast: runLast, runLabel: runLabel)
+    }
+}

@@ -1,0 +1,145 @@
+// Real-to-complex and complex-to-real 3D FFTs of volumes (FFTW, single precision).
+//
+// Conventions:
+// - A `Volume` is stored x fastest, so FFTW sees it as the row-major array [nz][ny][nx]. The half spectrum
+//   keeps kx = 0 … nx/2 (hx = nx/2 + 1 values) and all ky, kz: element (i, j, k) is at i + hx·(j + ny·k).
+// - `forward` is unnormalised, F(k) = Σ_x V(x)·exp(−2πi k·x/n) (numpy.fft.rfftn); `inverse` divides by the
+//   number of voxels (numpy.fft.irfftn), so inverse(forward(V)) = V.
+// - Plans are made once per (box, direction) with FFTW_ESTIMATE | FFTW_UNALIGNED, under a lock (FFTW's
+//   planner is not thread-safe), and executed with the new-array interface, which is thread-safe. Plans
+//   use every core (fftw3f_threads).
+import CFFTW
+import Foundation
+import MapIO
+
+/// The half spectrum of a real volume (see the file comment for the layout).
+public struct FourierVolume: Sendable {
+    /// Real-space box size (voxels).
+    public let nx: Int, ny: Int, nz: Int
+    /// Real-space voxel size in Å along X, Y, Z.
+    public let voxelSize: SIMD3<Double>
+    /// Complex coefficients (re, im), count hx·ny·nz.
+    public var data: [SIMD2<Float>]
+
+    /// Number of stored kx values: nx/2 + 1.
+    public var hx: Int { nx / 2 + 1 }
+    public var count: Int { hx * ny * nz }
+    /// Number of real-space voxels (the inverse transform's normalisation).
+    public var realCount: Int { nx * ny * nz }
+
+    public init(nx: Int, ny: Int, nz: Int, voxelSize: SIMD3<Double>, data: [SIMD2<Float>]) {
+        precondition(data.count == (nx / 2 + 1) * ny * nz, "FourierVolume: \(data.count) coefficients for \(nx)×\(ny)×\(nz)")
+        self.nx = nx; self.ny = ny; self.nz = nz; self.voxelSize = voxelSize; self.data = data
+    }
+
+    /// The same geometry with other coefficients.
+    public func withData(_ newData: [SIMD2<Float>]) -> FourierVolume {
+        FourierVolume(nx: nx, ny: ny, nz: nz, voxelSize: voxelSize, data: newData)
+    }
+
+    /// The frequency grid of this spectrum.
+    public var grid: FrequencyGrid { FrequencyGrid(nx: nx, ny: ny, nz: nz, voxelSize: voxelSize) }
+}
+
+public enum FFT {
+    /// The unnormalised forward transform of `volume` (numpy.fft.rfftn).
+    public static func forward(_ volume: Volume) -> FourierVolume {
+        let plan = FFTPlanCache.shared.plan(nx: volume.nx, ny: volume.ny, nz: volume.nz, forward: true)
+        var out = [SIMD2<Float>](repeating: .zero, count: (volume.nx / 2 + 1) * volume.ny * volume.nz)
+        var input = volume.data   // FFTW's r2c does not modify its input, but the API takes a mutable pointer
+        input.withUnsafeMutableBufferPointer { inp in
+            out.withUnsafeMutableBufferPointer { o in
+                o.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: o.count) { c in
+                    fftwf_execute_dft_r2c(plan, inp.baseAddress!, c)
+                }
+            }
+        }
+        return FourierVolume(nx: volume.nx, ny: volume.ny, nz: volume.nz, voxelSize: volume.voxelSize, data: out)
+    }
+
+    /// The normalised inverse transform (numpy.fft.irfftn) as raw values, x fastest.
+    /// The coefficients are taken as Hermitian: kx = 0 and kx = nx/2 planes should be Hermitian-symmetric.
+    public static func inverseValues(_ spectrum: FourierVolume) -> [Float] {
+        let (nx, ny, nz) = (spectrum.nx, spectrum.ny, spectrum.nz)
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false)
+        var scratch = spectrum.data   // c2r destroys its input
+        var out = [Float](repeating: 0, count: nx * ny * nz)
+        scratch.withUnsafeMutableBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                s.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: s.count) { c in
+                    fftwf_execute_dft_c2r(plan, c, o.baseAddress!)
+                }
+            }
+        }
+        let scale = 1 / Float(nx * ny * nz)
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<o.count { o[i] *= scale }
+        }
+        return out
+    }
+
+    /// The normalised inverse transform as a volume with the geometry (origin, start) of `like`.
+    public static func inverse(_ spectrum: FourierVolume, like: Volume) -> Volume {
+        precondition(like.nx == spectrum.nx && like.ny == spectrum.ny && like.nz == spectrum.nz,
+                     "FFT.inverse: box \(like.dims) differs from the spectrum's")
+        return like.withData(inverseValues(spectrum))
+    }
+
+    /// The normalised inverse transform as a volume at the origin.
+    public static func inverse(_ spectrum: FourierVolume) -> Volume {
+        Volume(nx: spectrum.nx, ny: spectrum.ny, nz: spectrum.nz, data: inverseValues(spectrum),
+               voxelSize: spectrum.voxelSize)
+    }
+
+    /// Inverse transform of spectrum coefficients given in an unsafe buffer (count hx·ny·nz), written into
+    /// `output` (count nx·ny·nz) without normalisation. `input` is destroyed. For hot loops that reuse buffers.
+    public static func inverseUnnormalised(nx: Int, ny: Int, nz: Int, input: UnsafeMutableBufferPointer<SIMD2<Float>>,
+                                           output: UnsafeMutableBufferPointer<Float>) {
+        precondition(input.count >= (nx / 2 + 1) * ny * nz && output.count >= nx * ny * nz)
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false)
+        input.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: input.count) { c in
+            fftwf_execute_dft_c2r(plan, c, output.baseAddress!)
+        }
+    }
+}
+
+/// FFTW plans by box size and direction, made once under a lock and kept for the life of the process.
+public final class FFTPlanCache: @unchecked Sendable {
+    public static let shared = FFTPlanCache()
+
+    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool }
+    private let lock = NSLock()
+    private var plans: [Key: OpaquePointer] = [:]
+    private var threadsReady = false
+
+    // FFTW flag values from fftw3.h (macros with shifts are not imported by Swift).
+    private static let estimate: UInt32 = 1 << 6
+    private static let unaligned: UInt32 = 1 << 1
+
+    /// Number of threads each plan uses (every core).
+    public let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public func plan(nx: Int, ny: Int, nz: Int, forward: Bool) -> OpaquePointer {
+        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward)
+        lock.lock(); defer { lock.unlock() }
+        if let p = plans[key] { return p }
+        if !threadsReady {
+            _ = fftwf_init_threads()
+            threadsReady = true
+        }
+        fftwf_plan_with_nthreads(Int32(threads))
+        let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz
+        let real = fftwf_alloc_real(nReal)!
+        let complex = fftwf_alloc_complex(nComplex)!
+        defer { fftwf_free(real); fftwf_free(complex) }
+        let flags = FFTPlanCache.estimate | FFTPlanCache.unaligned
+        let plan = forward
+            ? fftwf_plan_dft_r2c_3d(Int32(nz), Int32(ny), Int32(nx), real, complex, flags)
+            : fftwf_plan_dft_c2r_3d(Int32(nz), Int32(ny), Int32(nx), complex, real, flags)
+        guard let p = plan else {
+            fatalError("FFTW could not make a \(forward ? "r2c" : "c2r") plan for \(nx)×\(ny)×\(nz)")
+        }
+        plans[key] = p
+        return p
+    }
+}

@@ -1,0 +1,218 @@
+// Local amplitude of a band of frequencies from the monogenic signal (Felsberg & Sommer 2001), as used by
+// MonoRes (Vilas et al. 2018, Structure 26:337) and LocBfactor (Kaur et al. 2021, Nat. Commun. 12:1240).
+//
+// For the band-passed spectrum G = F·H(|s|), the real signal is g = IFFT(G) and the Riesz components are
+// r_j = IFFT(−i·(s_j/|s|)·G), j = x, y, z, with s in 1/Å (so anisotropic voxels use physical directions).
+// The local amplitude is A = sqrt(g² + r_x² + r_y² + r_z²): for a plane wave of amplitude a it is a at
+// every voxel, whatever the phase.
+//
+// Speed: g and r_j are band-limited to the band's top frequency, so they are computed exactly on a coarser
+// grid that still holds every non-zero coefficient (Fourier cropping), and A is then interpolated to the
+// full grid (trilinear, periodic). A varies on the scale of 1/(band width), so the interpolation error is
+// small; low bands cost a fraction of a full-size transform.
+import Foundation
+import MapIO
+
+public enum MonogenicSignal {
+    /// The local amplitude of `spectrum` in `band`, on the full grid (x fastest, count nx·ny·nz).
+    /// `allowCoarseGrid` (default) computes on a cropped grid and interpolates; pass false for exact values.
+    public static func localAmplitude(_ spectrum: FourierVolume, band: RaisedCosineBand,
+                                      allowCoarseGrid: Bool = true) -> [Float] {
+        localAmplitude(spectrum, gain: band, maxFrequencyInvA: band.maxFrequencyInvA, allowCoarseGrid: allowCoarseGrid)
+    }
+
+    /// The local amplitude for any radial gain that vanishes above `maxFrequencyInvA` (1/Å), on the full grid.
+    public static func localAmplitude<G: RadialGain>(_ spectrum: FourierVolume, gain: G, maxFrequencyInvA: Double,
+                                                     allowCoarseGrid: Bool = true) -> [Float] {
+        let (amp, dims) = localAmplitudeGrid(spectrum, gain: gain, maxFrequencyInvA: maxFrequencyInvA,
+                                             allowCoarseGrid: allowCoarseGrid)
+        let full = SIMD3(spectrum.nx, spectrum.ny, spectrum.nz)
+        if dims == full { return amp }
+        return upsampleTrilinear(amp, from: dims, to: full)
+    }
+
+    /// The local amplitude on the coarsest grid that holds the band exactly (dims returned; the grid covers
+    /// the same box, its voxel i sitting at full-grid coordinate i·n/m). Sample it with `sample`.
+    public static func localAmplitudeGrid<G: RadialGain>(_ spectrum: FourierVolume, gain: G, maxFrequencyInvA: Double,
+                                                         allowCoarseGrid: Bool = true) -> (values: [Float], dims: SIMD3<Int>) {
+        let (nx, ny, nz) = (spectrum.nx, spectrum.ny, spectrum.nz)
+        let T = spectrum.voxelSize
+        // Coarse box: every index with |s_axis| ≤ smax must be kept, and the coarse Nyquist index unused.
+        func coarseSize(_ n: Int, _ t: Double) -> Int {
+            guard allowCoarseGrid else { return n }
+            let jmax = Int((maxFrequencyInvA * Double(n) * t).rounded(.down))
+            let m = FFT.goodSize(atLeast: 2 * jmax + 2)
+            return m >= n ? n : m
+        }
+        let (mx, my, mz) = (coarseSize(nx, T.x), coarseSize(ny, T.y), coarseSize(nz, T.z))
+        let components = riesz(spectrum, gain: gain, mx: mx, my: my, mz: mz)
+        var amp = [Float](repeating: 0, count: mx * my * mz)
+        amp.withUnsafeMutableBufferPointer { a in
+            components.withUnsafeBufferPointer { c in
+                let m = mx * my * mz
+                for i in 0..<m {
+                    let g = c[i], rx = c[m + i], ry = c[2 * m + i], rz = c[3 * m + i]
+                    a[i] = (g * g + rx * rx + ry * ry + rz * rz).squareRoot()
+                }
+            }
+        }
+        return (amp, SIMD3(mx, my, mz))
+    }
+
+    /// Trilinear (periodic) samples of a coarse grid `values` of size `m` at the full-grid voxels `indices`
+    /// (linear indices x + nx·(y + ny·z) of a grid of size `n` covering the same box).
+    public static func sample(_ values: [Float], dims m: SIMD3<Int>, fullDims n: SIMD3<Int>, at indices: [Int32]) -> [Float] {
+        var out = [Float](repeating: 0, count: indices.count)
+        let r = SIMD3<Double>(Double(m.x) / Double(n.x), Double(m.y) / Double(n.y), Double(m.z) / Double(n.z))
+        values.withUnsafeBufferPointer { v in
+            indices.withUnsafeBufferPointer { idx in
+                out.withUnsafeMutableBufferPointer { o in
+                    if m == n {
+                        for q in 0..<idx.count { o[q] = v[Int(idx[q])] }
+                        return
+                    }
+                    parallelFor(idx.count) { q in
+                        let lin = Int(idx[q])
+                        let x = lin % n.x, y = (lin / n.x) % n.y, z = lin / (n.x * n.y)
+                        let cx = Double(x) * r.x, cy = Double(y) * r.y, cz = Double(z) * r.z
+                        let fx = Int(cx), fy = Int(cy), fz = Int(cz)
+                        let tx = Float(cx - Double(fx)), ty = Float(cy - Double(fy)), tz = Float(cz - Double(fz))
+                        let x0 = fx % m.x, x1 = (fx + 1) % m.x
+                        let y0 = (fy % m.y) * m.x, y1 = ((fy + 1) % m.y) * m.x
+                        let z0 = (fz % m.z) * m.x * m.y, z1 = ((fz + 1) % m.z) * m.x * m.y
+                        let c00 = v[x0 + y0 + z0] + tx * (v[x1 + y0 + z0] - v[x0 + y0 + z0])
+                        let c10 = v[x0 + y1 + z0] + tx * (v[x1 + y1 + z0] - v[x0 + y1 + z0])
+                        let c01 = v[x0 + y0 + z1] + tx * (v[x1 + y0 + z1] - v[x0 + y0 + z1])
+                        let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
+                        let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
+                        o[q] = c0 + tz * (c1 - c0)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// g, r_x, r_y, r_z on an (mx, my, mz) grid sampling the same box, concatenated (4·mx·my·mz values),
+    /// normalised as the full-size inverse transform would be.
+    static func riesz<G: RadialGain>(_ f: FourierVolume, gain: G, mx: Int, my: Int, mz: Int) -> [Float] {
+        let (nx, ny, nz) = (f.nx, f.ny, f.nz)
+        let hm = mx / 2 + 1, hn = f.hx
+        let fine = f.grid
+        let coarse = FrequencyGrid(nx: mx, ny: my, nz: mz,
+                                   voxelSize: SIMD3(Double(nx) * fine.voxelSize.x / Double(mx),
+                                                    Double(ny) * fine.voxelSize.y / Double(my),
+                                                    Double(nz) * fine.voxelSize.z / Double(mz)))
+        let (sx, sy, sz) = (coarse.sx.map(Float.init), coarse.sy.map(Float.init), coarse.sz.map(Float.init))
+        let cCount = hm * my * mz, rCount = mx * my * mz
+        // Band-passed coefficients and the three Riesz multipliers, gathered from the fine spectrum.
+        var g = [SIMD2<Float>](repeating: .zero, count: cCount)
+        var wx = [Float](repeating: 0, count: cCount), wy = wx, wz = wx
+        let cropX = mx < nx, cropY = my < ny, cropZ = mz < nz
+        f.data.withUnsafeBufferPointer { src in
+            g.withUnsafeMutableBufferPointer { gp in
+                wx.withUnsafeMutableBufferPointer { wxp in
+                    wy.withUnsafeMutableBufferPointer { wyp in
+                        wz.withUnsafeMutableBufferPointer { wzp in
+                            parallelFor(mz) { kc in
+                                let skz = FrequencyGrid.signedIndex(kc, mz)
+                                if cropZ && 2 * abs(skz) >= mz { return }
+                                let k = (skz + nz) % nz
+                                for jc in 0..<my {
+                                    let sjy = FrequencyGrid.signedIndex(jc, my)
+                                    if cropY && 2 * abs(sjy) >= my { continue }
+                                    let j = (sjy + ny) % ny
+                                    let yz = sy[jc] * sy[jc] + sz[kc] * sz[kc]
+                                    for ic in 0..<hm {
+                                        if cropX && 2 * ic >= mx { break }
+                                        let s = (sx[ic] * sx[ic] + yz).squareRoot()
+                                        let h = gain.gain(s)
+                                        if h == 0 || s == 0 { continue }
+                                        let o = ic + hm * (jc + my * kc)
+                                        gp[o] = src[ic + hn * (j + ny * k)] * h
+                                        wxp[o] = sx[ic] / s; wyp[o] = sy[jc] / s; wzp[o] = sz[kc] / s
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var out = [Float](repeating: 0, count: 4 * rCount)
+        var scratch = [SIMD2<Float>](repeating: .zero, count: cCount)
+        let scale = 1 / Float(nx * ny * nz)
+        out.withUnsafeMutableBufferPointer { o in
+            scratch.withUnsafeMutableBufferPointer { sc in
+                g.withUnsafeBufferPointer { gp in
+                    for comp in 0..<4 {
+                        if comp == 0 {
+                            for i in 0..<cCount { sc[i] = gp[i] }
+                        } else {
+                            let w = comp == 1 ? wx : comp == 2 ? wy : wz
+                            w.withUnsafeBufferPointer { wp in
+                                // −i·w·(a + ib) = w·b − i·w·a
+                                for i in 0..<cCount { sc[i] = SIMD2(gp[i].y * wp[i], -gp[i].x * wp[i]) }
+                            }
+                        }
+                        let dst = UnsafeMutableBufferPointer(rebasing: o[(comp * rCount)..<((comp + 1) * rCount)])
+                        FFT.inverseUnnormalised(nx: mx, ny: my, nz: mz, input: sc, output: dst)
+                        for i in 0..<rCount { dst[i] *= scale }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Periodic trilinear interpolation of a grid of size `from` onto a grid of size `to` covering the same
+    /// box: output voxel x sits at input coordinate x·from/to.
+    public static func upsampleTrilinear(_ values: [Float], from m: SIMD3<Int>, to n: SIMD3<Int>) -> [Float] {
+        func weights(_ nOut: Int, _ nIn: Int) -> (i0: [Int], i1: [Int], t: [Float]) {
+            var i0 = [Int](), i1 = [Int](), t = [Float]()
+            for x in 0..<nOut {
+                let c = Double(x) * Double(nIn) / Double(nOut)
+                let f = Int(c.rounded(.down))
+                i0.append(f % nIn); i1.append((f + 1) % nIn); t.append(Float(c - Double(f)))
+            }
+            return (i0, i1, t)
+        }
+        let wx = weights(n.x, m.x), wy = weights(n.y, m.y), wz = weights(n.z, m.z)
+        var out = [Float](repeating: 0, count: n.x * n.y * n.z)
+        values.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                parallelFor(n.z) { z in
+                    let z0 = wz.i0[z] * m.y, z1 = wz.i1[z] * m.y, tz = wz.t[z]
+                    for y in 0..<n.y {
+                        let y0 = wy.i0[y], y1 = wy.i1[y], ty = wy.t[y]
+                        let r00 = m.x * (y0 + z0), r10 = m.x * (y1 + z0), r01 = m.x * (y0 + z1), r11 = m.x * (y1 + z1)
+                        let base = n.x * (y + n.y * z)
+                        for x in 0..<n.x {
+                            let a = wx.i0[x], b = wx.i1[x], tx = wx.t[x]
+                            let c00 = v[r00 + a] + tx * (v[r00 + b] - v[r00 + a])
+                            let c10 = v[r10 + a] + tx * (v[r10 + b] - v[r10 + a])
+                            let c01 = v[r01 + a] + tx * (v[r01 + b] - v[r01 + a])
+                            let c11 = v[r11 + a] + tx * (v[r11 + b] - v[r11 + a])
+                            let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
+                            o[base + x] = c0 + tz * (c1 - c0)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension FFT {
+    /// The smallest n' ≥ n whose prime factors are 2, 3, 5 and 7 (sizes FFTW transforms fastest).
+    public static func goodSize(atLeast n: Int) -> Int {
+        var m = max(1, n)
+        while true {
+            var r = m
+            for p in [2, 3, 5, 7] { while r % p == 0 { r /= p } }
+            if r == 1 { return m }
+            m += 1
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// Radial (isotropic) filters applied to a half spectrum: raised-cosine low-pass, high-pass and band-pass,
+// and the exponential B-factor filter. All frequencies are in 1/Å (|s| from FrequencyGrid).
+//
+// Raised cosine: the transition of width w is centred on the cut-off c, gain 1 below c − w/2, 0 above
+// c + w/2, ½(1 + cos(π(s − c + w/2)/w)) between (0.5 at c). The band of half width h around c has gain
+// ½(1 + cos(π(s − c)/h)) for |s − c| < h (as in MonoRes, Vilas et al. 2018, Structure 26:337).
+// B factor (SPEC 0.d convention, B = 4·slope of ln|F| against s² = 1/d²): the filter of B multiplies F by
+// exp(B·s²/4), so it adds B to a map's Guinier B; correcting a map of fitted B applies the filter of −B.
+import Foundation
+import MapIO
+
+/// A gain that depends only on |s| (1/Å).
+public protocol RadialGain: Sendable {
+    func gain(_ s: Float) -> Float
+}
+
+public struct RaisedCosineLowPass: RadialGain {
+    public var cutoffInvA: Float, widthInvA: Float
+    public init(cutoffInvA: Double, widthInvA: Double) {
+        self.cutoffInvA = Float(cutoffInvA); self.widthInvA = Float(max(widthInvA, 1e-9))
+    }
+    @inline(__always) public func gain(_ s: Float) -> Float {
+        let lo = cutoffInvA - widthInvA / 2
+        if s <= lo { return 1 }
+        if s >= cutoffInvA + widthInvA / 2 { return 0 }
+        return 0.5 * (1 + cos(Float.pi * (s - lo) / widthInvA))
+    }
+}
+
+public struct RaisedCosineHighPass: RadialGain {
+    public var lowPass: RaisedCosineLowPass
+    public init(cutoffInvA: Double, widthInvA: Double) { lowPass = RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: widthInvA) }
+    @inline(__always) public func gain(_ s: Float) -> Float { 1 - lowPass.gain(s) }
+}
+
+public struct RaisedCosineBand: RadialGain {
+    public var centerInvA: Float, halfWidthInvA: Float
+    public init(centerInvA: Double, halfWidthInvA: Double) {
+        self.centerInvA = Float(centerInvA); self.halfWidthInvA = Float(halfWidthInvA)
+    }
+    /// Highest frequency with a non-zero gain (1/Å).
+    public var maxFrequencyInvA: Double { Double(centerInvA + halfWidthInvA) }
+    @inline(__always) public func gain(_ s: Float) -> Float {
+        let d = abs(s - centerInvA)
+        return d >= halfWidthInvA ? 0 : 0.5 * (1 + cos(Float.pi * d / halfWidthInvA))
+    }
+}
+
+/// Multiplies F by exp(B·s²/4) (B in Å², SPEC 0.d sign convention).
+public struct BFactorFilter: RadialGain {
+    public var bFactorA2: Float
+    public init(bFactorA2: Double) { self.bFactorA2 = Float(bFactorA2) }
+    @inline(__always) public func gain(_ s: Float) -> Float { exp(bFactorA2 * s * s / 4) }
+}
+
+/// Two gains multiplied.
+public struct ProductGain<A: RadialGain, B: RadialGain>: RadialGain {
+    public var a: A, b: B
+    public init(_ a: A, _ b: B) { self.a = a; self.b = b }
+    @inline(__always) public func gain(_ s: Float) -> Float { a.gain(s) * b.gain(s) }
+}
+
+extension FourierVolume {
+    /// This spectrum multiplied by a radial gain.
+    public func filtered<G: RadialGain>(_ g: G) -> FourierVolume {
+        let grid = self.grid
+        let (fx, fy, fz) = (grid.sx.map(Float.init), grid.sy.map(Float.init), grid.sz.map(Float.init))
+        let (hx, ny, nz) = (grid.hx, grid.ny, grid.nz)
+        var out = data
+        out.withUnsafeMutableBufferPointer { o in
+            parallelFor(nz) { k in
+                for j in 0..<ny {
+                    let yz = fy[j] * fy[j] + fz[k] * fz[k]
+                    let base = hx * (j + ny * k)
+                    for i in 0..<hx { o[base + i] *= g.gain((fx[i] * fx[i] + yz).squareRoot()) }
+                }
+            }
+        }
+        return withData(out)
+    }
+}
+
+extension Volume {
+    /// This volume filtered by a radial gain (forward FFT, gain, inverse FFT); geometry kept.
+    public func filtered<G: RadialGain>(_ g: G) -> Volume {
+        FFT.inverse(FFT.forward(self).filtered(g), like: self)
+    }
+}

@@ -1,0 +1,91 @@
+// Separable Gaussian smoothing of a volume, σ in voxels (SPEC "Masks used everywhere": soft mask, σ = 2 voxels).
+//
+// The kernel is exp(−k²/2σ²) for |k| ≤ ceil(truncate·σ) (truncate = 4 by default, as scipy.ndimage),
+// normalised to sum 1, applied along X, then Y, then Z. Values outside the box are taken as 0, which is
+// right for masks (nothing of the molecule lies outside the box): a mask that fills the box interior
+// keeps the value 1 there. Each pass is a sum of shifted rows or planes times a weight, so its inner
+// loops run over contiguous memory; planes along Z are processed in parallel.
+import Dispatch
+import Foundation
+import MapIO
+
+public enum GaussianFilter {
+    /// The normalised 1D kernel (index k + radius holds the weight at offset k).
+    public static func kernel(sigmaVoxels sigma: Double, truncate: Double = 4) -> [Float] {
+        precondition(sigma > 0 && sigma.isFinite, "GaussianFilter: σ must be positive, got \(sigma)")
+        let radius = Int((truncate * sigma).rounded(.up))
+        var w = (-radius...radius).map { k in exp(-Double(k * k) / (2 * sigma * sigma)) }
+        let sum = w.reduce(0, +)
+        w = w.map { $0 / sum }
+        return w.map { Float($0) }
+    }
+
+    /// `volume` smoothed by a Gaussian of standard deviation `sigmaVoxels` (voxels, same on every axis).
+    /// Pure: the input is not modified.
+    public static func smooth(_ volume: Volume, sigmaVoxels: Double, truncate: Double = 4) -> Volume {
+        let w = kernel(sigmaVoxels: sigmaVoxels, truncate: truncate)
+        let radius = w.count / 2
+        let nx = volume.nx, ny = volume.ny, nz = volume.nz
+        let plane = nx * ny
+        var a = [Float](repeating: 0, count: volume.count)   // after X and Y
+        var b = [Float](repeating: 0, count: volume.count)   // after Z
+
+        volume.data.withUnsafeBufferPointer { src in
+            a.withUnsafeMutableBufferPointer { dstA in
+                let s = src.baseAddress!, d = dstA.baseAddress!
+                // X then Y, plane by plane.
+                DispatchQueue.concurrentPerform(iterations: nz) { z in
+                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
+                    let tmp = UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                    defer { padded.deallocate(); tmp.deallocate() }
+                    padded.initialize(repeating: 0, count: nx + 2 * radius)
+                    tmp.initialize(repeating: 0, count: plane)
+                    let zin = s + z * plane
+                    for y in 0..<ny {
+                        let out = tmp + y * nx
+                        for x in 0..<nx { out[x] = 0 }
+                        // Rows of zeros (most of a mask's box) stay zero.
+                        let row = zin + y * nx
+                        var allZero = true
+                        for x in 0..<nx where row[x] != 0 { allZero = false; break }
+                        if allZero { continue }
+                        (padded + radius).update(from: row, count: nx)
+                        for k in 0..<w.count {
+                            let wk = w[k], shifted = padded + k
+                            for x in 0..<nx { out[x] += wk * shifted[x] }
+                        }
+                    }
+                    let zout = d + z * plane
+                    for y in 0..<ny {
+                        let out = zout + y * nx
+                        for x in 0..<nx { out[x] = 0 }
+                        for k in max(0, radius - y)..<min(w.count, ny - y + radius) {
+                            let wk = w[k], row = tmp + (y + k - radius) * nx
+                            for x in 0..<nx { out[x] += wk * row[x] }
+                        }
+                    }
+                }
+            }
+        }
+        a.withUnsafeBufferPointer { srcA in
+            b.withUnsafeMutableBufferPointer { dstB in
+                let s = srcA.baseAddress!, d = dstB.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: nz) { z in
+                    let out = d + z * plane
+                    for k in max(0, radius - z)..<min(w.count, nz - z + radius) {
+                        let wk = w[k], pl = s + (z + k - radius) * plane
+                        for i in 0..<plane { out[i] += wk * pl[i] }
+                    }
+                }
+            }
+        }
+        return volume.withData(b)
+    }
+}
+
+extension Volume {
+    /// This volume smoothed by a Gaussian of σ = `sigmaVoxels` voxels (zero outside the box).
+    public func gaussianSmoothed(sigmaVoxels: Double) -> Volume {
+        GaussianFilter.smooth(self, sigmaVoxels: sigmaVoxels)
+    }
+}

@@ -1,0 +1,21 @@
+// The `emvalidate` command.
+//
+// Exit codes (sysexits.h): 0 report written (sections may still be "could not be measured");
+// 64 invalid arguments; 65 the map (or another input) is unreadable or invalid; 70 LaTeX failed (report.tex,
+// metrics.json and figures are kept, no PDF); 73 the output folder cannot be written; 78 a template is invalid.
+import ArgumentParser
+import Foundation
+
+@main
+struct EMValidate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emvalidate",
+        abstract: "Validate a cryo-EM density map and write a PDF validation report with metrics.json.",
+        discussion: """
+        Exit codes: 0 success; 64 invalid arguments; 65 unreadable or invalid input; 70 LaTeX failed \
+        (report.tex kept); 73 output folder cannot be written; 78 invalid template.
+        """,
+        version: "0.1.0",
+        subcommands: [ReportCommand.self, TemplatesCommand.self],
+        defaultSubcommand: nil)
+}

@@ -1,0 +1,197 @@
+// Tests of the Fourier machinery against numpy (Tests/Oracles/fourier_oracle.py) and analytic cases.
+import Foundation
+import Testing
+import MapIO
+@testable import VolumeNumerics
+
+/// Deterministic pseudo-random numbers (SplitMix64) so that phantoms are reproducible.
+struct FourierTestRNG {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func gaussian() -> Double {
+        let u = max(uniform(), 1e-300), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
+
+func randomVolume(_ nx: Int, _ ny: Int, _ nz: Int, voxelSize: SIMD3<Double>, seed: UInt64) -> Volume {
+    var rng = FourierTestRNG(seed: seed)
+    return Volume(nx: nx, ny: ny, nz: nz, data: (0..<(nx * ny * nz)).map { _ in Float(rng.gaussian()) },
+                  voxelSize: voxelSize)
+}
+
+/// Runs the numpy oracle on one or two volumes and returns its JSON.
+func runFourierOracle(_ a: Volume, _ b: Volume? = nil) throws -> [String: Any] {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fourier-oracle-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func write(_ v: Volume, _ name: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try v.data.withUnsafeBufferPointer { try Data(buffer: $0).write(to: url) }
+        return url.path
+    }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Oracles/fourier_oracle.py").path
+    var args = [script, "\(a.nx)", "\(a.ny)", "\(a.nz)",
+                "\(a.voxelSize.x)", "\(a.voxelSize.y)", "\(a.voxelSize.z)", try write(a, "a.f32")]
+    if let b { args.append(try write(b, "b.f32")) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0, let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw NSError(domain: "fourier_oracle.py exited with \(p.terminationStatus)", code: 1)
+    }
+    return obj
+}
+
+func relErr(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-12) }
+
+@Suite struct FourierTests {
+    @Test func forwardMatchesNumpyOnOddAnisotropicBox() throws {
+        let v = randomVolume(13, 10, 9, voxelSize: SIMD3(1.1, 0.9, 1.3), seed: 1)
+        let f = FFT.forward(v)
+        let o = try runFourierOracle(v)
+        let ref = o["rfft"] as! [Double]
+        var maxErr = 0.0
+        for i in 0..<(ref.count / 2) {
+            maxErr = max(maxErr, abs(Double(f.data[i].x) - ref[2 * i]), abs(Double(f.data[i].y) - ref[2 * i + 1]))
+        }
+        #expect(maxErr < 1e-3, "rfftn vs numpy: max abs error \(maxErr) (expected < 1e-3, values O(10))")
+    }
+
+    @Test func inverseRoundTrip() {
+        for dims in [SIMD3(16, 16, 16), SIMD3(15, 12, 11)] {
+            let v = randomVolume(dims.x, dims.y, dims.z, voxelSize: SIMD3(1, 1, 1), seed: 2)
+            let w = FFT.inverse(FFT.forward(v), like: v)
+            let err = zip(v.data, w.data).map { abs($0 - $1) }.max()!
+            #expect(err < 1e-5, "round trip \(dims): max error \(err) (expected < 1e-5)")
+        }
+    }
+
+    @Test func shellProfileAndSumsMatchNumpy() throws {
+        for (dims, t) in [(SIMD3(16, 16, 16), SIMD3(1.5, 1.5, 1.5)), (SIMD3(14, 11, 9), SIMD3(1.0, 1.2, 1.4))] {
+            let a = randomVolume(dims.x, dims.y, dims.z, voxelSize: t, seed: 3)
+            let b = randomVolume(dims.x, dims.y, dims.z, voxelSize: t, seed: 4)
+            let mix = a.withData(zip(a.data, b.data).map { 0.7 * $0 + 0.3 * $1 })
+            let o = try runFourierOracle(a, mix)
+            let prof = FourierShells.profile(FFT.forward(a))
+            let sums = FourierShells.sums(FFT.forward(a), FFT.forward(mix))
+            let count = o["count"] as! [Double]
+            #expect(prof.voxelCount.count == count.count, "shell count \(prof.voxelCount.count) vs numpy \(count.count)")
+            for s in 0..<min(count.count, prof.voxelCount.count) {
+                #expect(prof.voxelCount[s] == count[s], "\(dims) shell \(s): count \(prof.voxelCount[s]) vs numpy \(count[s])")
+                for (name, ours) in [("mean_amplitude", prof.meanAmplitude[s]), ("mean_power", prof.meanPower[s]),
+                                     ("cross", sums.cross[s]), ("power1", sums.power1[s]), ("power2", sums.power2[s])] {
+                    let ref = (o[name] as! [Double])[s]
+                    #expect(abs(ours - ref) <= 1e-4 * max(abs(ref), 1),
+                            "\(dims) shell \(s) \(name): ours \(ours), numpy \(ref), error \(ours - ref)")
+                }
+            }
+        }
+    }
+
+    @Test func cubicShellsAreRoundedVoxelRadius() {
+        let g = FrequencyGrid(nx: 32, ny: 32, nz: 32, voxelSize: SIMD3(2, 2, 2))
+        let idx = g.shellIndices()
+        // (kx, ky, kz) = (3, -4, 0) has |k| = 5; (1, 1, 1) has |k| = 1.73 → shell 2.
+        #expect(idx[3 + g.hx * (28 + 32 * 0)] == 5)
+        #expect(idx[1 + g.hx * (1 + 32 * 1)] == 2)
+        #expect(g.nyquistShell == 16, "Nyquist shell \(g.nyquistShell), expected 16")
+        #expect(abs(g.shellWidthInvA - 1 / 64.0) < 1e-12)
+    }
+
+    /// A Gaussian of σ Å centred on voxel 0 has F(s) = (2πσ²)^{3/2} / T³ · exp(−2π²σ²s²).
+    @Test func gaussianTransformIsAnalytic() {
+        let n = 32, t = 1.25, sigma = 2.5
+        var v = Volume(nx: n, ny: n, nz: n, voxelSize: SIMD3(t, t, t))
+        for z in 0..<n { for y in 0..<n { for x in 0..<n {
+            let dx = Double(FrequencyGrid.signedIndex(x, n)) * t, dy = Double(FrequencyGrid.signedIndex(y, n)) * t
+            let dz = Double(FrequencyGrid.signedIndex(z, n)) * t
+            v[x, y, z] = Float(exp(-(dx * dx + dy * dy + dz * dz) / (2 * sigma * sigma)))
+        } } }
+        let f = FFT.forward(v)
+        let norm = pow(2 * .pi * sigma * sigma, 1.5) / (t * t * t)
+        for (i, j, k) in [(0, 0, 0), (2, 0, 0), (1, 3, 2), (4, 30, 1), (5, 5, 5)] {
+            var s2 = 0.0
+            for idx in [i, j, k] { let q = Double(FrequencyGrid.signedIndex(idx, n)) / (Double(n) * t); s2 += q * q }
+            let expected = norm * exp(-2 * .pi * .pi * sigma * sigma * s2)
+            let got = f.data[i + f.hx * (j + n * k)]
+            #expect(abs(Double(got.x) - expected) < 1e-3 * norm && abs(got.y) < 1e-3 * Float(norm),
+                    "F(\(i),\(j),\(k)): expected \(expected), observed \(got), error \(Double(got.x) - expected)")
+        }
+        // The Guinier slope of ln(mean |F|) against s² is −2π²σ² (our B = 4·slope = −8π²σ²).
+        let prof = FourierShells.profile(f)
+        let x = (3...10).map { prof.frequencyInvA[$0] * prof.frequencyInvA[$0] }
+        let y = (3...10).map { log(prof.meanAmplitude[$0]) }
+        let mx = x.reduce(0, +) / 8, my = y.reduce(0, +) / 8
+        var sxy = 0.0, sxx = 0.0
+        for i in 0..<x.count { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
+        let slope = sxy / sxx
+        let expected = -2 * Double.pi * Double.pi * sigma * sigma
+        #expect(relErr(slope, expected) < 0.03, "Guinier slope: expected \(expected), observed \(slope)")
+    }
+
+    @Test func raisedCosineGains() {
+        let lp = RaisedCosineLowPass(cutoffInvA: 0.2, widthInvA: 0.04)
+        #expect(lp.gain(0.17) == 1 && lp.gain(0.23) == 0 && abs(lp.gain(0.2) - 0.5) < 1e-6)
+        let band = RaisedCosineBand(centerInvA: 0.1, halfWidthInvA: 0.02)
+        #expect(band.gain(0.1) == 1 && band.gain(0.12) == 0 && abs(band.gain(0.11) - 0.5) < 1e-6)
+        #expect(abs(BFactorFilter(bFactorA2: -100).gain(0.1) - Float(exp(-0.25))) < 1e-6)
+    }
+
+    /// A plane wave of amplitude a has local amplitude a·H(|s|) at every voxel, whatever its phase.
+    @Test func monogenicAmplitudeOfPlaneWave() {
+        let n = 48, t = 1.0, a: Float = 2.5
+        let k = SIMD3<Double>(5, 3, 2)   // |k| = 6.16 voxels → s = 0.128 1/Å
+        var v = Volume(nx: n, ny: n, nz: n, voxelSize: SIMD3(t, t, t))
+        for z in 0..<n { for y in 0..<n { for x in 0..<n {
+            let ph = 2 * Double.pi * (k.x * Double(x) + k.y * Double(y) + k.z * Double(z)) / Double(n)
+            v[x, y, z] = a * Float(cos(ph + 0.3))
+        } } }
+        let s = (k * k).sum().squareRoot() / Double(n)
+        let band = RaisedCosineBand(centerInvA: s + 0.01, halfWidthInvA: 0.04)
+        let expected = a * band.gain(Float(s))
+        let f = FFT.forward(v)
+        for coarse in [false, true] {
+            let amp = MonogenicSignal.localAmplitude(f, band: band, allowCoarseGrid: coarse)
+            let err = amp.map { abs($0 - expected) }.max()!
+            #expect(err < 1e-3 * a, "coarse \(coarse): local amplitude expected \(expected), max error \(err)")
+        }
+    }
+
+    /// Fourier resampling of a smooth Gaussian matches the Gaussian sampled on the new grid.
+    @Test func resampleGaussian() {
+        let n = 40, t = 1.0, sigma = 3.0, c = 20.0
+        var v = Volume(nx: n, ny: n, nz: n, voxelSize: SIMD3(t, t, t))
+        for z in 0..<n { for y in 0..<n { for x in 0..<n {
+            let r2 = pow(Double(x) - c, 2) + pow(Double(y) - c, 2) + pow(Double(z) - c, 2)
+            v[x, y, z] = Float(exp(-r2 / (2 * sigma * sigma)))
+        } } }
+        let w = FourierResample.resample(v, voxelSizeA: 1.6)
+        #expect(w.nx == 25 && abs(w.voxelSize.x - 1.6) < 1e-9, "box \(w.dims), voxel \(w.voxelSize)")
+        var maxErr: Float = 0
+        for z in 0..<w.nz { for y in 0..<w.ny { for x in 0..<w.nx {
+            let p = SIMD3(Double(x), Double(y), Double(z)) * w.voxelSize.x - SIMD3(c, c, c)
+            let e = Float(exp(-(p * p).sum() / (2 * sigma * sigma)))
+            maxErr = max(maxErr, abs(w[x, y, z] - e))
+        } } }
+        #expect(maxErr < 2e-3, "resampled Gaussian: max error \(maxErr) (expected < 2e-3, peak 1)")
+    }
+
+    @Test func goodSizes() {
+        #expect(FFT.goodSize(atLeast: 11) == 12 && FFT.goodSize(atLeast: 97) == 98 && FFT.goodSize(atLeast: 64) == 64)
+    }
+}
