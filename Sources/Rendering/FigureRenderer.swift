@@ -49,8 +49,12 @@ public enum FigureRenderer {
     /// Renders `figure` to `<directory>/<figure.id>.<ext>` for each format in `options.formats`;
     /// returns the written files. Creates `directory` if needed.
     public static func render(_ figure: Figure, to directory: URL, options: RenderOptions) throws -> [FigureFormat: URL] {
-        if case .surface = figure.content {
-            throw RenderError.unsupported(figure: figure.id, what: "3D surface content")
+        if case .surface(let views) = figure.content {
+            // 3D views are drawn by the software rasteriser (Surface/); raster views, so no SVG.
+            let formats = options.formats.compactMap { SurfaceRenderer.Format(rawValue: $0.rawValue) }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let urls = try SurfaceRenderer.render(views, to: directory, id: figure.id, formats: formats.isEmpty ? [.png] : formats)
+            return Dictionary(uniqueKeysWithValues: urls.map { (FigureFormat(rawValue: $0.pathExtension)!, $0) })
         }
         guard options.dpi.isFinite, options.dpi >= 10, options.dpi <= 2400 else {
             throw RenderError.badOption("dpi \(options.dpi) outside 10…2400")
@@ -64,13 +68,17 @@ public enum FigureRenderer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let drawer = try makeDrawer(figure, options: options)
         let size = drawer.size
-        var written: [FigureFormat: URL] = [:]
-        for format in options.formats {
-            let url = directory.appendingPathComponent("\(figure.id).\(format.rawValue)")
-            try draw(drawer, format: format, size: size, dpi: options.dpi, to: url)
-            written[format] = url
+        // One format per thread: each has its own Cairo surface and context.
+        let formats = Array(Set(options.formats)).sorted { $0.rawValue < $1.rawValue }
+        let urls = formats.map { directory.appendingPathComponent("\(figure.id).\($0.rawValue)") }
+        var errors = [Error?](repeating: nil, count: formats.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: formats.count) { k in
+            do { try draw(drawer, format: formats[k], size: size, dpi: options.dpi, to: urls[k]) }
+            catch { lock.lock(); errors[k] = error; lock.unlock() }
         }
-        return written
+        if let e = errors.compactMap({ $0 }).first { throw e }
+        return Dictionary(uniqueKeysWithValues: zip(formats, urls))
     }
 
     /// The drawing of one figure: its size in points and a function drawing it on a canvas of that size.
@@ -115,7 +123,8 @@ public enum FigureRenderer {
         case .png:
             let scale = dpi / 72
             let pw = max(1, Int((size.w * scale).rounded())), ph = max(1, Int((size.h * scale).rounded()))
-            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(pw), Int32(ph))
+            // Opaque RGB: the page is painted white first, and the PNG needs no alpha channel.
+            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(pw), Int32(ph))
         case .pdf:
             surface = cairo_pdf_surface_create(path, size.w, size.h)
             // No creation date, so that the same figure gives the same bytes.

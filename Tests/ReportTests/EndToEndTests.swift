@@ -1,6 +1,7 @@
 // End-to-end: the `emvalidate` binary on real fixtures and phantoms, checked through metrics.json and the
 // PDF's text (pdftotext).
 import Foundation
+import Analysis
 import MapIO
 import Testing
 @testable import Report

@@ -1,6 +1,6 @@
 // How metrics are printed. The report prints numbers only through these functions, so the PDF and
 // metrics.json always agree (the PDF shows the metric rounded for reading).
-import Analysis
+
 import Foundation
 
 public enum NumberText {
