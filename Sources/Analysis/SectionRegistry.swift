@@ -11,6 +11,7 @@ public enum SectionRegistry {
             HalfMaps(),
             GlobalResolution(),
             FSCPermutation(),
+            DirectionalResolution(),
         ]
     }
 }
