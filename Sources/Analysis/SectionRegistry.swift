@@ -4,6 +4,7 @@ public enum SectionRegistry {
     /// Input data and the Level 0 sections.
     public static func reportSections() -> [any Section] {
         [
+            InputData(),
             MassCentering(),
             MaskAnalysis(),
             BackgroundAnalysis(),

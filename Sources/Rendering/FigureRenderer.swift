@@ -64,13 +64,17 @@ public enum FigureRenderer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let drawer = try makeDrawer(figure, options: options)
         let size = drawer.size
-        var written: [FigureFormat: URL] = [:]
-        for format in options.formats {
-            let url = directory.appendingPathComponent("\(figure.id).\(format.rawValue)")
-            try draw(drawer, format: format, size: size, dpi: options.dpi, to: url)
-            written[format] = url
+        // One format per thread: each has its own Cairo surface and context.
+        let formats = Array(Set(options.formats)).sorted { $0.rawValue < $1.rawValue }
+        let urls = formats.map { directory.appendingPathComponent("\(figure.id).\($0.rawValue)") }
+        var errors = [Error?](repeating: nil, count: formats.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: formats.count) { k in
+            do { try draw(drawer, format: formats[k], size: size, dpi: options.dpi, to: urls[k]) }
+            catch { lock.lock(); errors[k] = error; lock.unlock() }
         }
-        return written
+        if let e = errors.compactMap({ $0 }).first { throw e }
+        return Dictionary(uniqueKeysWithValues: zip(formats, urls))
     }
 
     /// The drawing of one figure: its size in points and a function drawing it on a canvas of that size.
@@ -115,7 +119,8 @@ public enum FigureRenderer {
         case .png:
             let scale = dpi / 72
             let pw = max(1, Int((size.w * scale).rounded())), ph = max(1, Int((size.h * scale).rounded()))
-            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(pw), Int32(ph))
+            // Opaque RGB: the page is painted white first, and the PNG needs no alpha channel.
+            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(pw), Int32(ph))
         case .pdf:
             surface = cairo_pdf_surface_create(path, size.w, size.h)
             // No creation date, so that the same figure gives the same bytes.

@@ -40,6 +40,7 @@ struct PlotScale {
         }
         if includeZero && !log { lo = min(lo, 0); hi = max(hi, 0) }
         if !(lo <= hi) { return PlotScale(log: log, lo: 0, hi: 1) }
+        if includeZero && !log && lo == 0 && hi == 0 { return PlotScale(log: log, lo: 0, hi: 1) }
         if hi - lo <= max(abs(hi), abs(lo)) * 1e-12 {
             let half = log ? 0.5 : (lo == 0 ? 1 : abs(lo) * 0.1)
             return PlotScale(log: log, lo: lo - half, hi: hi + half)
@@ -47,6 +48,18 @@ struct PlotScale {
         let span = hi - lo
         let padLo = (includeZero && !log && lo == 0) ? 0 : pad * span
         return PlotScale(log: log, lo: lo - padLo, hi: hi + pad * span)
+    }
+
+    /// The marker values worth widening the axis for: finite (positive on a log axis) and within one data
+    /// span of the data range, so that a stray marker does not squash the data into a corner.
+    static func nearbyMarkers(_ markers: [Marker], data: [Double], log: Bool) -> [Double] {
+        let s = covering(data, log: log, pad: 0)
+        let span = s.hi - s.lo
+        return markers.map(\.value).filter { v in
+            guard v.isFinite, !log || v > 0 else { return false }
+            let t = log ? log10(v) : v
+            return t >= s.lo - span && t <= s.hi + span
+        }
     }
 
     /// Ticks for this axis (data values) with labels.
@@ -82,7 +95,8 @@ enum PlotDrawing {
             let x0 = h.binEdges[i], x1 = h.binEdges[i + 1], c = h.counts[i]
             if x0.isFinite && x1.isFinite && x1 >= x0 && c.isFinite { bins.append((x0, x1, max(0, c))) }
         }
-        let xs = bins.flatMap { [$0.x0, $0.x1] } + h.markers.map(\.value)
+        let binXs = bins.flatMap { [$0.x0, $0.x1] }
+        let xs = binXs + PlotScale.nearbyMarkers(h.markers, data: binXs, log: false)
         let x = PlotScale.covering(xs, log: false, pad: bins.isEmpty ? 0.05 : 0)
         let counts = bins.map(\.c)
         var y = PlotScale.covering(counts, log: h.logY, pad: 0.05, includeZero: !h.logY)
@@ -120,8 +134,9 @@ enum PlotDrawing {
     }
 
     static func draw(plot p: LinePlot, size: (w: Double, h: Double), on canvas: Canvas) {
-        let xs = p.series.flatMap(\.x) + p.xMarkers.map(\.value)
-        let ys = p.series.flatMap(\.y) + p.yMarkers.map(\.value)
+        let dataX = p.series.flatMap(\.x), dataY = p.series.flatMap(\.y)
+        let xs = dataX + PlotScale.nearbyMarkers(p.xMarkers, data: dataX, log: p.logX)
+        let ys = dataY + PlotScale.nearbyMarkers(p.yMarkers, data: dataY, log: p.logY)
         let x = PlotScale.covering(xs, log: p.logX, pad: 0.02)
         let y = PlotScale.covering(ys, log: p.logY, pad: 0.06)
         let hasData = p.series.contains { s in zip(s.x, s.y).contains { x.t($0.0) != nil && y.t($0.1) != nil } }

@@ -23,7 +23,7 @@ public enum LatexCompiler {
                              logPath: "")
         }
         let logFile = directory.appendingPathComponent("\(name).latexmk.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let out = try FileHandle(forWritingTo: logFile)
         defer { try? out.close() }
 

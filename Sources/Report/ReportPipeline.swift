@@ -3,6 +3,7 @@
 import Analysis
 import Foundation
 import MapIO
+import ModelIO
 import Rendering
 
 public struct ReportRequest: Sendable {
@@ -10,6 +11,11 @@ public struct ReportRequest: Sendable {
     public var threshold: Double
     /// Reported resolution, Å.
     public var resolution: Double?
+    /// Half maps (Level 1): both or neither.
+    public var half1Path: String?
+    public var half2Path: String?
+    /// Atomic model (Level A), PDB or mmCIF.
+    public var modelPath: String?
     public var title: String?
     public var emdbID: String?
     public var pdbID: String?
@@ -20,10 +26,12 @@ public struct ReportRequest: Sendable {
     public var commandLine: [String]
     public var latexTimeoutSeconds: Int
 
-    public init(mapPath: String, threshold: Double, resolution: Double?, title: String? = nil, emdbID: String? = nil,
+    public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
+                half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
                 pdbID: String? = nil, authors: String? = nil, outputDirectory: String, templatesDirectory: String? = nil,
                 makePDF: Bool = true, commandLine: [String] = [], latexTimeoutSeconds: Int = 300) {
         self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution; self.title = title
+        self.half1Path = half1Path; self.half2Path = half2Path; self.modelPath = modelPath
         self.emdbID = emdbID; self.pdbID = pdbID; self.authors = authors; self.outputDirectory = outputDirectory
         self.templatesDirectory = templatesDirectory; self.makePDF = makePDF; self.commandLine = commandLine
         self.latexTimeoutSeconds = latexTimeoutSeconds
@@ -86,7 +94,8 @@ public enum ReportPipeline {
         catch { throw ReportFailure.template("\(error)") }
 
         let folder: OutputFolder
-        do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: [request.mapPath]) }
+        let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath].compactMap { $0 }
+        do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
         defer { if !committed { folder.discard() } }
@@ -98,9 +107,15 @@ public enum ReportPipeline {
         }
         for w in file.warnings { progress("note: \(w)") }
         let map = file.volume
+        let halves = try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
+        let model = try request.modelPath.map { path in
+            try step("Reading atomic model") { () throws -> AtomicModel in
+                do { return try ModelReader.read(path: path) } catch { throw ReportFailure.input("\(error)") }
+            }
+        }
 
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
-                                      resolution: request.resolution)
+                                      resolution: request.resolution, halves: halves, model: model)
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         let figuresDir = folder.staging.appendingPathComponent("figures")
@@ -145,6 +160,34 @@ public enum ReportPipeline {
         if let latexFailure { throw latexFailure }
         let pdf = request.makePDF ? folder.final.appendingPathComponent("report.pdf") : nil
         return ReportOutcome(document: doc, outputDirectory: folder.final, pdf: pdf, timings: timings)
+    }
+
+    /// Reads the two half maps and checks that they match each other and the map in box and voxel size.
+    static func readHalves(_ request: ReportRequest, map: Volume,
+                           progress: (String) -> Void) throws -> (Volume, Volume)? {
+        guard let p1 = request.half1Path, let p2 = request.half2Path else { return nil }
+        var halves: [Volume] = []
+        for path in [p1, p2] {
+            do {
+                let f = try MRCReader.read(path: path)
+                for w in f.warnings { progress("note: \(w)") }
+                halves.append(f.volume)
+            } catch { throw ReportFailure.input("\(error)") }
+        }
+        func describe(_ v: Volume) -> String {
+            "box \(v.nx)×\(v.ny)×\(v.nz), voxel " + [v.voxelSize.x, v.voxelSize.y, v.voxelSize.z]
+                .map { String(format: "%.4f", $0) }.joined(separator: "×") + " Å"
+        }
+        func sameGrid(_ a: Volume, _ b: Volume) -> Bool {
+            a.dims == b.dims && (0..<3).allSatisfy { abs(a.voxelSize[$0] - b.voxelSize[$0]) <= 1e-3 * a.voxelSize[$0] }
+        }
+        guard sameGrid(halves[0], halves[1]) else {
+            throw ReportFailure.input("half maps do not match: \(p1) has \(describe(halves[0])), \(p2) has \(describe(halves[1]))")
+        }
+        guard sameGrid(halves[0], map) else {
+            throw ReportFailure.input("half maps do not match the map: \(p1) has \(describe(halves[0])), \(request.mapPath) has \(describe(map))")
+        }
+        return (halves[0], halves[1])
     }
 
     /// Runs every section, concurrently, each isolated from the others' errors; results in input order.

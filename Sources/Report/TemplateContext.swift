@@ -133,6 +133,37 @@ public enum TemplateContext {
             s.record.warnings.map { ["section": s.id, "text": $0] as [String: Any] }
         }
         c["has_warnings"] = sections.contains { !$0.record.warnings.isEmpty }
+        if let r = resolutionSummary(doc) { c["resolution_summary"] = r }
+        return c
+    }
+
+    /// Every global resolution estimate the sections report (metric `resolution_estimates_A`: a list of
+    /// {name, value_A}), as (section, name, Å).
+    public static func resolutionEstimates(_ doc: ReportDocument) -> [(section: String, name: String, valueA: Double)] {
+        doc.orderedSections.flatMap { s -> [(String, String, Double)] in
+            (s.record.metrics["resolution_estimates_A"]?.arrayValue ?? []).compactMap { e in
+                guard let v = e["value_A"]?.doubleValue, v.isFinite, v > 0 else { return nil }
+                return (s.id, e["name"]?.stringValue ?? "", v)
+            }
+        }
+    }
+
+    /// SPEC Level 1: the range and mean of all resolution estimates, and whether the reported resolution R
+    /// may be overestimated (R < 0.8 × the mean).
+    static func resolutionSummary(_ doc: ReportDocument) -> [String: Any]? {
+        let estimates = resolutionEstimates(doc)
+        guard !estimates.isEmpty else { return nil }
+        let values = estimates.map { $0.valueA }
+        let mean = values.reduce(0, +) / Double(values.count)
+        var c: [String: Any] = [
+            "count": String(values.count), "min_A": NumberText.format(values.min()!),
+            "max_A": NumberText.format(values.max()!), "mean_A": NumberText.format(mean),
+            "estimates": estimates.map { ["section": $0.section, "name": $0.name, "value_A": NumberText.format($0.valueA)] },
+        ]
+        if let r = doc.inputs.resolution, r < 0.8 * mean {
+            c["overestimated"] = true
+            c["limit_A"] = NumberText.format(0.8 * mean)
+        }
         return c
     }
 

@@ -25,6 +25,15 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Reported resolution R, in Å.")
     var resolution: Double?
 
+    @Option(name: .long, help: "First half map (Level 1); needs --half2.")
+    var half1: String?
+
+    @Option(name: .long, help: "Second half map (Level 1); needs --half1.")
+    var half2: String?
+
+    @Option(name: .long, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
+    var model: String?
+
     @Option(name: .long, help: "Title on the front page.")
     var title: String?
 
@@ -59,12 +68,16 @@ struct ReportCommand: ParsableCommand {
                 throw ValidationError("--resolution must be a resolution in Å between 0 and 1000, got \(r)")
             }
         }
+        guard (half1 == nil) == (half2 == nil) else {
+            throw ValidationError("--half1 and --half2 go together: give both half maps or neither")
+        }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
     }
 
     func run() throws {
         let request = ReportRequest(
-            mapPath: map, threshold: threshold, resolution: resolution, title: title, emdbID: emdbID,
+            mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
+            modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
         let quiet = self.quiet

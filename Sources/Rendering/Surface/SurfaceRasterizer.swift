@@ -98,7 +98,9 @@ enum SurfaceRasterizer {
             DispatchQueue.concurrentPerform(iterations: bands) { band in
                 let vLo = band * H / bands, vHi = (band + 1) * H / bands   // rows [vLo, vHi)
                 let (zb, cb) = transparent ? (tDepthB, tColorB) : (depthB, colorB)
-                // Triangles.
+                // Triangles: a depth-only pass, then a pass that shades only the visible sample (z equal to
+                // the stored depth, computed by the same arithmetic), so each sample is shaded once.
+                for shadePass in [false, true] {
                 var t = 0
                 while t + 2 < tp.count {
                     let i0 = Int(tp[t]), i1 = Int(tp[t + 1]), i2 = Int(tp[t + 2]); t += 3
@@ -112,14 +114,8 @@ enum SurfaceRasterizer {
                     let area = (p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y)
                     if abs(area) < 1e-12 { continue }
                     let inv = 1 / area
-                    // Seen from behind (v points down, so a counter-clockwise front face has area < 0):
-                    // light the inner side.
-                    let flip: Float = area > 0 ? -1 : 1
                     // Barycentric b0, b1 as affine functions of (u, v).
                     let b0u = (p1.y - p2.y) * inv, b1u = (p2.y - p0.y) * inv
-                    let n0 = np[i0] * flip, n1 = np[i1] * flip, n2 = np[i2] * flip
-                    let c0 = colp[i0], c1 = colp[i1], c2 = colp[i2]
-                    let a0 = aop[i0], a1 = aop[i1], a2 = aop[i2]
                     for v in minV...maxV {
                         let pv = Float(v) + 0.5
                         var pu = Float(minU) + 0.5
@@ -132,12 +128,20 @@ enum SurfaceRasterizer {
                             if b0 < -1e-5 || b1 < -1e-5 || b2 < -1e-5 { continue }
                             let z = b0 * p0.z + b1 * p1.z + b2 * p2.z
                             let k = row + u
-                            if z <= zb[k] { continue }
-                            zb[k] = z
-                            cb[k] = shade(n0 * b0 + n1 * b1 + n2 * b2, c0 * b0 + c1 * b1 + c2 * b2,
-                                          a0 * b0 + a1 * b1 + a2 * b2, z)
+                            if !shadePass {
+                                if z > zb[k] { zb[k] = z }
+                                continue
+                            }
+                            if z != zb[k] { continue }
+                            // Seen from behind (v points down, so a counter-clockwise front face has
+                            // area < 0): light the inner side.
+                            let flip: Float = area > 0 ? -1 : 1
+                            cb[k] = shade((np[i0] * b0 + np[i1] * b1 + np[i2] * b2) * flip,
+                                          colp[i0] * b0 + colp[i1] * b1 + colp[i2] * b2,
+                                          aop[i0] * b0 + aop[i1] * b1 + aop[i2] * b2, z)
                         }
                     }
+                }
                 }
                 // Spheres (always opaque).
                 for (i, c) in scene.sphereCentres.enumerated() {
@@ -185,15 +189,15 @@ enum SurfaceRasterizer {
                         let k = v * W + u
                         let z = transparent ? max(depthB[k], tDepthB[k]) : depthB[k]
                         if z == -.infinity { continue }
+                        @inline(__always) func farther(_ uu: Int, _ vv: Int) -> Bool {
+                            if uu < 0 || uu >= W || vv < 0 || vv >= H { return true }
+                            let kk = vv * W + uu
+                            let zz = transparent ? max(depthB[kk], tDepthB[kk]) : depthB[kk]
+                            return zz < z - jump
+                        }
                         var edge = false
-                        for d in 1...w where !edge {
-                            for (du, dv) in [(d, 0), (-d, 0), (0, d), (0, -d)] {
-                                let uu = u + du, vv = v + dv
-                                if uu < 0 || uu >= W || vv < 0 || vv >= H { edge = true; break }
-                                let kk = vv * W + uu
-                                let zz = transparent ? max(depthB[kk], tDepthB[kk]) : depthB[kk]
-                                if zz < z - jump { edge = true; break }
-                            }
+                        for d in 1...w where farther(u + d, v) || farther(u - d, v) || farther(u, v + d) || farther(u, v - d) {
+                            edge = true; break
                         }
                         if edge { colorB[k] = blend(0xff20_2020, colorB[k], 0.85) }
                     }

@@ -1,0 +1,74 @@
+// Renders every Input-data figure of a phantom map (the figures the report shows first), and times it.
+import Foundation
+import Testing
+@testable import Rendering
+import Analysis
+import MapIO
+
+/// A protein-like phantom: a few Gaussian blobs of different sizes plus deterministic noise.
+func proteinPhantom(n: Int, voxel: Double = 1.1) -> Volume {
+    var d = [Float](repeating: 0, count: n * n * n)
+    let s = Double(n) / 64
+    let blobs: [(Double, Double, Double, Double, Float)] = [(30, 32, 28, 6, 1), (38, 26, 34, 4, 0.8), (24, 40, 36, 5, 0.9),
+                                                          (36, 38, 22, 3, 1.2), (28, 24, 40, 3.5, 0.7)]
+    var seed: UInt64 = 12345
+    d.withUnsafeMutableBufferPointer { p in
+        for z in 0..<n { for y in 0..<n { for x in 0..<n {
+            var v: Float = 0
+            for b in blobs {
+                let dx = Double(x) - b.0 * s, dy = Double(y) - b.1 * s, dz = Double(z) - b.2 * s
+                let r2 = (dx * dx + dy * dy + dz * dz) / (b.3 * b.3 * s * s)
+                if r2 < 30 { v += b.4 * Float(exp(-0.5 * r2)) }
+            }
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let u = Float(seed >> 40) / Float(1 << 24) - 0.5
+            p[x + n * (y + n * z)] = v + 0.08 * u
+        } } }
+    }
+    return Volume(nx: n, ny: n, nz: n, data: d, voxelSize: SIMD3(voxel, voxel, voxel))
+}
+
+@Test func inputDataFiguresRender() throws {
+    let map = proteinPhantom(n: 48)
+    let ctx = AnalysisContext(map: map, mapPath: "phantom.mrc", threshold: 0.3, resolution: 3.5)
+    // Masks stand-in: V ≥ T and a box-smoothed copy (the real masks come from the context).
+    let hard = map.withData(map.data.map { $0 >= 0.3 ? 1 : 0 })
+    let soft = map.withData(hard.data.map { $0 * 0.8 + 0.1 })
+    let result = try InputData(hasher: { _ in "0" }, masksProvider: { _ in (hard, soft) }).run(ctx)
+    let dir = Gallery.tempDir("input")
+    for f in result.figures {
+        let out = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png, .pdf]))
+        #expect(out.count == 2, "\(f.id): expected 2 files")
+    }
+    print("input figures in \(dir.path)")
+}
+
+/// CPU seconds used by this process (all threads): under a loaded machine this shows the work done,
+/// while wall-clock time also shows the waiting.
+private func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Timing on a 256³ map (set EMVALIDATE_RENDER_BENCH=1; run in release): computing the section and
+/// rendering all its figures as PNG + PDF.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["EMVALIDATE_RENDER_BENCH"] != nil))
+func inputDataFiguresTiming() throws {
+    let map = proteinPhantom(n: 256, voxel: 0.8)
+    let ctx = AnalysisContext(map: map, mapPath: "phantom.mrc", threshold: 0.3, resolution: 3.5)
+    let hard = map.withData(map.data.map { $0 >= 0.3 ? 1 : 0 })
+    let (w0, c0) = (Date(), cpuSeconds())
+    let result = try InputData(hasher: { _ in "0" }, masksProvider: { _ in (hard, hard) }).run(ctx)
+    let (w1, c1) = (Date(), cpuSeconds())
+    let dir = Gallery.tempDir("input-256")
+    for f in result.figures {
+        let (tw, tc) = (Date(), cpuSeconds())
+        _ = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png, .pdf]))
+        print(String(format: "  %@ (PNG+PDF): wall %.3f s, CPU %.3f s", f.id, Date().timeIntervalSince(tw), cpuSeconds() - tc))
+    }
+    let (w2, c2) = (Date(), cpuSeconds())
+    print(String(format: "256³ Input data: section wall %.3f s (CPU %.3f s); rendering %d figures (PNG+PDF) wall %.3f s (CPU %.3f s)",
+                 w1.timeIntervalSince(w0), c1 - c0, result.figures.count, w2.timeIntervalSince(w1), c2 - c1))
+    print("256³ figures in \(dir.path)")
+}
