@@ -107,7 +107,8 @@ public enum ReportPipeline {
         }
         for w in file.warnings { progress("note: \(w)") }
         let map = file.volume
-        let halves = try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
+        let halves = request.half1Path == nil ? nil
+            : try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
         let model = try request.modelPath.map { path in
             try step("Reading atomic model") { () throws -> AtomicModel in
                 do { return try ModelReader.read(path: path) } catch { throw ReportFailure.input("\(error)") }
