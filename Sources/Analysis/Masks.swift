@@ -47,12 +47,41 @@ public struct Masks: Sendable {
         }
         let radius = dilationRadius(voxelSizeA: map.voxelSize.x)
         let hard = components.mask(ofLabel: largest).dilated(ballRadius: radius)
-        var soft = GaussianFilter.smooth(hard.asVolume(voxelSize: map.voxelSize), sigmaVoxels: softSigmaVoxels)
-        soft.data.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count { p[i] = min(1, max(0, p[i])) }
-        }
-        soft = map.withData(soft.data)
+        let soft = map.withData(softMask(hard, sigmaVoxels: softSigmaVoxels))
         return Masks(threshold: threshold, raw: raw, rawComponents: components, largestLabel: largest,
                      dilationRadiusVoxels: radius, hard: hard, soft: soft)
+    }
+
+    /// The hard mask smoothed by a Gaussian (zero outside the box) and clipped to [0, 1], as voxel values.
+    /// Only the hard mask's bounding box grown by the kernel radius can be non-zero, so the smoothing runs
+    /// on that crop (the same values as smoothing the whole box).
+    static func softMask(_ hard: BinaryMask, sigmaVoxels: Double) -> [Float] {
+        let nx = hard.nx, ny = hard.ny
+        var out = [Float](repeating: 0, count: hard.count)
+        guard let box = hard.boundingBox() else { return out }
+        let margin = GaussianFilter.kernel(sigmaVoxels: sigmaVoxels).count / 2
+        let lo = SIMD3(max(0, box.first.x - margin), max(0, box.first.y - margin), max(0, box.first.z - margin))
+        let hi = SIMD3(min(nx - 1, box.last.x + margin), min(ny - 1, box.last.y + margin),
+                       min(hard.nz - 1, box.last.z + margin))
+        let c = hi &- lo &+ 1
+        var crop = [Float](repeating: 0, count: c.x * c.y * c.z)
+        hard.voxels.withUnsafeBufferPointer { m in
+            crop.withUnsafeMutableBufferPointer { dst in
+                for z in 0..<c.z { for y in 0..<c.y {
+                    let src = lo.x + nx * (lo.y + y + ny * (lo.z + z)), d = c.x * (y + c.y * z)
+                    for x in 0..<c.x where m[src + x] { dst[d + x] = 1 }
+                } }
+            }
+        }
+        let smooth = GaussianFilter.smooth(Volume(nx: c.x, ny: c.y, nz: c.z, data: crop), sigmaVoxels: sigmaVoxels)
+        smooth.data.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { dst in
+                for z in 0..<c.z { for y in 0..<c.y {
+                    let d = lo.x + nx * (lo.y + y + ny * (lo.z + z)), src = c.x * (y + c.y * z)
+                    for x in 0..<c.x { dst[d + x] = min(1, max(0, s[src + x])) }
+                } }
+            }
+        }
+        return out
     }
 }

@@ -96,6 +96,8 @@ public final class AnalysisContext: @unchecked Sendable {
     public let resolution: Double?
     /// Half maps (Level 1), if given; same box and voxel size as the map.
     public let halves: (Volume, Volume)?
+    /// Paths of the half-map files as given by the user (for the Half maps section), if known.
+    public let halfPaths: (String, String)?
     /// Atomic model (Level A), if given.
     public let model: AtomicModel?
 
@@ -103,9 +105,9 @@ public final class AnalysisContext: @unchecked Sendable {
     private var cachedMasks: Result<Masks, Error>?
 
     public init(map: Volume, mapPath: String, threshold: Double, resolution: Double?,
-                halves: (Volume, Volume)? = nil, model: AtomicModel? = nil) {
+                halves: (Volume, Volume)? = nil, model: AtomicModel? = nil, halfPaths: (String, String)? = nil) {
         self.map = map; self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution
-        self.halves = halves; self.model = model
+        self.halves = halves; self.model = model; self.halfPaths = halfPaths
     }
 
     /// The raw, hard and soft masks at T (SPEC "Masks used everywhere"), built on first use.

@@ -30,12 +30,47 @@ public enum MRCReader {
     /// are read. Errors are `MapError`s naming `path`.
     public static func read(path: String) throws -> MRCFile {
         let file = try PosixInputFile(path: path)
-        let format = try file.peek(4).withUnsafeBytes { CompressionFormat.detect($0) }
-        if let format {
+        let head = try file.peek(MRCHeader.size)
+        if let format = head.withUnsafeBytes({ CompressionFormat.detect($0) }) {
             let plain = try Decompression.decompress(format, file: path) { try file.read(into: $0) }
             return try interpret(plain, file: path, compression: format)
         }
-        return try interpret(try file.readAll(), file: path, compression: nil)
+        // Plain file: judge the header against the file's size, then read the voxels straight from disk.
+        let available = try file.size()
+        let parsed = try head.withUnsafeBytes {
+            try parseHeader($0, available: max(available, head.count), compression: nil, file: path)
+        }
+        let layout = parsed.layout
+        let dims = parsed.fileDims
+        func shortRead(_ got: Int) -> MapError {
+            let h = parsed.header
+            return MapError.truncated(file: path, expected: layout.dataOffset + layout.dataBytes,
+                                      found: layout.dataOffset + got, decompressed: false, nx: Int(h.nx),
+                                      ny: Int(h.ny), nz: Int(h.nz), mode: Int(h.mode), nsymbt: Int(h.nsymbt))
+        }
+        let data: [Float]
+        if layout.mode == .float32 && parsed.header.byteOrder == .host && layout.axes.isIdentity {
+            // Already our layout: read into the volume's own storage, no second copy.
+            let count = dims.x * dims.y * dims.z
+            var readError: Error?
+            data = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+                do {
+                    let got = try file.read(at: layout.dataOffset, into: UnsafeMutableRawBufferPointer(buffer))
+                    if got < layout.dataBytes { readError = shortRead(got) }
+                } catch { readError = error }
+                // Float has no invalid bit patterns; on error the array is discarded anyway.
+                initialised = count
+            }
+            if let readError { throw readError }
+        } else {
+            let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: layout.dataBytes, alignment: 16)
+            defer { raw.deallocate() }
+            let got = try file.read(at: layout.dataOffset, into: raw)
+            if got < layout.dataBytes { throw shortRead(got) }
+            data = VoxelDecoding.decode(UnsafeRawBufferPointer(raw), mode: layout.mode,
+                                        byteOrder: parsed.header.byteOrder, fileDims: dims, axes: layout.axes)
+        }
+        return try finish(parsed, data: data, compression: nil, file: path)
     }
 
     /// Reads a map held in memory; `name` stands for the file in messages.
@@ -54,42 +89,67 @@ public enum MRCReader {
         return try interpret(plain, file: name, compression: format)
     }
 
-    /// Uncompressed MRC bytes → MRCFile.
+    /// Uncompressed MRC bytes in memory → MRCFile.
     static func interpret(_ bytes: [UInt8], file: String, compression: CompressionFormat?) throws -> MRCFile {
-        try bytes.withUnsafeBytes { raw in
-            guard raw.count >= MRCHeader.size else {
-                if let format = MRCHeaderChecks.foreignFormat(raw) {
-                    throw MapError.foreignFormat(file: file, format: format)
-                }
-                throw MapError.shorterThanHeader(file: file, bytes: raw.count)
-            }
-            let (order, orderWarnings) = try MRCHeaderChecks.chooseByteOrder(raw, file: file)
-            let header = MRCHeader(decoding: raw, byteOrder: order)
-            let layout = try MRCHeaderChecks.validate(header, available: raw.count, decompressed: compression != nil,
-                                                      file: file)
-            var warnings = orderWarnings
-            warnings += MRCHeaderChecks.headerWarnings(header, available: raw.count,
-                                                       expected: layout.dataOffset + layout.dataBytes, file: file)
-
-            let fileDims = SIMD3(Int(header.nx), Int(header.ny), Int(header.nz))
-            let data = VoxelDecoding.decode(
-                UnsafeRawBufferPointer(rebasing: raw[layout.dataOffset..<(layout.dataOffset + layout.dataBytes)]),
-                mode: layout.mode, byteOrder: order, fileDims: fileDims, axes: layout.axes)
-            let stats = data.withUnsafeBufferPointer { VoxelStatistics($0) }
-            if stats.nonFinite > 0 {
-                throw MapError.nonFiniteVoxels(file: file, count: stats.nonFinite, total: data.count)
-            }
-            warnings += MRCHeaderChecks.statisticsWarnings(header, stats, file: file)
-
-            let axes = layout.axes
-            let box = axes.toXYZ(fileDims.x, fileDims.y, fileDims.z)
-            let start = axes.toXYZ(Int(header.nxstart), Int(header.nystart), Int(header.nzstart))
-            let (voxelSize, sizeWarnings) = MRCHeaderChecks.voxelSize(header, box: box, file: file)
-            let (origin, originWarnings) = MRCHeaderChecks.origin(header, file: file)
-            warnings += sizeWarnings + originWarnings
-            let volume = Volume(nx: box.x, ny: box.y, nz: box.z, data: data, voxelSize: voxelSize,
-                                startIndex: start, headerOrigin: origin)
-            return MRCFile(header: header, volume: volume, warnings: warnings, compression: compression)
+        let (parsed, data) = try bytes.withUnsafeBytes { raw in
+            let parsed = try parseHeader(raw, available: raw.count, compression: compression, file: file)
+            let l = parsed.layout
+            let data = VoxelDecoding.decode(UnsafeRawBufferPointer(rebasing: raw[l.dataOffset..<(l.dataOffset + l.dataBytes)]),
+                                            mode: l.mode, byteOrder: parsed.header.byteOrder,
+                                            fileDims: parsed.fileDims, axes: l.axes)
+            return (parsed, data)
         }
+        return try finish(parsed, data: data, compression: compression, file: file)
+    }
+
+    /// A header that passed every check, with how to read its data and the warnings so far.
+    struct ParsedHeader {
+        var header: MRCHeader
+        var layout: (mode: MRCMode, axes: AxisPermutation, dataOffset: Int, dataBytes: Int)
+        var warnings: [String]
+        /// Columns, rows, sections.
+        var fileDims: SIMD3<Int> { SIMD3(Int(header.nx), Int(header.ny), Int(header.nz)) }
+    }
+
+    /// Header bytes (at least the first 1024 of the file, if it has them) → checked header. `available` is
+    /// the size of the whole (decompressed) file; nothing is allocated from what the header claims.
+    static func parseHeader(_ raw: UnsafeRawBufferPointer, available: Int, compression: CompressionFormat?,
+                            file: String) throws -> ParsedHeader {
+        guard raw.count >= MRCHeader.size else {
+            if let format = MRCHeaderChecks.foreignFormat(raw) {
+                throw MapError.foreignFormat(file: file, format: format)
+            }
+            throw MapError.shorterThanHeader(file: file, bytes: raw.count)
+        }
+        let (order, orderWarnings) = try MRCHeaderChecks.chooseByteOrder(raw, file: file)
+        let header = MRCHeader(decoding: raw, byteOrder: order)
+        let layout = try MRCHeaderChecks.validate(header, available: available, decompressed: compression != nil,
+                                                  file: file)
+        let warnings = orderWarnings + MRCHeaderChecks.headerWarnings(header, available: available,
+                                                                       expected: layout.dataOffset + layout.dataBytes,
+                                                                       file: file)
+        return ParsedHeader(header: header, layout: layout, warnings: warnings)
+    }
+
+    /// Voxels in X, Y, Z order + checked header → MRCFile (NaN/Inf check, statistics warnings, geometry).
+    static func finish(_ parsed: ParsedHeader, data: [Float], compression: CompressionFormat?,
+                       file: String) throws -> MRCFile {
+        let header = parsed.header
+        var warnings = parsed.warnings
+        let stats = data.withUnsafeBufferPointer { VoxelStatistics($0) }
+        if stats.nonFinite > 0 {
+            throw MapError.nonFiniteVoxels(file: file, count: stats.nonFinite, total: data.count)
+        }
+        warnings += MRCHeaderChecks.statisticsWarnings(header, stats, file: file)
+        let axes = parsed.layout.axes
+        let dims = parsed.fileDims
+        let box = axes.toXYZ(dims.x, dims.y, dims.z)
+        let start = axes.toXYZ(Int(header.nxstart), Int(header.nystart), Int(header.nzstart))
+        let (voxelSize, sizeWarnings) = MRCHeaderChecks.voxelSize(header, box: box, file: file)
+        let (origin, originWarnings) = MRCHeaderChecks.origin(header, file: file)
+        warnings += sizeWarnings + originWarnings
+        let volume = Volume(nx: box.x, ny: box.y, nz: box.z, data: data, voxelSize: voxelSize,
+                            startIndex: start, headerOrigin: origin)
+        return MRCFile(header: header, volume: volume, warnings: warnings, compression: compression)
     }
 }

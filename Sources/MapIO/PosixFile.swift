@@ -43,9 +43,16 @@ final class PosixInputFile {
     /// Up to `count` bytes from the start of the file, without moving the read position.
     func peek(_ count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
+        let n = try bytes.withUnsafeMutableBytes { try read(at: 0, into: $0) }
+        return Array(bytes[0..<n])
+    }
+
+    /// Reads from byte `offset` until `buffer` is full or the file ends; returns the number of bytes read.
+    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
         var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(done)) }
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw MapError.unreadable(file: path, reason: systemErrorText())
@@ -53,7 +60,7 @@ final class PosixInputFile {
             if n == 0 { break }
             done += n
         }
-        return Array(bytes[0..<done])
+        return done
     }
 
     /// Reads until `buffer` is full or the file ends; returns the number of bytes read (0 at end of file).
@@ -70,24 +77,6 @@ final class PosixInputFile {
             done += n
         }
         return done
-    }
-
-    /// The whole rest of the file. The size from fstat is a hint; the bytes actually read decide.
-    func readAll() throws -> [UInt8] {
-        let hint = try size()
-        var readError: Error?
-        var bytes = [UInt8](unsafeUninitializedCapacity: max(hint, 0)) { buf, count in
-            do { count = try read(into: UnsafeMutableRawBufferPointer(buf)) } catch { readError = error; count = 0 }
-        }
-        if let readError { throw readError }
-        // The file may have grown since fstat: take what is there now.
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try read(into: $0) }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes
     }
 }
 

@@ -42,9 +42,14 @@ public enum GaussianFilter {
                     tmp.initialize(repeating: 0, count: plane)
                     let zin = s + z * plane
                     for y in 0..<ny {
-                        (padded + radius).update(from: zin + y * nx, count: nx)
                         let out = tmp + y * nx
                         for x in 0..<nx { out[x] = 0 }
+                        // Rows of zeros (most of a mask's box) stay zero.
+                        let row = zin + y * nx
+                        var allZero = true
+                        for x in 0..<nx where row[x] != 0 { allZero = false; break }
+                        if allZero { continue }
+                        (padded + radius).update(from: row, count: nx)
                         for k in 0..<w.count {
                             let wk = w[k], shifted = padded + k
                             for x in 0..<nx { out[x] += wk * shifted[x] }

@@ -88,6 +88,13 @@ enum KuhnTables {
         }
         return table
     }()
+
+    /// `triangles` flattened: the slots of pattern m are `flat[start[m] ..< start[m + 1]]`.
+    static let flat: (start: [Int32], slots: [UInt8]) = {
+        var start: [Int32] = [0], slots: [UInt8] = []
+        for m in 0..<256 { slots += triangles[m]; start.append(Int32(slots.count)) }
+        return (start, slots)
+    }()
 }
 
 extension Volume {
@@ -106,26 +113,17 @@ extension Volume {
         let t = Float(threshold)
         let (nx, ny, nz) = (self.nx, self.ny, self.nz)
         let plane = nx * ny
-        // The 7 edge steps in linear-index units and their bit masks.
-        let steps: [SIMD3<Int>] = (0..<8).map { SIMD3($0 & 1, ($0 >> 1) & 1, ($0 >> 2) & 1) }
 
         return data.withUnsafeBufferPointer { f -> IsosurfaceMesh in
+            // Per edge type (1…7): its step in voxels and in linear index.
+            let sx = (0..<8).map { $0 & 1 }, sy = (0..<8).map { ($0 >> 1) & 1 }, sz = (0..<8).map { ($0 >> 2) & 1 }
+            let offset = (0..<8).map { sx[$0] + nx * sy[$0] + plane * sz[$0] }
             // Pass 1: vertices per grid layer (edges starting in that layer that cross T).
             var layerCounts = [Int](repeating: 0, count: nz)
             layerCounts.withUnsafeMutableBufferPointer { counts in
                 let cp = counts
                 DispatchQueue.concurrentPerform(iterations: nz) { k in
-                    var n = 0
-                    for j in 0..<ny { for i in 0..<nx {
-                        let a = i + nx * (j + ny * k)
-                        let ina = f[a] >= t
-                        for type in 1..<8 {
-                            let s = steps[type]
-                            if i + s.x >= nx || j + s.y >= ny || k + s.z >= nz { continue }
-                            if (f[a + s.x + nx * s.y + plane * s.z] >= t) != ina { n += 1 }
-                        }
-                    } }
-                    cp[k] = n
+                    cp[k] = Self.crossingsInLayer(f, k, nx, ny, nz, t, sx, sy, sz, offset, ids: nil, start: 0)
                 }
             }
             var layerStart = [Int](repeating: 0, count: nz + 1)
@@ -137,73 +135,40 @@ extension Volume {
             var normals = [Float](repeating: 0, count: 3 * vertexTotal)
             let origin = SIMD3<Float>(originA)
             let vs = SIMD3<Float>(voxelSize)
-            let table = KuhnTables.triangles
 
-            // Pass 2: chunks of cube layers in parallel; each writes the vertices of the grid layers it owns
-            // (global ids = layerStart + order within the layer) and its own triangle list.
+            // Pass 2: chunks of cube layers in parallel. Vertex ids are global (layerStart + order within the
+            // layer), so chunks agree on the ids of the layers they share; each grid layer's vertices are
+            // written by the chunk whose cube layers start there (the last layer by the last chunk).
             let cubeLayers = nz - 1
             let chunkCount = min(cubeLayers, 16)
             var chunkTriangles = [[UInt32]](repeating: [], count: chunkCount)
+            KuhnTables.flat.start.withUnsafeBufferPointer { tStart in KuhnTables.flat.slots.withUnsafeBufferPointer { tSlots in
             vertices.withUnsafeMutableBufferPointer { vp in
             normals.withUnsafeMutableBufferPointer { np in
             chunkTriangles.withUnsafeMutableBufferPointer { ctp in
                 let (vout, nout, tout) = (vp, np, ctp)
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                     let z0 = c * cubeLayers / chunkCount, z1 = (c + 1) * cubeLayers / chunkCount
-                    // Grid layer k's vertices are written by the chunk whose cube layers start at k; the last
-                    // grid layer belongs to the last chunk.
-                    func owns(_ k: Int) -> Bool { (k >= z0 && k < z1) || (k == nz - 1 && z1 == cubeLayers) }
-
-                    @inline(__always) func value(_ i: Int, _ j: Int, _ k: Int) -> Float { f[i + nx * (j + ny * k)] }
-                    // ∇V at a grid point in value per Å (central differences, one-sided at the faces).
-                    func gradient(_ i: Int, _ j: Int, _ k: Int) -> SIMD3<Float> {
-                        let i0 = max(i - 1, 0), i1 = min(i + 1, nx - 1)
-                        let j0 = max(j - 1, 0), j1 = min(j + 1, ny - 1)
-                        let k0 = max(k - 1, 0), k1 = min(k + 1, nz - 1)
-                        return SIMD3((value(i1, j, k) - value(i0, j, k)) / (Float(i1 - i0) * vs.x),
-                                     (value(i, j1, k) - value(i, j0, k)) / (Float(j1 - j0) * vs.y),
-                                     (value(i, j, k1) - value(i, j, k0)) / (Float(k1 - k0) * vs.z))
+                    let lower = UnsafeMutableBufferPointer<Int32>.allocate(capacity: plane * 8)
+                    let upper = UnsafeMutableBufferPointer<Int32>.allocate(capacity: plane * 8)
+                    defer { lower.deallocate(); upper.deallocate() }
+                    var (lo, up) = (lower, upper)
+                    func fill(_ ids: UnsafeMutableBufferPointer<Int32>, _ k: Int) {
+                        ids.initialize(repeating: -1)
+                        _ = Self.crossingsInLayer(f, k, nx, ny, nz, t, sx, sy, sz, offset, ids: ids, start: layerStart[k])
+                        if (k >= z0 && k < z1) || (k == nz - 1 && z1 == cubeLayers) {
+                            Self.writeVertices(f, k, nx, ny, nz, t, sx, sy, sz, offset, ids: ids, origin: origin,
+                                               voxelSize: vs, vertices: vout, normals: nout)
+                        }
                     }
-                    // Vertex ids of grid layer k: ids[(i + nx*j)*8 + type], −1 where the edge does not cross.
-                    func fillLayer(_ ids: UnsafeMutableBufferPointer<Int32>, _ k: Int) {
-                        let write = owns(k)
-                        var next = layerStart[k]
-                        for j in 0..<ny { for i in 0..<nx {
-                            let a = i + nx * (j + ny * k)
-                            let fa = f[a]
-                            let ina = fa >= t
-                            let base = (i + nx * j) * 8
-                            for type in 1..<8 {
-                                let s = steps[type]
-                                if i + s.x >= nx || j + s.y >= ny || k + s.z >= nz { ids[base + type] = -1; continue }
-                                let fb = f[a + s.x + nx * s.y + plane * s.z]
-                                if (fb >= t) == ina { ids[base + type] = -1; continue }
-                                ids[base + type] = Int32(next)
-                                if write {
-                                    let u = (t - fa) / (fb - fa)
-                                    let ga = SIMD3<Float>(SIMD3<Float>(Float(i), Float(j), Float(k)))
-                                    let p = origin + (ga + u * SIMD3<Float>(s)) * vs
-                                    let g = gradient(i, j, k) * (1 - u) + gradient(i + s.x, j + s.y, k + s.z) * u
-                                    let len = (g * g).sum().squareRoot()
-                                    // A flat field gives no direction: fall back to the edge, inside → outside.
-                                    let n = len > 0 ? -g / len
-                                        : (ina ? 1 : -1) * SIMD3<Float>(s) / SIMD3<Float>(s).sum().squareRoot()
-                                    vout[3 * next] = p.x; vout[3 * next + 1] = p.y; vout[3 * next + 2] = p.z
-                                    nout[3 * next] = n.x; nout[3 * next + 1] = n.y; nout[3 * next + 2] = n.z
-                                }
-                                next += 1
-                            }
-                        } }
-                    }
-                    var lower = [Int32](repeating: -1, count: plane * 8)
-                    var upper = [Int32](repeating: -1, count: plane * 8)
                     var tris: [UInt32] = []
-                    lower.withUnsafeMutableBufferPointer { fillLayer($0, z0) }
+                    fill(lo, z0)
                     for k in z0..<z1 {
-                        upper.withUnsafeMutableBufferPointer { fillLayer($0, k + 1) }
-                        lower.withUnsafeBufferPointer { lo in upper.withUnsafeBufferPointer { up in
-                            for j in 0..<(ny - 1) { for i in 0..<(nx - 1) {
-                                let a = i + nx * (j + ny * k)
+                        fill(up, k + 1)
+                        for j in 0..<(ny - 1) {
+                            var a = nx * (j + ny * k)
+                            for i in 0..<(nx - 1) {
+                                defer { a += 1 }
                                 var mask = 0
                                 if f[a] >= t { mask |= 1 }
                                 if f[a + 1] >= t { mask |= 2 }
@@ -214,23 +179,89 @@ extension Volume {
                                 if f[a + plane + nx] >= t { mask |= 64 }
                                 if f[a + plane + nx + 1] >= t { mask |= 128 }
                                 if mask == 0 || mask == 255 { continue }
-                                for s in table[mask] {
-                                    let corner = Int(s >> 3), type = Int(s & 7)
-                                    let cell = (i + (corner & 1)) + nx * (j + ((corner >> 1) & 1))
-                                    let id = corner & 4 == 0 ? lo[cell * 8 + type] : up[cell * 8 + type]
+                                let cellBase = i + nx * j
+                                for q in Int(tStart[mask])..<Int(tStart[mask + 1]) {
+                                    let s = Int(tSlots[q])
+                                    let corner = s >> 3, type = s & 7
+                                    let cell = cellBase + (corner & 1) + nx * ((corner >> 1) & 1)
+                                    let id = corner & 4 == 0 ? lo[cell &* 8 &+ type] : up[cell &* 8 &+ type]
                                     tris.append(UInt32(id))
                                 }
-                            } }
-                        } }
-                        swap(&lower, &upper)
+                            }
+                        }
+                        swap(&lo, &up)
                     }
                     tout[c] = tris
                 }
-            } } }
+            } } } } }
             var triangles: [UInt32] = []
             triangles.reserveCapacity(chunkTriangles.reduce(0) { $0 + $1.count })
             for c in chunkTriangles { triangles += c }
             return IsosurfaceMesh(vertices: vertices, normals: normals, triangles: triangles)
         }
+    }
+
+    /// Counts the lattice edges starting in grid layer k that cross t; with `ids`, numbers them from
+    /// `start` in the order (j, i, type) at ids[(i + nx*j)*8 + type].
+    @inline(__always)
+    static func crossingsInLayer(_ f: UnsafeBufferPointer<Float>, _ k: Int, _ nx: Int, _ ny: Int, _ nz: Int, _ t: Float,
+                                 _ sx: [Int], _ sy: [Int], _ sz: [Int], _ offset: [Int],
+                                 ids: UnsafeMutableBufferPointer<Int32>?, start: Int) -> Int {
+        var n = 0
+        let plane = nx * ny
+        sx.withUnsafeBufferPointer { sx in sy.withUnsafeBufferPointer { sy in sz.withUnsafeBufferPointer { sz in
+        offset.withUnsafeBufferPointer { off in
+            for j in 0..<ny {
+                var a = nx * j + plane * k
+                for i in 0..<nx {
+                    defer { a += 1 }
+                    let ina = f[a] >= t
+                    let interior = i + 1 < nx && j + 1 < ny && k + 1 < nz
+                    for type in 1..<8 {
+                        if !interior && (i + sx[type] >= nx || j + sy[type] >= ny || k + sz[type] >= nz) { continue }
+                        if (f[a + off[type]] >= t) != ina {
+                            if let ids { ids[(i + nx * j) &* 8 &+ type] = Int32(start + n) }
+                            n += 1
+                        }
+                    }
+                }
+            }
+        } } } }
+        return n
+    }
+
+    /// Writes position (Å) and outward normal of every vertex numbered in `ids` for grid layer k.
+    static func writeVertices(_ f: UnsafeBufferPointer<Float>, _ k: Int, _ nx: Int, _ ny: Int, _ nz: Int, _ t: Float,
+                              _ sx: [Int], _ sy: [Int], _ sz: [Int], _ offset: [Int],
+                              ids: UnsafeMutableBufferPointer<Int32>, origin: SIMD3<Float>, voxelSize vs: SIMD3<Float>,
+                              vertices vout: UnsafeMutableBufferPointer<Float>, normals nout: UnsafeMutableBufferPointer<Float>) {
+        @inline(__always) func value(_ i: Int, _ j: Int, _ k: Int) -> Float { f[i + nx * (j + ny * k)] }
+        // ∇V at a grid point in value per Å (central differences, one-sided at the faces).
+        @inline(__always) func gradient(_ i: Int, _ j: Int, _ k: Int) -> SIMD3<Float> {
+            let i0 = max(i - 1, 0), i1 = min(i + 1, nx - 1)
+            let j0 = max(j - 1, 0), j1 = min(j + 1, ny - 1)
+            let k0 = max(k - 1, 0), k1 = min(k + 1, nz - 1)
+            return SIMD3((value(i1, j, k) - value(i0, j, k)) / (Float(i1 - i0) * vs.x),
+                         (value(i, j1, k) - value(i, j0, k)) / (Float(j1 - j0) * vs.y),
+                         (value(i, j, k1) - value(i, j, k0)) / (Float(k1 - k0) * vs.z))
+        }
+        for j in 0..<ny { for i in 0..<nx {
+            let base = (i + nx * j) * 8
+            for type in 1..<8 {
+                let id = Int(ids[base + type])
+                if id < 0 { continue }
+                let a = i + nx * (j + ny * k)
+                let fa = f[a], fb = f[a + offset[type]]
+                let u = (t - fa) / (fb - fa)
+                let step = SIMD3<Float>(Float(sx[type]), Float(sy[type]), Float(sz[type]))
+                let p = origin + (SIMD3<Float>(Float(i), Float(j), Float(k)) + u * step) * vs
+                let g = gradient(i, j, k) * (1 - u) + gradient(i + sx[type], j + sy[type], k + sz[type]) * u
+                let len = (g * g).sum().squareRoot()
+                // A flat field gives no direction: fall back to the edge, inside → outside.
+                let n = len > 0 ? -g / len : (fa >= t ? 1 : -1) * step / step.sum().squareRoot()
+                vout[3 * id] = p.x; vout[3 * id + 1] = p.y; vout[3 * id + 2] = p.z
+                nout[3 * id] = n.x; nout[3 * id + 1] = n.y; nout[3 * id + 2] = n.z
+            }
+        } }
     }
 }

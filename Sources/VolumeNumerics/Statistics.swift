@@ -117,47 +117,57 @@ public enum Statistics {
         return total
     }
 
-    /// For each threshold t, the number of voxels with V >= t (compared in Double; NaN never counts).
-    /// One pass over the data whatever the number of thresholds.
+    /// For each threshold t, the number of voxels with V >= t (exact, as compared in Double; NaN never counts).
+    /// Each Double threshold becomes the smallest Float ≥ it, for which `v >= t` has the same answer for every
+    /// Float v; the data are then read in cache-sized blocks, each compared with every threshold (vectorised).
     public static func countAtOrAbove(_ values: [Float], thresholds: [Double]) -> [Int] {
         let m = thresholds.count
         if m == 0 { return [] }
         precondition(thresholds.allSatisfy { !$0.isNaN }, "Statistics.countAtOrAbove: NaN threshold")
-        let sorted = thresholds.sorted()
+        let floatThresholds: [Float] = thresholds.map { t in
+            var f = Float(t)
+            if Double(f) < t { f = f.nextUp }
+            return f
+        }
         let n = values.count
         let k = max(1, min(chunks, n / 65_536))
-        // hist[j]: voxels with exactly j sorted thresholds ≤ v.
-        var partial = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: k)
+        var partial = [[Int]](repeating: [Int](repeating: 0, count: m), count: k)
         values.withUnsafeBufferPointer { v in
             partial.withUnsafeMutableBufferPointer { parts in
                 let partsBase = parts.baseAddress!
-                sorted.withUnsafeBufferPointer { t in
+                floatThresholds.withUnsafeBufferPointer { t in
                     DispatchQueue.concurrentPerform(iterations: k) { j in
-                        var hist = [Int](repeating: 0, count: m + 1)
-                        hist.withUnsafeMutableBufferPointer { h in
-                            for i in (j * n / k)..<((j + 1) * n / k) {
-                                let d = Double(v[i])
-                                if d.isNaN { continue }
-                                var lo = 0, hi = m     // number of thresholds ≤ d, by bisection
-                                while lo < hi {
-                                    let mid = (lo + hi) >> 1
-                                    if t[mid] <= d { lo = mid + 1 } else { hi = mid }
+                        var counts = [Int](repeating: 0, count: m)
+                        let lo = j * n / k, hi = (j + 1) * n / k
+                        let block = 4096
+                        var b = lo
+                        let raw = UnsafeRawPointer(v.baseAddress!)
+                        while b < hi {
+                            let e = min(hi, b + block)
+                            let e8 = b + (e - b) / 8 * 8
+                            for q in 0..<m {
+                                let tq = t[q], tv = SIMD8<Float>(repeating: tq)
+                                var acc = SIMD8<Int32>()
+                                var i = b
+                                while i < e8 {
+                                    let x = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                                    acc.replace(with: acc &+ 1, where: x .>= tv)
+                                    i += 8
                                 }
-                                h[lo] += 1
+                                var c = Int(acc.wrappedSum())
+                                while i < e { if v[i] >= tq { c += 1 }; i += 1 }
+                                counts[q] &+= c
                             }
+                            b = e
                         }
-                        (partsBase + j).pointee = hist
+                        (partsBase + j).pointee = counts
                     }
                 }
             }
         }
-        var hist = [Int](repeating: 0, count: m + 1)
-        for p in partial { for j in 0...m { hist[j] += p[j] } }
-        // Voxels with V >= sorted[i] are those with more than i thresholds ≤ V.
-        var atOrAbove = [Int](repeating: 0, count: m)
-        var acc = 0
-        for i in stride(from: m - 1, through: 0, by: -1) { acc += hist[i + 1]; atOrAbove[i] = acc }
-        return thresholds.map { t in atOrAbove[sorted.firstIndex(of: t)!] }
+        var total = [Int](repeating: 0, count: m)
+        for p in partial { for q in 0..<m { total[q] += p[q] } }
+        return total
     }
 
     /// Histogram of `values` in `bins` equal bins over [lo, hi]: bin i is [lo + i·w, lo + (i+1)·w), the last

@@ -4,7 +4,7 @@ import Testing
 @testable import VolumeNumerics
 
 /// The lattice points (x, y, z) of a box with (x−c)² + (y−c)² + (z−c)² ≤ r², counted by brute force.
-func latticeBallCount(radius r: Double) -> Int {
+fileprivate func latticeBallCount(radius r: Double) -> Int {
     let R = Int(r.rounded(.up))
     var n = 0
     for z in -R...R { for y in -R...R { for x in -R...R where Double(x * x + y * y + z * z) <= r * r { n += 1 } } }
@@ -12,7 +12,7 @@ func latticeBallCount(radius r: Double) -> Int {
 }
 
 /// A mask holding balls of the given centres and radii (voxels).
-func ballsMask(nx: Int, ny: Int, nz: Int, balls: [(SIMD3<Int>, Double)]) -> BinaryMask {
+fileprivate func ballsMask(nx: Int, ny: Int, nz: Int, balls: [(SIMD3<Int>, Double)]) -> BinaryMask {
     var v = [Bool](repeating: false, count: nx * ny * nz)
     for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
         for (c, r) in balls {
@@ -75,13 +75,13 @@ func ballsMask(nx: Int, ny: Int, nz: Int, balls: [(SIMD3<Int>, Double)]) -> Bina
     func matchesScipyLabel(_ connectivity: Connectivity) throws {
         let nx = 37, ny = 29, nz = 23
         for (seed, density) in [(UInt64(7), 0.25), (UInt64(11), 0.45)] {
-            var rng = SeededGenerator(seed: seed)
+            var rng = Level0RNG(seed: seed)
             let v = (0..<(nx * ny * nz)).map { _ in Double.random(in: 0..<1, using: &rng) < density }
             let mask = BinaryMask(nx: nx, ny: ny, nz: nz, voxels: v)
-            let maskPath = Oracle.tempPath("mask.u8"), outPath = Oracle.tempPath("labels.i32")
+            let maskPath = Level0Oracle.tempPath("mask.u8"), outPath = Level0Oracle.tempPath("labels.i32")
             defer { try? FileManager.default.removeItem(atPath: maskPath); try? FileManager.default.removeItem(atPath: outPath) }
             try Data(v.map { $0 ? UInt8(1) : 0 }).write(to: URL(fileURLWithPath: maskPath))
-            let json = try JSONSerialization.jsonObject(with: try Oracle.run(
+            let json = try JSONSerialization.jsonObject(with: try Level0Oracle.run(
                 "level0_label.py", [maskPath, "\(nx)", "\(ny)", "\(nz)", "\(connectivity.rawValue)", outPath])) as! [String: Any]
             let scipyCount = json["count"] as! Int, scipySizes = json["sizes"] as! [Int]
             let scipyLabels: [Int32] = try Data(contentsOf: URL(fileURLWithPath: outPath)).withUnsafeBytes {

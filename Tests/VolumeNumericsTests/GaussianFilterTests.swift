@@ -44,14 +44,14 @@ import Testing
 
     @Test func matchesScipyGaussianFilter() throws {
         let nx = 26, ny = 19, nz = 22
-        var rng = SeededGenerator(seed: 5)
+        var rng = Level0RNG(seed: 5)
         let data = (0..<(nx * ny * nz)).map { _ in Float(rng.normal()) }
         let vol = Volume(nx: nx, ny: ny, nz: nz, data: data)
         for sigma in [1.0, 2.0, 3.5] {
-            let inPath = Oracle.tempPath("in.f32"), outPath = Oracle.tempPath("out.f32")
+            let inPath = Level0Oracle.tempPath("in.f32"), outPath = Level0Oracle.tempPath("out.f32")
             defer { try? FileManager.default.removeItem(atPath: inPath); try? FileManager.default.removeItem(atPath: outPath) }
             try data.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: inPath)) }
-            _ = try Oracle.run("level0_gaussian.py", [inPath, "\(nx)", "\(ny)", "\(nz)", "\(sigma)", outPath])
+            _ = try Level0Oracle.run("level0_gaussian.py", [inPath, "\(nx)", "\(ny)", "\(nz)", "\(sigma)", outPath])
             let expected: [Float] = try Data(contentsOf: URL(fileURLWithPath: outPath)).withUnsafeBytes {
                 Array($0.bindMemory(to: Float.self))
             }

@@ -47,7 +47,7 @@ import Testing
 
     @Test func gaussianTailFraction() {
         // 2σ: 2Φ(−2) = 4.55 % of Gaussian noise; with n = 400 000 the binomial s.d. is 0.033 %.
-        var rng = SeededGenerator(seed: 17)
+        var rng = Level0RNG(seed: 17)
         let n = 400_000
         let vol = Volume(nx: n, ny: 1, nz: 1, data: (0..<n).map { _ in Float(rng.normal()) })
         let none = BinaryMask(nx: n, ny: 1, nz: 1, voxels: [Bool](repeating: false, count: n))
@@ -62,8 +62,16 @@ import Testing
         #expect(h == [3, 1, 2], "histogram \(h)")
     }
 
+    @Test func countAtOrAboveIsInclusiveAtEqualValues() {
+        // Thresholds 1…24 and values 0…25 (each 10 times): V >= k holds for 10·(26 − k) values.
+        let values = (0..<260).map { Float($0 % 26) } + [.infinity, -.infinity, .nan]
+        let observed = Statistics.countAtOrAbove(values, thresholds: (1...24).map { Double($0) })
+        let expected = (1...24).map { 10 * (26 - $0) + 1 }
+        #expect(observed == expected, "expected \(expected), observed \(observed)")
+    }
+
     @Test func countAtOrAboveMatchesBruteForce() {
-        var rng = SeededGenerator(seed: 9)
+        var rng = Level0RNG(seed: 9)
         let values = (0..<100_000).map { _ in Float(rng.normal()) } + [0.5, 0.5, 1.25]
         let thresholds: [Double] = [0.5, -1, 1.25, 0.5, 3, -10, 10, 0, Double(Float(0.1))]
         let observed = Statistics.countAtOrAbove(values, thresholds: thresholds)

@@ -46,7 +46,7 @@ import Testing
             (2.0, 1e6), (5.0, 1e7), (-8.0, 16_000_000), (0.01, 1e7), (30.0, 200), (38.0, 1e6), (40.0, 1e7),
             (60.0, 16_777_215),
         ]
-        let data = try Oracle.run("level0_student_t.py", cases.map { "\($0.0),\($0.1)" })
+        let data = try Level0Oracle.run("level0_student_t.py", cases.map { "\($0.0),\($0.1)" })
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let rows = json["cases"] as! [[String: Any]]
         #expect(rows.count == cases.count)

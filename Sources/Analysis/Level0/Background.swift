@@ -7,7 +7,8 @@
 // - Outliers: % of background voxels with |v| > 5σ; for Gaussian noise 2·Φ(−5) = 5.733·10⁻⁵ %; their ratio.
 // - Warnings: p < 0.001 (background mean is not 0); ratio > 20 (significant proportion of outliers).
 // - Figure: maximum-variance slices (X, Y, Z) of a volume holding the background voxels beyond 5σ
-//   (all other voxels 0).
+//   (all other voxels 0). The slice variances and planes follow Volume.maxVarianceIndex and Volume.slice
+//   (Slices.swift) but are computed from the list of outliers, without building that mostly-zero volume.
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -42,12 +43,13 @@ public struct BackgroundAnalysis: Section {
             throw SectionError.failed("only \(s.count) background voxel outside the hard mask; the test needs at least 2")
         }
         guard sigma > 0 else {
-            throw SectionError.failed("the \(s.count) background voxels all equal \(F.sig(s.mean, 6)) (σ = 0): "
+            throw SectionError.failed("the \(s.count) background voxels all equal \(F.sig(s.mean)) (σ = 0): "
                 + "the map was probably masked, and the background test needs the unmasked noise")
         }
         let test = StudentT.oneSampleTest(mean: s.mean, std: sigma, count: s.count)
         let bound = BackgroundAnalysis.outlierSigmas * sigma
-        let outliers = Statistics.countBeyond(map, bound: bound, mask: masks.hard, inside: false)
+        let outlierList = BackgroundAnalysis.outliers(map: map, hard: masks.hard, bound: bound)
+        let outliers = outlierList.count
         let outlierPct = 100 * Double(outliers) / Double(s.count)
         let gaussianPct = BackgroundAnalysis.gaussianOutlierPct(sigmas: BackgroundAnalysis.outlierSigmas)
         let ratio = outlierPct / gaussianPct
@@ -55,14 +57,14 @@ public struct BackgroundAnalysis: Section {
         var warnings: [String] = []
         if test.pValue < BackgroundAnalysis.pValueLimit {
             warnings.append("The background mean is not 0: the \(s.count) voxels outside the hard mask have mean "
-                + "\(F.sig(s.mean, 4)) and standard deviation \(F.sig(sigma, 4)), so t = \(F.fixed(test.t, 2)) and "
+                + "\(F.sig(s.mean)) and standard deviation \(F.sig(sigma)), so t = \(F.fixed(test.t, 2)) and "
                 + "p = \(F.pValue(test.pValue, log10P: test.log10PValue)) (criterion: p ≥ \(BackgroundAnalysis.pValueLimit)). "
                 + "The map may carry a constant offset or density spread outside the mask.")
         }
         if ratio > BackgroundAnalysis.outlierRatioLimit {
             warnings.append("There is a significant proportion of outliers in the background: "
-                + "\(F.sig(outlierPct, 3)) % of the background voxels (\(outliers)) lie beyond 5σ, "
-                + "\(F.sig(ratio, 4)) times the \(F.sig(gaussianPct, 4)) % expected for Gaussian noise (criterion: at most "
+                + "\(F.sig(outlierPct)) % of the background voxels (\(outliers)) lie beyond 5σ, "
+                + "\(F.sig(ratio)) times the \(F.sig(gaussianPct)) % expected for Gaussian noise (criterion: at most "
                 + "\(F.fixed(BackgroundAnalysis.outlierRatioLimit, 0)) times). The background may hold density "
                 + "outside the mask, artefacts or unmasked neighbours.")
         }
@@ -82,34 +84,71 @@ public struct BackgroundAnalysis: Section {
             "p_value_limit": JSONValue(BackgroundAnalysis.pValueLimit),
             "outlier_ratio_limit": JSONValue(BackgroundAnalysis.outlierRatioLimit),
         ]
-        let figure = outlierFigure(map: map, hard: masks.hard, bound: bound, outliers: outliers)
+        let figure = outlierFigure(map: map, outliers: outlierList, bound: bound)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: [figure])
     }
 
-    /// Max-variance slices of the background voxels beyond ±bound (others 0).
-    func outlierFigure(map: Volume, hard: BinaryMask, bound: Double, outliers: Int) -> Figure {
-        var data = [Float](repeating: 0, count: map.count)
-        if outliers > 0 {
-            map.data.withUnsafeBufferPointer { v in
-                hard.voxels.withUnsafeBufferPointer { m in
-                    data.withUnsafeMutableBufferPointer { out in
-                        for i in 0..<v.count where !m[i] && abs(Double(v[i])) > bound { out[i] = v[i] }
-                    }
+    /// A background voxel beyond the outlier bound: its position (voxels) and value.
+    struct Outlier: Equatable { var position: SIMD3<Int>; var value: Float }
+
+    /// The voxels outside `hard` with |v| > bound, in storage order.
+    static func outliers(map: Volume, hard: BinaryMask, bound: Double) -> [Outlier] {
+        var found: [Outlier] = []
+        let nx = map.nx, ny = map.ny
+        map.data.withUnsafeBufferPointer { v in
+            hard.voxels.withUnsafeBufferPointer { m in
+                for i in 0..<v.count where !m[i] && abs(Double(v[i])) > bound {
+                    found.append(Outlier(position: SIMD3(i % nx, (i / nx) % ny, i / (nx * ny)), value: v[i]))
                 }
             }
         }
-        let outlierMap = map.withData(data)
+        return found
+    }
+
+    /// `Volume.maxVarianceIndex` (population variance of each slice, the first on ties) for a volume that is 0
+    /// except at `outliers`: only the outliers contribute to the slice sums, so the full volume is never built.
+    static func maxVarianceIndex(_ outliers: [Outlier], dims: SIMD3<Int>, axis: Axis) -> Int {
+        let a = axis.rawValue, n = dims[a]
+        var sum = [Double](repeating: 0, count: n), sum2 = sum
+        for o in outliers {
+            let d = Double(o.value)
+            sum[o.position[a]] += d; sum2[o.position[a]] += d * d
+        }
+        let m = Double(dims.x * dims.y * dims.z / n)
+        var best = 0, bestVar = -1.0
+        for k in 0..<n {
+            let v = max(0, sum2[k] / m - (sum[k] / m) * (sum[k] / m))
+            if v > bestVar { best = k; bestVar = v }
+        }
+        return best
+    }
+
+    /// `Volume.slice(axis, k)` of the volume that is 0 except at `outliers`.
+    static func slice(_ outliers: [Outlier], map: Volume, axis: Axis, index k: Int) -> Plane {
+        let (u, v) = Volume.planeAxes(axis)
+        let w = map.size(along: u), h = map.size(along: v)
+        var values = [Float](repeating: 0, count: w * h)
+        for o in outliers where o.position[axis.rawValue] == k {
+            values[o.position[u.rawValue] + w * o.position[v.rawValue]] = o.value
+        }
+        return Plane(width: w, height: h, values: values,
+                     pixelSizeA: SIMD2(map.voxelSize[u.rawValue], map.voxelSize[v.rawValue]))
+    }
+
+    /// Max-variance slices of the background voxels beyond ±bound (others 0).
+    func outlierFigure(map: Volume, outliers: [Outlier], bound: Double) -> Figure {
         var panels: [Image2D] = []
         var where_: [String] = []
         for axis in Axis.allCases {
-            let k = outlierMap.maxVarianceIndex(axis)
-            panels.append(Image2D(outlierMap.slice(axis, k), label: "\(axis.name) = \(k)"))
+            let k = BackgroundAnalysis.maxVarianceIndex(outliers, dims: map.dims, axis: axis)
+            let plane = BackgroundAnalysis.slice(outliers, map: map, axis: axis, index: k)
+            panels.append(Image2D(plane, label: "\(axis.name) = \(k)"))
             where_.append("\(axis.name) = \(k)")
         }
         let F = Level0Format.self
-        let caption = "Background voxels (outside the hard mask) beyond 5σ (|v| > \(F.sig(bound, 4))); every other "
+        let caption = "Background voxels (outside the hard mask) beyond 5σ (|v| > \(F.sig(bound))); every other "
             + "voxel is set to 0. Slices of maximum variance: " + where_.joined(separator: ", ") + "."
-            + (outliers == 0 ? " No background voxel lies beyond 5σ, so the slices are empty." : "")
+            + (outliers.isEmpty ? " No background voxel lies beyond 5σ, so the slices are empty." : "")
         return Figure(id: "0c_background_outliers", caption: caption, content: .images(ImagePanels(panels: panels)))
     }
 }

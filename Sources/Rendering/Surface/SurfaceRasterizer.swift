@@ -40,7 +40,6 @@ struct Shading {
     var fillIntensity: Float = 0.22
     var ambient: Float = 0.42
     var specular: Float = 0.22
-    var shininess: Float = 28
     /// Fraction of the depth range (from the front) where depth cueing starts, and its strength at the back.
     var depthCueStart: Float = 0.35
     var depthCueStrength: Float = 0.55
@@ -80,7 +79,9 @@ enum SurfaceRasterizer {
         @inline(__always) func shade(_ nIn: SIMD3<Float>, _ c: SIMD3<Float>, _ ao: Float, _ z: Float) -> UInt32 {
             let n = normalize(nIn)
             let d1 = max(0, (n * L1).sum()), d2 = max(0, (n * L2).sum())
-            let sp = powf(max(0, (n * Hk).sum()), shading.shininess) * shading.specular
+            var h = max(0, (n * Hk).sum())
+            h *= h; h *= h; h *= h; h *= h; h *= h   // h³², the Blinn highlight
+            let sp = h * shading.specular
             var rgb = c * (shading.ambient * ao + shading.keyIntensity * d1 * (0.55 + 0.45 * ao)
                            + shading.fillIntensity * d2) + SIMD3(repeating: sp * ao)
             let f = (zNear - z) / zSpan
@@ -98,7 +99,9 @@ enum SurfaceRasterizer {
             DispatchQueue.concurrentPerform(iterations: bands) { band in
                 let vLo = band * H / bands, vHi = (band + 1) * H / bands   // rows [vLo, vHi)
                 let (zb, cb) = transparent ? (tDepthB, tColorB) : (depthB, colorB)
-                // Triangles.
+                // Triangles: a depth-only pass, then a pass that shades only the visible sample (z equal to
+                // the stored depth, computed by the same arithmetic), so each sample is shaded once.
+                for shadePass in [false, true] {
                 var t = 0
                 while t + 2 < tp.count {
                     let i0 = Int(tp[t]), i1 = Int(tp[t + 1]), i2 = Int(tp[t + 2]); t += 3
@@ -112,14 +115,8 @@ enum SurfaceRasterizer {
                     let area = (p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y)
                     if abs(area) < 1e-12 { continue }
                     let inv = 1 / area
-                    // Seen from behind (v points down, so a counter-clockwise front face has area < 0):
-                    // light the inner side.
-                    let flip: Float = area > 0 ? -1 : 1
                     // Barycentric b0, b1 as affine functions of (u, v).
                     let b0u = (p1.y - p2.y) * inv, b1u = (p2.y - p0.y) * inv
-                    let n0 = np[i0] * flip, n1 = np[i1] * flip, n2 = np[i2] * flip
-                    let c0 = colp[i0], c1 = colp[i1], c2 = colp[i2]
-                    let a0 = aop[i0], a1 = aop[i1], a2 = aop[i2]
                     for v in minV...maxV {
                         let pv = Float(v) + 0.5
                         var pu = Float(minU) + 0.5
@@ -132,12 +129,20 @@ enum SurfaceRasterizer {
                             if b0 < -1e-5 || b1 < -1e-5 || b2 < -1e-5 { continue }
                             let z = b0 * p0.z + b1 * p1.z + b2 * p2.z
                             let k = row + u
-                            if z <= zb[k] { continue }
-                            zb[k] = z
-                            cb[k] = shade(n0 * b0 + n1 * b1 + n2 * b2, c0 * b0 + c1 * b1 + c2 * b2,
-                                          a0 * b0 + a1 * b1 + a2 * b2, z)
+                            if !shadePass {
+                                if z > zb[k] { zb[k] = z }
+                                continue
+                            }
+                            if z != zb[k] { continue }
+                            // Seen from behind (v points down, so a counter-clockwise front face has
+                            // area < 0): light the inner side.
+                            let flip: Float = area > 0 ? -1 : 1
+                            cb[k] = shade((np[i0] * b0 + np[i1] * b1 + np[i2] * b2) * flip,
+                                          colp[i0] * b0 + colp[i1] * b1 + colp[i2] * b2,
+                                          aop[i0] * b0 + aop[i1] * b1 + aop[i2] * b2, z)
                         }
                     }
+                }
                 }
                 // Spheres (always opaque).
                 for (i, c) in scene.sphereCentres.enumerated() {
@@ -172,12 +177,9 @@ enum SurfaceRasterizer {
                 // Transparent surface over the opaque layer, then outlines where the depth jumps.
                 let jump = max(shading.silhouetteJump * zSpan, 1.5)
                 let w = max(1, s * 3 / 4)
-                for v in vLo..<vHi {
-                    for u in 0..<W {
-                        let k = v * W + u
-                        if transparent && tDepthB[k] > depthB[k] {
-                            colorB[k] = blend(tColorB[k], colorB[k], scene.opacity)
-                        }
+                if transparent {
+                    for k in (vLo * W)..<(vHi * W) where tDepthB[k] > depthB[k] {
+                        colorB[k] = blend(tColorB[k], colorB[k], scene.opacity)
                     }
                 }
                 for v in vLo..<vHi {
@@ -185,17 +187,13 @@ enum SurfaceRasterizer {
                         let k = v * W + u
                         let z = transparent ? max(depthB[k], tDepthB[k]) : depthB[k]
                         if z == -.infinity { continue }
-                        var edge = false
-                        for d in 1...w where !edge {
-                            for (du, dv) in [(d, 0), (-d, 0), (0, d), (0, -d)] {
-                                let uu = u + du, vv = v + dv
-                                if uu < 0 || uu >= W || vv < 0 || vv >= H { edge = true; break }
-                                let kk = vv * W + uu
-                                let zz = transparent ? max(depthB[kk], tDepthB[kk]) : depthB[kk]
-                                if zz < z - jump { edge = true; break }
-                            }
+                        @inline(__always) func farther(_ uu: Int, _ vv: Int) -> Bool {
+                            if uu < 0 || uu >= W || vv < 0 || vv >= H { return true }
+                            let kk = vv * W + uu
+                            let zz = transparent ? max(depthB[kk], tDepthB[kk]) : depthB[kk]
+                            return zz < z - jump
                         }
-                        if edge { colorB[k] = blend(0xff20_2020, colorB[k], 0.85) }
+                        if farther(u + w, v) || farther(u - w, v) || farther(u, v + w) || farther(u, v - w) { colorB[k] = blend(0xff20_2020, colorB[k], 0.85) }
                     }
                 }
             }
@@ -230,8 +228,9 @@ enum SurfaceRasterizer {
         let w = W / s, h = H / s
         var out = [UInt32](repeating: 0, count: w * h)
         let n = UInt32(s * s)
-        color.withUnsafeBufferPointer { c in
-            for y in 0..<h { for x in 0..<w {
+        color.withUnsafeBufferPointer { c in out.withUnsafeMutableBufferPointer { o in
+            let out = o
+            DispatchQueue.concurrentPerform(iterations: h) { y in for x in 0..<w {
                 var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
                 for dy in 0..<s { for dx in 0..<s {
                     let p = c[(y * s + dy) * W + x * s + dx]
@@ -239,7 +238,7 @@ enum SurfaceRasterizer {
                 } }
                 out[y * w + x] = 0xff00_0000 | ((r + n / 2) / n) << 16 | ((g + n / 2) / n) << 8 | ((b + n / 2) / n)
             } }
-        }
+        } }
         return RasterImage(width: w, height: h, pixels: out)
     }
 }

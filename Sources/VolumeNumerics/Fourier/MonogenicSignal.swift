@@ -21,9 +21,20 @@ public enum MonogenicSignal {
         localAmplitude(spectrum, gain: band, maxFrequencyInvA: band.maxFrequencyInvA, allowCoarseGrid: allowCoarseGrid)
     }
 
-    /// The local amplitude for any radial gain that vanishes above `maxFrequencyInvA` (1/Å).
+    /// The local amplitude for any radial gain that vanishes above `maxFrequencyInvA` (1/Å), on the full grid.
     public static func localAmplitude<G: RadialGain>(_ spectrum: FourierVolume, gain: G, maxFrequencyInvA: Double,
                                                      allowCoarseGrid: Bool = true) -> [Float] {
+        let (amp, dims) = localAmplitudeGrid(spectrum, gain: gain, maxFrequencyInvA: maxFrequencyInvA,
+                                             allowCoarseGrid: allowCoarseGrid)
+        let full = SIMD3(spectrum.nx, spectrum.ny, spectrum.nz)
+        if dims == full { return amp }
+        return upsampleTrilinear(amp, from: dims, to: full)
+    }
+
+    /// The local amplitude on the coarsest grid that holds the band exactly (dims returned; the grid covers
+    /// the same box, its voxel i sitting at full-grid coordinate i·n/m). Sample it with `sample`.
+    public static func localAmplitudeGrid<G: RadialGain>(_ spectrum: FourierVolume, gain: G, maxFrequencyInvA: Double,
+                                                         allowCoarseGrid: Bool = true) -> (values: [Float], dims: SIMD3<Int>) {
         let (nx, ny, nz) = (spectrum.nx, spectrum.ny, spectrum.nz)
         let T = spectrum.voxelSize
         // Coarse box: every index with |s_axis| ≤ smax must be kept, and the coarse Nyquist index unused.
@@ -45,8 +56,41 @@ public enum MonogenicSignal {
                 }
             }
         }
-        if mx == nx && my == ny && mz == nz { return amp }
-        return upsampleTrilinear(amp, from: SIMD3(mx, my, mz), to: SIMD3(nx, ny, nz))
+        return (amp, SIMD3(mx, my, mz))
+    }
+
+    /// Trilinear (periodic) samples of a coarse grid `values` of size `m` at the full-grid voxels `indices`
+    /// (linear indices x + nx·(y + ny·z) of a grid of size `n` covering the same box).
+    public static func sample(_ values: [Float], dims m: SIMD3<Int>, fullDims n: SIMD3<Int>, at indices: [Int32]) -> [Float] {
+        var out = [Float](repeating: 0, count: indices.count)
+        let r = SIMD3<Double>(Double(m.x) / Double(n.x), Double(m.y) / Double(n.y), Double(m.z) / Double(n.z))
+        values.withUnsafeBufferPointer { v in
+            indices.withUnsafeBufferPointer { idx in
+                out.withUnsafeMutableBufferPointer { o in
+                    if m == n {
+                        for q in 0..<idx.count { o[q] = v[Int(idx[q])] }
+                        return
+                    }
+                    parallelFor(idx.count) { q in
+                        let lin = Int(idx[q])
+                        let x = lin % n.x, y = (lin / n.x) % n.y, z = lin / (n.x * n.y)
+                        let cx = Double(x) * r.x, cy = Double(y) * r.y, cz = Double(z) * r.z
+                        let fx = Int(cx), fy = Int(cy), fz = Int(cz)
+                        let tx = Float(cx - Double(fx)), ty = Float(cy - Double(fy)), tz = Float(cz - Double(fz))
+                        let x0 = fx % m.x, x1 = (fx + 1) % m.x
+                        let y0 = (fy % m.y) * m.x, y1 = ((fy + 1) % m.y) * m.x
+                        let z0 = (fz % m.z) * m.x * m.y, z1 = ((fz + 1) % m.z) * m.x * m.y
+                        let c00 = v[x0 + y0 + z0] + tx * (v[x1 + y0 + z0] - v[x0 + y0 + z0])
+                        let c10 = v[x0 + y1 + z0] + tx * (v[x1 + y1 + z0] - v[x0 + y1 + z0])
+                        let c01 = v[x0 + y0 + z1] + tx * (v[x1 + y0 + z1] - v[x0 + y0 + z1])
+                        let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
+                        let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
+                        o[q] = c0 + tz * (c1 - c0)
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// g, r_x, r_y, r_z on an (mx, my, mz) grid sampling the same box, concatenated (4·mx·my·mz values),

@@ -1,0 +1,101 @@
+// 0.f Local B-factor (LocBFactor; Kaur et al. 2021, Nat. Commun. 12:1240); SPEC 0.f.
+//
+// The map is Fourier-resampled to R/2 Å per voxel (from the X voxel size; left as is when Ts ≥ R/2) and the
+// hard mask carried over by nearest voxel. Bands between 15 Å and R
+// (VolumeNumerics/Fourier/LocalBandFits.swift) give per voxel ln A(f) against f², whose slope a gives
+// B = 4a (SPEC 0.d convention: minus the crystallographic B; a blurred region gives B < 0).
+// Percentiles 2.5/25/50/75/97.5 inside the mask. Warnings: median outside [−300, 0] Å²; output too
+// homogeneous (2.5 % and 97.5 % percentiles within 0.01 Å²). Applies for R < 15 Å.
+import Foundation
+import MapIO
+import VolumeNumerics
+
+/// The resampled map and local band fits shared by 0.f and 0.g (computed once per context).
+struct LocalBandAnalysis {
+    static let lowA = 15.0
+    let resampled: Volume
+    let maps: LocalBandMaps
+    let resolutionA: Double
+
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        weak var context: AnalysisContext?
+        var value: LocalBandAnalysis?
+    }
+    private static let cache = Cache()
+
+    static func compute(_ context: AnalysisContext) throws -> LocalBandAnalysis {
+        guard let r = context.resolution else {
+            throw SectionError.notApplicable("no resolution given: the local bands run from 15 Å to the resolution")
+        }
+        guard r < lowA else {
+            throw SectionError.notApplicable(String(format: "resolution %.2f Å is not finer than 15 Å: no band between 15 Å and R", r))
+        }
+        cache.lock.lock(); defer { cache.lock.unlock() }
+        if let c = cache.context, c === context, let v = cache.value { return v }
+        let masks = try context.masks()
+        let v = compute(map: context.map, hardMask: masks.hard.voxels, resolutionA: r)
+        cache.context = context; cache.value = v
+        return v
+    }
+
+    static func compute(map: Volume, hardMask: [Bool], resolutionA r: Double) -> LocalBandAnalysis {
+        var resampled = map, mask = hardMask
+        if r / 2 > map.voxelSize.x * 1.001 {
+            resampled = FourierResample.resample(map, voxelSizeA: r / 2)
+            mask = LocalBandFits.resampleMask(hardMask, from: map.dims, to: resampled.dims)
+        }
+        let maps = LocalBandFits.compute(map: resampled, mask: mask, lowA: lowA, highA: r)
+        return LocalBandAnalysis(resampled: resampled, maps: maps, resolutionA: r)
+    }
+}
+
+public struct LocalBFactor: Section {
+    public let id = "0.f"
+    public let title = "Local B-factor"
+    public let reference = "Kaur et al. 2021"
+    public static let okRangeA2 = -300.0...0.0
+
+    public init() {}
+
+    public func run(_ context: AnalysisContext) throws -> SectionResult {
+        evaluate(try LocalBandAnalysis.compute(context))
+    }
+
+    func evaluate(_ a: LocalBandAnalysis) -> SectionResult {
+        let values = a.maps.maskedBFactorA2
+        guard !values.isEmpty else {
+            return SectionResult(id: id, title: title, status: .failed, reason: "the hard mask is empty on the resampled grid", scored: scored)
+        }
+        let summary = LocalValueSummary(values)
+        let p = summary.percentiles
+        var warnings: [String] = []
+        if !LocalBFactor.okRangeA2.contains(p[2]) {
+            warnings.append(String(format: "the median local B-factor %.1f Å² is outside [−300, 0] Å²", p[2]))
+        }
+        if p[4] - p[0] < 0.01 {
+            warnings.append("the local B-factors are too homogeneous (2.5 % and 97.5 % percentiles within 0.01 Å²): the estimate probably failed")
+        }
+        var metrics = summary.metrics(unitSuffix: "A2")
+        metrics["fit_low_A"] = .number(LocalBandAnalysis.lowA)
+        metrics["fit_high_A"] = .number(a.resolutionA)
+        metrics["n_bands"] = .int(a.maps.bandFrequenciesInvA.count)
+        metrics["band_resolutions_A"] = .init(a.maps.bandFrequenciesInvA.map { 1 / $0 })
+        metrics["resampled_voxel_A"] = .number(a.resampled.voxelSize.x)
+        metrics["resampled_box"] = .init(a.resampled.dims)
+        metrics["ok_range_A2"] = .array([.number(LocalBFactor.okRangeA2.lowerBound), .number(LocalBFactor.okRangeA2.upperBound)])
+        metrics["convention"] = .string("B = 4 × slope of ln A against 1/d² per voxel (as in 0.d: minus the crystallographic B-factor; blurred regions give B < 0)")
+        let lo = max(p[0], -2000), hi = min(p[4], 500)
+        let figures = [
+            LocalMapFigures.histogram(
+                id: "0f_local_bfactor_histogram", values: values, xLabel: "Local B-factor (Å²)",
+                markers: [Marker(value: p[2], label: String(format: "median %.0f Å²", p[2]))],
+                caption: String(format: "Histogram of the local B-factor inside the hard mask (%d voxels of the map resampled to %.2f Å per voxel), fitted between 15 Å and %.2f Å.", values.count, a.resampled.voxelSize.x, a.resolutionA)),
+            LocalMapFigures.slices(
+                id: "0f_local_bfactor_slices", map: a.resampled, values: a.maps.bFactorA2, colormap: "coolwarm",
+                range: [lo, max(hi, lo + 1)], colorbarLabel: "Local B-factor (Å²)",
+                what: String(format: "local B-factor (map resampled to %.2f Å per voxel; slice indices on that grid)", a.resampled.voxelSize.x)),
+        ]
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+}

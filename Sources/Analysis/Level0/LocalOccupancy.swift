@@ -1,0 +1,52 @@
+// 0.g Local occupancy (LocOccupancy; Kaur et al. 2021, Nat. Commun. 12:1240); SPEC 0.g.
+//
+// From the same resampled map and bands as 0.f (LocalBFactor.swift): each voxel's low-frequency local
+// amplitude (bands between 10 Å and 6 Å, else the finest band) relative to the fully occupied core (the median
+// amplitude of the mask voxels in the top 40 %), clipped to [0, 1]. Percentiles inside the hard mask.
+// OK when the median > 0.5; warning when the output is too homogeneous (2.5 % and 97.5 % within 0.01).
+import Foundation
+import MapIO
+import VolumeNumerics
+
+public struct LocalOccupancy: Section {
+    public let id = "0.g"
+    public let title = "Local occupancy"
+    public let reference = "Kaur et al. 2021"
+
+    public init() {}
+
+    public func run(_ context: AnalysisContext) throws -> SectionResult {
+        evaluate(try LocalBandAnalysis.compute(context))
+    }
+
+    func evaluate(_ a: LocalBandAnalysis) -> SectionResult {
+        let values = a.maps.maskedOccupancy
+        guard !values.isEmpty else {
+            return SectionResult(id: id, title: title, status: .failed, reason: "the hard mask is empty on the resampled grid", scored: scored)
+        }
+        let summary = LocalValueSummary(values)
+        let p = summary.percentiles
+        var warnings: [String] = []
+        if !(p[2] > 0.5) {
+            warnings.append(String(format: "the median local occupancy %.2f is not above 0.5", p[2]))
+        }
+        if p[4] - p[0] < 0.01 {
+            warnings.append("the local occupancies are too homogeneous (2.5 % and 97.5 % percentiles within 0.01): the estimate probably failed")
+        }
+        var metrics = summary.metrics(unitSuffix: "")
+        metrics["band_centre_A"] = .number(1 / a.maps.occupancyBandInvA)
+        metrics["resampled_voxel_A"] = .number(a.resampled.voxelSize.x)
+        metrics["reference"] = .string("median low-frequency local amplitude of the top 40 % of mask voxels (fully occupied core)")
+        let figures = [
+            LocalMapFigures.histogram(
+                id: "0g_local_occupancy_histogram", values: values, xLabel: "Local occupancy",
+                markers: [Marker(value: 0.5, label: "0.5")],
+                caption: String(format: "Histogram of the local occupancy inside the hard mask (%d voxels of the map resampled to %.2f Å per voxel).", values.count, a.resampled.voxelSize.x)),
+            LocalMapFigures.slices(
+                id: "0g_local_occupancy_slices", map: a.resampled, values: a.maps.occupancy, colormap: "magma",
+                range: [0, 1], colorbarLabel: "Local occupancy",
+                what: String(format: "local occupancy (map resampled to %.2f Å per voxel; slice indices on that grid)", a.resampled.voxelSize.x)),
+        ]
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+}

@@ -1,0 +1,171 @@
+// 1.a Global resolution from two half maps (SPEC 1.a).
+//
+// FSC between the halves (Fourier shells one sampling step wide, FSC.swift), unmasked and with the soft mask
+// at T; the masked curve is corrected by phase randomisation (Chen et al. 2013, Ultramicroscopy 135:24):
+// phases beyond the first shell where the unmasked FSC drops below 0.8 are randomised in both halves, the
+// randomised halves are masked, and FSC_true = (FSC_t − FSC_n)/(1 − FSC_n) from two shells beyond that
+// shell on (RELION's rule). Crossings at 0.143, 0.5, half-bit and one-bit (van Heel & Schatz 2005, with
+// the number of Fourier voxels per shell), interpolated linearly between the bracketing shells, ignoring a
+// crossing in the first two shells (FSCThresholds.swift). DPR (Frank et al. 1981) crossings at 45° (the
+// usual criterion) and 103.9° (the residual of random phases); SSNR = 2·FSC/(1 − FSC) of the corrected
+// masked curve, with its crossing at 1 (FSC = 1/3).
+import Foundation
+import MapIO
+import VolumeNumerics
+
+/// The FSC curves of 1.a and their crossings.
+public struct GlobalFSCResult: Sendable {
+    public var unmasked: FSCCurve
+    public var masked: FSCCurve
+    /// Masked FSC of the phase-randomised halves (nil when the unmasked FSC never drops below 0.8).
+    public var randomizedMasked: FSCCurve?
+    /// The corrected masked FSC (the masked FSC itself when no randomisation was possible).
+    public var corrected: FSCCurve
+    /// First randomised shell (nil: none).
+    public var randomizedFromShell: Int?
+    /// DPR per shell (degrees).
+    public var dprDegrees: [Double]
+}
+
+public enum GlobalFSC {
+    /// Threshold of the unmasked FSC below which phases are randomised (RELION's randomize_fsc_at).
+    public static let randomizeBelowFSC = 0.8
+
+    /// Computes every curve of 1.a. `mask`: soft mask in [0, 1] on the halves' box.
+    public static func compute(half1: Volume, half2: Volume, spectrum1: FourierVolume, spectrum2: FourierVolume,
+                               unmasked: FSCCurve, mask: Volume, seed: UInt64 = 20131) -> GlobalFSCResult {
+        let masked = FSC.curve(half1, half2, mask: mask)
+        var randomized: FSCCurve? = nil
+        var corrected = masked
+        let shell = FSC.firstShellBelow(unmasked, randomizeBelowFSC)
+        if let shell {
+            let r1 = FFT.inverse(PhaseRandomization.randomized(spectrum1, fromShell: shell, seed: seed), like: half1)
+            let r2 = FFT.inverse(PhaseRandomization.randomized(spectrum2, fromShell: shell, seed: seed &+ 7919), like: half2)
+            let rm = FSC.curve(r1, r2, mask: mask)
+            randomized = rm
+            corrected = FSC.phaseRandomizationCorrected(masked: masked, randomizedMasked: rm, randomizedFromShell: shell)
+        }
+        let dpr = FSC.differentialPhaseResidual(spectrum1, spectrum2)
+        return GlobalFSCResult(unmasked: unmasked, masked: masked, randomizedMasked: randomized, corrected: corrected,
+                               randomizedFromShell: shell, dprDegrees: dpr)
+    }
+}
+
+public struct GlobalResolution: Section {
+    public let id = "1.a"
+    public let title = "Global resolution (FSC)"
+    public let reference = "Rosenthal & Henderson 2003; van Heel & Schatz 2005; Chen et al. 2013"
+
+    public init() {}
+
+    static let thresholds: [(FSCThreshold, String)] = [(.fixed(0.143), "0143"), (.fixed(0.5), "05"),
+                                                       (.halfBit, "half_bit"), (.oneBit, "one_bit")]
+
+    public func run(_ context: AnalysisContext) throws -> SectionResult {
+        let data = try Level1Data.of(context)
+        let masks = try context.masks()
+        let g = GlobalFSC.compute(half1: data.half1, half2: data.half2, spectrum1: data.spectrum1,
+                                  spectrum2: data.spectrum2, unmasked: data.unmaskedFSC, mask: masks.soft)
+        let freqs = g.unmasked.frequencyInvA
+        let nyquistA = Level1Format.resolutionA(freqs.last ?? 0)
+        var metrics: [String: JSONValue] = [:]
+        var crossingRows: [JSONValue] = []
+        var resolutions: [String: Double] = [:]   // "corrected_0143" → Å
+        for (curveName, curve) in [("unmasked", g.unmasked), ("masked", g.masked), ("corrected", g.corrected)] {
+            for (thr, key) in GlobalResolution.thresholds {
+                let c = FSCCrossings.crossing(curve, thr)
+                let d = Level1Format.resolutionA(c.frequencyInvA(freqs))
+                resolutions["\(curveName)_\(key)"] = d
+                metrics["resolution_\(curveName)_\(key)_A"] = .number(d)
+                crossingRows.append(.object([
+                    "curve": .string(curveName), "threshold": .string(thr.name), "resolution_A": .number(d),
+                    "frequency_invA": .number(c.frequencyInvA(freqs)), "reached_nyquist": .bool(c == .notBeforeNyquist),
+                ]))
+            }
+        }
+        metrics["crossings"] = .array(crossingRows)
+        let dpr45 = FSCCrossings.firstUpward(g.dprDegrees, through: 45, frequencies: freqs)
+        let dprRandom = FSCCrossings.firstUpward(g.dprDegrees, through: 103.9, frequencies: freqs)
+        let ssnr = g.corrected.ssnr
+        let ssnr1 = FSCCrossings.firstDownward(ssnr, thresholds: ssnr.map { _ in 1 }, frequencies: freqs)
+        metrics["dpr_45_A"] = .number(Level1Format.resolutionA(dpr45.frequencyInvA(freqs)))
+        metrics["dpr_103_9_A"] = .number(Level1Format.resolutionA(dprRandom.frequencyInvA(freqs)))
+        metrics["ssnr_1_A"] = .number(Level1Format.resolutionA(ssnr1.frequencyInvA(freqs)))
+        metrics["nyquist_A"] = .number(nyquistA)
+        metrics["n_shells"] = .int(freqs.count)
+        metrics["phase_randomization_applied"] = .bool(g.randomizedFromShell != nil)
+        if let s = g.randomizedFromShell {
+            metrics["randomized_from_shell"] = .int(s)
+            metrics["randomized_from_A"] = .number(Level1Format.resolutionA(freqs[s]))
+        }
+        // Curves, so the report can redraw or tabulate them.
+        metrics["frequency_invA"] = .array(freqs.map { .number($0) })
+        metrics["fsc_unmasked"] = .array(g.unmasked.fsc.map { .number($0) })
+        metrics["fsc_masked"] = .array(g.masked.fsc.map { .number($0) })
+        metrics["fsc_corrected"] = .array(g.corrected.fsc.map { .number($0) })
+        if let r = g.randomizedMasked { metrics["fsc_randomized_masked"] = .array(r.fsc.map { .number($0) }) }
+        metrics["voxels_per_shell"] = .array(g.unmasked.voxelCount.map { .number($0) })
+        metrics["dpr_deg"] = .array(g.dprDegrees.map { .number($0) })
+        metrics["ssnr"] = .array(ssnr.map { .number($0) })
+
+        // Front-page summary and warnings (R < 0.8 × each estimate).
+        let estimates: [(String, String)] = [("FSC 0.143 (masked, corrected)", "corrected_0143"),
+                                             ("FSC 0.143 (unmasked)", "unmasked_0143"),
+                                             ("FSC half-bit (masked, corrected)", "corrected_half_bit"),
+                                             ("FSC one-bit (masked, corrected)", "corrected_one_bit")]
+        metrics["resolution_estimates_A"] = .array(estimates.map { Level1Format.estimate($0.0, resolutions[$0.1]!) })
+        var warnings: [String] = []
+        for (name, key) in estimates {
+            if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: resolutions[key]!, estimator: name) {
+                warnings.append(w)
+            }
+        }
+        if g.randomizedFromShell == nil {
+            warnings.append("the unmasked FSC stays above 0.8 up to Nyquist: the masked FSC could not be corrected by phase randomisation (halves nearly identical?)")
+        }
+
+        let figures = GlobalResolution.figures(g, resolutions: resolutions, reported: context.resolution,
+                                               dpr: metrics["dpr_103_9_A"]!.doubleValue!)
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+
+    static func figures(_ g: GlobalFSCResult, resolutions: [String: Double], reported: Double?, dpr: Double) -> [Figure] {
+        let f = g.unmasked.frequencyInvA
+        // Shells 1 … Nyquist (shell 0 is the mean).
+        let x = Array(f.dropFirst())
+        func tail(_ a: [Double]) -> [Double] { Array(a.dropFirst()) }
+        var series = [Series(label: "Unmasked", x: x, y: tail(g.unmasked.fsc)),
+                      Series(label: "Masked", x: x, y: tail(g.masked.fsc))]
+        if let r = g.randomizedMasked {
+            series.append(Series(label: "Phase-randomised, masked", x: x, y: tail(r.fsc), style: .dashed))
+        }
+        series.append(Series(label: "Masked, corrected", x: x, y: tail(g.corrected.fsc), style: .linePoints))
+        series.append(Series(label: "Half-bit", x: x, y: tail(FSCThreshold.halfBit.values(g.unmasked)), style: .dashed))
+        series.append(Series(label: "One-bit", x: x, y: tail(FSCThreshold.oneBit.values(g.unmasked)), style: .dashed))
+        let d0143 = resolutions["corrected_0143"]!, d05 = resolutions["corrected_05"]!
+        var xMarkers = [Marker(value: 1 / d0143, label: "\(NumberText.format(d0143)) Å (0.143)"),
+                        Marker(value: 1 / d05, label: "\(NumberText.format(d05)) Å (0.5)")]
+        if let r = reported, r > 0 { xMarkers.append(Marker(value: 1 / r, label: "R = \(NumberText.format(r)) Å")) }
+        let plot = LinePlot(series: series, xLabel: "Spatial frequency (1/Å)", yLabel: "FSC",
+                            xMarkers: xMarkers,
+                            yMarkers: [Marker(value: 0.143, label: "0.143"), Marker(value: 0.5, label: "0.5")],
+                            xIsFrequency: true)
+        let caption = "Fourier shell correlation between the half maps: unmasked, with the soft mask, and the masked curve corrected by phase randomisation"
+            + (g.randomizedFromShell.map { " (phases randomised beyond \(NumberText.format(1 / f[$0])) Å)" } ?? "")
+            + ". Thresholds 0.143 and 0.5 (horizontal lines), half-bit and one-bit (dashed). Corrected masked resolution: \(NumberText.format(d0143)) Å at 0.143, \(NumberText.format(d05)) Å at 0.5, \(NumberText.format(resolutions["corrected_half_bit"]!)) Å at half-bit, \(NumberText.format(resolutions["corrected_one_bit"]!)) Å at one-bit; unmasked \(NumberText.format(resolutions["unmasked_0143"]!)) Å at 0.143."
+        let dprPlot = LinePlot(series: [Series(label: "DPR", x: x, y: tail(g.dprDegrees))],
+                               xLabel: "Spatial frequency (1/Å)", yLabel: "Differential phase residual (°)",
+                               xMarkers: [Marker(value: 1 / dpr, label: "\(NumberText.format(dpr)) Å")],
+                               yMarkers: [Marker(value: 45, label: "45°"), Marker(value: 103.9, label: "103.9° (random)")],
+                               xIsFrequency: true)
+        let ssnr = tail(g.corrected.ssnr).map { max($0, 1e-4) }
+        let ssnrPlot = LinePlot(series: [Series(label: "SSNR (from the corrected masked FSC)", x: x, y: ssnr)],
+                                xLabel: "Spatial frequency (1/Å)", yLabel: "SSNR = 2·FSC/(1 − FSC)", logY: true,
+                                yMarkers: [Marker(value: 1, label: "SSNR = 1")], xIsFrequency: true)
+        return [
+            Figure(id: "1a_fsc", caption: caption, content: .plot(plot)),
+            Figure(id: "1a_dpr", caption: "Differential phase residual between the half maps per Fourier shell (amplitude-weighted); 45° is the usual criterion, 103.9° the residual of random phases (crossing at \(NumberText.format(dpr)) Å).", content: .plot(dprPlot)),
+            Figure(id: "1a_ssnr", caption: "Spectral signal-to-noise ratio of the full map, 2·FSC/(1 − FSC) from the corrected masked FSC (log scale).", content: .plot(ssnrPlot)),
+        ]
+    }
+}

@@ -1,0 +1,64 @@
+// Values shared by the Level 1 sections, computed once per AnalysisContext: the half maps' spectra and their
+// unmasked FSC. Held in a small cache keyed by the context's identity (the context is not ours to extend);
+// an entry is dropped when its context is gone.
+import Foundation
+import MapIO
+import VolumeNumerics
+
+final class Level1Data: @unchecked Sendable {
+    let half1: Volume
+    let half2: Volume
+    let spectrum1: FourierVolume
+    let spectrum2: FourierVolume
+    let unmaskedFSC: FSCCurve
+
+    init(half1: Volume, half2: Volume) {
+        self.half1 = half1; self.half2 = half2
+        spectrum1 = FFT.forward(half1)
+        spectrum2 = FFT.forward(half2)
+        unmaskedFSC = FSC.curve(spectrum1, spectrum2)
+    }
+
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [(context: Weak, data: Level1Data)] = []
+    private final class Weak { weak var value: AnalysisContext?; init(_ v: AnalysisContext) { value = v } }
+
+    /// The shared data for a context; throws notApplicable without half maps.
+    static func of(_ context: AnalysisContext) throws -> Level1Data {
+        guard let (h1, h2) = context.halves else { throw SectionError.notApplicable("no half maps given") }
+        guard h1.dims == h2.dims, h1.dims == context.map.dims else {
+            throw SectionError.failed("half maps: boxes \(h1.dims) and \(h2.dims) differ from each other or from the map's \(context.map.dims)")
+        }
+        cacheLock.lock(); defer { cacheLock.unlock() }
+        cache.removeAll { $0.context.value == nil }
+        if let hit = cache.first(where: { $0.context.value === context }) { return hit.data }
+        let data = Level1Data(half1: h1, half2: h2)
+        cache.append((Weak(context), data))
+        return data
+    }
+}
+
+/// Helpers shared by the Level 1 sections.
+enum Level1Format {
+    /// Resolution in Å of a frequency in 1/Å.
+    static func resolutionA(_ f: Double) -> Double { f > 0 ? 1 / f : .infinity }
+
+    /// One entry of the front-page summary (`resolution_estimates_A`).
+    static func estimate(_ name: String, _ valueA: Double) -> JSONValue {
+        .object(["name": .string(name), "value_A": .number(valueA)])
+    }
+
+    /// The warning "R < 0.8 × estimate" if it applies.
+    static func overestimateWarning(reported r: Double?, estimateA: Double, estimator: String) -> String? {
+        guard let r, r < 0.8 * estimateA else { return nil }
+        return "the reported resolution \(NumberText.format(r)) Å is better than 0.8 × the \(estimator) resolution (\(NumberText.format(estimateA)) Å): it may be overestimated"
+    }
+
+    /// Max-variance slices (X, Y, Z) of a volume as panels.
+    static func maxVarianceSlices(_ v: Volume, prefix: String = "") -> [Image2D] {
+        Axis.allCases.map { axis in
+            let i = v.maxVarianceIndex(axis)
+            return Image2D(v.slice(axis, i), label: "\(prefix)\(axis.name) = \(i)")
+        }
+    }
+}

@@ -1,0 +1,156 @@
+// A.a Map–model agreement (SPEC Level A "A.a"): correlations between the map and the model map.
+//
+// - CC_mask: Pearson correlation over the model mask (voxels within max(2 Å, 0.6·R) of a heavy atom).
+// - CC_box: over the whole box.
+// - CC_volume: over the N voxels with the highest model-map values, N = the model mask's voxel count
+//   (the definitions of Afonine et al. 2018, Acta Cryst. D74:814, phenix.map_model_cc).
+// - Per-residue CC: CC_mask restricted to the voxels within the mask radius of that residue's heavy atoms.
+// - Map–model FSC, unmasked and with the model mask softened (Gaussian, σ = 2 voxels), crossing 0.5 and
+//   0.143 (see MapModelFSC.swift).
+// Warnings: more than 10 % of residues with CC < 0.5; R < 0.8 × d_FSC(0.5, masked).
+import Foundation
+import MapIO
+import ModelIO
+
+public struct MapModelAgreementSection: Section {
+    public let id = "A.a"
+    public let title = "Map–model agreement"
+    public let reference = "Afonine et al. 2018"
+    public init() {}
+
+    public static let lowResidueCC = 0.5
+    public static let maxLowFraction = 0.10
+
+    public func run(_ context: AnalysisContext) throws -> SectionResult {
+        let data = try LevelAData.of(context)
+        let map = context.map
+        guard !data.maskIndices.isEmpty else {
+            throw SectionError.failed("the model mask is empty: no atom of the model lies inside the map box")
+        }
+        let ccMask = maskedCorrelation(map: map, modelMap: data.modelMap, indices: data.maskIndices)
+        let ccBox = boxCorrelation(map, data.modelMap)
+        let ccVolume = maskedCorrelation(map: map, modelMap: data.modelMap,
+                                         indices: topIndices(data.modelMap.data, count: data.maskIndices.count))
+        let perResidue = residueCorrelations(context: context, data: data)
+        let defined = perResidue.compactMap { $0 }
+        let low = defined.filter { $0 < Self.lowResidueCC }.count
+        let lowFraction = defined.isEmpty ? 0 : Double(low) / Double(defined.count)
+
+        var metrics = data.modelMapMetrics
+        metrics["cc_mask"] = JSONValue(ccMask)
+        metrics["cc_box"] = JSONValue(ccBox)
+        metrics["cc_volume"] = JSONValue(ccVolume)
+        metrics["mask_voxels"] = .int(data.maskIndices.count)
+        metrics["residues_with_cc"] = .int(defined.count)
+        metrics["residues_cc_below_0_5"] = .int(low)
+        metrics["fraction_residues_cc_below_0_5"] = .number(lowFraction)
+        metrics["residue_cc_median"] = JSONValue(median(defined))
+        metrics["residue_cc_mean"] = JSONValue(defined.isEmpty ? nil : defined.reduce(0, +) / Double(defined.count))
+        var warnings: [String] = []
+        if lowFraction > Self.maxLowFraction {
+            warnings.append(String(format: "%.1f %% of the residues have a correlation below 0.5 (rule: at most 10 %%)",
+                                   100 * lowFraction))
+        }
+        var figures = residuePlots(prefix: "aa_residue_cc", residues: data.residues, values: perResidue,
+                                   yLabel: "Residue CC", what: "Per-residue correlation between the map and the model map",
+                                   marker: Marker(value: Self.lowResidueCC, label: "0.5"))
+
+        let fsc = try MapModelFSC.compute(data: data, map: map)
+        for (k, v) in fsc.metrics { metrics[k] = v }
+        figures.append(fsc.figure)
+        if let d05 = fsc.masked05, let r = context.resolution, r < 0.8 * d05 {
+            warnings.append(String(format: "the reported resolution %.2f Å is better than 0.8 × the masked map–model "
+                                   + "FSC 0.5 resolution (%.2f Å)", r, d05))
+        }
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+
+    /// Per-residue CC (nil when the residue has fewer than 2 voxels in the box), in `data.residues` order.
+    static func residueCorrelations(data: LevelAData, map: Volume) -> [Double?] {
+        data.memoized("residue_cc") { () -> [Double?] in
+            let frame = GridFrame(map)
+            var out = [Double?](repeating: nil, count: data.residues.count)
+            let parts = chunks(data.residues.count, parts: levelAWorkers * 4)
+            map.data.withUnsafeBufferPointer { m in
+                data.modelMap.data.withUnsafeBufferPointer { s in
+                    out.withUnsafeMutableBufferPointer { res in
+                        DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                            for r in parts[p] {
+                                let pos = data.residues[r].atoms.map { data.model.atoms[$0].position }
+                                var sums = CorrelationSums()
+                                for i in voxelsNear(pos, frame: frame, radiusA: data.maskRadiusA) {
+                                    sums.add(Double(m[i]), Double(s[i]))
+                                }
+                                res[r] = sums.correlation
+                            }
+                        }
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    func residueCorrelations(context: AnalysisContext, data: LevelAData) -> [Double?] {
+        Self.residueCorrelations(data: data, map: context.map)
+    }
+}
+
+/// Pearson correlation of two volumes over the whole box (no index array: 256³ indices would take 128 MB).
+func boxCorrelation(_ a: Volume, _ b: Volume) -> Double? {
+    let parts = chunks(a.count, parts: levelAWorkers)
+    var partial = [CorrelationSums](repeating: CorrelationSums(), count: parts.count)
+    a.data.withUnsafeBufferPointer { x in
+        b.data.withUnsafeBufferPointer { y in
+            partial.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                    var sums = CorrelationSums()
+                    for i in parts[p] { sums.add(Double(x[i]), Double(y[i])) }
+                    out[p] = sums
+                }
+            }
+        }
+    }
+    var total = CorrelationSums()
+    for p in partial { total.merge(p) }
+    return total.correlation
+}
+
+/// Indices of the `count` largest values (ties at the cut-off broken by index order).
+func topIndices(_ values: [Float], count: Int) -> [Int] {
+    guard count > 0 else { return [] }
+    guard count < values.count else { return Array(values.indices) }
+    // Candidates above a cheap lower bound, then a sort of those only.
+    var positive: [(Float, Int)] = []
+    for (i, v) in values.enumerated() where v > 0 { positive.append((v, i)) }
+    if positive.count < count {
+        return Array(values.indices.sorted { values[$0] > values[$1] }.prefix(count))
+    }
+    positive.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    return positive.prefix(count).map(\.1)
+}
+
+func median(_ v: [Double]) -> Double? {
+    guard !v.isEmpty else { return nil }
+    let s = v.sorted(), n = s.count
+    return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
+}
+
+/// One line plot per chain of a per-residue value against residue number.
+func residuePlots(prefix: String, residues: [ResidueRef], values: [Double?], yLabel: String, what: String,
+                  marker: Marker?) -> [Figure] {
+    var chains: [String] = []
+    for r in residues where !chains.contains(r.chain) { chains.append(r.chain) }
+    return chains.enumerated().map { (k, chain) in
+        var x: [Double] = [], y: [Double] = []
+        for (i, r) in residues.enumerated() where r.chain == chain {
+            if let v = values[i] { x.append(Double(r.number)); y.append(v) }
+        }
+        let safe = chain.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        return Figure(id: "\(prefix)_chain_\(k + 1)_\(safe)",
+                      caption: "\(what), chain \(chain) (\(x.count) residues).",
+                      content: .plot(LinePlot(series: [Series(label: "chain \(chain)", x: x, y: y, style: .linePoints)],
+                                              xLabel: "Residue number", yLabel: yLabel,
+                                              yMarkers: marker.map { [$0] } ?? [])))
+    }
+}
