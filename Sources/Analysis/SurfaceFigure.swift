@@ -65,7 +65,8 @@ public struct SurfaceViews: Codable, Sendable, Equatable {
     /// 1 = opaque; below 1 the surface is drawn as a transparent shell over the atoms.
     public var meshOpacity: Double
     public var atoms: AtomGlyphs?
-    /// Colour map for values (vertex or atom values): "viridis", "plasma", "bluered".
+    /// Colour map for values (vertex or atom values): a name of Rendering's `Colormap` ("viridis", "magma",
+    /// "inferno", "cividis", "coolwarm").
     public var colormap: String
     /// Value range [lo, hi] mapped onto the colour map (values outside are clamped); nil: data min to max.
     public var range: [Double]?
