@@ -167,3 +167,12 @@ func twoChains() -> [Atom] {
     let files = try SurfaceRenderer.render(trace, to: dir, id: "test_atoms_trace", options: options)
     print("atom figures: \(files[0].path)")
 }
+
+@Test func inputDataFigureNamesThresholdAndAngles() throws {
+    let (map, _) = lPhantom()
+    let fig = Figure.isosurfaceViews(id: "input_isosurface_views", volume: map, threshold: 0.5)
+    #expect(fig.caption.contains("T = 0.5") && fig.caption.contains("(0°, −90°, −90°)") && fig.caption.contains("(−90°, 0°, −90°)"),
+            "caption: \(fig.caption)")
+    guard case .surface(let views) = fig.content else { Issue.record("content is not .surface"); return }
+    #expect(views.mesh.triangleCount > 0 && views.rotationsDeg == SurfaceViews.standardRotationsDeg)
+}
