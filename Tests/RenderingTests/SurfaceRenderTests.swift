@@ -176,3 +176,30 @@ func twoChains() -> [Atom] {
     guard case .surface(let views) = fig.content else { Issue.record("content is not .surface"); return }
     #expect(views.mesh.triangleCount > 0 && views.rotationsDeg == SurfaceViews.standardRotationsDeg)
 }
+
+@Test func emptyFigureIsAClearError() {
+    #expect(throws: SurfaceRenderError.self) {
+        _ = try SurfaceRenderer.render(SurfaceViews(mesh: TriangleMesh()), to: outputDirectory(), id: "empty")
+    }
+}
+
+/// The bundled fixture (EMD-2566 crop around 3J6B chain 9): map at T = 0.2, and the model as a Cα trace
+/// coloured by B over the transparent map. Written as example figures.
+@Test func fixtureMapAndModelViews() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let mapPath = root.appendingPathComponent("Fixtures/daq/2566_3J6B_9.mrc").path
+    let modelPath = root.appendingPathComponent("Fixtures/daq/3J6B_9.pdb").path
+    let map = try MRCReader.read(path: mapPath).volume
+    let dir = outputDirectory()
+    let fig = Figure.isosurfaceViews(id: "example_fixture_isosurface", volume: map, threshold: 0.2)
+    guard case .surface(let views) = fig.content else { return }
+    let files = try SurfaceRenderer.render(views, to: dir, id: fig.id, formats: [.png, .pdf])
+    let atoms = try ModelReader.read(path: modelPath).atoms
+    let trace = SurfaceViews.model(atoms: atoms, values: atoms.map(\.bFactor), style: .trace, mapSurface: views.mesh,
+                                   colorbarLabel: "B-factor (Å²)")
+    let traceFiles = try SurfaceRenderer.render(trace, to: dir, id: "example_fixture_model_trace")
+    let spheres = SurfaceViews.model(atoms: atoms)
+    let sphereFiles = try SurfaceRenderer.render(spheres, to: dir, id: "example_fixture_model_spheres")
+    print("example figures: \(files[0].path) \(traceFiles[0].path) \(sphereFiles[0].path); \(views.mesh.triangleCount) triangles")
+    #expect(views.mesh.triangleCount > 0)
+}
