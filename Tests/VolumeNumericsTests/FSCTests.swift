@@ -7,8 +7,8 @@ import MapIO
 @testable import VolumeNumerics
 
 /// Two halves = phantom + independent noise whose shell power is g(s)·(the phantom's shell power), with
-/// g(s) = (1/0.143 − 1)·(s/s0)⁶, so that the expected FSC = 1/(1 + g) crosses 0.143 exactly at s0 (1/Å).
-func knownTruthHalves(phantom: Volume, crossingInvA s0: Double, seed: UInt64) -> (Volume, Volume) {
+/// g(s) = (1/0.143 − 1)·(s/s0)^exponent (default 6), so that the expected FSC = 1/(1 + g) crosses 0.143 exactly at s0 (1/Å).
+func knownTruthHalves(phantom: Volume, crossingInvA s0: Double, seed: UInt64, exponent: Double = 6) -> (Volume, Volume) {
     let f = FFT.forward(phantom)
     let profile = FourierShells.profile(f)
     let grid = f.grid
@@ -20,7 +20,7 @@ func knownTruthHalves(phantom: Volume, crossingInvA s0: Double, seed: UInt64) ->
         var data = f.data
         for i in 0..<data.count {
             let s = Double(mags[i])
-            let g = (1 / 0.143 - 1) * pow(s / s0, 6)
+            let g = (1 / 0.143 - 1) * pow(s / s0, exponent)
             // White noise of unit variance has E|W|² = n per coefficient.
             let scale = (g * profile.meanPower[Int(shells[i])] / n).squareRoot()
             data[i] += white.data[i] * Float(scale)
