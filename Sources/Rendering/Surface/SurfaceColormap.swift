@@ -8,6 +8,9 @@
 enum SurfaceColormap {
     static func map(_ name: String) -> Colormap { Colormap(named: name) ?? Colormap(named: "viridis")! }
 
+    /// Whether `name` is a colour map (else the views fall back to viridis).
+    static func isKnown(_ name: String) -> Bool { Colormap(named: name) != nil }
+
     /// sRGB in [0, 1] at position t ∈ [0, 1] of the map.
     static func color(_ name: String, at t: Double) -> SIMD3<Float> {
         guard t.isFinite else { return SIMD3(0.6, 0.6, 0.6) }
