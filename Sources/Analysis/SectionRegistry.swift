@@ -12,6 +12,7 @@ public enum SectionRegistry {
             HalfMaps(),
             GlobalResolution(),
             FSCPermutation(),
+            LocalResolutionFromHalves(),
             DirectionalResolution(),
         ]
     }
