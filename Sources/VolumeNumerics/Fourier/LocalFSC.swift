@@ -85,18 +85,29 @@ public enum LocalFSC {
                         let hi = points.count * (chunk + 1) / max(1, min(points.count, 64))
                         var w1 = Volume(nx: w, ny: w, nz: w, voxelSize: T), w2 = w1
                         var cross = [Double](repeating: 0, count: nShells), p1 = cross, p2 = cross
+                        var xs = [Int](repeating: 0, count: w), ys = xs, zs = xs
                         for pi in lo..<hi {
                             let p = points[pi]
                             let ci = (p % gx) * step + step / 2, cj = ((p / gx) % gy) * step + step / 2, ck = (p / (gx * gy)) * step + step / 2
-                            for z in 0..<w {
-                                let sz = ((ck - w / 2 + z) % nz + nz) % nz
-                                for y in 0..<w {
-                                    let sy = ((cj - w / 2 + y) % ny + ny) % ny
-                                    let src = nx * (sy + ny * sz), dst = w * (y + w * z)
-                                    for x in 0..<w {
-                                        let sx = ((ci - w / 2 + x) % nx + nx) % nx
-                                        w1.data[dst + x] = a[src + sx] * taper[dst + x]
-                                        w2.data[dst + x] = b[src + sx] * taper[dst + x]
+                            // Source indices of the window's rows (periodic), computed once per window.
+                            for q in 0..<w {
+                                xs[q] = ((ci - w / 2 + q) % nx + nx) % nx
+                                ys[q] = ((cj - w / 2 + q) % ny + ny) % ny
+                                zs[q] = ((ck - w / 2 + q) % nz + nz) % nz
+                            }
+                            w1.data.withUnsafeMutableBufferPointer { d1 in
+                                w2.data.withUnsafeMutableBufferPointer { d2 in
+                                    taper.withUnsafeBufferPointer { tp in
+                                        for z in 0..<w {
+                                            for y in 0..<w {
+                                                let src = nx * (ys[y] + ny * zs[z]), dst = w * (y + w * z)
+                                                for x in 0..<w {
+                                                    let t = tp[dst + x]
+                                                    d1[dst + x] = a[src + xs[x]] * t
+                                                    d2[dst + x] = b[src + xs[x]] * t
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                             }
