@@ -16,6 +16,8 @@ public enum DefaultTemplates {
         ("status.tex", PackageResources.status_tex),
         ("figure.tex", PackageResources.figure_tex),
         ("level-0.tex", PackageResources.level_0_tex),
+        ("level-1.tex", PackageResources.level_1_tex),
+        ("level-a.tex", PackageResources.level_a_tex),
         ("section-generic.tex", PackageResources.section_generic_tex),
         ("section-input.tex", PackageResources.section_input_tex),
         ("section-0a.tex", PackageResources.section_0a_tex),

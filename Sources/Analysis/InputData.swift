@@ -48,6 +48,11 @@ public struct InputData: Section {
         metrics["origin_A"] = JSONValue(map.originA)
         metrics["threshold"] = .number(context.threshold)
         metrics["resolution_A"] = JSONValue(context.resolution)
+        if map.isAnisotropic {
+            metrics["anisotropic_note"] = .string("The voxel sizes differ between axes; lengths along an axis use "
+                + "that axis's voxel size, and where one voxel size is needed (mask dilation, Fourier resampling) "
+                + "the X size, \(InputData.format(map.voxelSize.x)) Å, is used.")
+        }
 
         let stats = InputData.statistics(map.data)
         metrics["min"] = JSONValue(stats.min)
@@ -95,6 +100,19 @@ public struct InputData: Section {
             content: .images(ImagePanels(panels: Axis.allCases.map {
                 Image2D(planes.std[$0.rawValue], label: "SD along \($0.name)")
             }))))
+        let surface = SurfaceViews.isosurface(volume: map, threshold: context.threshold)
+        if surface.mesh.triangleCount > 0 {
+            figures.append(Figure(
+                id: "input_isosurface_views",
+                caption: "Isosurface of the map at T = \(InputData.format(context.threshold)) seen from three "
+                    + "directions (rotations about X, Y, Z of (0, −90, −90), (−90, 0, −90) and (0, 0, 0) degrees): "
+                    + "from +X with Y to the right and Z up; from −Y with Z to the right and −X up; from +Z with "
+                    + "X to the right and Y up.",
+                content: .surface(surface)))
+        } else {
+            metrics["isosurface_error"] = .string("no isosurface at T = \(InputData.format(context.threshold)): "
+                + "the threshold is outside the map's range")
+        }
         let hist = InputData.histogram(map.data, min: stats.min, max: stats.max, bins: InputData.histogramBins)
         figures.append(Figure(
             id: "input_histogram",
@@ -111,10 +129,11 @@ public struct InputData: Section {
             let softIdx = InputData.maxVarianceIndices(masks.soft)
             metrics["hard_mask_max_variance_slices"] = JSONValue(SIMD3(hardIdx[0], hardIdx[1], hardIdx[2]))
             metrics["soft_mask_max_variance_slices"] = JSONValue(SIMD3(softIdx[0], softIdx[1], softIdx[2]))
+            metrics["dilation_voxels"] = .int(Masks.dilationRadius(voxelSizeA: map.voxelSize.x))
             for (name, vol, idx, what) in [("hard", masks.hard, hardIdx, "hard mask (largest connected component at T, dilated)"),
                                            ("soft", masks.soft, softIdx, "soft mask (hard mask smoothed by a Gaussian of σ = 2 voxels)")] {
                 figures.append(Figure(
-                    id: "input_\(name)_mask_max_variance_slices",
+                    id: "input_\(name)_mask_slices",
                     caption: "Slices of largest variance of the \(what): X = \(idx[0]), Y = \(idx[1]), Z = \(idx[2]).",
                     content: .images(ImagePanels(panels: Axis.allCases.map {
                         Image2D(vol.slice($0, idx[$0.rawValue]), label: "\($0.name) = \(idx[$0.rawValue])")

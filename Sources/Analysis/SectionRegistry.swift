@@ -1,19 +1,27 @@
 // The sections of the report, in report order. A new section is added here and nowhere else.
 
 public enum SectionRegistry {
-    /// Input data and the Level 0 sections.
-    public static func reportSections() -> [any Section] {
+    /// The sections for the inputs given: Level 1 only with half maps, Level A only with a model (a report
+    /// shows the levels its evidence allows; within a level, a section that cannot apply says why).
+    public static func reportSections(halfMaps: Bool, model: Bool) -> [any Section] {
+        allSections().filter { s in
+            switch s.id.split(separator: ".").first {
+            case "1": return halfMaps
+            case "A": return model
+            default: return true
+            }
+        }
+    }
+
+    /// Every section: Input data, Level 0, Level 1 (half maps), Level A (atomic model).
+    public static func allSections() -> [any Section] {
         [
             InputData(),
-            MassCentering(),
-            MaskAnalysis(),
-            BackgroundAnalysis(),
-            GuinierBFactor(),
-            HalfMaps(),
-            GlobalResolution(),
-            FSCPermutation(),
-            LocalResolutionFromHalves(),
-            DirectionalResolution(),
+            MassCentering(), MaskAnalysis(), BackgroundAnalysis(), GuinierBFactor(), LocalResolution(),
+            LocalBFactor(), LocalOccupancy(), Hand(),
+            HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
+            AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
+            MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
         ]
     }
 }

@@ -145,6 +145,9 @@ extension SurfaceViews {
         }
     }
 
+    /// `percentileRange(values, 2.5, 97.5)`, for tests.
+    public static func percentileRangeForTests(_ values: [Float]) -> ClosedRange<Double> { percentileRange(values, 2.5, 97.5) }
+
     /// The p_lo and p_hi percentiles (linear interpolation between order statistics) of finite values.
     static func percentileRange(_ values: [Float], _ pLo: Double, _ pHi: Double) -> ClosedRange<Double> {
         let v = values.filter { $0.isFinite }.sorted()

@@ -43,7 +43,7 @@ for n in sizes.isEmpty ? [128, 256] : sizes {
     let tMasks = try seconds { _ = try context.masks() }
     row("masks (raw, hard, soft)", tMasks)
     var level0Core = tRead + tMasks
-    for section in SectionRegistry.reportSections() {
+    for section in SectionRegistry.reportSections(halfMaps: false, model: false) {
         var result: SectionResult!
         let t = seconds { result = section.runIsolated(context) }
         row("section \(section.id) \(section.title) [\(result.status.rawValue)]", t)
@@ -55,7 +55,7 @@ for n in sizes.isEmpty ? [128, 256] : sizes {
     let request = ReportRequest(mapPath: path, threshold: threshold, resolution: resolution,
                                 title: "Benchmark phantom \(n)³", outputDirectory: out, makePDF: LatexCompiler.isAvailable)
     var outcome: ReportOutcome!
-    let tReport = try seconds { outcome = try ReportPipeline.run(request, sections: SectionRegistry.reportSections()) }
+    let tReport = try seconds { outcome = try ReportPipeline.run(request) }
     for t in outcome.timings { row("  report step: \(t.step)", t.seconds) }
     row("whole report (read → PDF)", tReport)
     print(String(format: "peak memory so far: %.0f MiB (map: %.0f MiB)", peakRSSMiB(), Double(n * n * n * 4) / 1_048_576))

@@ -121,7 +121,7 @@ enum MRCHeaderChecks {
         let angles = h.cellb
         if angles == .zero {
             w.append("\(file): cell angles (words 14-16) are 0, 0, 0 (not set); assumed 90°")
-        } else if (0..<3).contains(where: { abs(angles[$0] - 90) > 1e-3 }) {
+        } else if (0..<3).contains(where: { !angles[$0].isFinite || abs(angles[$0] - 90) > 1e-3 }) {
             w.append("\(file): cell angles (words 14-16) are α, β, γ = \(angles.x), \(angles.y), \(angles.z)°, "
                 + "not 90°: the cell is not orthogonal; this tool treats the grid axes as orthogonal")
         }

@@ -21,10 +21,13 @@ public struct RenderOptions: Sendable {
     public var colormapOverride: String?
     /// Figure size in inches; nil chooses one from the content (7 in wide for image rows, 5 × 3.4 in plots).
     public var sizeInches: (w: Double, h: Double)?
+    /// Layout and quality of 3D views (`.surface` figures, drawn by SurfaceRenderer).
+    public var surface: SurfaceRenderer.Options
 
     public init(formats: [FigureFormat] = [.png, .pdf], dpi: Double = 150, colormapOverride: String? = nil,
-                sizeInches: (w: Double, h: Double)? = nil) {
+                sizeInches: (w: Double, h: Double)? = nil, surface: SurfaceRenderer.Options = .init()) {
         self.formats = formats; self.dpi = dpi; self.colormapOverride = colormapOverride; self.sizeInches = sizeInches
+        self.surface = surface
     }
 }
 
@@ -49,9 +52,6 @@ public enum FigureRenderer {
     /// Renders `figure` to `<directory>/<figure.id>.<ext>` for each format in `options.formats`;
     /// returns the written files. Creates `directory` if needed.
     public static func render(_ figure: Figure, to directory: URL, options: RenderOptions) throws -> [FigureFormat: URL] {
-        if case .surface = figure.content {
-            throw RenderError.unsupported(figure: figure.id, what: "3D surface content")
-        }
         guard options.dpi.isFinite, options.dpi >= 10, options.dpi <= 2400 else {
             throw RenderError.badOption("dpi \(options.dpi) outside 10…2400")
         }
@@ -62,6 +62,9 @@ public enum FigureRenderer {
             throw RenderError.badOption("figure size \(s.w)×\(s.h) in outside 0.5…100 in")
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if case .surface(let views) = figure.content {
+            return try renderSurface(views, id: figure.id, to: directory, options: options)
+        }
         let drawer = try makeDrawer(figure, options: options)
         let size = drawer.size
         // One format per thread: each has its own Cairo surface and context.
@@ -74,6 +77,22 @@ public enum FigureRenderer {
             catch { lock.lock(); errors[k] = error; lock.unlock() }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
+        return Dictionary(uniqueKeysWithValues: zip(formats, urls))
+    }
+
+    /// 3D views are drawn by `SurfaceRenderer` (Rendering/Surface), as PNG and PDF.
+    static func renderSurface(_ views: SurfaceViews, id: String, to directory: URL,
+                              options: RenderOptions) throws -> [FigureFormat: URL] {
+        if options.formats.contains(.svg) {
+            throw RenderError.unsupported(figure: id, what: "SVG output of 3D surface views")
+        }
+        var v = views
+        if let override = options.colormapOverride, v.vertexValues != nil, SurfaceColormap.isKnown(override) {
+            v.colormap = override
+        }
+        let formats = Array(Set(options.formats)).sorted { $0.rawValue < $1.rawValue }
+        let surfaceFormats = formats.map { $0 == .png ? SurfaceRenderer.Format.png : .pdf }
+        let urls = try SurfaceRenderer.render(v, to: directory, id: id, formats: surfaceFormats, options: options.surface)
         return Dictionary(uniqueKeysWithValues: zip(formats, urls))
     }
 
@@ -102,7 +121,7 @@ public enum FigureRenderer {
             let size = plotSize(options)
             return Drawer(size: size) { PlotDrawing.draw(plot: plot, size: size, on: $0) }
         case .surface:
-            throw RenderError.unsupported(figure: figure.id, what: "3D surface content")
+            throw RenderError.unsupported(figure: figure.id, what: "3D surface content in a 2D drawing")
         }
     }
 

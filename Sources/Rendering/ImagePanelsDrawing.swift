@@ -17,6 +17,8 @@ struct ImageLayout {
     var images: [Cell]
     /// Colour-bar rectangle, if one is drawn.
     var colorbar: Cell?
+    /// Points per Å, common to every panel.
+    var scale: Double = 1
 
     static let labelFont = 9.0
     static let smallFont = 7.5
@@ -35,30 +37,33 @@ struct ImageLayout {
         let width = (sizeInches?.w ?? (n == 1 ? 3.4 : (cols == 2 ? 5.0 : 7.0))) * 72
         let barW = hasBar ? ImageLayout.colorbarSpace : 0
         let cellW = (width - 2 * ImageLayout.margin - Double(cols - 1) * ImageLayout.gap - barW) / Double(cols)
-        // Physical aspect (height / width) of each panel; the row height fits the tallest, capped.
-        let aspects = p.panels.map { img -> Double in
-            let w = Double(max(1, img.width)) * ImageLayout.pixelSize(img, 0)
-            let h = Double(max(1, img.height)) * ImageLayout.pixelSize(img, 1)
-            return h / w
+        // Every panel at one common scale (points per Å), so that sizes compare across panels; the
+        // scale is the largest at which every panel fits its cell width and the height limit.
+        let phys = p.panels.map { img -> (w: Double, h: Double) in
+            (Double(max(1, img.width)) * ImageLayout.pixelSize(img, 0), Double(max(1, img.height)) * ImageLayout.pixelSize(img, 1))
         }
         let extra = ImageLayout.labelSpace + ImageLayout.scaleSpace
-        var cellH: Double
+        let maxH: Double
         if let s = sizeInches {
-            cellH = (s.h * 72 - 2 * ImageLayout.margin) / Double(rows) - extra
+            maxH = max(10, (s.h * 72 - 2 * ImageLayout.margin) / Double(rows) - extra)
         } else {
-            cellH = min(cellW * min(3, aspects.max() ?? 1), 4.5 * 72)
+            maxH = 4.5 * 72
         }
-        cellH = max(10, cellH)
+        var scale = Double.infinity
+        for ph in phys { scale = min(scale, cellW / ph.w, maxH / ph.h) }
+        if !(scale.isFinite && scale > 0) { scale = 1 }
+        self.scale = scale
+        let cellH = sizeInches != nil ? maxH : max(10, phys.map { $0.h * scale }.max() ?? 10)
         let height = sizeInches.map { $0.h * 72 } ?? (2 * ImageLayout.margin + Double(rows) * (cellH + extra))
         size = (width, height)
         images = []
-        for (k, a) in aspects.enumerated() {
+        for (k, ph) in phys.enumerated() {
             let col = k % cols, row = k / cols
             let cx = ImageLayout.margin + Double(col) * (cellW + ImageLayout.gap)
             let cy = ImageLayout.margin + Double(row) * (cellH + extra) + ImageLayout.labelSpace
-            var w = cellW, h = cellW * a
-            if h > cellH { h = cellH; w = cellH / a }
-            images.append(Cell(x: cx + (cellW - w) / 2, y: cy + (cellH - h) / 2, w: w, h: h))
+            let w = ph.w * scale, h = ph.h * scale
+            // Top-aligned under a common label line; centred across the cell.
+            images.append(Cell(x: cx + (cellW - w) / 2, y: cy, w: w, h: h))
         }
         if hasBar {
             let top = images.map(\.y).min() ?? ImageLayout.margin
@@ -93,7 +98,11 @@ enum ImagePanelsDrawing {
             canvas.strokeRect(cell.x, cell.y, cell.w, cell.h)
             canvas.setFont(size: ImageLayout.labelFont)
             canvas.text(img.label, cell.x + cell.w / 2, cell.y - 4.5, anchor: .center, vAnchor: .bottom)
-            drawScaleBar(img, cell: cell, canvas: canvas)
+        }
+        // One scale bar (every panel has the same scale), under the first panel.
+        if let first = layout.images.first, !p.panels.isEmpty {
+            let narrowestA = p.panels.map { Double(max(1, $0.width)) * ImageLayout.pixelSize($0, 0) }.min() ?? 1
+            drawScaleBar(lengthA: roundLength(narrowestA / 4), pointsPerA: layout.scale, at: first, canvas: canvas)
         }
         if let bar = layout.colorbar {
             drawColorbar(cmap, range: shared ?? (0, 1), label: p.colorbarLabel ?? "", in: bar, canvas: canvas)
@@ -151,13 +160,10 @@ enum ImagePanelsDrawing {
         cairo_restore(cr)
     }
 
-    /// A bar of a round length in Å (about a fifth of the image width) under the image's left corner.
-    static func drawScaleBar(_ img: Image2D, cell: ImageLayout.Cell, canvas: Canvas) {
-        guard img.width > 0 else { return }
-        let widthA = Double(img.width) * ImageLayout.pixelSize(img, 0)
-        let lengthA = roundLength(widthA / 5)
-        let lengthPt = lengthA / widthA * cell.w
-        guard lengthPt > 2 else { return }
+    /// A bar of `lengthA` Å under the left corner of `cell`, labelled.
+    static func drawScaleBar(lengthA: Double, pointsPerA: Double, at cell: ImageLayout.Cell, canvas: Canvas) {
+        let lengthPt = lengthA * pointsPerA
+        guard lengthPt > 2, lengthPt.isFinite else { return }
         let y = cell.y + cell.h + 6
         canvas.setColor(.black)
         canvas.setLine(width: 2.2)

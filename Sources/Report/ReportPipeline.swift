@@ -77,7 +77,7 @@ public enum ReportPipeline {
     public static let version = "0.1.0"
 
     /// Runs the whole report. `progress` receives one line per step (the command prints them on stderr).
-    public static func run(_ request: ReportRequest, sections: [any Section],
+    public static func run(_ request: ReportRequest, sections explicitSections: [any Section]? = nil,
                            progress: @escaping (String) -> Void = { _ in }) throws -> ReportOutcome {
         var timings: [(String, Double)] = []
         func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -107,15 +107,18 @@ public enum ReportPipeline {
         }
         for w in file.warnings { progress("note: \(w)") }
         let map = file.volume
-        let halves = try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
+        let halves = request.half1Path == nil ? nil
+            : try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
         let model = try request.modelPath.map { path in
             try step("Reading atomic model") { () throws -> AtomicModel in
                 do { return try ModelReader.read(path: path) } catch { throw ReportFailure.input("\(error)") }
             }
         }
 
+        let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
-                                      resolution: request.resolution, halves: halves, model: model)
+                                      resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
+        let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         let figuresDir = folder.staging.appendingPathComponent("figures")

@@ -82,7 +82,7 @@ struct ReportCommand: ParsableCommand {
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
         let quiet = self.quiet
         do {
-            let outcome = try ReportPipeline.run(request, sections: SectionRegistry.reportSections(),
+            let outcome = try ReportPipeline.run(request,
                                                  progress: { if !quiet { Stderr.print($0) } })
             let s = outcome.document.score
             if !quiet {

@@ -84,6 +84,21 @@ func mirroredX(_ v: Volume) -> Volume {
         #expect(r.status == .failed && r.reason?.hasPrefix("could not be measured") == true, "\(r.status) \(r.reason ?? "")")
     }
 
+    /// Random atoms have rods but no helices: the votes split evenly and the hand cannot be measured.
+    @Test func randomAtomsAreInconclusive() {
+        let map = randomAtomMap(n: 64, voxelA: 1, atoms: 5000, crystallographicB: 60, seed: 72,
+                                weight: { p in (p - SIMD3(32, 32, 32)).squaredLength() < 24 * 24 ? 1 : 0 })
+        let r = Hand().runIsolated(AnalysisContext(map: map, mapPath: "random", threshold: Double(map.data.max()!) * 0.3, resolution: 4))
+        print("0.h random atoms: \(r.status) \(r.reason ?? "")")
+        #expect(r.status == .failed && r.reason?.hasPrefix("could not be measured") == true, "\(r.status) \(r.reason ?? "") \(r.metrics)")
+    }
+
+    @Test func binomialTest() {
+        // 8 : 2 → 2·P(X ≥ 8 | n = 10) = 2·56/1024.
+        #expect(abs(HelixHandedness.binomialTwoSided(8, 2) - 112.0 / 1024) < 1e-12)
+        #expect(HelixHandedness.binomialTwoSided(5, 5) == 1)
+    }
+
     @Test func notApplicableWorseThan5A() {
         let v = Volume(nx: 16, ny: 16, nz: 16, value: 1)
         #expect(Hand().runIsolated(AnalysisContext(map: v, mapPath: "m", threshold: 0.5, resolution: 6)).status == .notApplicable)

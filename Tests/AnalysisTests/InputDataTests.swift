@@ -58,6 +58,7 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     let variance: Double = 48.0 / 12.0 + 3500.0 / 12.0 + 240_000.0 / 12.0
     close(m["std"]?.doubleValue, variance.squareRoot(), tol: 1e-9, "std")
     #expect(m["central_slices"] == [3, 3, 2], "central slices: \(String(describing: m["central_slices"]))")
+    #expect(m["anisotropic_note"]?.stringValue?.contains("1.5 Å") == true, "anisotropic note: \(String(describing: m["anisotropic_note"]))")
     #expect(m["masks_error"] == "no masks", "masks_error: \(String(describing: m["masks_error"]))")
     #expect(!r.figures.contains { $0.id.contains("mask") }, "mask figures must be omitted when masks fail")
 
@@ -117,9 +118,9 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     let px = mv.panels[0]
     let argmax = px.pixels.indices.max { px.pixels[$0] < px.pixels[$1] }!
     #expect(argmax % px.width == 4 && argmax / px.width == 6, "peak at (\(argmax % px.width), \(argmax / px.width)), expected (4, 6)")
-    let hardFig = try images(r, "input_hard_mask_max_variance_slices")
+    let hardFig = try images(r, "input_hard_mask_slices")
     #expect(hardFig.panels.map(\.label) == ["X = 5", "Y = 6", "Z = 4"] && hardFig.range == [0, 1], "hard panels: \(hardFig.panels.map(\.label))")
-    _ = try images(r, "input_soft_mask_max_variance_slices")
+    _ = try images(r, "input_soft_mask_slices")
 }
 
 @Test func failuresBecomeMetricsNotCrashes() throws {
@@ -134,6 +135,8 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     #expect(r.metrics["non_finite_voxels"] == 1, "non-finite voxels: \(String(describing: r.metrics["non_finite_voxels"]))")
     close(r.metrics["max"]?.doubleValue, 1, tol: 1e-6, "max ignores NaN")
     #expect(r.status == .warnings && r.figures.count == 5, "status \(r.status), figures \(r.figures.map(\.id))")
+    #expect(r.metrics["isosurface_error"] != nil && !r.figures.contains { $0.id == "input_isosurface_views" },
+            "no isosurface above the maximum")
 }
 
 @Test func histogramEdgeCases() {
@@ -182,5 +185,20 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     #expect(r.metrics["masks_error"] == nil, "masks_error: \(String(describing: r.metrics["masks_error"]))")
     #expect(r.metrics["hard_mask_max_variance_slices"] == [12, 16, 18], "hard: \(String(describing: r.metrics["hard_mask_max_variance_slices"]))")
     #expect(r.metrics["soft_mask_max_variance_slices"] == [12, 16, 18], "soft: \(String(describing: r.metrics["soft_mask_max_variance_slices"]))")
-    #expect(r.figures.count == 7, "figures: \(r.figures.map(\.id))")
+    #expect(r.metrics["dilation_voxels"] == 2, "dilation: ceil(2 Å / 1 Å) = 2, observed \(String(describing: r.metrics["dilation_voxels"]))")
+    #expect(r.metrics["anisotropic_note"] == nil, "isotropic voxels need no note")
+    #expect(r.figures.map(\.id) == ["input_central_slices", "input_max_variance_slices", "input_projections",
+                                    "input_std_projections", "input_isosurface_views", "input_histogram",
+                                    "input_hard_mask_slices", "input_soft_mask_slices"], "figures: \(r.figures.map(\.id))")
+    let iso = try #require(r.figures.first { $0.id == "input_isosurface_views" })
+    guard case .surface(let views) = iso.content else { Issue.record("isosurface content"); return }
+    // The mesh of a ball of radius ≈ 6.5 voxels at (12, 16, 18) Å: vertices within 1 Å of that sphere.
+    var worst = 0.0
+    for i in stride(from: 0, to: views.mesh.vertices.count, by: 3) {
+        let d = (pow(Double(views.mesh.vertices[i]) - 12, 2) + pow(Double(views.mesh.vertices[i + 1]) - 16, 2)
+                 + pow(Double(views.mesh.vertices[i + 2]) - 18, 2)).squareRoot()
+        worst = max(worst, abs(d - 6.5))
+    }
+    // Marching tetrahedra on a 0/1 ball: staircase errors up to about one voxel.
+    #expect(views.mesh.triangleCount > 100 && worst < 1.5, "isosurface: \(views.mesh.triangleCount) triangles, worst radius error \(worst) Å")
 }

@@ -42,3 +42,21 @@ import ModelIO
     let cc = try #require(r.metrics["best_candidate_cc_mask"]?.doubleValue)
     #expect(abs(cc - 0.684) < 0.01, "CC_mask under the right candidate: expected the in-place 0.684, got \(cc)")
 }
+
+@Test func modelOutsideTheBoxIsReportedNotCrashed() throws {
+    let (map, model) = try daqFixture()
+    let ctx = AnalysisContext(map: map, mapPath: daqMapPath, threshold: 0.2, resolution: 3.2,
+                              model: model.shifted(by: SIMD3(500, 0, 0)))
+    let m = try AtomicModelSection().run(ctx)
+    #expect(m.status == .warnings && m.metrics["atoms_inside_box"]?.intValue == 0, "\(m.warnings)")
+    #expect(m.warnings.first?.contains("do not overlap") == true)
+    let results = LevelASections.all.map { $0.runIsolated(ctx) }
+    for r in results { #expect(r.status != .ok || r.id == "A.c", "\(r.id) is ok for a model outside the box") }
+    #expect(results.first { $0.id == "A.a" }?.status == .failed)
+    // Without a model every Level A section does not apply.
+    let none = AnalysisContext(map: map, mapPath: daqMapPath, threshold: 0.2, resolution: 3.2)
+    for s in LevelASections.all {
+        let r = s.runIsolated(none)
+        #expect(r.status == .notApplicable && r.reason == "no atomic model given", "\(r.id): \(r.status)")
+    }
+}

@@ -323,3 +323,27 @@ private func pythonDecompressedCount(_ path: String, format: String) throws -> I
         expectClose(s.std, r.std, 1e-12, "std of the finite voxels")
     }
 }
+
+/// Corrupted headers must give a MapError or a map, never a crash or a huge allocation.
+@Suite struct CorruptHeaderTests {
+    @Test func randomlyCorruptedHeadersNeverTrap() {
+        let base = goodMap()
+        var state: UInt64 = 2024
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 17
+        }
+        var errors = 0, maps = 0
+        for _ in 0..<3000 {
+            var m = base
+            for _ in 0..<(1 + Int(next() % 4)) {
+                // Mostly the first 56 words, where the structure lives; sometimes any byte.
+                let offset = next() % 4 == 0 ? Int(next() % 1024) : Int(next() % 224)
+                m.header[offset] = UInt8(truncatingIfNeeded: next())
+            }
+            do { _ = try MRCReader.read(bytes: m.bytes, name: "fuzz.mrc"); maps += 1 } catch is MapError { errors += 1 }
+            catch { Issue.record("non-MapError \(error)") }
+        }
+        #expect(errors > 0 && maps > 0, "errors \(errors), maps \(maps)")
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Rendering
 import Analysis
+import MapIO
 
 @Test func filesAreValidAndByteIdenticalAcrossRenders() throws {
     let a = Gallery.tempDir("determinism-a"), b = Gallery.tempDir("determinism-b")
@@ -32,11 +33,22 @@ import Analysis
     #expect(r.width == 400 && r.height == 300, "4 × 3 in at 100 dpi: expected 400×300 px, observed \(r.width)×\(r.height)")
 }
 
-@Test func surfaceContentIsRejectedClearly() throws {
-    let f = Figure(id: "views", caption: "", content: .surface(SurfaceViews(mesh: TriangleMesh())))
+@Test func surfaceViewsGoToTheSurfaceRendererAndRefuseSVG() throws {
+    // A ball isosurface: PNG delegated to SurfaceRenderer; SVG refused with a clear message.
+    var ball = Volume(nx: 16, ny: 16, nz: 16, value: 0)
+    for z in 0..<16 { for y in 0..<16 { for x in 0..<16 where (x - 8) * (x - 8) + (y - 8) * (y - 8) + (z - 8) * (z - 8) <= 16 {
+        ball[x, y, z] = 1
+    } } }
+    let f = Figure(id: "views", caption: "", content: .surface(.isosurface(volume: ball, threshold: 0.5)))
+    let dir = Gallery.tempDir("surface")
+    var small = SurfaceRenderer.Options()   // small and without ambient occlusion: debug builds are slow
+    small.viewWidth = 130; small.viewHeight = 70; small.supersample = 1; small.aoDirections = 0
+    let out = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png], surface: small))
+    let png = try Data(contentsOf: try #require(out[.png]))
+    #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && out[.png]!.lastPathComponent == "views.png", "surface PNG: \(out)")
     do {
-        _ = try FigureRenderer.render(f, to: Gallery.tempDir("surface"), options: RenderOptions())
-        Issue.record("surface content should throw")
+        _ = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.svg]))
+        Issue.record("SVG of surface views should throw")
     } catch let e as RenderError {
         #expect("\(e)".contains("not supported yet") && "\(e)".contains("views"), "message: \(e)")
     }

@@ -36,8 +36,10 @@ func proteinPhantom(n: Int, voxel: Double = 1.1) -> Volume {
     let soft = map.withData(hard.data.map { $0 * 0.8 + 0.1 })
     let result = try InputData(hasher: { _ in "0" }, masksProvider: { _ in (hard, soft) }).run(ctx)
     let dir = Gallery.tempDir("input")
+    var small = SurfaceRenderer.Options()   // debug builds: small 3D views without ambient occlusion
+    small.viewWidth = 260; small.viewHeight = 140; small.supersample = 1; small.aoDirections = 0
     for f in result.figures {
-        let out = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png, .pdf]))
+        let out = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png, .pdf], surface: small))
         #expect(out.count == 2, "\(f.id): expected 2 files")
     }
     print("input figures in \(dir.path)")

@@ -6,6 +6,7 @@ import MapIO
 import ModelIO
 import Analysis
 @testable import Rendering
+import CCairo
 
 func outputDirectory() -> URL {
     if let d = ProcessInfo.processInfo.environment["SURFACE_PNG_DIR"] {
@@ -48,4 +49,120 @@ func blobMap(n: Int = 48) -> Volume {
         #expect(Array(data.prefix(4)) == magic, "\(f.lastPathComponent) does not start with its format's magic bytes")
     }
     print("surface figure: \(files[0].path)")
+}
+
+@Test func colormapMapsTheRangeEndsAndClamps() {
+    // Viridis stops (published colours): 0 → #440154, 0.5 → #21918c, 1 → #fde725.
+    let range = 2.0...6.0
+    func hex(_ c: SIMD3<Float>) -> [Int] { [Int((c.x * 255).rounded()), Int((c.y * 255).rounded()), Int((c.z * 255).rounded())] }
+    #expect(hex(SurfaceColormap.color("viridis", value: 2, range: range)) == [0x44, 0x01, 0x54])
+    #expect(hex(SurfaceColormap.color("viridis", value: 4, range: range)) == [0x21, 0x91, 0x8c])
+    #expect(hex(SurfaceColormap.color("viridis", value: 6, range: range)) == [0xfd, 0xe7, 0x25])
+    #expect(hex(SurfaceColormap.color("viridis", value: -10, range: range)) == [0x44, 0x01, 0x54], "below the range clamps to the low end")
+    #expect(hex(SurfaceColormap.color("viridis", value: 99, range: range)) == [0xfd, 0xe7, 0x25], "above the range clamps to the high end")
+    // Halfway between stops 0.5 (#21918c) and 0.625 (#28ae80): value 4.25 → mean of the two.
+    let mid = hex(SurfaceColormap.color("viridis", value: 4.25, range: range))
+    #expect(mid == [Int((Double(0x21 + 0x28) / 2).rounded()), Int((Double(0x91 + 0xae) / 2).rounded()), Int((Double(0x8c + 0x80) / 2).rounded())],
+            "viridis at 0.5625: expected the mean of #21918c and #28ae80, observed \(mid)")
+}
+
+@Test func percentileRangeOfVertexValues() {
+    // 0, 1, …, 1000: the 2.5 and 97.5 percentiles are 25 and 975 (linear interpolation, hand-computed).
+    let r = SurfaceViews.percentileRangeForTests((0...1000).map { Float($0) })
+    #expect(abs(r.lowerBound - 25) < 1e-9 && abs(r.upperBound - 975) < 1e-9, "expected 25…975, observed \(r)")
+}
+
+@Test func colourBarInTheFigureShowsTheMap() throws {
+    // A sphere coloured by a ramp along X over a given range: the drawn colour bar shows viridis from the
+    // bottom (low) to the top (high), and the surface goes from purple on the left to yellow on the right
+    // in the (0, 0, 0) view.
+    var map = Volume(nx: 32, ny: 32, nz: 32), ramp = Volume(nx: 32, ny: 32, nz: 32)
+    for z in 0..<32 { for y in 0..<32 { for x in 0..<32 {
+        let d = SIMD3(Double(x) - 15.5, Double(y) - 15.5, Double(z) - 15.5)
+        map[x, y, z] = Float(12 - (d * d).sum().squareRoot()); ramp[x, y, z] = Float(x)
+    } } }
+    let views = SurfaceViews.isosurface(volume: map, threshold: 0, coloredBy: ramp, range: 6...25, colorbarLabel: "X (voxels)")
+    #expect(views.range == [6, 25])
+    var options = SurfaceRenderer.Options()
+    options.viewWidth = 400; options.viewHeight = 300; options.supersample = 2; options.aoDirections = 8
+    let figure = try SurfaceRenderer.compose(views, options: options)
+    let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(figure.width), Int32(figure.height))!
+    defer { cairo_surface_destroy(surface) }
+    figure.draw(on: surface, scale: 1)
+    cairo_surface_flush(surface)
+    cairo_surface_write_to_png(surface, outputDirectory().appendingPathComponent("test_colour_bar.png").path)
+    let rowBytes = Int(cairo_image_surface_get_stride(surface))
+    let data = cairo_image_surface_get_data(surface)!
+    func rgb(_ x: Double, _ y: Double) -> SIMD3<Float> {
+        let p = data.advanced(by: Int(y) * rowBytes + Int(x) * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
+        return SIMD3(Float((p >> 16) & 0xff), Float((p >> 8) & 0xff), Float(p & 0xff)) / 255
+    }
+    let bar = figure.colorbarRect
+    for f in [0.05, 0.3, 0.5, 0.8, 0.95] {
+        let observed = rgb(bar.x + bar.w / 2, bar.y + bar.h * (1 - f))
+        let expected = SurfaceColormap.color("viridis", at: f)
+        let d = observed - expected
+        let err = max(abs(d.x), abs(d.y), abs(d.z))
+        #expect(err < 0.02, "colour bar at \(f) of its height: expected \(expected), observed \(observed)")
+    }
+    // Third view (0, 0, 0): X to the right. Left of the sphere purple-blue (blue > green), right yellow.
+    let x0 = 2.0 * Double(options.viewWidth), cy = Double(options.viewHeight) / 2
+    var left: SIMD3<Float>?, right: SIMD3<Float>?
+    for u in stride(from: x0, to: x0 + Double(options.viewWidth), by: 1) where rgb(u, cy).min() < 0.85 {
+        if left == nil { left = rgb(u + 12, cy) }
+        right = rgb(u - 12, cy)
+    }
+    let l = try #require(left), r = try #require(right)
+    #expect(l.z > l.y && r.y > r.z, "ramp along X in view (0,0,0): expected purple left and yellow right, observed \(l) and \(r)")
+}
+
+/// Two chains 30 Å apart along X, as spheres and as a trace over a transparent surface.
+func twoChains() -> [Atom] {
+    var atoms: [Atom] = []
+    for (chain, x0) in [("A", -15.0), ("B", 15.0)] {
+        for i in 0..<20 {
+            let t = Double(i) * 100 * .pi / 180   // an α-helix: 1.5 Å rise, 2.3 Å radius
+            let p = SIMD3(x0 + 2.3 * cos(t), 2.3 * sin(t), -14 + 1.5 * Double(i))
+            atoms.append(Atom(position: p, element: "C", name: "CA", residueName: "ALA", residueNumber: i + 1,
+                              chain: chain, bFactor: Double(20 + 3 * i), occupancy: 1))
+        }
+    }
+    return atoms
+}
+
+@Test func atomsAreColouredByChainWhereTheyAre() throws {
+    let views = SurfaceViews.model(atoms: twoChains())
+    var options = SurfaceRenderer.Options()
+    options.viewWidth = 400; options.viewHeight = 300; options.supersample = 2
+    let rendered = try SurfaceRenderer.renderViews(views, options: options)
+    let img = rendered[2].image   // (0, 0, 0): X to the right, chain A on the left
+    var leftHit: UInt32?, rightHit: UInt32?
+    let v = img.height / 2
+    for u in 0..<img.width {
+        let p = img.pixels[u + img.width * v]
+        let (r, b) = (Int((p >> 16) & 0xff), Int(p & 0xff))
+        if abs(r - b) < 40 { continue }   // background, outline or grey
+        if leftHit == nil { leftHit = p }
+        rightHit = p
+    }
+    let l = try #require(leftHit), r = try #require(rightHit)
+    // Chain A: Okabe–Ito blue #0072b2 (blue > red); chain B: orange #e69f00 (red > blue).
+    #expect(l & 0xff > (l >> 16) & 0xff, "left atoms: expected chain A blue, observed \(String(l, radix: 16))")
+    #expect((r >> 16) & 0xff > r & 0xff, "right atoms: expected chain B orange, observed \(String(r, radix: 16))")
+    let dir = outputDirectory()
+    _ = try SurfaceRenderer.render(views, to: dir, id: "test_atoms_chains", options: options)
+    // Trace coloured by B over a transparent map of the same atoms.
+    var map = Volume(nx: 40, ny: 24, nz: 40, voxelSize: SIMD3(1, 1, 1))
+    map.headerOrigin = SIMD3(-20, -12, -20)
+    for z in 0..<40 { for y in 0..<24 { for x in 0..<40 {
+        let p = SIMD3(Double(x) - 20, Double(y) - 12, Double(z) - 20)
+        var s = 0.0
+        for a in twoChains() { let d = p - a.position; s += exp(-(d * d).sum() / 8) }
+        map[x, y, z] = Float(s)
+    } } }
+    let surface = TriangleMesh(map.isosurface(threshold: 0.5))
+    let trace = SurfaceViews.model(atoms: twoChains(), values: twoChains().map(\.bFactor), style: .trace,
+                                   mapSurface: surface, colorbarLabel: "B-factor (Å²)")
+    let files = try SurfaceRenderer.render(trace, to: dir, id: "test_atoms_trace", options: options)
+    print("atom figures: \(files[0].path)")
 }

@@ -82,7 +82,8 @@ func printed(_ x: Double) -> String {
         let sections = try loadMetrics(out)["sections"] as! [String: [String: Any]]
         for id in ["0.a", "0.b", "0.c"] {
             #expect(sections[id]?["status"] as? String == "failed", "\(id) should be failed")
-            #expect((sections[id]?["reason"] as? String ?? "").contains("threshold too high"))
+            let reason = (sections[id]?["reason"] as? String) ?? ""
+            #expect(reason.contains("threshold too high"), "\(id) reason: \(reason)")
         }
         let text = try pdfText(out.appendingPathComponent("report.pdf"))
         #expect(text.contains("threshold too high"))

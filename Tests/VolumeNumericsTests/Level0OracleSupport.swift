@@ -54,3 +54,6 @@ enum Level0Oracle {
         FileManager.default.temporaryDirectory.appendingPathComponent("emv-l0-\(UUID().uuidString)-\(suffix)").path
     }
 }
+
+/// The generator's earlier name, still used by other suites of this target (FSCPermutationTests).
+typealias SeededGenerator = Level0RNG

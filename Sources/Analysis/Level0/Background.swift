@@ -43,7 +43,7 @@ public struct BackgroundAnalysis: Section {
             throw SectionError.failed("only \(s.count) background voxel outside the hard mask; the test needs at least 2")
         }
         guard sigma > 0 else {
-            throw SectionError.failed("the \(s.count) background voxels all equal \(F.sig(s.mean, 6)) (σ = 0): "
+            throw SectionError.failed("the \(s.count) background voxels all equal \(F.sig(s.mean)) (σ = 0): "
                 + "the map was probably masked, and the background test needs the unmasked noise")
         }
         let test = StudentT.oneSampleTest(mean: s.mean, std: sigma, count: s.count)
@@ -57,14 +57,14 @@ public struct BackgroundAnalysis: Section {
         var warnings: [String] = []
         if test.pValue < BackgroundAnalysis.pValueLimit {
             warnings.append("The background mean is not 0: the \(s.count) voxels outside the hard mask have mean "
-                + "\(F.sig(s.mean, 4)) and standard deviation \(F.sig(sigma, 4)), so t = \(F.fixed(test.t, 2)) and "
+                + "\(F.sig(s.mean)) and standard deviation \(F.sig(sigma)), so t = \(F.fixed(test.t, 2)) and "
                 + "p = \(F.pValue(test.pValue, log10P: test.log10PValue)) (criterion: p ≥ \(BackgroundAnalysis.pValueLimit)). "
                 + "The map may carry a constant offset or density spread outside the mask.")
         }
         if ratio > BackgroundAnalysis.outlierRatioLimit {
             warnings.append("There is a significant proportion of outliers in the background: "
-                + "\(F.sig(outlierPct, 3)) % of the background voxels (\(outliers)) lie beyond 5σ, "
-                + "\(F.sig(ratio, 4)) times the \(F.sig(gaussianPct, 4)) % expected for Gaussian noise (criterion: at most "
+                + "\(F.sig(outlierPct)) % of the background voxels (\(outliers)) lie beyond 5σ, "
+                + "\(F.sig(ratio)) times the \(F.sig(gaussianPct)) % expected for Gaussian noise (criterion: at most "
                 + "\(F.fixed(BackgroundAnalysis.outlierRatioLimit, 0)) times). The background may hold density "
                 + "outside the mask, artefacts or unmasked neighbours.")
         }
@@ -146,7 +146,7 @@ public struct BackgroundAnalysis: Section {
             where_.append("\(axis.name) = \(k)")
         }
         let F = Level0Format.self
-        let caption = "Background voxels (outside the hard mask) beyond 5σ (|v| > \(F.sig(bound, 4))); every other "
+        let caption = "Background voxels (outside the hard mask) beyond 5σ (|v| > \(F.sig(bound))); every other "
             + "voxel is set to 0. Slices of maximum variance: " + where_.joined(separator: ", ") + "."
             + (outliers.isEmpty ? " No background voxel lies beyond 5σ, so the slices are empty." : "")
         return Figure(id: "0c_background_outliers", caption: caption, content: .images(ImagePanels(panels: panels)))

@@ -10,7 +10,9 @@
 //    (radius 2.0 Å, pitch 5.4 Å, two turns), for phases every 10° and axis offsets up to 0.7 Å. S_hand is the
 //    best path mean minus the mean over phases (the helical modulation); d = S_right − S_left.
 // 3. Rods whose |d| exceeds 20 % of S_right + S_left vote; the value is Σ|d| of left-handed votes / Σ|d| of
-//    all votes, in [0, 1]: 1 means the hand is likely flipped. Fewer than 3 votes: could not be measured.
+//    all votes, in [0, 1]: 1 means the hand is likely flipped. The votes must prefer one hand significantly
+//    (two-sided binomial test against 50:50, p < 0.05); otherwise, or with fewer than 3 votes, the hand could
+//    not be measured (rods of random density vote at random).
 // Applies for R better than (at most) 5 Å, where the helical pitch is visible.
 import Foundation
 import MapIO
@@ -22,6 +24,8 @@ public struct HandednessResult: Sendable, Equatable {
     public var candidates: Int
     public var votesRight: Int
     public var votesLeft: Int
+    /// Two-sided binomial p-value of the votes against an even split.
+    public var pValue: Double
 }
 
 public enum HelixHandedness {
@@ -37,7 +41,9 @@ public enum HelixHandedness {
         let blurred = map.filtered(BFactorFilter(bFactorA2: -8 * .pi * .pi * blurSigmaA * blurSigmaA))
         var inside = [Int]()
         for i in 0..<mask.count where mask[i] { inside.append(i) }
-        guard inside.count > 27 else { return HandednessResult(flipValue: nil, candidates: 0, votesRight: 0, votesLeft: 0) }
+        guard inside.count > 27 else {
+            return HandednessResult(flipValue: nil, candidates: 0, votesRight: 0, votesLeft: 0, pValue: 1)
+        }
         var lv = inside.map { blurred.data[$0] }
         lv.sort()
         let cut = lv[Int(Double(lv.count - 1) * 0.7)]
@@ -110,8 +116,22 @@ public enum HelixHandedness {
             if d > 0 { votesR += 1; wR += d } else { votesL += 1; wL += -d }
         }
         let votes = votesR + votesL
-        return HandednessResult(flipValue: votes >= minimumVotes ? wL / (wR + wL) : nil, candidates: chosen.count,
-                                votesRight: votesR, votesLeft: votesL)
+        let p = binomialTwoSided(votesR, votesL)
+        let measured = votes >= minimumVotes && p < 0.05
+        return HandednessResult(flipValue: measured ? wL / (wR + wL) : nil, candidates: chosen.count,
+                                votesRight: votesR, votesLeft: votesL, pValue: p)
+    }
+
+    /// Two-sided binomial test of a split a : b against 50:50: 2·P(X ≥ max(a, b)), X ~ Bin(a + b, ½), at most 1.
+    static func binomialTwoSided(_ a: Int, _ b: Int) -> Double {
+        let n = a + b
+        guard n > 0 else { return 1 }
+        let k = max(a, b)
+        var tail = 0.0
+        for j in k...n {
+            tail += exp(lgamma(Double(n + 1)) - lgamma(Double(j + 1)) - lgamma(Double(n - j + 1)) - Double(n) * log(2.0))
+        }
+        return min(1, 2 * tail)
     }
 
     /// Trilinear interpolation at a position in Å (voxel (0,0,0) at the origin); 0 outside the box.
@@ -188,7 +208,10 @@ public struct Hand: Section {
 
     func evaluate(_ h: HandednessResult) throws -> SectionResult {
         guard let v = h.flipValue else {
-            throw SectionError.failed("could not be measured: \(h.votesRight + h.votesLeft) helix-like rods gave a clear hand (\(h.candidates) rods examined), at least \(HelixHandedness.minimumVotes) are needed")
+            if h.votesRight + h.votesLeft < HelixHandedness.minimumVotes {
+                throw SectionError.failed("could not be measured: \(h.votesRight + h.votesLeft) helix-like rods gave a clear hand (\(h.candidates) rods examined), at least \(HelixHandedness.minimumVotes) are needed")
+            }
+            throw SectionError.failed(String(format: "could not be measured: the helix-like rods prefer neither hand (%d right-handed, %d left-handed, binomial p = %.2g ≥ 0.05)", h.votesRight, h.votesLeft, h.pValue))
         }
         var warnings: [String] = []
         if v > 0.5 {
@@ -199,6 +222,7 @@ public struct Hand: Section {
             "n_rods_examined": .int(h.candidates),
             "votes_right": .int(h.votesRight),
             "votes_left": .int(h.votesLeft),
+            "binomial_p_value": .number(h.pValue),
             "method": .string("density along right- vs left-handed α-helix paths (radius 2.0 Å, pitch 5.4 Å) on helix-like rods; value = weighted fraction of left-handed votes (1: hand likely flipped)"),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics)

@@ -93,13 +93,13 @@ public struct MaskAnalysis: Section {
 
         var warnings: [String] = []
         if to95 > MaskAnalysis.maxComponentsTo95 {
-            warnings.append("The mask at the threshold T = \(F.sig(T, 4)) is fragmented: \(to95) connected components "
+            warnings.append("The mask at the threshold T = \(F.sig(T)) is fragmented: \(to95) connected components "
                 + "are needed to hold 95 % of the voxels above the threshold (criterion: at most "
                 + "\(MaskAnalysis.maxComponentsTo95)). The threshold may be too low or the map noisy.")
         }
         if let mean = remainingMean, mean * v3 > MaskAnalysis.maxRemainingMeanVolumeA3 {
             warnings.append("The \(remaining.count) small components outside the 95 % list have a mean volume of "
-                + "\(F.sig(mean * v3, 4)) Å³ (\(F.sig(mean, 4)) voxels; criterion: at most "
+                + "\(F.sig(mean * v3)) Å³ (\(F.sig(mean)) voxels; criterion: at most "
                 + "\(F.fixed(MaskAnalysis.maxRemainingMeanVolumeA3, 0)) Å³): the mask at T contains blobs "
                 + "of noise or disconnected density.")
         }
@@ -134,7 +134,7 @@ public struct MaskAnalysis: Section {
         ]
         if map.isAnisotropic {
             metrics["dilation_note"] = .string("Voxel sizes differ between axes; the dilation radius uses the X size "
-                + "(\(F.sig(map.voxelSize.x, 4)) Å).")
+                + "(\(F.sig(map.voxelSize.x)) Å).")
         }
 
         // Mass against threshold; a log axis cannot show 0, so thresholds with no voxel are left out of the plot.
@@ -144,11 +144,11 @@ public struct MaskAnalysis: Section {
                             y: plotted.map { MaskAnalysis.massKDa(voxels: $0.1, voxelVolumeA3: v3) },
                             style: .linePoints)],
             xLabel: "Threshold (map units)", yLabel: "Mass (kDa)", logY: true,
-            xMarkers: [Marker(value: T, label: "T = \(F.sig(T, 4))")])
+            xMarkers: [Marker(value: T, label: "T = \(F.sig(T))")])
         let figure = Figure(
             id: "0b_mass_vs_threshold",
             caption: "Mass enclosed by the voxels at or above each threshold t_k = k·max(V)/25 (k = 1…24), "
-                + "assuming 1.207 Å³ per Da; the vertical line marks the contour threshold T = \(F.sig(T, 4))."
+                + "assuming 1.207 Å³ per Da; the vertical line marks the contour threshold T = \(F.sig(T))."
                 + (plotted.count < thresholds.count ? " Thresholds with no voxel above them are not drawn." : ""),
             content: .plot(plot))
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: [figure])

@@ -12,6 +12,7 @@ import ModelIO
 public struct FitCheckSection: Section {
     public let id = "A.fit"
     public let title = "Model–map fit check"
+    public let reference = "Afonine et al. 2018 (CC_mask)"
     public var scored: Bool { false }
     /// CC_mask below which the fit is called poor and candidate origins are tried.
     public static let poorFit = 0.5

@@ -28,7 +28,7 @@ public struct MapModelAgreementSection: Section {
             throw SectionError.failed("the model mask is empty: no atom of the model lies inside the map box")
         }
         let ccMask = maskedCorrelation(map: map, modelMap: data.modelMap, indices: data.maskIndices)
-        let ccBox = maskedCorrelation(map: map, modelMap: data.modelMap, indices: Array(0..<map.count))
+        let ccBox = boxCorrelation(map, data.modelMap)
         let ccVolume = maskedCorrelation(map: map, modelMap: data.modelMap,
                                          indices: topIndices(data.modelMap.data, count: data.maskIndices.count))
         let perResidue = residueCorrelations(context: context, data: data)
@@ -94,6 +94,26 @@ public struct MapModelAgreementSection: Section {
     func residueCorrelations(context: AnalysisContext, data: LevelAData) -> [Double?] {
         Self.residueCorrelations(data: data, map: context.map)
     }
+}
+
+/// Pearson correlation of two volumes over the whole box (no index array: 256³ indices would take 128 MB).
+func boxCorrelation(_ a: Volume, _ b: Volume) -> Double? {
+    let parts = chunks(a.count, parts: levelAWorkers)
+    var partial = [CorrelationSums](repeating: CorrelationSums(), count: parts.count)
+    a.data.withUnsafeBufferPointer { x in
+        b.data.withUnsafeBufferPointer { y in
+            partial.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                    var sums = CorrelationSums()
+                    for i in parts[p] { sums.add(Double(x[i]), Double(y[i])) }
+                    out[p] = sums
+                }
+            }
+        }
+    }
+    var total = CorrelationSums()
+    for p in partial { total.merge(p) }
+    return total.correlation
 }
 
 /// Indices of the `count` largest values (ties at the cut-off broken by index order).

@@ -37,17 +37,15 @@ enum MapModelFSC {
     /// Resolution (Å) where `fsc` first drops below `threshold` after shell 2, interpolated; nil when it never does
     /// up to the Nyquist shell.
     static func crossing(_ fsc: [Double?], frequencies: [Double], nyquistShell: Int, threshold: Double) -> Double? {
+        // The shared search (VolumeNumerics/Fourier/FSCThresholds.swift), so Level 1 and Level A agree.
         let last = min(nyquistShell, fsc.count - 1)
-        guard last >= 3 else { return nil }
-        for s in 3...last {
-            guard let cur = fsc[s], let prev = fsc[s - 1] else { continue }
-            if cur < threshold && prev >= threshold {
-                let t = (prev - threshold) / (prev - cur)
-                let f = frequencies[s - 1] + t * (frequencies[s] - frequencies[s - 1])
-                return f > 0 ? 1 / f : nil
-            }
+        guard last >= 0 else { return nil }
+        let values = (0...last).map { fsc[$0] ?? 0 }
+        switch FSCCrossings.firstDownward(values, thresholds: values.map { _ in threshold },
+                                          frequencies: Array(frequencies[0...last])) {
+        case .at(let f, _): return f > 0 ? 1 / f : nil
+        case .notBeforeNyquist: return nil
         }
-        return nil
     }
 
     static func compute(data: LevelAData, map: Volume) throws -> Result {

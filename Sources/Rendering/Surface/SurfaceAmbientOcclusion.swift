@@ -4,7 +4,7 @@
 //
 // Each direction gets an orthographic depth map of the mesh, splatting every vertex over 2 × 2 cells of
 // about 1.2 mean edge lengths (dense enough to leave no holes); a vertex is lit when no splat lies more
-// than two cells nearer the light at its cell. Cost: directions × vertices; memory: one small depth map
+// than three cells nearer the light at its cell. Cost: directions × vertices; memory: one small depth map
 // per thread.
 import Dispatch
 import Foundation
@@ -58,7 +58,7 @@ enum SurfaceAmbientOcclusion {
                         if z > depth[k + grid] { depth[k + grid] = z }
                         if z > depth[k + grid + 1] { depth[k + grid + 1] = z }
                     }
-                    let bias = 2 * cell
+                    let bias = 3 * cell
                     for v in 0..<n {
                         let c = (np[v] * d).sum()
                         if c <= 0 { continue }

@@ -40,7 +40,6 @@ struct Shading {
     var fillIntensity: Float = 0.22
     var ambient: Float = 0.42
     var specular: Float = 0.22
-    var shininess: Float = 28
     /// Fraction of the depth range (from the front) where depth cueing starts, and its strength at the back.
     var depthCueStart: Float = 0.35
     var depthCueStrength: Float = 0.55
@@ -80,7 +79,9 @@ enum SurfaceRasterizer {
         @inline(__always) func shade(_ nIn: SIMD3<Float>, _ c: SIMD3<Float>, _ ao: Float, _ z: Float) -> UInt32 {
             let n = normalize(nIn)
             let d1 = max(0, (n * L1).sum()), d2 = max(0, (n * L2).sum())
-            let sp = powf(max(0, (n * Hk).sum()), shading.shininess) * shading.specular
+            var h = max(0, (n * Hk).sum())
+            h *= h; h *= h; h *= h; h *= h; h *= h   // h³², the Blinn highlight
+            let sp = h * shading.specular
             var rgb = c * (shading.ambient * ao + shading.keyIntensity * d1 * (0.55 + 0.45 * ao)
                            + shading.fillIntensity * d2) + SIMD3(repeating: sp * ao)
             let f = (zNear - z) / zSpan
@@ -176,12 +177,9 @@ enum SurfaceRasterizer {
                 // Transparent surface over the opaque layer, then outlines where the depth jumps.
                 let jump = max(shading.silhouetteJump * zSpan, 1.5)
                 let w = max(1, s * 3 / 4)
-                for v in vLo..<vHi {
-                    for u in 0..<W {
-                        let k = v * W + u
-                        if transparent && tDepthB[k] > depthB[k] {
-                            colorB[k] = blend(tColorB[k], colorB[k], scene.opacity)
-                        }
+                if transparent {
+                    for k in (vLo * W)..<(vHi * W) where tDepthB[k] > depthB[k] {
+                        colorB[k] = blend(tColorB[k], colorB[k], scene.opacity)
                     }
                 }
                 for v in vLo..<vHi {
@@ -195,11 +193,7 @@ enum SurfaceRasterizer {
                             let zz = transparent ? max(depthB[kk], tDepthB[kk]) : depthB[kk]
                             return zz < z - jump
                         }
-                        var edge = false
-                        for d in 1...w where farther(u + d, v) || farther(u - d, v) || farther(u, v + d) || farther(u, v - d) {
-                            edge = true; break
-                        }
-                        if edge { colorB[k] = blend(0xff20_2020, colorB[k], 0.85) }
+                        if farther(u + w, v) || farther(u - w, v) || farther(u, v + w) || farther(u, v - w) { colorB[k] = blend(0xff20_2020, colorB[k], 0.85) }
                     }
                 }
             }
@@ -234,8 +228,9 @@ enum SurfaceRasterizer {
         let w = W / s, h = H / s
         var out = [UInt32](repeating: 0, count: w * h)
         let n = UInt32(s * s)
-        color.withUnsafeBufferPointer { c in
-            for y in 0..<h { for x in 0..<w {
+        color.withUnsafeBufferPointer { c in out.withUnsafeMutableBufferPointer { o in
+            let out = o
+            DispatchQueue.concurrentPerform(iterations: h) { y in for x in 0..<w {
                 var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
                 for dy in 0..<s { for dx in 0..<s {
                     let p = c[(y * s + dy) * W + x * s + dx]
@@ -243,7 +238,7 @@ enum SurfaceRasterizer {
                 } }
                 out[y * w + x] = 0xff00_0000 | ((r + n / 2) / n) << 16 | ((g + n / 2) / n) << 8 | ((b + n / 2) / n)
             } }
-        }
+        } }
         return RasterImage(width: w, height: h, pixels: out)
     }
 }

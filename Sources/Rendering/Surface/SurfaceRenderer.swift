@@ -75,18 +75,18 @@ struct ComposedFigure {
     let rendered: [(image: RasterImage, camera: ViewCamera)]
     let options: SurfaceRenderer.Options
 
-    var labelHeight: Double { Double(options.viewHeight) * 0.13 }
+    var labelHeight: Double { Double(options.viewHeight) * 0.24 }
     var fontSize: Double { Double(options.viewHeight) * 0.075 }
     var hasColorbar: Bool { views.vertexValues != nil || views.atoms?.values != nil }
-    var colorbarWidth: Double { hasColorbar ? Double(options.viewHeight) * 0.42 : 0 }
+    var colorbarWidth: Double { hasColorbar ? Double(options.viewHeight) * 0.5 : 0 }
     var width: Double { Double(options.viewWidth * rendered.count) + colorbarWidth }
     var height: Double { Double(options.viewHeight) + labelHeight }
 
     /// Colour-bar rectangle (x, y, w, h) in figure pixels; the top is the range's upper end.
     var colorbarRect: (x: Double, y: Double, w: Double, h: Double) {
         let h = Double(options.viewHeight) * 0.7
-        return (Double(options.viewWidth * rendered.count) + colorbarWidth * 0.12, (Double(options.viewHeight) - h) / 2,
-                colorbarWidth * 0.16, h)
+        return (Double(options.viewWidth * rendered.count) + colorbarWidth * 0.08, (Double(options.viewHeight) - h) / 2,
+                colorbarWidth * 0.13, h)
     }
 
     func write(to url: URL, format: SurfaceRenderer.Format, pdfWidthPt: Double) throws {
@@ -139,10 +139,11 @@ struct ComposedFigure {
             }
             let rot = views.rotationsDeg[i]
             let label = "X \(deg(rot[0]))°, Y \(deg(rot[1]))°, Z \(deg(rot[2]))°"
-            text(cr, label, x: x0 + vw / 2, y: vh + labelHeight * 0.62, align: 0.5)
-            drawTriad(cr, rotation: r.camera.rotation, x: x0 + vw - vh * 0.24, y: vh - vh * 0.2, length: vh * 0.11)
+            // Below the view, so nothing covers the object: scale bar, rotation, axis triad.
+            text(cr, label, x: x0 + vw / 2, y: vh + labelHeight * 0.55, align: 0.5)
+            drawTriad(cr, rotation: r.camera.rotation, x: x0 + vw - vh * 0.2, y: vh + labelHeight * 0.5, length: vh * 0.07)
             drawScaleBar(cr, samplesPerA: r.camera.scale / Double(max(1, options.supersample)), x: x0 + vh * 0.06,
-                         y: vh - vh * 0.07, maxLength: vw * 0.2)
+                         y: vh + labelHeight * 0.7, maxLength: vw * 0.16)
             if i > 0 {   // thin separator between views
                 cairo_set_source_rgb(cr, 0.85, 0.85, 0.85)
                 cairo_set_line_width(cr, 2)
@@ -228,14 +229,17 @@ struct ComposedFigure {
     private func drawColorbar(_ cr: OpaquePointer) {
         let range = SurfaceSceneBuilder.valueRange(views)
         let r = colorbarRect
-        let steps = 256
-        for i in 0..<steps {
-            let c = SurfaceColormap.color(views.colormap, at: (Double(i) + 0.5) / Double(steps))
-            cairo_set_source_rgb(cr, Double(c.x), Double(c.y), Double(c.z))
-            let y1 = r.y + r.h * (1 - Double(i + 1) / Double(steps))
-            cairo_rectangle(cr, r.x, y1, r.w, r.h / Double(steps) + 0.5)
-            cairo_fill(cr)
+        // The maps are linear in sRGB between their stops, so a gradient through the stops is exact.
+        let gradient = cairo_pattern_create_linear(0, r.y + r.h, 0, r.y)!
+        let stops = SurfaceColormap.stops[views.colormap] ?? SurfaceColormap.stops["viridis"]!
+        for (i, hex) in stops.enumerated() {
+            let c = SurfaceColormap.rgb(hex)
+            cairo_pattern_add_color_stop_rgb(gradient, Double(i) / Double(stops.count - 1), Double(c.x), Double(c.y), Double(c.z))
         }
+        cairo_set_source(cr, gradient)
+        cairo_rectangle(cr, r.x, r.y, r.w, r.h)
+        cairo_fill(cr)
+        cairo_pattern_destroy(gradient)
         cairo_set_source_rgb(cr, 0, 0, 0)
         cairo_set_line_width(cr, 2)
         cairo_rectangle(cr, r.x, r.y, r.w, r.h); cairo_stroke(cr)
@@ -251,7 +255,9 @@ struct ComposedFigure {
         if let label = views.colorbarLabel {
             cairo_save(cr)
             var ext = cairo_text_extents_t(); cairo_text_extents(cr, label, &ext)
-            cairo_move_to(cr, r.x - saved * 0.35, r.y + r.h / 2 + ext.x_advance / 2)
+            // Rotated along the right edge of the figure, reading upwards.
+            cairo_move_to(cr, Double(options.viewWidth * rendered.count) + colorbarWidth - saved * 0.3,
+                          r.y + r.h / 2 + ext.x_advance / 2)
             cairo_rotate(cr, -.pi / 2)
             cairo_set_source_rgb(cr, 0, 0, 0)
             cairo_show_text(cr, label)

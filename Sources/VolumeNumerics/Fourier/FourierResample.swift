@@ -1,6 +1,6 @@
 // Resampling a volume to another voxel size by cropping or zero-padding its spectrum (Fourier
-// interpolation). The box keeps its physical size as closely as integer sizes allow: m = round(n·T/T'),
-// and the new voxel size per axis is n·T/m (so it equals T' only up to rounding). Coefficients at or beyond
+// interpolation). The box keeps its physical size: m = round(n·T/T') raised to a fast FFT size, and the new
+// voxel size per axis is n·T/m (so it equals T' only up to that rounding). Coefficients at or beyond
 // the smaller grid's Nyquist index are dropped, so the result is real and band-limited; values are scaled
 // so that a constant map keeps its value.
 import Foundation
@@ -9,10 +9,20 @@ import MapIO
 public enum FourierResample {
     /// `volume` resampled to a box of `dims` voxels covering the same physical box.
     public static func resample(_ volume: Volume, to dims: SIMD3<Int>) -> Volume {
-        let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
+        let values = resampledValues(FFT.forward(volume), to: dims)
+        let n = volume.dims
+        let voxel = volume.voxelSize * SIMD3(Double(n.x) / Double(dims.x), Double(n.y) / Double(dims.y), Double(n.z) / Double(dims.z))
+        return Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: values, voxelSize: voxel,
+                      startIndex: .zero, headerOrigin: volume.originA)
+    }
+
+    /// The real values, on a grid of `dims` covering the same box, of the band-limited function whose
+    /// spectrum is `f` (coefficients beyond either grid's Nyquist index dropped). Normalised like `FFT.inverse`
+    /// of `f`, so a constant keeps its value.
+    public static func resampledValues(_ f: FourierVolume, to dims: SIMD3<Int>) -> [Float] {
+        let (nx, ny, nz) = (f.nx, f.ny, f.nz)
         let (mx, my, mz) = (dims.x, dims.y, dims.z)
         precondition(mx > 0 && my > 0 && mz > 0, "FourierResample: empty target box \(dims)")
-        let f = FFT.forward(volume)
         let hn = f.hx, hm = mx / 2 + 1
         var g = [SIMD2<Float>](repeating: .zero, count: hm * my * mz)
         // Largest |index| kept along each axis: below the Nyquist index of both grids.
@@ -33,22 +43,20 @@ public enum FourierResample {
                 }
             }
         }
-        let spectrum = FourierVolume(nx: mx, ny: my, nz: mz,
-                                     voxelSize: volume.voxelSize * SIMD3(Double(nx) / Double(mx), Double(ny) / Double(my),
-                                                                         Double(nz) / Double(mz)),
-                                     data: g)
+        let spectrum = FourierVolume(nx: mx, ny: my, nz: mz, voxelSize: f.voxelSize, data: g)
         // irfftn divides by m; the samples of the original band-limited function need 1/n.
         var values = FFT.inverseValues(spectrum)
         let scale = Float(Double(mx * my * mz) / Double(nx * ny * nz))
-        for i in 0..<values.count { values[i] *= scale }
-        return Volume(nx: mx, ny: my, nz: mz, data: values, voxelSize: spectrum.voxelSize,
-                      startIndex: .zero, headerOrigin: volume.originA)
+        values.withUnsafeMutableBufferPointer { v in for i in 0..<v.count { v[i] *= scale } }
+        return values
     }
 
-    /// `volume` resampled to about `voxelSizeA` Å per voxel along every axis (box size m = round(n·T/T')).
+    /// `volume` resampled to about `voxelSizeA` Å per voxel along every axis: box size m = round(n·T/T'),
+    /// raised to the next size with prime factors 2, 3, 5, 7 (fast FFTs) unless that is the original size.
     public static func resample(_ volume: Volume, voxelSizeA: Double) -> Volume {
         let d = SIMD3<Int>((0..<3).map { a in
-            max(2, Int((Double(volume.dims[a]) * volume.voxelSize[a] / voxelSizeA).rounded()))
+            let m = max(2, Int((Double(volume.dims[a]) * volume.voxelSize[a] / voxelSizeA).rounded()))
+            return min(FFT.goodSize(atLeast: m), max(m, volume.dims[a]))
         })
         return resample(volume, to: d)
     }

@@ -75,7 +75,7 @@ public enum LocalBandFits {
             var (grid, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: band, maxFrequencyInvA: f + h)
             let coarseVoxel = map.voxelSize * SIMD3(Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y),
                                                     Double(full.z) / Double(dims.z))
-            grid = MonoRes.smoothed(grid, dims: dims, voxelSize: coarseVoxel, cutoffInvA: f)
+            (grid, dims) = MonoRes.smoothed(grid, dims: dims, voxelSize: coarseVoxel, cutoffInvA: f)
             let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
             let logNorm = 0.5 * log(bandVolume(band, grid: spectrum.grid))
             let wk = (x[k] - xMean) / sxx
@@ -93,7 +93,7 @@ public enum LocalBandFits {
             var (grid, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: occBand, maxFrequencyInvA: occFreq + (fb - fa))
             let coarseVoxel = map.voxelSize * SIMD3(Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y),
                                                     Double(full.z) / Double(dims.z))
-            grid = MonoRes.smoothed(grid, dims: dims, voxelSize: coarseVoxel, cutoffInvA: occFreq)
+            (grid, dims) = MonoRes.smoothed(grid, dims: dims, voxelSize: coarseVoxel, cutoffInvA: occFreq)
             let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
             var ref: Float = 1
             if !amp.isEmpty {

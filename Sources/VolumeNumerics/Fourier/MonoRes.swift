@@ -91,15 +91,19 @@ public enum MonoRes {
             let f = fLo + Double(k) * step
             let band = RaisedCosineBand(centerInvA: f, halfWidthInvA: step)
             var (grid, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: band, maxFrequencyInvA: f + step)
-            if settings.smoothAmplitude { grid = smoothed(grid, dims: dims, voxelSize: map.voxelSize * SIMD3(
-                Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y), Double(full.z) / Double(dims.z)), cutoffInvA: f) }
-            var noiseGrid = grid
-            if let ns = noiseSpectrum {
-                noiseGrid = MonogenicSignal.localAmplitudeGrid(ns, gain: band, maxFrequencyInvA: f + step).0
-                if settings.smoothAmplitude { noiseGrid = smoothed(noiseGrid, dims: dims, voxelSize: map.voxelSize * SIMD3(
-                    Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y), Double(full.z) / Double(dims.z)), cutoffInvA: f) }
+            if settings.smoothAmplitude {
+                (grid, dims) = smoothed(grid, dims: dims, voxelSize: map.voxelSize * SIMD3(
+                    Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y), Double(full.z) / Double(dims.z)), cutoffInvA: f)
             }
-            var noiseAmp = MonogenicSignal.sample(noiseGrid, dims: dims, fullDims: full, at: noise)
+            var (noiseGrid, noiseDims) = (grid, dims)
+            if let ns = noiseSpectrum {
+                (noiseGrid, noiseDims) = MonogenicSignal.localAmplitudeGrid(ns, gain: band, maxFrequencyInvA: f + step)
+                if settings.smoothAmplitude {
+                    (noiseGrid, noiseDims) = smoothed(noiseGrid, dims: noiseDims, voxelSize: map.voxelSize * SIMD3(
+                        Double(full.x) / Double(noiseDims.x), Double(full.y) / Double(noiseDims.y), Double(full.z) / Double(noiseDims.z)), cutoffInvA: f)
+                }
+            }
+            var noiseAmp = MonogenicSignal.sample(noiseGrid, dims: noiseDims, fullDims: full, at: noise)
             let t = quantile(&noiseAmp, settings.noiseQuantile)
             freqs.append(f); thresholds.append(Double(t))
             let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
@@ -128,10 +132,19 @@ public enum MonoRes {
     }
 
     /// The amplitude low-passed at the band's frequency (raised cosine of width f/2), as MonoRes does, so that
-    /// the dips of the amplitude between atoms do not end a voxel's scan early.
-    static func smoothed(_ values: [Float], dims: SIMD3<Int>, voxelSize: SIMD3<Double>, cutoffInvA: Double) -> [Float] {
+    /// the dips of the amplitude between atoms do not end a voxel's scan early. The result is band-limited, so
+    /// it is returned on the coarsest grid that holds it (dims returned; sample it with `MonogenicSignal.sample`).
+    public static func smoothed(_ values: [Float], dims: SIMD3<Int>, voxelSize: SIMD3<Double>, cutoffInvA: Double)
+        -> (values: [Float], dims: SIMD3<Int>) {
         let v = Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: values, voxelSize: voxelSize)
-        return FFT.inverseValues(FFT.forward(v).filtered(RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: cutoffInvA / 2)))
+        let f = FFT.forward(v).filtered(RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: cutoffInvA / 2))
+        let top = 1.25 * cutoffInvA
+        let out = SIMD3<Int>((0..<3).map { a in
+            let jmax = Int((top * Double(dims[a]) * voxelSize[a]).rounded(.down))
+            let m = FFT.goodSize(atLeast: 2 * jmax + 2)
+            return m >= dims[a] ? dims[a] : m
+        })
+        return (FourierResample.resampledValues(f, to: out), out)
     }
 
     /// The q-quantile (linear interpolation between order statistics, numpy's default) of `values`,
