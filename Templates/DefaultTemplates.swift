@@ -31,6 +31,7 @@ public enum DefaultTemplates {
         ("section-1halves.tex", PackageResources.section_1halves_tex),
         ("section-1a.tex", PackageResources.section_1a_tex),
         ("section-1b.tex", PackageResources.section_1b_tex),
+        ("section-1c.tex", PackageResources.section_1c_tex),
         ("section-1d.tex", PackageResources.section_1d_tex),
         ("section-amodel.tex", PackageResources.section_amodel_tex),
         ("section-afit.tex", PackageResources.section_afit_tex),
