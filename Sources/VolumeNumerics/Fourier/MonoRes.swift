@@ -23,7 +23,7 @@ public struct MonoResSettings: Sendable, Equatable {
     /// Low-pass the amplitude of each band at the band's frequency before the test (MonoRes does).
     public var smoothAmplitude: Bool
 
-    public init(highestResolutionA: Double, lowestResolutionA: Double, bandCount: Int = 16, noiseQuantile: Double = 0.95,
+    public init(highestResolutionA: Double, lowestResolutionA: Double, bandCount: Int = 12, noiseQuantile: Double = 0.95,
                 smoothAmplitude: Bool = true) {
         self.highestResolutionA = highestResolutionA; self.lowestResolutionA = lowestResolutionA
         self.bandCount = bandCount; self.noiseQuantile = noiseQuantile; self.smoothAmplitude = smoothAmplitude
