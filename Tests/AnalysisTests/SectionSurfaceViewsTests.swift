@@ -171,7 +171,7 @@ private func surface(_ result: SectionResult, _ id: String) throws -> (Figure, S
         #expect(atoms.style == .trace && atoms.count == caLines && atoms.values == nil,
                 "trace of \(atoms.count) atoms, PDB has \(caLines) CA lines")
         #expect(va.mesh.triangleCount > 0 && va.meshOpacity < 1, "transparent map surface: \(va.mesh.triangleCount) triangles, opacity \(va.meshOpacity)")
-        #expect(fa.caption.contains("coloured by chain"), "\(fa.caption)")
+        #expect(fa.caption.contains("coloured by chain (\(model.atoms[0].chain): blue)"), "\(fa.caption)")
 
         let d = try QScoreSection().run(ctx)
         let (_, vd) = try surface(d, "ad_q_views")

@@ -56,7 +56,7 @@ public struct AtomicModelSection: Section {
                          content: .histogram(Histogram(binEdges: bHist.edges, counts: bHist.counts,
                                                        xLabel: "B-factor (Å²)", yLabel: "Atoms")))
         var figures = [fig]
-        LocalMapSurface.append(Self.modelViews(atoms: model.atoms, chains: chains, context: context),
+        LocalMapSurface.append(Self.modelViews(atoms: model.atoms, context: context),
                                id: Self.viewsFigureId, figures: &figures, metrics: &metrics)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
@@ -65,8 +65,12 @@ public struct AtomicModelSection: Section {
 
     /// The Cα trace coloured by chain inside the transparent map surface at T (hard-masked, as in the other 3D
     /// views); the trace alone when the surface is empty.
-    static func modelViews(atoms: [Atom], chains: [String], context: AnalysisContext) -> Result<Figure, FigureUnavailable> {
-        let caCount = atoms.filter { $0.name == "CA" && !$0.isHydrogen }.count
+    static func modelViews(atoms: [Atom], context: AnalysisContext) -> Result<Figure, FigureUnavailable> {
+        let ca = atoms.filter { $0.name == "CA" && !$0.isHydrogen }
+        let caCount = ca.count
+        // The renderer colours chains in the order they first appear among the drawn (Cα) atoms.
+        var traceChains: [String] = []
+        for a in ca where !traceChains.contains(a.chain) { traceChains.append(a.chain) }
         guard caCount > 0 else { return .failure(FigureUnavailable("the model has no Cα atom (atom name CA) to trace")) }
         let mesh = (try? LocalMapSurface.hardMaskedSurface(context)) ?? IsosurfaceMesh()
         let surfaceOpacity = 0.3
@@ -77,18 +81,17 @@ public struct AtomicModelSection: Section {
             ? "inside the isosurface of the map multiplied by the hard mask at T = \(NumberText.format(context.threshold)), drawn grey and \(Int(100 * surfaceOpacity)) % opaque"
             : "(no map surface: nothing of the map multiplied by the hard mask reaches T = \(NumberText.format(context.threshold)))"
         let caption = "The model's Cα trace (\(caCount) Cα atoms; tubes of 0.6 Å radius joining consecutive residues "
-            + "of a chain whose Cα atoms are at most 4.5 Å apart) coloured by chain (\(chainColorText(chains))), "
+            + "of a chain whose Cα atoms are at most 4.5 Å apart) coloured by chain (\(chainColorText(traceChains))), "
             + "\(surfaceText). " + SurfaceViews.standardViewsCaption
         return .success(Figure(id: viewsFigureId, caption: caption, content: .surface(views)))
     }
 
     /// Colour names of Rendering's chain palette (SurfaceColormap.chainPalette, Okabe & Ito 2008), in the
-    /// order chains first appear; the renderer assigns them in that order.
+    /// order chains first appear; the renderer assigns them in that order ("A: blue, B: orange, …").
     static let chainColorNames = ["blue", "orange", "green", "pink", "sky blue", "vermilion", "yellow", "grey",
                                   "dark blue", "brown", "dark green", "purple"]
 
     static func chainColorText(_ chains: [String]) -> String {
-        guard chains.count > 1 else { return "one chain" }
         let shown = chains.prefix(chainColorNames.count).enumerated().map { "\($0.element): \(chainColorNames[$0.offset])" }
         let list = shown.joined(separator: ", ")
         return chains.count > chainColorNames.count ? list + ", then the colours repeat" : list
