@@ -33,7 +33,7 @@ import VolumeNumerics
                                       resolution: 3.0, halves: (h1, h2))
         let section = LocalResolutionFromHalves()
         let result = try section.run(context)
-        #expect(result.figures.map(\.id) == ["1c_local_fsc_histogram", "1c_local_fsc_slices", "1c_monores_histogram", "1c_monores_slices"])
+        #expect(result.figures.map(\.id) == ["1c_local_fsc_histogram", "1c_local_fsc_slices", "1c_local_fsc_surface", "1c_monores_histogram", "1c_monores_slices"])
         // Region medians, recomputed from the same per-voxel maps the section reports on.
         let hard = try context.masks().hard.voxels
         let local = LocalFSC.compute(h1, h2, mask: hard, settings: LocalFSCSettings(window: 24, step: 6))
@@ -54,6 +54,25 @@ import VolumeNumerics
         #expect(abs(l - 5) <= 1.5 * shellA(5), "local FSC, 5 Å region: observed \(l) Å, tolerance ±\(1.5 * shellA(5)) Å")
         #expect(abs(r - 3) <= 1.5 * shellA(3), "local FSC, 3 Å region: observed \(r) Å, tolerance ±\(1.5 * shellA(3)) Å")
         #expect(l > r + 1, "the 5 Å region must read coarser than the 3 Å region: \(l) vs \(r) Å")
+        // The 3D view: the surface vertices of each region read that region's local FSC resolution.
+        if let f = result.figures.first(where: { $0.id == "1c_local_fsc_surface" }), case .surface(let views) = f.content,
+           let values = views.vertexValues {
+            func surfaceMedian(_ leftSide: Bool) -> Double {
+                var v: [Float] = []
+                for i in 0..<views.mesh.vertexCount where values[i].isFinite {
+                    let x = Double(views.mesh.vertices[3 * i]) / t
+                    if leftSide ? (x >= 10 && x < 20) : (x >= 28 && x < 38) { v.append(values[i]) }
+                }
+                v.sort()
+                return v.isEmpty ? .nan : Double(v[v.count / 2])
+            }
+            let sl = surfaceMedian(true), sr = surfaceMedian(false)
+            print("1.c surface: \(views.mesh.vertexCount) vertices, left median \(sl) Å, right \(sr) Å, range \(views.range ?? [])")
+            #expect(abs(sl - l) <= 1.5 * shellA(5) && abs(sr - r) <= 1.5 * shellA(3), "surface medians \(sl), \(sr) Å vs region medians \(l), \(r) Å")
+            #expect(sl > sr + 1, "surface: the 5 Å region must read coarser: \(sl) vs \(sr) Å")
+        } else {
+            Issue.record("1c_local_fsc_surface missing or not a surface: \(result.figures.map(\.id)), \(result.metrics["1c_local_fsc_surface_error"] ?? .null)")
+        }
 
         // MonoRes compares each voxel with one noise threshold for the whole mask, so it sees regional
         // differences of signal, not of noise: blur the left region (B = 150 Å²) under uniform noise.

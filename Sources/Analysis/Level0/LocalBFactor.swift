@@ -6,6 +6,8 @@
 // B = 4a (SPEC 0.d convention: minus the crystallographic B; a blurred region gives B < 0).
 // Percentiles 2.5/25/50/75/97.5 inside the mask. Warnings: median outside [−300, 0] Å²; output too
 // homogeneous (2.5 % and 97.5 % percentiles within 0.01 Å²). Applies for R < 15 Å.
+// Figures: histogram, coloured slices, and the map surface at T coloured by the local B-factor sampled in Å
+// through the resampled grid (LocalMapSurface.swift).
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -48,6 +50,25 @@ struct LocalBandAnalysis {
         let maps = LocalBandFits.compute(map: resampled, mask: mask, lowA: lowA, highA: r)
         return LocalBandAnalysis(resampled: resampled, maps: maps, resolutionA: r)
     }
+
+    /// The map surface at T coloured by `values` (one per voxel of the resampled grid, NaN outside the mask),
+    /// sampled in Å through the resampled grid; omitted, with `<id>_error`, when it cannot be built.
+    func addSurfaceFigure(to result: inout SectionResult, context: AnalysisContext, id: String, values: [Float],
+                          fixedRange: ClosedRange<Double>? = nil, colormap: String, colorbarLabel: String,
+                          what: String, unit: String) {
+        let figure: Result<Figure, FigureUnavailable>
+        do {
+            let grid = resampled.voxelSize.x == context.map.voxelSize.x ? nil
+                : "the \(what) is computed on the map resampled to \(NumberText.format(resampled.voxelSize.x)) Å per voxel and sampled there at the vertex positions in Å"
+            figure = LocalMapSurface.figure(
+                id: id, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
+                local: resampled.withData(values), fixedRange: fixedRange, colormap: colormap,
+                colorbarLabel: colorbarLabel, what: what, unit: unit, grid: grid)
+        } catch {
+            figure = .failure(FigureUnavailable("no hard mask: \(error)"))
+        }
+        LocalMapSurface.append(figure, id: id, figures: &result.figures, metrics: &result.metrics)
+    }
 }
 
 public struct LocalBFactor: Section {
@@ -59,7 +80,12 @@ public struct LocalBFactor: Section {
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        evaluate(try LocalBandAnalysis.compute(context))
+        let a = try LocalBandAnalysis.compute(context)
+        var result = evaluate(a)
+        guard result.status != .failed else { return result }
+        a.addSurfaceFigure(to: &result, context: context, id: "0f_local_bfactor_surface", values: a.maps.bFactorA2,
+                           colormap: "coolwarm", colorbarLabel: "Local B-factor (Å²)", what: "local B-factor", unit: "Å²")
+        return result
     }
 
     func evaluate(_ a: LocalBandAnalysis) -> SectionResult {

@@ -4,6 +4,7 @@
 // amplitude (bands between 10 Å and 6 Å, else the finest band) relative to the fully occupied core (the median
 // amplitude of the mask voxels in the top 40 %), clipped to [0, 1]. Percentiles inside the hard mask.
 // OK when the median > 0.5; warning when the output is too homogeneous (2.5 % and 97.5 % within 0.01).
+// Figures: histogram, coloured slices, and the map surface at T coloured by the occupancy (fixed range 0–1).
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -16,7 +17,13 @@ public struct LocalOccupancy: Section {
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        evaluate(try LocalBandAnalysis.compute(context))
+        let a = try LocalBandAnalysis.compute(context)
+        var result = evaluate(a)
+        guard result.status != .failed else { return result }
+        a.addSurfaceFigure(to: &result, context: context, id: "0g_local_occupancy_surface", values: a.maps.occupancy,
+                           fixedRange: 0...1, colormap: "magma", colorbarLabel: "Local occupancy",
+                           what: "local occupancy", unit: "")
+        return result
     }
 
     func evaluate(_ a: LocalBandAnalysis) -> SectionResult {

@@ -7,6 +7,7 @@
 // passed (one failed band tolerated). Applicable for 2 Å ≤ R ≤ 13 Å (VRS's limits for DeepRes).
 // Reported inside the hard mask: percentiles 2.5/25/50/75/97.5, and the percentile at which R falls
 // (the percentage of mask voxels whose local resolution is better than R, ties counted half).
+// Figures: histogram, coloured slices, and the map surface at T coloured by the local resolution (LocalMapSurface.swift).
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -37,7 +38,25 @@ public struct LocalResolution: Section {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is outside [2, 13] Å, the range where the local-resolution estimate applies", r))
         }
         let masks = try context.masks()
-        return try evaluate(map: context.map, hardMask: masks.hard.voxels, resolutionA: r).result
+        var (result, local) = try evaluate(map: context.map, hardMask: masks.hard.voxels, resolutionA: r)
+        LocalResolution.addSurfaceFigure(to: &result, context: context, local: context.map.withData(local.resolutionA))
+        return result
+    }
+
+    static let surfaceFigureId = "0e_local_resolution_surface"
+
+    /// The map surface at T coloured by the local resolution (omitted, with `<id>_error`, when it cannot be built).
+    static func addSurfaceFigure(to result: inout SectionResult, context: AnalysisContext, local: Volume) {
+        let figure: Result<Figure, FigureUnavailable>
+        do {
+            figure = LocalMapSurface.figure(
+                id: surfaceFigureId, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
+                local: local, colormap: "viridis", colorbarLabel: "Local resolution (Å)",
+                what: "local resolution", unit: "Å")
+        } catch {
+            figure = .failure(FigureUnavailable("no hard mask: \(error)"))
+        }
+        LocalMapSurface.append(figure, id: surfaceFigureId, figures: &result.figures, metrics: &result.metrics)
     }
 
     /// The section's result and the per-voxel local resolution map.

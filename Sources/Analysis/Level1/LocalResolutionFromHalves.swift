@@ -8,7 +8,8 @@
 //   taken from the half difference (h1 − h2)/2 inside the mask instead of the map's outside; the scan runs
 //   from max(3R, 12 Å) to max(R/2, Nyquist) as in 0.e, R being the reported resolution or, without one, the
 //   unmasked FSC-0.143 resolution.
-// For each: percentiles 2.5/25/50/75/97.5, histogram, coloured slices, the percentile where R falls.
+// For each: percentiles 2.5/25/50/75/97.5, histogram, coloured slices, the percentile where R falls; one 3D view
+// (the map surface at T coloured by the local FSC resolution).
 // Warnings (each method): R better than the 0.1 percentile; 2.5 % and 97.5 % percentiles within 0.01 Å.
 import Foundation
 import MapIO
@@ -45,6 +46,18 @@ public struct LocalResolutionFromHalves: Section {
         metrics["local_fsc_coarsest_A"] = .number(local.coarsestA)
         evaluate(local.maskedResolutionA, full: local.resolutionA, name: "local FSC", key: "local_fsc", reported: r,
                  map: context.map, metrics: &metrics, warnings: &warnings, figures: &figures)
+        // One 3D view per section: the surface coloured by the local FSC resolution.
+        let surfaceId = "1c_local_fsc_surface"
+        let surface: Result<Figure, FigureUnavailable>
+        do {
+            surface = LocalMapSurface.figure(
+                id: surfaceId, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
+                local: context.map.withData(local.resolutionA), colormap: "viridis",
+                colorbarLabel: "Local resolution (Å)", what: "local FSC resolution from the half maps", unit: "Å")
+        } catch {
+            surface = .failure(FigureUnavailable("no hard mask: \(error)"))
+        }
+        LocalMapSurface.append(surface, id: surfaceId, figures: &figures, metrics: &metrics)
 
         // MonoRes on the halves.
         let reference = r ?? Level1Format.resolutionA(FSCCrossings.crossing(data.unmaskedFSC, .fixed(0.143))

@@ -1,8 +1,10 @@
 // "Atomic model" section (not scored): what was read from the model file and where it lies relative to
-// the map box. Hydrogens are counted but never used for density (SPEC Level A "Reading").
+// the map box, and three views of the Cα trace coloured by chain inside the transparent map surface at T.
+// Hydrogens are counted but never used for density (SPEC Level A "Reading").
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 public struct AtomicModelSection: Section {
     public let id = "A.model"
@@ -36,7 +38,7 @@ public struct AtomicModelSection: Section {
         if data.skippedAtoms > 0 {
             warnings.append("\(data.skippedAtoms) atoms have an element without electron scattering factors and are left out of the model map")
         }
-        let metrics: [String: JSONValue] = [
+        var metrics: [String: JSONValue] = [
             "file": .string(model.path), "reader": .string(CGemmiInfo.version),
             "atoms": .int(model.atoms.count), "hydrogen_atoms": .int(model.atoms.count - heavy.count),
             "non_hydrogen_atoms": .int(heavy.count), "elements": .object(elements),
@@ -53,7 +55,46 @@ public struct AtomicModelSection: Section {
         let fig = Figure(id: "amodel_b_factor_histogram", caption: "B-factors of the non-hydrogen atoms (Å²).",
                          content: .histogram(Histogram(binEdges: bHist.edges, counts: bHist.counts,
                                                        xLabel: "B-factor (Å²)", yLabel: "Atoms")))
-        return .evaluated(self, warnings: warnings, metrics: metrics, figures: [fig])
+        var figures = [fig]
+        LocalMapSurface.append(Self.modelViews(atoms: model.atoms, context: context),
+                               id: Self.viewsFigureId, figures: &figures, metrics: &metrics)
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+
+    static let viewsFigureId = "amodel_views"
+
+    /// The Cα trace coloured by chain inside the transparent map surface at T (hard-masked, as in the other 3D
+    /// views); the trace alone when the surface is empty.
+    static func modelViews(atoms: [Atom], context: AnalysisContext) -> Result<Figure, FigureUnavailable> {
+        let ca = atoms.filter { $0.name == "CA" && !$0.isHydrogen }
+        let caCount = ca.count
+        // The renderer colours chains in the order they first appear among the drawn (Cα) atoms.
+        var traceChains: [String] = []
+        for a in ca where !traceChains.contains(a.chain) { traceChains.append(a.chain) }
+        guard caCount > 0 else { return .failure(FigureUnavailable("the model has no Cα atom (atom name CA) to trace")) }
+        let mesh = (try? LocalMapSurface.hardMaskedSurface(context)) ?? IsosurfaceMesh()
+        let surfaceOpacity = 0.3
+        let views = SurfaceViews.model(atoms: atoms, style: .trace,
+                                       mapSurface: mesh.triangleCount > 0 ? TriangleMesh(mesh) : nil,
+                                       surfaceOpacity: surfaceOpacity)
+        let surfaceText = mesh.triangleCount > 0
+            ? "inside the isosurface of the map multiplied by the hard mask at T = \(NumberText.format(context.threshold)), drawn grey and \(Int(100 * surfaceOpacity)) % opaque"
+            : "(no map surface: nothing of the map multiplied by the hard mask reaches T = \(NumberText.format(context.threshold)))"
+        let caption = "The model's Cα trace (\(caCount) Cα atoms; tubes of 0.6 Å radius joining consecutive residues "
+            + "of a chain whose Cα atoms are at most 4.5 Å apart) coloured by chain (\(chainColorText(traceChains))), "
+            + "\(surfaceText). " + SurfaceViews.standardViewsCaption
+        return .success(Figure(id: viewsFigureId, caption: caption, content: .surface(views)))
+    }
+
+    /// Colour names of Rendering's chain palette (SurfaceColormap.chainPalette, Okabe & Ito 2008), in the
+    /// order chains first appear; the renderer assigns them in that order ("A: blue, B: orange, …").
+    static let chainColorNames = ["blue", "orange", "green", "pink", "sky blue", "vermilion", "yellow", "grey",
+                                  "dark blue", "brown", "dark green", "purple"]
+
+    static func chainColorText(_ chains: [String]) -> String {
+        let shown = chains.prefix(chainColorNames.count).enumerated().map { "\($0.element): \(chainColorNames[$0.offset])" }
+        let list = shown.joined(separator: ", ")
+        return chains.count > chainColorNames.count ? list + ", then the colours repeat" : list
     }
 }
 

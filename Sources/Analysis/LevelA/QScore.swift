@@ -8,6 +8,7 @@
 // Pearson correlation (about the mean) between the sampled values and g at the same radii.
 // Residue and chain Q are means over their atoms. Expected Q at resolution R: Q ≈ −0.178·R + 1.119 (same paper).
 // Warnings: median Q < 0.1 (VRS's rule); mean Q more than 0.1 below the expected value.
+// Figures: histogram, per-residue plots, and three views of the atoms coloured by Q (fixed range 0–1).
 import Foundation
 import MapIO
 import ModelIO
@@ -194,6 +195,27 @@ public struct QScoreSection: Section {
         figures += residuePlots(prefix: "ad_residue_q", residues: data.residues, values: residueQ, yLabel: "Q-score",
                                 what: "Per-residue Q-score (mean over the residue's atoms)",
                                 marker: context.resolution.map { Marker(value: QScore.expected(resolutionA: $0), label: "expected") })
+        LocalMapSurface.append(Self.qViews(atoms: data.model.atoms, scores: q), id: Self.viewsFigureId,
+                               figures: &figures, metrics: &metrics)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+
+    static let viewsFigureId = "ad_q_views"
+    /// Colour range of the Q views: 0 (no resolvable atom-like density) to 1 (perfect match); negative Q draws as 0.
+    static let viewRange = 0.0...1.0
+
+    /// The scored atoms as van der Waals spheres coloured by their Q-score.
+    static func qViews(atoms: [Atom], scores: [Double?]) -> Result<Figure, FigureUnavailable> {
+        let scored = atoms.indices.filter { scores[$0] != nil }
+        guard !scored.isEmpty else { return .failure(FigureUnavailable("no atom has a Q-score")) }
+        let views = SurfaceViews.model(atoms: scored.map { atoms[$0] }, values: scored.map { scores[$0]! },
+                                       style: .spheres, range: viewRange, colormap: "viridis", colorbarLabel: "Q-score")
+        let unscored = atoms.filter { !$0.isHydrogen }.count - scored.count
+        let caption = "The \(scored.count) scored non-hydrogen atoms as van der Waals spheres coloured by their Q-score "
+            + "(viridis from \(NumberText.format(viewRange.lowerBound)) to \(NumberText.format(viewRange.upperBound)); "
+            + "negative scores are drawn as \(NumberText.format(viewRange.lowerBound)))"
+            + (unscored > 0 ? "; \(unscored) atoms without a score (outside the map box) are left out. " : ". ")
+            + SurfaceViews.standardViewsCaption
+        return .success(Figure(id: viewsFigureId, caption: caption, content: .surface(views)))
     }
 }
