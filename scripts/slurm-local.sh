@@ -53,7 +53,7 @@ fi
 chmod 400 "$dir/munge/munge.key"
 socket="$dir/munge/munge.socket"
 munged --force --socket="$socket" --key-file="$dir/munge/munge.key" --pid-file="$dir/run/munged.pid" \
-  --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
+  --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed" </dev/null >/dev/null 2>&1
 for _ in $(seq 1 50); do [ -S "$socket" ] && break; sleep 0.1; done
 [ -S "$socket" ] || { echo "slurm-local: munged did not start (log: $dir/log/munged.log)" >&2; stop; exit 1; }
 
@@ -95,8 +95,9 @@ NodeName=localhost NodeHostname=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemo
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$dir/slurm.conf"
-slurmctld -f "$SLURM_CONF" || { echo "slurm-local: slurmctld did not start (log: $dir/log/slurmctld.log)" >&2; stop; exit 1; }
-slurmd -f "$SLURM_CONF" -N localhost || { echo "slurm-local: slurmd did not start (log: $dir/log/slurmd.log)" >&2; stop; exit 1; }
+# The daemons get no stdio of ours: a caller reading our output to the end must not wait for them.
+slurmctld -f "$SLURM_CONF" </dev/null >/dev/null 2>&1 || { echo "slurm-local: slurmctld did not start (log: $dir/log/slurmctld.log)" >&2; stop; exit 1; }
+slurmd -f "$SLURM_CONF" -N localhost </dev/null >/dev/null 2>&1 || { echo "slurm-local: slurmd did not start (log: $dir/log/slurmd.log)" >&2; stop; exit 1; }
 for _ in $(seq 1 120); do
   state=$(timeout 5 sinfo -h -n localhost -o %T 2>/dev/null || true)
   [ "$state" = idle ] && { echo "SLURM_CONF=$SLURM_CONF"; exit 0; }

@@ -25,9 +25,24 @@ func loadMetrics(_ dir: URL) throws -> [String: Any] {
     return try JSONSerialization.jsonObject(with: data) as! [String: Any]
 }
 
-/// The text NumberText prints for a metric, as pdftotext gives it back (plain minus).
-func printed(_ x: Double) -> String {
-    NumberText.format(x).replacingOccurrences(of: "\u{2212}", with: "-")
+/// The text NumberText prints for a metric, as pdftotext gives it back: minus signs (plain or U+2212, which
+/// pdftotext gives either way) as "-" and superscript exponents as plain digits; compare with `plainText`.
+func printed(_ x: Double) -> String { plainText(NumberText.format(x)) }
+
+func plainText(_ s: String) -> String {
+    var out = ""
+    for c in s.unicodeScalars {
+        switch c {
+        case "\u{2212}", "\u{207B}": out += "-"
+        case "\u{2070}": out += "0"
+        case "\u{00B9}": out += "1"
+        case "\u{00B2}": out += "2"
+        case "\u{00B3}": out += "3"
+        case "\u{2074}"..."\u{2079}": out += String(c.value - 0x2074 + 4)
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    return out
 }
 
 @Suite(.serialized) struct EndToEndTests {
@@ -44,6 +59,7 @@ func printed(_ x: Double) -> String {
         }
         let m = try loadMetrics(out)
         #expect(m["schema"] as? String == "emvalidate/1")
+        try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let inputs = m["inputs"] as! [String: Any]
         let map = inputs["map"] as! [String: Any]
         #expect(map["box"] as? [Int] == [35, 52, 47])
@@ -64,7 +80,7 @@ func printed(_ x: Double) -> String {
         #expect(text.contains("\(score["passed"]!) out of \(score["evaluable"]!) evaluable items"))
         // Key numbers travel from metrics.json to the page.
         if let bg = sections["0.c"]?["metrics"] as? [String: Any], let mean = bg["mean"] as? Double {
-            #expect(text.contains(printed(mean)), "0.c mean \(printed(mean)) not in the PDF")
+            #expect(plainText(text).contains(printed(mean)), "0.c mean \(printed(mean)) not in the PDF")
         }
         if let mask = sections["0.b"]?["metrics"] as? [String: Any], let n = mask["n_components"] as? Int {
             #expect(text.contains("\(n) connected component"), "0.b component count not in the PDF")
@@ -79,6 +95,7 @@ func printed(_ x: Double) -> String {
         let out = try temporaryDirectory().appendingPathComponent("report")
         let r = try emvalidate(["report", daq, "--threshold", "5", "-o", out.path])
         #expect(r.status == 0, "exit \(r.status): \(r.output)")
+        try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let sections = try loadMetrics(out)["sections"] as! [String: [String: Any]]
         for id in ["0.a", "0.b", "0.c"] {
             #expect(sections[id]?["status"] as? String == "failed", "\(id) should be failed")
