@@ -24,12 +24,17 @@ var slurmSkipReason: String? {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         p.arguments = ["--kill-after=10", String(seconds)] + args
         p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe; p.standardError = pipe; p.standardInput = FileHandle.nullDevice
+        // Output goes to a file, not a pipe: the daemons started by slurm-local.sh outlive the command, and a
+        // pipe would not reach end-of-file while any of them might hold it.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("emv-slurm-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        p.standardOutput = handle; p.standardError = handle; p.standardInput = FileHandle.nullDevice
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try? handle.close()
+        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
     @Test func arrayJobWritesEveryReportAndResubmitsOnlyTheMissingRow() throws {
