@@ -13,6 +13,8 @@ APT_PACKAGES := libcairo2-dev libpng-dev libfftw3-dev zlib1g-dev libbz2-dev libs
 	lmodern latexmk poppler-utils gemmi-dev tao-pegtl-dev fonts-dejavu-core
 # Only the tests need these: RELION as an independent cross-check.
 APT_TEST_PACKAGES := relion
+# The Slurm batch test (scripts/slurm-local.sh) and the metrics.json schema oracle (Tests/Oracles/validate_metrics.py).
+APT_TEST_PACKAGES += slurm-wlm munge python3-jsonschema
 
 .PHONY: all build deps test-deps demo test bench clean
 
