@@ -29,8 +29,27 @@ public enum ModelReader {
     public static func read(path: String) throws -> AtomicModel {
         guard FileManager.default.fileExists(atPath: path) else { throw ModelReadError.fileNotFound(path: path) }
         var message = [CChar](repeating: 0, count: 512)
-        guard let handle = cgemmi_read(path, &message, message.count) else {
-            let text = String(cString: message).replacingOccurrences(of: "\n", with: " ")
+        return try atoms(of: cgemmi_read(path, &message, message.count), message: message, path: path)
+    }
+
+    /// Reads the first model of PDB/mmCIF/mmJSON text held in memory (not gzipped); `name` stands for the
+    /// file in messages. Throws `ModelReadError`.
+    public static func read(bytes: [UInt8], name: String) throws -> AtomicModel {
+        var message = [CChar](repeating: 0, count: 512)
+        let handle = bytes.withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: CChar.self) { cgemmi_read_memory($0.baseAddress, $0.count, name, &message, message.count) }
+        }
+        return try atoms(of: handle, message: message, path: name)
+    }
+
+    /// A wrapper handle (nil: gemmi failed with `message`) → atoms; frees the handle.
+    private static func atoms(of handle: OpaquePointer?, message: [CChar], path: String) throws -> AtomicModel {
+        guard let handle else {
+            // gemmi quotes the offending line, which may hold any byte: keep the message on one line and
+            // free of terminal control characters (form feed, carriage return, escape sequences).
+            let text = String(String(cString: message).unicodeScalars.map {
+                $0.properties.generalCategory == .control || $0.properties.isWhitespace ? " " : Character($0)
+            })
             throw ModelReadError.unreadable(path: path, message: text)
         }
         defer { cgemmi_free(handle) }
