@@ -23,22 +23,27 @@ done
 rm -rf "$WORK/seeds"
 python3 scripts/fuzz-seeds.py "$WORK/seeds" >/dev/null
 mkdir -p "$WORK/findings"
-status=0
-summary=()
-for t in $TARGETS; do
+# The targets run side by side (each is single-threaded); the summary waits for all of them.
+run_target() {
+    local t=$1 seeds corpus log
     case $t in FuzzModel) seeds="$WORK/seeds/models" ;; *) seeds="$WORK/seeds/maps" ;; esac
     corpus="$WORK/corpus/$t"
-    mkdir -p "$corpus"
     log="$WORK/$t.log"
+    mkdir -p "$corpus"
     echo "fuzz: $t, $RUNS executions (log $log)"
     # -malloc_limit_mb: a header claiming a huge box must be refused before any allocation of that size.
-    if "$WORK/release/$t" -runs="$RUNS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 \
-        -print_final_stats=1 -artifact_prefix="$WORK/findings/$t-" "$corpus" "$seeds" >"$log" 2>&1; then
-        result="no finding"
-    else
-        result="FINDING (see $log and $WORK/findings/)"
-        status=1
-    fi
+    "$WORK/release/$t" -runs="$RUNS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 \
+        -print_final_stats=1 -artifact_prefix="$WORK/findings/$t-" "$corpus" "$seeds" >"$log" 2>&1
+}
+pids=()
+for t in $TARGETS; do run_target "$t" & pids+=($!); done
+status=0
+summary=()
+i=0
+for t in $TARGETS; do
+    log="$WORK/$t.log"
+    if wait "${pids[$i]}"; then result="no finding"; else result="FINDING (see $log and $WORK/findings/)"; status=1; fi
+    i=$((i + 1))
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "?")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)

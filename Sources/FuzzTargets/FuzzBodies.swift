@@ -47,8 +47,9 @@ public enum FuzzBodies {
         case .success(let model):
             guard !model.atoms.isEmpty else { throw FuzzInvariantViolation(description: "model read with no atoms") }
             for a in model.atoms {
-                guard a.position.x.isFinite, a.position.y.isFinite, a.position.z.isFinite else {
-                    throw FuzzInvariantViolation(description: "atom \(a.name) has a non-finite position \(a.position)")
+                guard a.position.x.isFinite, a.position.y.isFinite, a.position.z.isFinite, a.bFactor.isFinite,
+                      a.occupancy.isFinite else {
+                    throw FuzzInvariantViolation(description: "atom \(a.name) has a non-finite value: \(a)")
                 }
             }
         case .failure(let error):
