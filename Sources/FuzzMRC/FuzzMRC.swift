@@ -1,4 +1,5 @@
-// libFuzzer target: `MRCReader.read(bytes:name:)` on arbitrary bytes (plain, gzip, bzip2).
+// libFuzzer target: the MRC/CCP4 header and data reader, `MRCReader.read(bytes:name:)`, on arbitrary bytes
+// (compressed inputs are left to FuzzMapFile).
 // Built by `make fuzz` with -sanitize=fuzzer,address and -D FUZZING; the ordinary build is a replay tool:
 // `FuzzMRC FILE…` runs each file through the same body and prints ok or the finding.
 import Foundation
@@ -6,7 +7,7 @@ import FuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMRCTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzOne(data, size) { try FuzzBodies.mrcBytes($0) }
+    fuzzOne(data, size) { try FuzzBodies.mrcPlainBytes($0) }
 }
 
 #if FUZZING
@@ -19,6 +20,6 @@ public func fuzzMRCMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutabl
 }
 #else
 @main enum FuzzMRCReplay {
-    static func main() { exit(replayFiles { try FuzzBodies.mrcBytes($0) }) }
+    static func main() { exit(replayFiles { try FuzzBodies.mrcPlainBytes($0) }) }
 }
 #endif

@@ -42,6 +42,21 @@ struct FuzzRegressionTests {
         }
     }
 
+    /// The second fuzz finding: `219E449` overflows to +inf and gemmi accepts it. The reader must refuse the
+    /// atom, naming it and the field.
+    @Test func infiniteCoordinateIsRefused() throws {
+        let bytes = [UInt8](try Data(contentsOf: regressionFolder.appendingPathComponent("model-infinite-coordinate.pdb")))
+        do {
+            let m = try ModelReader.read(bytes: bytes, name: "inf.pdb")
+            Issue.record("read \(m.atoms.count) atoms from a file with an infinite coordinate")
+        } catch let e as ModelReadError {
+            guard case .nonFiniteValue(_, let atom, let field) = e else { Issue.record("wrong error: \(e)"); return }
+            #expect(atom.hasPrefix("CB of VAL 29"), "atom \(atom)")
+            #expect(field.hasPrefix("y coordinate"), "field \(field)")
+            #expect("\(e)" == "model file inf.pdb: atom \(atom) has a non-finite \(field); expected finite numbers")
+        }
+    }
+
     /// The in-memory model entry point reads what the path reader reads.
     @Test func modelFromMemoryMatchesModelFromFile() throws {
         let path = repositoryRoot.appendingPathComponent("Fixtures/daq/3J6B_9.pdb").path
