@@ -19,7 +19,7 @@ public enum SectionRegistry {
             InputData(),
             MassCentering(), MaskAnalysis(), BackgroundAnalysis(), GuinierBFactor(), LocalResolution(),
             LocalBFactor(), LocalOccupancy(), Hand(),
-            HalfMaps(), GlobalResolution(), FSCPermutation(), DirectionalResolution(),
+            HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
         ]

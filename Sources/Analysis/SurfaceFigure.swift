@@ -9,6 +9,7 @@
 // The three standard views are therefore
 //   (0, −90, −90): Y right, Z up, viewer on +X;   (−90, 0, −90): Z right, −X up, viewer on −Y;
 //   (0, 0, 0):     X right, Y up, viewer on +Z.
+import Foundation
 import MapIO
 import ModelIO
 import VolumeNumerics
@@ -65,7 +66,8 @@ public struct SurfaceViews: Codable, Sendable, Equatable {
     /// 1 = opaque; below 1 the surface is drawn as a transparent shell over the atoms.
     public var meshOpacity: Double
     public var atoms: AtomGlyphs?
-    /// Colour map for values (vertex or atom values): "viridis", "plasma", "bluered".
+    /// Colour map for values (vertex or atom values): a name of Rendering's `Colormap` ("viridis", "magma",
+    /// "inferno", "cividis", "coolwarm").
     public var colormap: String
     /// Value range [lo, hi] mapped onto the colour map (values outside are clamped); nil: data min to max.
     public var range: [Double]?
@@ -159,5 +161,25 @@ extension SurfaceViews {
         }
         let lo = q(pLo), hi = q(pHi)
         return lo < hi ? lo...hi : lo...(lo + 1e-6)
+    }
+}
+
+extension SurfaceViews {
+    /// How the standard views are oriented, for captions (the convention at the top of this file).
+    public static let standardViewsCaption = "Views after rotations about X, Y, Z of (0°, −90°, −90°), (−90°, 0°, −90°) "
+        + "and (0°, 0°, 0°) (ChimeraX turn order, as in VRS): seen from +X with Y to the right and Z up, from −Y with "
+        + "Z to the right and −X up, and from +Z with X to the right and Y up; each view is fitted to the object, "
+        + "with its own scale bar."
+}
+
+extension Figure {
+    /// The Input-data figure "Isosurface views of the input map" at threshold T, of the map multiplied by
+    /// the hard mask when one is given (as VRS shows it).
+    public static func isosurfaceViews(id: String, volume: Volume, threshold: Double, mask: Volume? = nil) -> Figure {
+        let t = String(format: "%.4g", threshold)
+        return Figure(id: id,
+                      caption: "Isosurface views of the input map at the threshold T = \(t)"
+                        + (mask == nil ? ". " : " (the map multiplied by the hard mask). ") + SurfaceViews.standardViewsCaption,
+                      content: .surface(.isosurface(volume: volume, threshold: threshold, mask: mask)))
     }
 }

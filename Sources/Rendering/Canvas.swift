@@ -93,7 +93,7 @@ struct Canvas {
         guard !s.isEmpty else { return }
         let w = textWidth(s)
         let m = fontMetrics()
-        // Cap-height-like box: DejaVu's ascent includes accents; 0.72 em centres digits and capitals well.
+        // DejaVu's ascent includes room for accents; about 0.76 of it is the height of digits and capitals.
         let capHeight = m.ascent * 0.76
         let dx: Double = anchor == .left ? 0 : (anchor == .center ? -w / 2 : -w)
         let dy: Double

@@ -2,9 +2,10 @@
 // (SPEC "Conventions"), or a colour map over a fixed/shared range with a colour bar.
 //
 // Conventions: pixel (u, v) of an Image2D has u to the right and v upwards, so row v = 0 is drawn at the
-// bottom. Each image keeps its physical aspect ratio (width·pixelSizeA[0] : height·pixelSizeA[1]); small
-// images are enlarged with nearest-neighbour sampling so voxels stay sharp. A scale bar in Å sits under
-// each image. Non-finite pixels are drawn transparent (the white page shows through).
+// bottom. Every panel of a figure is drawn at one scale (points per Å), so each keeps its physical aspect
+// ratio (width·pixelSizeA[0] : height·pixelSizeA[1]) and sizes compare across panels; one scale bar in Å
+// sits under the first panel. Small images are enlarged with nearest-neighbour sampling so voxels stay
+// sharp. Non-finite pixels are drawn transparent (the white page shows through).
 import Foundation
 import CCairo
 import Analysis
@@ -13,7 +14,7 @@ import Analysis
 struct ImageLayout {
     struct Cell { var x: Double; var y: Double; var w: Double; var h: Double }
     var size: (w: Double, h: Double)
-    /// The image rectangle of each panel (aspect preserved, centred in its cell).
+    /// The image rectangle of each panel (common scale; top-aligned and centred across its cell).
     var images: [Cell]
     /// Colour-bar rectangle, if one is drawn.
     var colorbar: Cell?
@@ -24,7 +25,7 @@ struct ImageLayout {
     static let smallFont = 7.5
     static let margin = 6.0
     static let gap = 10.0
-    /// Space above an image for its label and below it for the scale bar.
+    /// Space above a row of images for the labels and below it for the scale bar.
     static let labelSpace = 15.0
     static let scaleSpace = 16.0
     static let colorbarSpace = 62.0

@@ -30,38 +30,46 @@ public enum GaussianFilter {
         var a = [Float](repeating: 0, count: volume.count)   // after X and Y
         var b = [Float](repeating: 0, count: volume.count)   // after Z
 
+        // Which planes hold a non-zero value: planes of zeros add nothing to the Z pass.
+        var planeNonZero = [Bool](repeating: false, count: nz)
         volume.data.withUnsafeBufferPointer { src in
             a.withUnsafeMutableBufferPointer { dstA in
-                let s = src.baseAddress!, d = dstA.baseAddress!
-                // X then Y, plane by plane.
-                DispatchQueue.concurrentPerform(iterations: nz) { z in
-                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
-                    let tmp = UnsafeMutablePointer<Float>.allocate(capacity: plane)
-                    defer { padded.deallocate(); tmp.deallocate() }
-                    padded.initialize(repeating: 0, count: nx + 2 * radius)
-                    tmp.initialize(repeating: 0, count: plane)
-                    let zin = s + z * plane
-                    for y in 0..<ny {
-                        let out = tmp + y * nx
-                        for x in 0..<nx { out[x] = 0 }
-                        // Rows of zeros (most of a mask's box) stay zero.
-                        let row = zin + y * nx
-                        var allZero = true
-                        for x in 0..<nx where row[x] != 0 { allZero = false; break }
-                        if allZero { continue }
-                        (padded + radius).update(from: row, count: nx)
-                        for k in 0..<w.count {
-                            let wk = w[k], shifted = padded + k
-                            for x in 0..<nx { out[x] += wk * shifted[x] }
+                planeNonZero.withUnsafeMutableBufferPointer { pnz in
+                    let s = src.baseAddress!, d = dstA.baseAddress!, flags = pnz.baseAddress!
+                    // X then Y, plane by plane.
+                    DispatchQueue.concurrentPerform(iterations: nz) { z in
+                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
+                        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                        let rowNonZero = UnsafeMutablePointer<Bool>.allocate(capacity: ny)
+                        defer { padded.deallocate(); tmp.deallocate(); rowNonZero.deallocate() }
+                        padded.initialize(repeating: 0, count: nx + 2 * radius)
+                        tmp.initialize(repeating: 0, count: plane)
+                        rowNonZero.initialize(repeating: false, count: ny)
+                        let zin = s + z * plane
+                        var any = false
+                        for y in 0..<ny {
+                            // Rows of zeros (most of a mask's box) stay zero and are skipped below.
+                            let row = zin + y * nx
+                            var allZero = true
+                            for x in 0..<nx where row[x] != 0 { allZero = false; break }
+                            if allZero { continue }
+                            rowNonZero[y] = true; any = true
+                            let out = tmp + y * nx
+                            (padded + radius).update(from: row, count: nx)
+                            for k in 0..<w.count {
+                                let wk = w[k], shifted = padded + k
+                                for x in 0..<nx { out[x] += wk * shifted[x] }
+                            }
                         }
-                    }
-                    let zout = d + z * plane
-                    for y in 0..<ny {
-                        let out = zout + y * nx
-                        for x in 0..<nx { out[x] = 0 }
-                        for k in max(0, radius - y)..<min(w.count, ny - y + radius) {
-                            let wk = w[k], row = tmp + (y + k - radius) * nx
-                            for x in 0..<nx { out[x] += wk * row[x] }
+                        flags[z] = any
+                        if !any { return }
+                        let zout = d + z * plane
+                        for y in 0..<ny {
+                            let out = zout + y * nx
+                            for k in max(0, radius - y)..<min(w.count, ny - y + radius) where rowNonZero[y + k - radius] {
+                                let wk = w[k], row = tmp + (y + k - radius) * nx
+                                for x in 0..<nx { out[x] += wk * row[x] }
+                            }
                         }
                     }
                 }
@@ -72,7 +80,7 @@ public enum GaussianFilter {
                 let s = srcA.baseAddress!, d = dstB.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: nz) { z in
                     let out = d + z * plane
-                    for k in max(0, radius - z)..<min(w.count, nz - z + radius) {
+                    for k in max(0, radius - z)..<min(w.count, nz - z + radius) where planeNonZero[z + k - radius] {
                         let wk = w[k], pl = s + (z + k - radius) * plane
                         for i in 0..<plane { out[i] += wk * pl[i] }
                     }

@@ -36,7 +36,7 @@ import Testing
         // Shifted by −5, the mask starts at x = 9: 13.5 Å of space on the left in X.
         if k == -5 {
             #expect(result.status == .warnings)
-            #expect(result.warnings.contains { $0.contains("close to the box edge in X") && $0.contains("13.5 Å on the left") },
+            #expect(result.warnings.contains { $0.contains("close to the box edge in X") && $0.contains("only 13.5 Å of free space on the left (criterion: at least 20 Å on each side)") },
                     "warnings: \(result.warnings)")
         }
     }
@@ -60,7 +60,7 @@ import Testing
                            + "This is expected for local or focused reconstructions."), "warnings: \(w)")
         #expect(w.contains { $0.hasPrefix("The centre of mass of the density is decentered in X") && $0.contains("25.0 %") },
                 "warnings: \(w)")
-        #expect(w.contains { $0.contains("close to the box edge in X") && $0.contains("8.0 Å on the right") })
+        #expect(w.contains { $0.contains("close to the box edge in X") && $0.contains("only 8.0 Å of free space on the right (criterion") })
         #expect(!w.contains { $0.contains(" in Y") || $0.contains(" in Z") }, "no warning expected in Y or Z: \(w)")
         #expect(w.count == 3, "warnings: \(w)")
     }

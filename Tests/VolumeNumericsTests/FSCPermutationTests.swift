@@ -15,7 +15,7 @@ import MapIO
         let f1 = FFT.forward(h1), f2 = FFT.forward(h2)
         let result = FSCPermutationTest.run(f1, f2)
         let shells = f1.grid.shellIndices()
-        var rng = SeededGenerator(seed: 23)
+        var rng = Level0RNG(seed: 23)
         for shell in [5, 8] {
             var u: [SIMD2<Double>] = [], v: [SIMD2<Double>] = []
             for idx in 0..<f1.data.count where Int(shells[idx]) == shell {

@@ -45,9 +45,12 @@ import Testing
     @Test func matchesScipyGaussianFilter() throws {
         let nx = 26, ny = 19, nz = 22
         var rng = Level0RNG(seed: 5)
-        let data = (0..<(nx * ny * nz)).map { _ in Float(rng.normal()) }
-        let vol = Volume(nx: nx, ny: ny, nz: nz, data: data)
-        for sigma in [1.0, 2.0, 3.5] {
+        let dense = (0..<(nx * ny * nz)).map { _ in Float(rng.normal()) }
+        // Sparse: a few non-zero voxels, so that whole rows and planes are zero (the skipped paths).
+        var sparse = [Float](repeating: 0, count: nx * ny * nz)
+        for _ in 0..<40 { sparse[Int.random(in: 0..<(nx * ny * 12), using: &rng)] = Float(rng.normal()) }
+        for (data, sigma) in [(dense, 1.0), (dense, 2.0), (dense, 3.5), (sparse, 2.0), (sparse, 1.0)] {
+            let vol = Volume(nx: nx, ny: ny, nz: nz, data: data)
             let inPath = Level0Oracle.tempPath("in.f32"), outPath = Level0Oracle.tempPath("out.f32")
             defer { try? FileManager.default.removeItem(atPath: inPath); try? FileManager.default.removeItem(atPath: outPath) }
             try data.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: inPath)) }

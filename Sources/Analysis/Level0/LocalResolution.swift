@@ -1,7 +1,7 @@
 // 0.e Local resolution from the map alone, MonoRes-style (Vilas et al. 2018, Structure 26:337); SPEC 0.e.
 //
 // VRS uses DeepRes (a neural network); we use the monogenic signal instead (VolumeNumerics/Fourier/MonoRes.swift):
-// 16 raised-cosine bands equally spaced in frequency from max(3R, 12 Å) (at most a third of the box) to
+// 12 raised-cosine bands equally spaced in frequency from max(3R, 12 Å) (at most a third of the box) to
 // max(R/2, Nyquist); noise = the hard mask's outside; a voxel is resolved in a band when its (smoothed)
 // local amplitude exceeds the 95 % quantile of the noise amplitudes; its local resolution is the last band
 // passed (one failed band tolerated). Applicable for 2 Å ≤ R ≤ 13 Å (VRS's limits for DeepRes).
@@ -16,12 +16,12 @@ public struct LocalResolution: Section {
     public let title = "Local resolution (monogenic signal)"
     public let reference = "Vilas et al. 2018"
     public static let resolutionRangeA = 2.0...13.0
-    public var bandCount = 16
+    public var bandCount = 12
 
     public init() {}
 
     /// The scan's settings for a map of reported resolution `r` Å.
-    public static func settings(for map: Volume, resolutionA r: Double, bandCount: Int = 16) -> MonoResSettings {
+    public static func settings(for map: Volume, resolutionA r: Double, bandCount: Int = 12) -> MonoResSettings {
         let boxA = min(Double(map.nx) * map.voxelSize.x, Double(map.ny) * map.voxelSize.y, Double(map.nz) * map.voxelSize.z)
         let nyquistA = 2 * max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)
         let high = max(r / 2, nyquistA)

@@ -64,11 +64,13 @@ public struct MassCentering: Section {
         }
         for a in 0..<3 {
             var sides: [String] = []
-            if left[a] < spaceLimit { sides.append("\(F.fixed(left[a], 1)) Å on the left") }
-            if right[a] < spaceLimit { sides.append("\(F.fixed(right[a], 1)) Å on the right") }
+            if left[a] < spaceLimit { sides.append("\(F.fixed(left[a], 1)) Å of free space on the left") }
+            if right[a] < spaceLimit {
+                sides.append("\(F.fixed(right[a], 1)) Å" + (sides.isEmpty ? " of free space" : "") + " on the right")
+            }
             if sides.isEmpty { continue }
             warnings.append("The mask comes close to the box edge in \(F.axisNames[a]): only "
-                + sides.joined(separator: " and ") + " of free space (criterion: at least "
+                + sides.joined(separator: " and ") + " (criterion: at least "
                 + "\(F.fixed(spaceLimit, 0)) Å on each side). The box may be too small to hold the molecule "
                 + "and its surrounding noise; this is expected for local or focused reconstructions.")
         }

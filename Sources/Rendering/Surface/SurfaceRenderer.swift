@@ -231,9 +231,8 @@ struct ComposedFigure {
         let r = colorbarRect
         // The maps are linear in sRGB between their stops, so a gradient through the stops is exact.
         let gradient = cairo_pattern_create_linear(0, r.y + r.h, 0, r.y)!
-        let stops = SurfaceColormap.stops[views.colormap] ?? SurfaceColormap.stops["viridis"]!
-        for (i, hex) in stops.enumerated() {
-            let c = SurfaceColormap.rgb(hex)
+        let stops = SurfaceColormap.stops(views.colormap)
+        for (i, c) in stops.enumerated() {
             cairo_pattern_add_color_stop_rgb(gradient, Double(i) / Double(stops.count - 1), Double(c.x), Double(c.y), Double(c.z))
         }
         cairo_set_source(cr, gradient)

@@ -27,6 +27,9 @@ enum SurfaceSceneBuilder {
         if let values = views.vertexValues, values.count != nv {
             throw SurfaceRenderError("surface figure: \(values.count) vertex values for \(nv) vertices")
         }
+        if mesh.triangles.isEmpty && (views.atoms?.count ?? 0) == 0 {
+            throw SurfaceRenderError("surface figure: nothing to draw (no triangles and no atoms; is the threshold above the map's maximum?)")
+        }
         var scene = SurfaceScene()
         scene.positions = (0..<nv).map { SIMD3(mesh.vertices[3 * $0], mesh.vertices[3 * $0 + 1], mesh.vertices[3 * $0 + 2]) }
         scene.normals = (0..<nv).map { SIMD3(mesh.normals[3 * $0], mesh.normals[3 * $0 + 1], mesh.normals[3 * $0 + 2]) }

@@ -8,6 +8,27 @@
 // - Plans are made once per (box, direction) with FFTW_ESTIMATE | FFTW_UNALIGNED, under a lock (FFTW's
 //   planner is not thread-safe), and executed with the new-array interface, which is thread-safe. Plans
 //   use every core (fftw3f_threads).
+//
+// The Fourier folder, shared by 0.d–0.h, Level 1 (FSC) and Level A (map–model FSC, Guinier):
+// - `FFT.swift` — `FFT.forward(Volume) -> FourierVolume` (numpy `rfftn`, unnormalised), `FFT.inverse(_:like:)`
+//   (numpy `irfftn`). Half spectrum layout: element (kx, ky, kz) at `kx + hx·(ky + ny·kz)`, hx = nx/2 + 1.
+//   FFTW single precision; plans cached per box and direction under a lock (the planner is not thread-safe),
+//   executed with the new-array interface (thread-safe), all cores.
+// - `FrequencyGrid.swift` — frequencies in 1/Å per axis (voxel size per axis), shells of width
+//   Δs = 1/max(n·T): shell = round(|s|/Δs), which is round(|k|) for cubic boxes; `nyquistShell`.
+//   Non-cubic boxes: shells are spherical in 1/Å at the finest axis's sampling step.
+// - `FourierShells.swift` — `profile` (mean |F|, mean |F|², count per shell) and `sums(f1, f2)`
+//   (Σ Re F1·F2*, Σ|F1|², Σ|F2|², count; full-spectrum counts with Hermitian weights), `correlation` = FSC.
+// - `RadialFilters.swift` — raised-cosine low/high/band-pass, `BFactorFilter` (exp(B s²/4), SPEC sign),
+//   `ProductGain`; `FourierVolume.filtered`, `Volume.filtered`.
+// - `MonogenicSignal.swift` — local amplitude sqrt(g² + |Riesz g|²) of a band, computed on the coarsest grid
+//   holding the band and interpolated (`localAmplitude`, `localAmplitudeGrid` + `sample`).
+// - `FourierResample.swift` — Fourier cropping/padding to another voxel size.
+// - `MonoRes.swift` — local resolution from one map (Vilas et al. 2018).
+// - `LocalBandFits.swift` — local B-factor and occupancy (after Kaur et al. 2021).
+//
+// Tests: `Tests/VolumeNumericsTests/Fourier*Tests.swift` against numpy (`Tests/Oracles/fourier_oracle.py`) and
+// analytic cases (a Gaussian's transform, plane waves, resampled Gaussians).
 import CFFTW
 import Foundation
 import MapIO

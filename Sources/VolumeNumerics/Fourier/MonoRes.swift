@@ -23,7 +23,7 @@ public struct MonoResSettings: Sendable, Equatable {
     /// Low-pass the amplitude of each band at the band's frequency before the test (MonoRes does).
     public var smoothAmplitude: Bool
 
-    public init(highestResolutionA: Double, lowestResolutionA: Double, bandCount: Int = 16, noiseQuantile: Double = 0.95,
+    public init(highestResolutionA: Double, lowestResolutionA: Double, bandCount: Int = 12, noiseQuantile: Double = 0.95,
                 smoothAmplitude: Bool = true) {
         self.highestResolutionA = highestResolutionA; self.lowestResolutionA = lowestResolutionA
         self.bandCount = bandCount; self.noiseQuantile = noiseQuantile; self.smoothAmplitude = smoothAmplitude
@@ -56,17 +56,21 @@ public enum MonoResError: Error, CustomStringConvertible {
 }
 
 public enum MonoRes {
-    /// Local resolution of `map` inside `mask` (one flag per voxel, x fastest), noise from outside the mask.
-    public static func localResolution(map: Volume, mask: [Bool], settings: MonoResSettings) throws -> LocalResolutionMap {
+    /// Local resolution of `map` inside `mask` (one flag per voxel, x fastest), noise from outside the mask,
+    /// or, when `noise` is given (e.g. the half-map difference (h1 − h2)/2), from that map's amplitudes inside the mask.
+    public static func localResolution(map: Volume, mask: [Bool], settings: MonoResSettings,
+                                       noise noiseMap: Volume? = nil) throws -> LocalResolutionMap {
         precondition(mask.count == map.count, "MonoRes: mask has \(mask.count) voxels, map \(map.count)")
         var inside = [Int32](), outside = [Int32]()
         inside.reserveCapacity(map.count / 4)
         for i in 0..<mask.count { if mask[i] { inside.append(Int32(i)) } else { outside.append(Int32(i)) } }
         guard !inside.isEmpty else { throw MonoResError.emptyMask }
-        guard outside.count >= 100 else { throw MonoResError.noNoiseVoxels }
+        let noiseSource = noiseMap == nil ? outside : inside
+        guard noiseSource.count >= 100 else { throw MonoResError.noNoiseVoxels }
         // At most 200 000 noise voxels, evenly strided: enough for a 0.95 quantile.
-        let stride = max(1, outside.count / 200_000)
-        let noise = Swift.stride(from: 0, to: outside.count, by: stride).map { outside[$0] }
+        let stride = max(1, noiseSource.count / 200_000)
+        let noise = Swift.stride(from: 0, to: noiseSource.count, by: stride).map { noiseSource[$0] }
+        let noiseSpectrum = noiseMap.map { FFT.forward($0) }
 
         let nyquistA = 2 * max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)
         let highA = max(settings.highestResolutionA, nyquistA)
@@ -91,7 +95,15 @@ public enum MonoRes {
                 (grid, dims) = smoothed(grid, dims: dims, voxelSize: map.voxelSize * SIMD3(
                     Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y), Double(full.z) / Double(dims.z)), cutoffInvA: f)
             }
-            var noiseAmp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: noise)
+            var (noiseGrid, noiseDims) = (grid, dims)
+            if let ns = noiseSpectrum {
+                (noiseGrid, noiseDims) = MonogenicSignal.localAmplitudeGrid(ns, gain: band, maxFrequencyInvA: f + step)
+                if settings.smoothAmplitude {
+                    (noiseGrid, noiseDims) = smoothed(noiseGrid, dims: noiseDims, voxelSize: map.voxelSize * SIMD3(
+                        Double(full.x) / Double(noiseDims.x), Double(full.y) / Double(noiseDims.y), Double(full.z) / Double(noiseDims.z)), cutoffInvA: f)
+                }
+            }
+            var noiseAmp = MonogenicSignal.sample(noiseGrid, dims: noiseDims, fullDims: full, at: noise)
             let t = quantile(&noiseAmp, settings.noiseQuantile)
             freqs.append(f); thresholds.append(Double(t))
             let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
