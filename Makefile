@@ -13,8 +13,10 @@ APT_PACKAGES := libcairo2-dev libpng-dev libfftw3-dev zlib1g-dev libbz2-dev libs
 	lmodern latexmk poppler-utils gemmi-dev tao-pegtl-dev fonts-dejavu-core
 # Only the tests need these: RELION as an independent cross-check.
 APT_TEST_PACKAGES := relion
+# The Slurm batch test (scripts/slurm-local.sh) and the metrics.json schema oracle (Tests/Oracles/validate_metrics.py).
+APT_TEST_PACKAGES += slurm-wlm munge python3-jsonschema
 
-.PHONY: all build deps test-deps demo test bench clean
+.PHONY: all build deps test-deps demo test bench fuzz test-tsan clean
 
 all: build
 
@@ -43,6 +45,19 @@ test: test-deps
 bench: deps
 	$(SWIFT) build $(BUILDFLAGS) --product EMBench --product emvalidate
 	.build/release/EMBench
+
+# libFuzzer targets for the map and model readers, FUZZ_RUNS executions each (default 1,000,000); prints
+# the counts and fails on any finding (scripts/fuzz.sh).
+fuzz: deps
+	scripts/fuzz.sh
+
+# The tests of concurrent code once under the thread sanitizer (debug build in .build/tsan; slow, so not in
+# `make test`): the report pipeline, whose sections run concurrently, and the reliability tests.
+TSAN_FILTER ?= ReliabilityTests
+test-tsan: test-deps
+	$(SWIFT) build --build-path .build/tsan --sanitize=thread --build-tests
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+		$(SWIFT) test --build-path .build/tsan --sanitize=thread --skip-build --filter '$(TSAN_FILTER)'
 
 clean:
 	rm -rf .build out

@@ -46,12 +46,21 @@ let package = Package(
         // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
         .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
 
+        // `make fuzz`: libFuzzer targets (built with -sanitize=fuzzer,address -D FUZZING); otherwise replay tools.
+        .target(name: "FuzzTargets", dependencies: ["MapIO", "ModelIO"]),
+        .executableTarget(name: "FuzzMRC", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzMapFile", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzModel", dependencies: ["FuzzTargets"]),
+
         .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+        // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
+        .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],
+                    exclude: ["README.md"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -15,17 +15,26 @@ public enum NumberText {
             var mantissa = x / pow(10, Double(exponent))
             var e = exponent
             if abs(mantissa) >= 9.9995 { mantissa /= 10; e += 1 }
-            return signed(String(format: "%.3f", mantissa)) + "×10" + superscript(e)
+            return signed(trimmingZeros(String(format: "%.3f", mantissa))) + "×10" + superscript(e)
         }
         // Fixed notation with 4 significant digits (at most 6 decimals, since |x| ≥ 0.001 here).
         let decimals = max(0, 3 - Int(floor(log10(a))))
-        return signed(String(format: "%.\(decimals)f", x))
+        return signed(trimmingZeros(String(format: "%.\(decimals)f", x)))
     }
 
     /// A number with a fixed count of decimals (for percentages and values whose precision is known).
     public static func fixed(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return "n/a" }
         return signed(String(format: "%.\(decimals)f", x))
+    }
+
+    /// "0.1430" → "0.143", "21.50" → "21.5": the digits shown are the significant ones.
+    private static func trimmingZeros(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = Substring(s)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
     }
 
     private static func signed(_ s: String) -> String {

@@ -1,14 +1,30 @@
-// `make bench`: times reading, the masks, every section and the whole report (figures and PDF) on 128³ and
-// 256³ protein-like phantoms, and prints the peak memory. A benchmark, not a test: it asserts nothing.
+// `make bench`: times reading, the masks, every section and whole reports on 128³ and 256³ protein-like
+// phantoms, and prints peak memory. Each measurement runs in a child process of its own, so the peak memory it
+// reports belongs to that measurement alone. A benchmark, not a test: it asserts nothing.
+//
+//   EMBench [N …]                 phantoms of N³ (default 128 256), every measurement below
+//   EMBench core MAP T R          read + masks + 0.a–0.c + sweep, then each section alone
+//   EMBench report MAP T R SCOPE  one whole report (SCOPE: level0core = Input data + 0.a–0.c, or all)
 import Analysis
 import Foundation
 import MapIO
 import Report
 
+/// Wall seconds of `body`; its CPU seconds (all threads) go to `lastCPUSeconds`. On a shared machine the CPU
+/// time is the steadier figure: on an idle 2-core machine the wall time lies between CPU/2 and CPU.
+var lastCPUSeconds = 0.0
 func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let c0 = cpuSeconds()
     let t0 = DispatchTime.now().uptimeNanoseconds
     try body()
+    lastCPUSeconds = cpuSeconds() - c0
     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+}
+
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 func peakRSSMiB() -> Double {
@@ -17,46 +33,94 @@ func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024   // Linux reports KiB
 }
 
-func row(_ name: String, _ s: Double) {
-    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", s))
+func row(_ name: String, _ s: Double, cpu: Double? = lastCPUSeconds) {
+    var line = name.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%8.3f s wall", s)
+    if let cpu { line += String(format: "  %8.3f s CPU", cpu) }
+    print(line)
+    fflush(stdout)
 }
 
-let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-let work = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-bench-\(getpid())")
-try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: work) }
-
-print("emvalidate \(ReportPipeline.version) benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")
-for n in sizes.isEmpty ? [128, 256] : sizes {
-    let phantom = Phantom.proteinLike(n: n)
-    let path = work.appendingPathComponent("phantom\(n).mrc").path
-    try MRCWriter.write(phantom, to: path, labels: ["emvalidate benchmark phantom \(n)^3"])
-    let sorted = phantom.data.sorted()
-    let threshold = Double(sorted[Int(Double(sorted.count) * 0.97)])   // ~3 % of the box above T
-    let resolution = 3.0
-    print("\n== \(n)³ float32 (\(n * n * n * 4 / 1_048_576) MiB), T = \(String(format: "%.4g", threshold)), R = \(resolution) Å")
-
+func core(path: String, threshold: Double, resolution: Double) throws {
     var file: MRCFile!
     let tRead = try seconds { file = try MRCReader.read(path: path) }
     row("read map", tRead)
+    var readMasksCPU = lastCPUSeconds
     let context = AnalysisContext(map: file.volume, mapPath: path, threshold: threshold, resolution: resolution)
     let tMasks = try seconds { _ = try context.masks() }
     row("masks (raw, hard, soft)", tMasks)
-    var level0Core = tRead + tMasks
-    for section in SectionRegistry.reportSections(halfMaps: false, model: false) {
+    readMasksCPU += lastCPUSeconds
+    var total = tRead + tMasks
+    var totalCPU = 0.0
+    for section in [MassCentering(), MaskAnalysis(), BackgroundAnalysis()] as [any Section] {
+        let t = seconds { _ = section.runIsolated(context) }
+        row("section \(section.id) \(section.title)", t)
+        total += t
+        totalCPU += lastCPUSeconds
+    }
+    row("reading + masks + 0.a–0.c + sweep", total, cpu: totalCPU + readMasksCPU)
+    let mapMiB = Double(file.volume.count * 4) / 1_048_576
+    print(String(format: "peak memory: %.0f MiB = %.1f × the map (%.0f MiB)", peakRSSMiB(), peakRSSMiB() / mapMiB, mapMiB))
+    for section in SectionRegistry.reportSections(halfMaps: false, model: false)
+    where !["0.a", "0.b", "0.c"].contains(section.id) {
         var result: SectionResult!
         let t = seconds { result = section.runIsolated(context) }
-        row("section \(section.id) \(section.title) [\(result.status.rawValue)]", t)
-        if ["0.a", "0.b", "0.c"].contains(section.id) { level0Core += t }
+        row("section \(section.id) \(section.title.prefix(26)) [\(result.status.rawValue)]", t)
     }
-    row("reading + masks + 0.a–0.c + sweep", level0Core)
+}
 
-    let out = work.appendingPathComponent("report\(n)").path
+func report(path: String, threshold: Double, resolution: Double, scope: String) throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-bench-report-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let sections: [any Section]? = scope == "level0core"
+        ? [InputData(), MassCentering(), MaskAnalysis(), BackgroundAnalysis()] : nil
     let request = ReportRequest(mapPath: path, threshold: threshold, resolution: resolution,
-                                title: "Benchmark phantom \(n)³", outputDirectory: out, makePDF: LatexCompiler.isAvailable)
+                                title: "Benchmark phantom", outputDirectory: out, makePDF: LatexCompiler.isAvailable)
     var outcome: ReportOutcome!
-    let tReport = try seconds { outcome = try ReportPipeline.run(request) }
-    for t in outcome.timings { row("  report step: \(t.step)", t.seconds) }
-    row("whole report (read → PDF)", tReport)
-    print(String(format: "peak memory so far: %.0f MiB (map: %.0f MiB)", peakRSSMiB(), Double(n * n * n * 4) / 1_048_576))
+    let t = try seconds { outcome = try ReportPipeline.run(request, sections: sections) }
+    let reportCPU = lastCPUSeconds
+    for s in outcome.timings { row("  \(s.step)", s.seconds, cpu: nil) }
+    row("whole report, \(scope == "level0core" ? "Input data + 0.a–0.c" : "all Level 0") (read → PDF)", t, cpu: reportCPU)
+    print(String(format: "peak memory: %.0f MiB", peakRSSMiB()))
+}
+
+func child(_ args: [String]) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    if !FileManager.default.isExecutableFile(atPath: p.executableURL!.path) {
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    }
+    p.arguments = args
+    try p.run()
+    p.waitUntilExit()
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+switch args.first {
+case "core":
+    try core(path: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!)
+case "report":
+    try report(path: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, scope: args[4])
+default:
+    let sizes = args.compactMap { Int($0) }
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: work) }
+    print("emvalidate \(ReportPipeline.version) benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores"); fflush(stdout)
+    for n in sizes.isEmpty ? [128, 256] : sizes {
+        let path = work.appendingPathComponent("phantom\(n).mrc").path
+        let threshold: Double = try {
+            let phantom = Phantom.proteinLike(n: n)
+            try MRCWriter.write(phantom, to: path, labels: ["emvalidate benchmark phantom \(n)^3"])
+            let sorted = phantom.data.sorted()
+            return Double(sorted[Int(Double(sorted.count) * 0.97)])   // ~3 % of the box at or above T
+        }()
+        let t = String(format: "%.6g", threshold)
+        fflush(stdout)
+        print("\n== \(n)³ float32 (\(n * n * n * 4 / 1_048_576) MiB), T = \(t), R = 3 Å"); fflush(stdout)
+        try child(["core", path, t, "3"])
+        print("-- report with Input data and 0.a–0.c (CPU time excludes LaTeX, a child process)"); fflush(stdout)
+        try child(["report", path, t, "3", "level0core"])
+        print("-- report with every Level 0 section"); fflush(stdout)
+        try child(["report", path, t, "3", "all"])
+    }
 }

@@ -11,6 +11,8 @@ public enum ModelReadError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, message: String)
     /// The file parsed but holds no atoms (e.g. it is not a coordinate file).
     case noAtoms(path: String)
+    /// A coordinate, B-factor or occupancy is NaN or infinite (e.g. an overflowing number such as 1e999).
+    case nonFiniteValue(path: String, atom: String, field: String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum ModelReadError: Error, CustomStringConvertible, Equatable {
             return "model file \(p): not a readable PDB/mmCIF file (gemmi: \(m))"
         case .noAtoms(let p):
             return "model file \(p): no atom records found (expected ATOM/HETATM lines or an mmCIF _atom_site loop)"
+        case .nonFiniteValue(let p, let atom, let field):
+            return "model file \(p): atom \(atom) has a non-finite \(field); expected finite numbers"
         }
     }
 }
@@ -29,8 +33,27 @@ public enum ModelReader {
     public static func read(path: String) throws -> AtomicModel {
         guard FileManager.default.fileExists(atPath: path) else { throw ModelReadError.fileNotFound(path: path) }
         var message = [CChar](repeating: 0, count: 512)
-        guard let handle = cgemmi_read(path, &message, message.count) else {
-            let text = String(cString: message).replacingOccurrences(of: "\n", with: " ")
+        return try atoms(of: cgemmi_read(path, &message, message.count), message: message, path: path)
+    }
+
+    /// Reads the first model of PDB/mmCIF/mmJSON text held in memory (not gzipped); `name` stands for the
+    /// file in messages. Throws `ModelReadError`.
+    public static func read(bytes: [UInt8], name: String) throws -> AtomicModel {
+        var message = [CChar](repeating: 0, count: 512)
+        let handle = bytes.withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: CChar.self) { cgemmi_read_memory($0.baseAddress, $0.count, name, &message, message.count) }
+        }
+        return try atoms(of: handle, message: message, path: name)
+    }
+
+    /// A wrapper handle (nil: gemmi failed with `message`) → atoms; frees the handle.
+    private static func atoms(of handle: OpaquePointer?, message: [CChar], path: String) throws -> AtomicModel {
+        guard let handle else {
+            // gemmi quotes the offending line, which may hold any byte: keep the message on one line and
+            // free of terminal control characters (form feed, carriage return, escape sequences).
+            let text = String(String(cString: message).unicodeScalars.map {
+                $0.properties.generalCategory == .control || $0.properties.isWhitespace ? " " : Character($0)
+            })
             throw ModelReadError.unreadable(path: path, message: text)
         }
         defer { cgemmi_free(handle) }
@@ -42,6 +65,12 @@ public enum ModelReader {
             var a = base[i]
             let element = text(&a.element), name = text(&a.name), resName = text(&a.residue_name)
             let icode = text(&a.insertion_code), chain = text(&a.chain)
+            // Overflowing numbers parse as ±inf; such an atom would poison every map-model number.
+            for (field, value) in [("x coordinate", a.x), ("y coordinate", a.y), ("z coordinate", a.z),
+                                   ("B-factor", a.b), ("occupancy", a.occupancy)] where !value.isFinite {
+                throw ModelReadError.nonFiniteValue(path: path, atom: "\(name) of \(resName) \(a.residue_number)\(icode) "
+                                                    + "in chain \(chain)", field: "\(field) (\(value))")
+            }
             atoms.append(Atom(position: SIMD3(a.x, a.y, a.z), element: a.is_hydrogen != 0 && element != "D" ? "H" : element,
                               name: name, residueName: resName, residueNumber: Int(a.residue_number),
                               insertionCode: icode, chain: chain, bFactor: a.b, occupancy: a.occupancy))

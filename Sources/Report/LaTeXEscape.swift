@@ -62,7 +62,7 @@ public enum LaTeX {
         0x2075: "\\textsuperscript{5}", 0x2076: "\\textsuperscript{6}", 0x2077: "\\textsuperscript{7}",
         0x2078: "\\textsuperscript{8}", 0x2079: "\\textsuperscript{9}", 0x207B: "\\textsuperscript{\\textminus}",
         0x2264: "\\ensuremath{\\leq}", 0x2265: "\\ensuremath{\\geq}", 0x2248: "\\ensuremath{\\approx}",
-        0x2192: "\\ensuremath{\\rightarrow}", 0x221E: "\\ensuremath{\\infty}",
+        0x2192: "\\ensuremath{\\rightarrow}", 0x221E: "\\ensuremath{\\infty}", 0x221A: "\\ensuremath{\\surd}",
         0x03B1: "\\ensuremath{\\alpha}", 0x03B2: "\\ensuremath{\\beta}", 0x03B3: "\\ensuremath{\\gamma}",
         0x03B4: "\\ensuremath{\\delta}", 0x03B5: "\\ensuremath{\\epsilon}", 0x03B8: "\\ensuremath{\\theta}",
         0x03BB: "\\ensuremath{\\lambda}", 0x03C0: "\\ensuremath{\\pi}", 0x03C3: "\\ensuremath{\\sigma}",

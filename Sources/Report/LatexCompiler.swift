@@ -1,6 +1,7 @@
 // Compiles report.tex to report.pdf with latexmk and pdflatex: non-interactive, halting on the first error,
 // shell escape disabled (flag and kpathsea environment), file access restricted to the output folder, and a
-// time limit enforced by coreutils' `timeout`, which stops latexmk and the pdflatex it started.
+// time limit enforced by coreutils' `timeout`, which stops latexmk and the pdflatex it started. The auxiliary
+// files are kept in <dir>/.latex/ so that a recompilation (`emvalidate render`) can often stop after one pass.
 import Foundation
 
 public struct LatexError: Error, CustomStringConvertible {
@@ -26,6 +27,17 @@ public enum LatexCompiler {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let out = try FileHandle(forWritingTo: logFile)
         defer { try? out.close() }
+
+        // latexmk's record of the last run and LaTeX's auxiliary files are kept in .latex/ between runs, so
+        // that `emvalidate render` after an edit usually needs one pdflatex pass instead of two.
+        let cache = directory.appendingPathComponent(cacheFolder)
+        for ext in cachedExtensions {
+            let kept = cache.appendingPathComponent("\(name).\(ext)")
+            let here = directory.appendingPathComponent("\(name).\(ext)")
+            if FileManager.default.fileExists(atPath: kept.path), !FileManager.default.fileExists(atPath: here.path) {
+                try? FileManager.default.copyItem(at: kept, to: here)
+            }
+        }
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
@@ -54,11 +66,21 @@ public enum LatexCompiler {
             throw LatexError(firstError: firstError(inLog: log) ?? "latexmk exited with status \(p.terminationStatus)",
                              logPath: log.path)
         }
+        try? FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        for ext in cachedExtensions {
+            let kept = cache.appendingPathComponent("\(name).\(ext)")
+            try? FileManager.default.removeItem(at: kept)
+            try? FileManager.default.moveItem(at: directory.appendingPathComponent("\(name).\(ext)"), to: kept)
+        }
         for ext in ["aux", "log", "toc", "out", "fls", "fdb_latexmk", "latexmk.log"] {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).\(ext)"))
         }
         return pdf
     }
+
+    /// Folder beside the .tex keeping the files below between compilations.
+    public static let cacheFolder = ".latex"
+    static let cachedExtensions = ["aux", "toc", "out", "fls", "fdb_latexmk"]
 
     /// The first error of a LaTeX log: its "!" or "file:line:" line, with the "l.NN" context line after it.
     public static func firstError(inLog url: URL) -> String? {

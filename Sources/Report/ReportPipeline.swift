@@ -124,6 +124,10 @@ public enum ReportPipeline {
         let figuresDir = folder.staging.appendingPathComponent("figures")
         try FileManager.default.createDirectory(at: figuresDir, withIntermediateDirectories: true)
         let figureRecords = try step("Figures") { try renderFigures(results, into: figuresDir) }
+        try step("Figure data") {
+            do { try saveFigureData(results, into: folder.staging.appendingPathComponent(FigureData.folderName)) }
+            catch { throw ReportFailure.output("cannot write the figure data: \(error)") }
+        }
 
         var records: [String: ReportDocument.SectionRecord] = [:]
         for (i, (section, r)) in zip(sections, results).enumerated() {
@@ -200,6 +204,18 @@ public enum ReportPipeline {
             box.set(i, sections[i].runIsolated(context))
         }
         return box.values.map { $0! }
+    }
+
+    /// Writes what every figure is drawn from into `dir` (OUTDIR/data), with its README.
+    static func saveFigureData(_ results: [SectionResult], into dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(FigureData.readme.utf8).write(to: dir.appendingPathComponent("README.md"))
+        let figures = results.flatMap { $0.figures }
+        let errors = ResultsBox<Error>(count: figures.count)
+        DispatchQueue.concurrentPerform(iterations: figures.count) { j in
+            do { try FigureData.save(figures[j], to: dir) } catch { errors.set(j, error) }
+        }
+        if let e = errors.values.compactMap({ $0 }).first { throw e }
     }
 
     /// Draws every figure of every section (in parallel); returns, per section, the figure records.

@@ -63,6 +63,11 @@ public struct TemplateSet: Sendable {
                                     message: "\(error.error) near “\(error.context.line.trimmingCharacters(in: .whitespaces))”")
             }
         }
+        // Unknown variables and missing partials, reported with file and line like syntax errors.
+        let available = Set(sources.keys)
+        for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
+            try TemplateVariables.check(file: name, origin: origins[name] ?? name, text: text, available: available)
+        }
         self.sources = sources
         self.origins = origins
         self.library = library

@@ -3,6 +3,7 @@
 // Exit codes (sysexits.h): 0 report written (sections may still be "could not be measured");
 // 64 invalid arguments; 65 the map (or another input) is unreadable or invalid; 70 LaTeX failed (report.tex,
 // metrics.json and figures are kept, no PDF); 73 the output folder cannot be written; 78 a template is invalid.
+// `batch` exits 65 when any row failed (the other rows are written).
 import ArgumentParser
 import Foundation
 
@@ -16,6 +17,7 @@ struct EMValidate: ParsableCommand {
         (report.tex kept); 73 output folder cannot be written; 78 invalid template.
         """,
         version: "0.1.0",
-        subcommands: [ReportCommand.self, TemplatesCommand.self],
+        subcommands: [ReportCommand.self, RenderCommand.self, FiguresCommand.self, BatchCommand.self,
+                      TemplatesCommand.self],
         defaultSubcommand: nil)
 }

@@ -51,6 +51,7 @@ func plainDigits(_ s: String) -> String {
         }
         let m = try loadMetrics(out)
         #expect(m["schema"] as? String == "emvalidate/1")
+        try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let inputs = m["inputs"] as! [String: Any]
         let map = inputs["map"] as! [String: Any]
         #expect(map["box"] as? [Int] == [35, 52, 47])
@@ -86,6 +87,7 @@ func plainDigits(_ s: String) -> String {
         let out = try temporaryDirectory().appendingPathComponent("report")
         let r = try emvalidate(["report", daq, "--threshold", "5", "-o", out.path])
         #expect(r.status == 0, "exit \(r.status): \(r.output)")
+        try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let sections = try loadMetrics(out)["sections"] as! [String: [String: Any]]
         for id in ["0.a", "0.b", "0.c"] {
             #expect(sections[id]?["status"] as? String == "failed", "\(id) should be failed")

@@ -41,6 +41,9 @@ import Testing
         #expect(NumberText.format(2187.49) == "2187")
         #expect(NumberText.format(5.733e-5) == "5.733×10⁻⁵")
         #expect(NumberText.format(.nan) == "n/a")
+        #expect(NumberText.format(0.143) == "0.143")   // no trailing zeros: only significant digits
+        #expect(NumberText.format(21.5) == "21.5")
+        #expect(NumberText.format(2e-5) == "2×10⁻⁵")
     }
 
     @Test func scoreCountsOkOutOfEvaluatedScoredSections() {

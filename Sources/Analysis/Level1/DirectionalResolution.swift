@@ -90,21 +90,21 @@ public struct DirectionalResolution: Section {
                              xLabel: "Angle of the direction from the Z axis (°)", yLabel: "Directional resolution, FSC 0.143 (Å)",
                              yMarkers: rMarkers)
         let x = Array(freqs.dropFirst())
-        let minFSC = (1..<freqs.count).map { s in cones.fsc.map { $0[s] }.min()! }
-        let maxFSC = (1..<freqs.count).map { s in cones.fsc.map { $0[s] }.max()! }
-        let fsoPlot = LinePlot(series: [Series(label: "FSO (fraction of directions with FSC ≥ \(NumberText.format(threshold)))", x: x, y: Array(fso.dropFirst()), style: .linePoints),
+        let range = cones.fscRange()
+        let minFSC = Array(range.low.dropFirst()), maxFSC = Array(range.high.dropFirst())
+        let fsoPlot = LinePlot(series: [Series(label: "FSO (fraction of directions with FSC ≥ \(String(format: "%g", threshold)))", x: x, y: Array(fso.dropFirst()), style: .linePoints),
                                         Series(label: "Lowest conical FSC", x: x, y: minFSC, style: .dashed),
                                         Series(label: "Highest conical FSC", x: x, y: maxFSC, style: .dashed)],
                                xLabel: "Spatial frequency (1/Å)", yLabel: "FSO / conical FSC",
-                               xMarkers: [0.9, 0.5, 0.1].map { l in let d = fsoRes[String(format: "%g", l)]!; return Marker(value: 1 / d, label: "FSO \(NumberText.format(l)): \(NumberText.format(d)) Å") },
-                               yMarkers: [Marker(value: threshold, label: NumberText.format(threshold))],
+                               xMarkers: [0.9, 0.5, 0.1].map { l in let d = fsoRes[String(format: "%g", l)]!; return Marker(value: 1 / d, label: "FSO \(String(format: "%g", l)): \(NumberText.format(d)) Å") },
+                               yMarkers: [Marker(value: threshold, label: String(format: "%g", threshold))],
                                xIsFrequency: true)
         let figures = [
             Figure(id: "1d_directional_resolution",
                    caption: "Directional resolution (conical FSC at 0.143 in \(dirs.count) cones of \(NumberText.format(coneHalfAngleDeg))° half-angle, masked halves) against the angle of the cone axis from Z (0°: along Z, 90°: in the XY plane). Range \(NumberText.format(best))–\(NumberText.format(worst)) Å" + (sphericity.map { ", sphericity \(NumberText.format($0))." } ?? "."),
                    content: .plot(polar)),
             Figure(id: "1d_fso",
-                   caption: "Fourier Shell Occupancy: per shell, the fraction of directions whose conical FSC is at least \(NumberText.format(threshold)); dashed, the lowest and highest conical FSC. FSO crossings 0.9 / 0.5 / 0.1 at \(NumberText.format(fsoRes["0.9"]!)) / \(NumberText.format(fsoRes["0.5"]!)) / \(NumberText.format(fsoRes["0.1"]!)) Å.",
+                   caption: "Fourier Shell Occupancy: per shell, the fraction of directions whose conical FSC is at least \(String(format: "%g", threshold)); dashed, the lowest and highest conical FSC. FSO crossings 0.9 / 0.5 / 0.1 at \(NumberText.format(fsoRes["0.9"]!)) / \(NumberText.format(fsoRes["0.5"]!)) / \(NumberText.format(fsoRes["0.1"]!)) Å.",
                    content: .plot(fsoPlot)),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)

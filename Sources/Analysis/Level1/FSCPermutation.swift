@@ -38,7 +38,7 @@ public struct FSCPermutation: Section {
         if let s = lastSignificant, s >= 1 {
             metrics["last_significant_A"] = .number(Level1Format.resolutionA(t.frequencyInvA[s]))
         }
-        let name = "FSC permutation test (FDR \(NumberText.format(alpha)))"
+        let name = "FSC permutation test (FDR \(String(format: "%g", alpha)))"
         metrics["resolution_estimates_A"] = .array([Level1Format.estimate(name, resolutionA)])
         var warnings: [String] = []
         if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: resolutionA, estimator: "permutation-test") {
@@ -52,19 +52,21 @@ public struct FSCPermutation: Section {
         let sigY = zip(fsc, t.significant.dropFirst()).filter { $0.1 }.map(\.0)
         var markers = [Marker(value: 1 / resolutionA, label: "\(NumberText.format(resolutionA)) Å")]
         if let r = context.resolution, r > 0 { markers.append(Marker(value: 1 / r, label: "R = \(NumberText.format(r)) Å")) }
-        let plot = LinePlot(series: [Series(label: "FSC (unmasked)", x: x, y: fsc),
-                                     Series(label: "Significant after FDR control", x: sigX, y: sigY, style: .points)],
+        var series = [Series(label: "FSC (unmasked)", x: x, y: fsc)]
+        if !sigX.isEmpty { series.append(Series(label: "Significant after FDR control", x: sigX, y: sigY, style: .points)) }
+        let plot = LinePlot(series: series,
                             xLabel: "Spatial frequency (1/Å)", yLabel: "FSC", xMarkers: markers, xIsFrequency: true)
-        let logP = t.pValue.dropFirst().map { -log10(max($0, 1e-300)) }
+        // −log10 p on a log axis: clamped to [10⁻³, 300] so that p = 1 and p < 10⁻³⁰⁰ stay drawable.
+        let logP = t.pValue.dropFirst().map { min(max(-log10(max($0, 1e-300)), 1e-3), 300) }
         let pPlot = LinePlot(series: [Series(label: "−log10 p", x: x, y: logP, style: .linePoints)],
                              xLabel: "Spatial frequency (1/Å)", yLabel: "−log10 p (permutation test)", logY: true,
                              xMarkers: markers, xIsFrequency: true)
         let figures = [
             Figure(id: "1b_permutation_fsc",
-                   caption: "Unmasked FSC between the half maps; points: shells whose correlation is significant against permuted Fourier coefficients with the false discovery rate controlled at \(NumberText.format(alpha)) (Benjamini–Yekutieli). First non-significant shell: \(NumberText.format(resolutionA)) Å.",
+                   caption: "Unmasked FSC between the half maps; points: shells whose correlation is significant against permuted Fourier coefficients with the false discovery rate controlled at \(String(format: "%g", alpha)) (Benjamini–Yekutieli). First non-significant shell: \(NumberText.format(resolutionA)) Å.",
                    content: .plot(plot)),
             Figure(id: "1b_permutation_p",
-                   caption: "Per-shell p-value of the permutation test (−log10, log scale; p below 10⁻³⁰⁰ is drawn at 300).",
+                   caption: "Per-shell p-value of the permutation test (−log10 p, log scale, drawn between 10⁻³ and 300).",
                    content: .plot(pPlot)),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)

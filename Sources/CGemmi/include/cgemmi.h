@@ -30,6 +30,8 @@ typedef struct cgemmi_model cgemmi_model;
 /// Reads a PDB, mmCIF or mmJSON file (optionally gzipped; the format is detected from the content).
 /// Returns NULL on failure and writes a one-line message into `error` (at most `error_len` bytes).
 cgemmi_model *cgemmi_read(const char *path, char *error, size_t error_len);
+/// The same for a file held in memory (not gzipped); `name` stands for the file in messages.
+cgemmi_model *cgemmi_read_memory(const char *data, size_t size, const char *name, char *error, size_t error_len);
 size_t cgemmi_atom_count(const cgemmi_model *model);
 /// Number of models in the file (only the first is returned as atoms).
 size_t cgemmi_model_count(const cgemmi_model *model);

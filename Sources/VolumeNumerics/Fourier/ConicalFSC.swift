@@ -27,11 +27,25 @@ public struct ConicalFSCResult: Sendable, Equatable {
         FSCCurve(frequencyInvA: frequencyInvA, fsc: fsc[i], voxelCount: voxelCount[i])
     }
 
-    /// Fourier Shell Occupancy per shell: the fraction of directions with FSC ≥ `threshold`.
+    /// Fourier Shell Occupancy per shell: the fraction of directions with FSC ≥ `threshold`, among the
+    /// directions whose cone holds coefficients of that shell (all of them except in the first shells); 1 for
+    /// shell 0.
     public func shellOccupancy(threshold: Double = 0.143) -> [Double] {
         (0..<frequencyInvA.count).map { s in
-            Double(fsc.filter { $0[s] >= threshold }.count) / Double(max(fsc.count, 1))
+            if s == 0 { return 1 }
+            let present = fsc.indices.filter { voxelCount[$0][s] > 0 }
+            return present.isEmpty ? 0 : Double(present.filter { fsc[$0][s] >= threshold }.count) / Double(present.count)
         }
+    }
+
+    /// Lowest and highest conical FSC of each shell over the directions whose cone holds coefficients of it.
+    public func fscRange() -> (low: [Double], high: [Double]) {
+        var low: [Double] = [], high: [Double] = []
+        for s in 0..<frequencyInvA.count {
+            let v = fsc.indices.filter { voxelCount[$0][s] > 0 || s == 0 }.map { fsc[$0][s] }
+            low.append(v.min() ?? 0); high.append(v.max() ?? 0)
+        }
+        return (low, high)
     }
 }
 
