@@ -4,7 +4,8 @@
 //
 // Conventions:
 // - The surface is that of the map multiplied by the hard mask at T (as in the Input-data views and VRS), in Å
-//   from the map's voxel size and origin. It is extracted once per analysis context and shared by the sections.
+//   from the map's voxel size and origin. It is extracted once per analysis context and shared by the sections;
+//   maps above 160³ voxels are contoured on a grid of half the sampling (see `maxSurfaceGridVoxels`).
 // - A local map is sampled at each vertex in Å through its own grid (voxel size and origin), so maps computed on
 //   a resampled grid (0.f, 0.g at R/2 Å per voxel) land where they belong. Local maps are NaN outside the mask;
 //   the trilinear interpolation uses the finite corners only (weights renormalised) and, where the enclosing cell
@@ -37,11 +38,22 @@ enum LocalMapSurface {
     }
     private static let cache = Cache()
 
-    /// The isosurface at `threshold` of `map` multiplied by `hardMask` (one flag per map voxel).
-    static func surface(map: Volume, threshold: Double, hardMask: [Bool]) -> IsosurfaceMesh {
+    /// Maps with more voxels than this are contoured on a grid twice as coarse (Fourier-resampled, mask by
+    /// nearest voxel): a 256³ map gives millions of triangles, far more than the views' pixels can show, and the
+    /// render time grows with them.
+    static let maxSurfaceGridVoxels = 160 * 160 * 160
+
+    /// The isosurface at `threshold` of `map` multiplied by `hardMask` (one flag per map voxel); on a grid of
+    /// half the sampling when the map has more than `maxVoxels` voxels.
+    static func surface(map: Volume, threshold: Double, hardMask: [Bool], maxVoxels: Int = maxSurfaceGridVoxels) -> IsosurfaceMesh {
         precondition(hardMask.count == map.count, "surface: \(hardMask.count) mask voxels for a map of \(map.count)")
-        let mask = map.withData(hardMask.map { $0 ? 1 : 0 })
-        return map.isosurface(threshold: threshold, mask: mask)
+        var grid = map, mask = hardMask
+        if map.count > maxVoxels {
+            let dims = SIMD3((map.nx + 1) / 2, (map.ny + 1) / 2, (map.nz + 1) / 2)
+            grid = FourierResample.resample(map, to: dims)
+            mask = LocalBandFits.resampleMask(hardMask, from: map.dims, to: dims)
+        }
+        return grid.isosurface(threshold: threshold, mask: grid.withData(mask.map { $0 ? 1 : 0 }))
     }
 
     /// Values of `local` (NaN outside its mask) at the mesh vertices, in Å through `local`'s own grid.
