@@ -53,13 +53,17 @@ var slurmSkipReason: String? {
             return
         }
         let work = try temporaryDirectory()
-        let cluster = work.appendingPathComponent("cluster")
+        // A short path: slurmstepd's Unix sockets live in the spool folder (108-byte limit).
+        let cluster = URL(fileURLWithPath: "/tmp/emvs-\(UUID().uuidString.prefix(8))")
         let start = try run([slurmScript, "start", cluster.path], seconds: 700)
         if start.status == 3 {
             print("SlurmBatchTests skipped: \(start.output.trimmingCharacters(in: .whitespacesAndNewlines))")
             return
         }
-        defer { _ = try? run([slurmScript, "stop", cluster.path], seconds: 60) }
+        defer {
+            _ = try? run([slurmScript, "stop", cluster.path], seconds: 60)
+            try? FileManager.default.removeItem(at: cluster)
+        }
         #expect(start.status == 0, "cluster did not start: \(start.output)")
         guard start.status == 0 else { return }
         let env = ["SLURM_CONF": cluster.appendingPathComponent("slurm.conf").path]
