@@ -9,7 +9,8 @@
 # Nothing outside DIR is touched except the package installation: munged gets its own socket, key and pid
 # file, so a system munged or another test cluster is not disturbed. Exit 3: cannot run here (reason on
 # stderr: not root, no apt-get, packages cannot be installed); any other non-zero exit is a failure.
-# Every wait is time-limited; the caller should also run this under `timeout`.
+# Every wait is time-limited; the caller should also run this under `timeout`. Keep DIR short (e.g.
+# /tmp/emvs-XXXX): slurmstepd puts Unix sockets in DIR/spool, whose paths must stay under 108 bytes.
 set -euo pipefail
 
 cmd=${1:-}; dir=${2:-}

@@ -3,6 +3,9 @@
 // and resubmitting runs only that row. Skipped, with the reason printed, where the cluster cannot run
 // (not root, no apt-get to install slurm-wlm and munge, or EMVALIDATE_SKIP_SLURM=1).
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import Report
 
@@ -18,23 +21,30 @@ var slurmSkipReason: String? {
 }
 
 @Suite(.serialized) struct SlurmBatchTests {
-    /// Runs a command with a time limit (coreutils timeout), environment extended by `env`.
+    /// Runs a command with a time limit (coreutils timeout), environment extended by `env`. posix_spawn and
+    /// waitpid rather than Foundation's Process, whose exit monitoring did not see the start script end once
+    /// it had left daemons behind; output goes to a file, which no daemon can keep open for us.
     func run(_ args: [String], env: [String: String] = [:], seconds: Int) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["--kill-after=10", String(seconds)] + args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        // Output goes to a file, not a pipe: the daemons started by slurm-local.sh outlive the command, and a
-        // pipe would not reach end-of-file while any of them might hold it.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("emv-slurm-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        p.standardOutput = handle; p.standardError = handle; p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try? handle.close()
-        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let argv = ["/usr/bin/timeout", "--kill-after=10", String(seconds)] + args
+        let environment = ProcessInfo.processInfo.environment.merging(env) { $1 }.map { "\($0)=\($1)" }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArgs = argv.map { strdup($0) } + [nil]
+        var cEnv = environment.map { strdup($0) } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, &cEnv)
+        guard rc == 0 else { return (127, "posix_spawn failed: \(rc)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (code, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
     @Test func arrayJobWritesEveryReportAndResubmitsOnlyTheMissingRow() throws {
@@ -43,13 +53,17 @@ var slurmSkipReason: String? {
             return
         }
         let work = try temporaryDirectory()
-        let cluster = work.appendingPathComponent("cluster")
+        // A short path: slurmstepd's Unix sockets live in the spool folder (108-byte limit).
+        let cluster = URL(fileURLWithPath: "/tmp/emvs-\(UUID().uuidString.prefix(8))")
         let start = try run([slurmScript, "start", cluster.path], seconds: 700)
         if start.status == 3 {
             print("SlurmBatchTests skipped: \(start.output.trimmingCharacters(in: .whitespacesAndNewlines))")
             return
         }
-        defer { _ = try? run([slurmScript, "stop", cluster.path], seconds: 60) }
+        defer {
+            _ = try? run([slurmScript, "stop", cluster.path], seconds: 60)
+            try? FileManager.default.removeItem(at: cluster)
+        }
         #expect(start.status == 0, "cluster did not start: \(start.output)")
         guard start.status == 0 else { return }
         let env = ["SLURM_CONF": cluster.appendingPathComponent("slurm.conf").path]
