@@ -153,6 +153,10 @@ public enum ReportPipeline {
             do { tex = try ReportTeX.build(doc, templates: templates) }
             catch { throw ReportFailure.template("\(error)") }
             try Data(tex.utf8).write(to: folder.staging.appendingPathComponent("report.tex"))
+            // Level A: per-residue values (CC, inclusion, Q-score, EMRinger peak) as a companion CSV.
+            if context.model != nil, let rows = try? LevelAPerResidue.table(context), !rows.isEmpty {
+                try Data(LevelAPerResidue.csv(rows).utf8).write(to: folder.staging.appendingPathComponent("per_residue.csv"))
+            }
         }
 
         var latexFailure: ReportFailure?

@@ -130,6 +130,19 @@ func plainDigits(_ s: String) -> String {
         }
     }
 
+    /// Level A writes a per-residue CSV: one row per residue of the model (the fixture's README counts 195 Cα).
+    @Test func modelGivesPerResidueCSV() throws {
+        let out = try temporaryDirectory().appendingPathComponent("report")
+        let model = repositoryRoot.appendingPathComponent("Fixtures/daq/3J6B_9.pdb").path
+        let r = try emvalidate(["report", daq, "--threshold", "0.2", "--resolution", "3.2", "--model", model,
+                                "--no-pdf", "-q", "-o", out.path])
+        #expect(r.status == 0, "\(r.output)")
+        let csv = try String(contentsOf: out.appendingPathComponent("per_residue.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.count == 196, "expected a header and 195 residues, got \(lines.count) lines")
+        #expect(lines.first?.lowercased().contains("chain") == true)
+    }
+
     @Test func noPDFWritesTeXAndMetricsOnly() throws {
         let out = try temporaryDirectory().appendingPathComponent("report")
         let r = try emvalidate(["report", daq, "--threshold", "0.2", "--no-pdf", "-q", "-o", out.path])
