@@ -33,7 +33,7 @@ build: deps
 
 demo: build
 	rm -rf $(DEMO_OUT)
-	$(BIN) report Fixtures/daq/2566_3J6B_9.mrc --threshold 0.2 --resolution 3.2 \
+	$(BIN) report Fixtures/daq/2566_3J6B_9.mrc --threshold 0.2 --resolution 3.2 --model Fixtures/daq/3J6B_9.pdb \
 		--title "EMD-2566 crop around 3J6B chain 9 (bundled fixture)" --emdb-id EMD-2566 --pdb-id 3J6B \
 		-o $(DEMO_OUT)
 	@echo "Report written to $(DEMO_OUT)/report.pdf"
