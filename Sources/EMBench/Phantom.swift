@@ -4,22 +4,12 @@ import Foundation
 import MapIO
 import VolumeNumerics
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Phantom {
     /// An n³ map with voxel size `voxelA` Å: atoms at ~1 per 20 Å³ inside an ellipsoid of semi-axes 0.3n,
     /// 0.25n, 0.2n voxels, blurred with σ = 1 voxel, plus Gaussian noise of σ = 0.05 × the peak density.
     static func proteinLike(n: Int, voxelA: Double = 1.0, seed: UInt64 = 7) -> Volume {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         var v = Volume(nx: n, ny: n, nz: n, voxelSize: SIMD3(repeating: voxelA))
         let c = Double(n) / 2
         let axes = SIMD3<Double>(0.3, 0.25, 0.2) * Double(n)

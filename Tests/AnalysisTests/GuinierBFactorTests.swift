@@ -7,22 +7,7 @@ import VolumeNumerics
 @testable import Analysis
 
 /// Deterministic pseudo-random numbers (SplitMix64) for reproducible phantoms.
-struct PhantomRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
+typealias PhantomRNG = SplitMix64
 
 /// Random atoms as Gaussians whose B-factor (crystallographic, B = 8π²σ²) is `crystallographicB` Å², placed
 /// uniformly in the periodic box, or inside `region` (a predicate on the position in Å) if given.

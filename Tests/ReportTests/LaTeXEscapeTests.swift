@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VolumeNumerics
 @testable import Report
 
 @Suite struct LaTeXEscapeTests {
@@ -104,17 +105,5 @@ import Testing
             out.append(u)
         }
         return String(out)
-    }
-}
-/// A small deterministic generator for property tests.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

@@ -5,22 +5,7 @@ import MapIO
 @testable import VolumeNumerics
 
 /// Deterministic pseudo-random numbers (SplitMix64) so that phantoms are reproducible.
-struct FourierTestRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
+typealias FourierTestRNG = SplitMix64
 
 func randomVolume(_ nx: Int, _ ny: Int, _ nz: Int, voxelSize: SIMD3<Double>, seed: UInt64) -> Volume {
     var rng = FourierTestRNG(seed: seed)
