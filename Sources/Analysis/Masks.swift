@@ -31,7 +31,8 @@ public struct Masks: Sendable {
 
     /// Dilation radius in voxels for a voxel size `ts` (Å): ceil(2 Å / Ts), at least 1.
     public static func dilationRadius(voxelSizeA ts: Double) -> Int {
-        max(1, Int((dilationA / ts - 1e-9).rounded(.up)))
+        // Clamped to 1…4096 voxels so that an absurd voxel size (1e-6 Å) cannot ask for a ball of 2·10⁶ voxels.
+        Int.clamped(dilationA / ts - 1e-9, .up, to: 1...4096)
     }
 
     public static func build(map: Volume, threshold: Double) throws -> Masks {

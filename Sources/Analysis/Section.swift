@@ -61,6 +61,9 @@ public protocol Section: Sendable {
     var reference: String { get }
     /// Whether the section counts towards the score.
     var scored: Bool { get }
+    /// Whether the section measures the map's structure, so that a map without variance (every voxel the
+    /// same: all zeros, a constant, one voxel) cannot be measured.
+    var needsMapVariance: Bool { get }
     /// Computes the section. Throw `SectionError` for not-applicable / failed; any other error is
     /// reported as failed with its description.
     func run(_ context: AnalysisContext) throws -> SectionResult
@@ -69,10 +72,17 @@ public protocol Section: Sendable {
 extension Section {
     public var scored: Bool { true }
     public var reference: String { "" }
+    /// Every scored section except Level 1's, which measure the half maps (checked in Level1Data).
+    public var needsMapVariance: Bool { scored && !id.hasPrefix("1.") }
 
     /// Runs the section, turning every thrown error into a `not_applicable` or `failed` result,
     /// so that one section's error never stops the report.
     public func runIsolated(_ context: AnalysisContext) -> SectionResult {
+        if needsMapVariance, let v = context.constantValue {
+            return SectionResult(id: id, title: title, status: .failed,
+                                 reason: "the map has no variance (every voxel is \(NumberText.format(Double(v)))): "
+                                     + "there is no structure to measure", scored: scored)
+        }
         do {
             return try run(context)
         } catch SectionError.notApplicable(let reason) {
@@ -101,6 +111,9 @@ public final class AnalysisContext: @unchecked Sendable {
     /// Atomic model (Level A), if given.
     public let model: AtomicModel?
 
+    /// The value of every voxel when the map has no variance (all zeros, a constant, one voxel); else nil.
+    public let constantValue: Float?
+
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?
 
@@ -108,6 +121,8 @@ public final class AnalysisContext: @unchecked Sendable {
                 halves: (Volume, Volume)? = nil, model: AtomicModel? = nil, halfPaths: (String, String)? = nil) {
         self.map = map; self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution
         self.halves = halves; self.model = model; self.halfPaths = halfPaths
+        let first = map.data.first ?? 0
+        constantValue = map.data.allSatisfy { $0 == first } ? first : nil
     }
 
     /// The raw, hard and soft masks at T (SPEC "Masks used everywhere"), built on first use.

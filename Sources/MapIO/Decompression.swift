@@ -5,6 +5,9 @@
 // compressed file is never held in memory whole; the output grows with what the stream actually yields
 // (nothing is reserved from sizes the file claims). Concatenated members/streams (gzip -c a b, pbzip2)
 // are decoded one after another. A stream without its end marker is a truncated file and an error.
+// A decompression bomb (a few kB that expand to terabytes) cannot exhaust memory: the caller's `stopAt`
+// reads the map header from the first bytes and says how many bytes the map needs (header + extended header
+// + data); decompression stops there, and what the stream holds beyond is not decompressed.
 
 import CCompression
 
@@ -25,22 +28,41 @@ enum Decompression {
     /// Chunk size for reading compressed input and for each decompression step.
     static let chunkBytes = 1 << 20
 
-    /// Decompresses a whole stream. `readChunk` fills the buffer it is given and returns how many bytes it
-    /// wrote, 0 at the end of the input. `file` names the input in error messages.
+    /// What a decompression gave: the bytes, and whether it stopped at the `stopAt` size because the stream
+    /// holds more (the rest was not decompressed).
+    struct Output {
+        var bytes: [UInt8]
+        var stoppedAtLimit: Bool
+    }
+
+    /// Decompresses a stream. `readChunk` fills the buffer it is given and returns how many bytes it
+    /// wrote, 0 at the end of the input. `stopAt` sees the output so far and returns the number of bytes
+    /// wanted once it knows (nil: not yet); decompression ends when that many are out. `file` names the
+    /// input in error messages.
     static func decompress(_ format: CompressionFormat, file: String,
-                           readChunk: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
+                           stopAt: ([UInt8]) throws -> Int? = { _ in nil },
+                           readChunk: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Output {
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
         defer { input.deallocate(); output.deallocate() }
+        var limit: Int?
+        // Called after each step: true when the stream gave more than the wanted size (the output is cut to
+        // it). A stream of exactly that size ends normally, with its end marker checked.
+        func reached(_ result: inout [UInt8]) throws -> Bool {
+            if limit == nil { limit = try stopAt(result) }
+            guard let l = limit, result.count > l else { return false }
+            result.removeLast(result.count - l)
+            return true
+        }
         switch format {
-        case .gzip: return try gunzip(file: file, input: input, output: output, readChunk: readChunk)
-        case .bzip2: return try bunzip2(file: file, input: input, output: output, readChunk: readChunk)
+        case .gzip: return try gunzip(file: file, input: input, output: output, reached: reached, readChunk: readChunk)
+        case .bzip2: return try bunzip2(file: file, input: input, output: output, reached: reached, readChunk: readChunk)
         }
     }
 
     private static func gunzip(file: String, input: UnsafeMutableRawBufferPointer,
-                               output: UnsafeMutableRawBufferPointer,
-                               readChunk: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
+                               output: UnsafeMutableRawBufferPointer, reached: (inout [UInt8]) throws -> Bool,
+                               readChunk: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Output {
         var stream = z_stream()
         // windowBits 15 + 32: accept a gzip or zlib header, detected automatically.
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -75,6 +97,7 @@ enum Decompression {
             let produced = output.count - Int(stream.avail_out)
             outputWasFull = produced == output.count
             if produced > 0 { result.append(contentsOf: UnsafeBufferPointer(start: outBase, count: produced)) }
+            if try reached(&result) { return Output(bytes: result, stoppedAtLimit: true) }
             switch code {
             case Z_STREAM_END: streamEnded = true; outputWasFull = false
             case Z_OK: continue
@@ -90,12 +113,12 @@ enum Decompression {
             throw MapError.compressedStreamEndsEarly(file: file, format: "gzip", compressedBytes: compressedTotal,
                                                      decompressedBytes: result.count)
         }
-        return result
+        return Output(bytes: result, stoppedAtLimit: false)
     }
 
     private static func bunzip2(file: String, input: UnsafeMutableRawBufferPointer,
-                                output: UnsafeMutableRawBufferPointer,
-                                readChunk: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
+                                output: UnsafeMutableRawBufferPointer, reached: (inout [UInt8]) throws -> Bool,
+                                readChunk: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Output {
         var stream = bz_stream()
         guard BZ2_bzDecompressInit(&stream, 0, 0) == BZ_OK else {
             throw MapError.compressedStreamCorrupt(file: file, format: "bzip2", detail: "libbz2 could not be initialised")
@@ -142,6 +165,7 @@ enum Decompression {
             if produced > 0 {
                 result.append(contentsOf: UnsafeRawBufferPointer(start: outBase, count: produced))
             }
+            if try reached(&result) { return Output(bytes: result, stoppedAtLimit: true) }
             switch code {
             case BZ_STREAM_END: streamEnded = true; outputWasFull = false
             case BZ_OK: continue
@@ -155,7 +179,7 @@ enum Decompression {
             throw MapError.compressedStreamEndsEarly(file: file, format: "bzip2", compressedBytes: compressedTotal,
                                                      decompressedBytes: result.count)
         }
-        return result
+        return Output(bytes: result, stoppedAtLimit: false)
     }
 
     private static func bzipErrorName(_ code: Int32) -> String {

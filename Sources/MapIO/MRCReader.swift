@@ -32,7 +32,9 @@ public enum MRCReader {
         let file = try PosixInputFile(path: path)
         let head = try file.peek(MRCHeader.size)
         if let format = head.withUnsafeBytes({ CompressionFormat.detect($0) }) {
-            let plain = try Decompression.decompress(format, file: path) { try file.read(into: $0) }
+            let plain = try Decompression.decompress(format, file: path, stopAt: { try impliedSize($0, file: path) }) {
+                try file.read(into: $0)
+            }
             return try interpret(plain, file: path, compression: format)
         }
         // Plain file: judge the header against the file's size, then read the voxels straight from disk.
@@ -78,7 +80,7 @@ public enum MRCReader {
         let format = bytes.withUnsafeBytes { CompressionFormat.detect($0) }
         guard let format else { return try interpret(bytes, file: name, compression: nil) }
         var offset = 0
-        let plain = try Decompression.decompress(format, file: name) { buffer in
+        let plain = try Decompression.decompress(format, file: name, stopAt: { try impliedSize($0, file: name) }) { buffer in
             let k = min(bytes.count - offset, buffer.count)
             bytes.withUnsafeBytes { src in
                 buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<(offset + k)]))
@@ -87,6 +89,29 @@ public enum MRCReader {
             return k
         }
         return try interpret(plain, file: name, compression: format)
+    }
+
+    /// The size (bytes) of the map whose decompressed stream starts with `prefix`: header, extended header and
+    /// data, as the header implies; nil until the 1024 header bytes are there. Throws for an invalid header,
+    /// so that a bad header stops decompression at once.
+    static func impliedSize(_ prefix: [UInt8], file: String) throws -> Int? {
+        guard prefix.count >= MRCHeader.size else { return nil }
+        let parsed = try prefix.withUnsafeBytes {
+            try parseHeader(UnsafeRawBufferPointer(rebasing: $0[0..<MRCHeader.size]), available: Int.max,
+                            compression: .gzip, file: file)
+        }
+        return parsed.layout.dataOffset + parsed.layout.dataBytes
+    }
+
+    /// Decompressed bytes → MRCFile, with a warning when decompression stopped at the header's size.
+    static func interpret(_ plain: Decompression.Output, file: String, compression: CompressionFormat) throws -> MRCFile {
+        var result = try interpret(plain.bytes, file: file, compression: compression)
+        if plain.stoppedAtLimit {
+            result.warnings.append("\(file): the \(compression.rawValue) stream holds more than the "
+                + "\(plain.bytes.count) bytes the header implies (words 1-4, 24); decompression stopped there and "
+                + "the rest is ignored")
+        }
+        return result
     }
 
     /// Uncompressed MRC bytes in memory → MRCFile.

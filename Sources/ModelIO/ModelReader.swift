@@ -7,6 +7,8 @@ import Foundation
 
 public enum ModelReadError: Error, CustomStringConvertible, Equatable {
     case fileNotFound(path: String)
+    /// The file has no bytes at all (gemmi would say "fread failed: Success").
+    case empty(path: String)
     /// gemmi could not parse the file.
     case unreadable(path: String, message: String)
     /// The file parsed but holds no atoms (e.g. it is not a coordinate file).
@@ -18,6 +20,8 @@ public enum ModelReadError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .fileNotFound(let p):
             return "model file \(p): not found"
+        case .empty(let p):
+            return "model file \(p): the model file is empty (0 bytes); expected PDB or mmCIF coordinates"
         case .unreadable(let p, let m):
             return "model file \(p): not a readable PDB/mmCIF file (gemmi: \(m))"
         case .noAtoms(let p):
@@ -32,6 +36,9 @@ public enum ModelReader {
     /// Reads the first model of a PDB/mmCIF file. Throws `ModelReadError`.
     public static func read(path: String) throws -> AtomicModel {
         guard FileManager.default.fileExists(atPath: path) else { throw ModelReadError.fileNotFound(path: path) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue == 0 {
+            throw ModelReadError.empty(path: path)
+        }
         var message = [CChar](repeating: 0, count: 512)
         return try atoms(of: cgemmi_read(path, &message, message.count), message: message, path: path)
     }

@@ -48,10 +48,12 @@ public enum ReportFailure: Error, CustomStringConvertible {
     case template(String)
     /// LaTeX failed; report.tex, metrics.json and figures were written (exit 70, EX_SOFTWARE).
     case latex(String)
+    /// An option's value does not fit the map (e.g. a resolution finer than Nyquist) (exit 64, EX_USAGE).
+    case arguments(String)
 
     public var description: String {
         switch self {
-        case .input(let m), .output(let m), .template(let m), .latex(let m): return m
+        case .input(let m), .output(let m), .template(let m), .latex(let m), .arguments(let m): return m
         }
     }
 
@@ -61,6 +63,7 @@ public enum ReportFailure: Error, CustomStringConvertible {
         case .output: return 73
         case .template: return 78
         case .latex: return 70
+        case .arguments: return 64
         }
     }
 }
@@ -92,6 +95,9 @@ public enum ReportPipeline {
         let templates: TemplateSet
         do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
         catch { throw ReportFailure.template("\(error)") }
+
+        // Before any voxel is read or any folder made: the box, R against Nyquist, the memory needed.
+        try ReportPreflight.check(request, progress: progress)
 
         let folder: OutputFolder
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath].compactMap { $0 }

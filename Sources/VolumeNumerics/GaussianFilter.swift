@@ -13,7 +13,7 @@ public enum GaussianFilter {
     /// The normalised 1D kernel (index k + radius holds the weight at offset k).
     public static func kernel(sigmaVoxels sigma: Double, truncate: Double = 4) -> [Float] {
         precondition(sigma > 0 && sigma.isFinite, "GaussianFilter: σ must be positive, got \(sigma)")
-        let radius = Int((truncate * sigma).rounded(.up))
+        let radius = Int.clamped(truncate * sigma, .up, to: 0...(1 << 20))
         var w = (-radius...radius).map { k in exp(-Double(k * k) / (2 * sigma * sigma)) }
         let sum = w.reduce(0, +)
         w = w.map { $0 / sum }

@@ -19,37 +19,43 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The map (MRC/CCP4, optionally .gz or .bz2).")
     var map: String
 
-    @Option(name: .long, help: "Contour threshold T, in map units (the recommended contour level).")
+    // Value options take the next argument whatever it looks like, so that `--threshold -0.1` and
+    // `--title "-ish"` work (a normalised map's contour level is often negative).
+    @Option(name: .long, parsing: .unconditional,
+            help: "Contour threshold T, in map units (the recommended contour level; may be negative).",
+            transform: NumberArgument.finite)
     var threshold: Double
 
-    @Option(name: .long, help: "Reported resolution R, in Å.")
+    @Option(name: .long, parsing: .unconditional,
+            help: "Reported resolution R, in Å (between 2 × the voxel size and 1000 Å).",
+            transform: NumberArgument.finite)
     var resolution: Double?
 
-    @Option(name: .long, help: "First half map (Level 1); needs --half2.")
+    @Option(name: .long, parsing: .unconditional, help: "First half map (Level 1); needs --half2.")
     var half1: String?
 
-    @Option(name: .long, help: "Second half map (Level 1); needs --half1.")
+    @Option(name: .long, parsing: .unconditional, help: "Second half map (Level 1); needs --half1.")
     var half2: String?
 
-    @Option(name: .long, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
+    @Option(name: .long, parsing: .unconditional, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
     var model: String?
 
-    @Option(name: .long, help: "Title on the front page.")
+    @Option(name: .long, parsing: .unconditional, help: "Title on the front page.")
     var title: String?
 
-    @Option(name: .customLong("emdb-id"), help: "EMDB entry id, e.g. EMD-1234.")
+    @Option(name: .customLong("emdb-id"), parsing: .unconditional, help: "EMDB entry id, e.g. EMD-1234.")
     var emdbID: String?
 
-    @Option(name: .customLong("pdb-id"), help: "PDB id of the fitted model, e.g. 1ABC.")
+    @Option(name: .customLong("pdb-id"), parsing: .unconditional, help: "PDB id of the fitted model, e.g. 1ABC.")
     var pdbID: String?
 
-    @Option(name: .long, help: "Authors, as printed on the front page.")
+    @Option(name: .long, parsing: .unconditional, help: "Authors, as printed on the front page.")
     var authors: String?
 
-    @Option(name: .shortAndLong, help: "Output folder.")
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Output folder.")
     var output: String
 
-    @Option(name: .long, help: "Folder of templates overriding the defaults file by file (see `emvalidate templates export`).")
+    @Option(name: .long, parsing: .unconditional, help: "Folder of templates overriding the defaults file by file (see `emvalidate templates export`).")
     var templates: String?
 
     @Flag(name: .customLong("no-pdf"), help: "Write report.tex, figures and metrics.json but do not run LaTeX.")
@@ -97,6 +103,7 @@ struct ReportCommand: ParsableCommand {
 
 enum Stderr {
     static func print(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // Control characters from file names and flags are escaped: one message, one line (TerminalText).
+        FileHandle.standardError.write(Data((TerminalText.escaped(line) + "\n").utf8))
     }
 }

@@ -80,10 +80,11 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
     @Test func identicalAndIndependentHalves() throws {
         let n = 48
         let phantom = level1Phantom(n: n, voxelA: 1.5, seed: 103)
-        let same = try GlobalResolution().run(level1Context(phantom, halves: (phantom, phantom)))
-        let fsc = same.metrics["fsc_unmasked"]!.arrayValue!.dropFirst().map { $0.doubleValue! }
+        let fsc = FSC.curve(FFT.forward(phantom), FFT.forward(phantom)).fsc.dropFirst()
         #expect(fsc.allSatisfy { abs($0 - 1) < 1e-4 }, "identical halves: FSC must be 1, min \(fsc.min()!)")
-        #expect(same.metrics["phase_randomization_applied"] == .bool(false) && same.status == .warnings)
+        // Identical halves measure nothing: 1.a is not applicable, with the reason (DegenerateInputTests).
+        let same = GlobalResolution().runIsolated(level1Context(phantom, halves: (phantom, phantom)))
+        #expect(same.status == .notApplicable && same.reason?.contains("identical") == true, "\(same.status)")
 
         var rng = PhantomRNG(seed: 104)
         let noise1 = phantom.withData(phantom.data.map { _ in Float(rng.gaussian()) })
@@ -91,6 +92,10 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
         let perm = try FSCPermutation().run(level1Context(phantom, halves: (noise1, noise2)))
         #expect(perm.metrics["n_significant_shells"]?.intValue == 0,
                 "independent noise halves: expected no significant shell, got \(perm.metrics["n_significant_shells"]!)")
+        // No significant shell, no resolution (not the third shell's 1/f by construction).
+        #expect(perm.metrics["resolution_A"] == nil && perm.metrics["resolution_estimates_A"] == nil,
+                "1.b reports a resolution without a significant shell: \(perm.metrics["resolution_A"] ?? .null)")
+        #expect(perm.status == .warnings && perm.warnings.contains { $0.contains("no Fourier shell") })
         let g = try GlobalResolution().run(level1Context(phantom, halves: (noise1, noise2)))
         let u = g.metrics["fsc_unmasked"]!.arrayValue!.dropFirst(3).map { abs($0.doubleValue!) }
         #expect(u.max()! < 0.15, "independent noise halves: |FSC| expected ≈ 0, max \(u.max()!)")

@@ -19,14 +19,16 @@ public struct FSCPermutation: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let data = try Level1Data.of(context)
         let t = FSCPermutationTest.run(data.spectrum1, data.spectrum2, alpha: alpha)
-        let resolutionA = Level1Format.resolutionA(t.resolutionFrequencyInvA)
+        let nSignificant = t.significant.filter { $0 }.count
+        // No significant shell: the halves share no detectable signal, so there is no resolution to report
+        // (the "first non-significant shell" would be shell 3 by construction, not a measurement).
+        let resolutionA: Double? = nSignificant == 0 ? nil : Level1Format.resolutionA(t.resolutionFrequencyInvA)
         let lastSignificant = t.firstNonSignificantShell.map { $0 - 1 }
         var metrics: [String: JSONValue] = [
-            "resolution_A": .number(resolutionA),
             "fdr_alpha": .number(alpha),
             "fdr_method": .string("Benjamini–Yekutieli"),
             "reached_nyquist": .bool(t.firstNonSignificantShell == nil),
-            "n_significant_shells": .int(t.significant.filter { $0 }.count),
+            "n_significant_shells": .int(nSignificant),
             "n_shells": .int(t.fsc.count - 1),
             "frequency_invA": .array(t.frequencyInvA.map { .number($0) }),
             "fsc": .array(t.fsc.map { .number($0) }),
@@ -34,15 +36,20 @@ public struct FSCPermutation: Section {
             "p_value": .array(t.pValue.map { .number($0) }),
             "significant": .array(t.significant.map { .bool($0) }),
         ]
-        if let s = t.firstNonSignificantShell { metrics["first_non_significant_shell"] = .int(s) }
-        if let s = lastSignificant, s >= 1 {
-            metrics["last_significant_A"] = .number(Level1Format.resolutionA(t.frequencyInvA[s]))
-        }
-        let name = "FSC permutation test (FDR \(String(format: "%g", alpha)))"
-        metrics["resolution_estimates_A"] = .array([Level1Format.estimate(name, resolutionA)])
         var warnings: [String] = []
-        if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: resolutionA, estimator: "permutation-test") {
-            warnings.append(w)
+        if let resolutionA {
+            metrics["resolution_A"] = .number(resolutionA)
+            if let s = t.firstNonSignificantShell { metrics["first_non_significant_shell"] = .int(s) }
+            if let s = lastSignificant, s >= 1, t.significant[s] {
+                metrics["last_significant_A"] = .number(Level1Format.resolutionA(t.frequencyInvA[s]))
+            }
+            let name = "FSC permutation test (FDR \(String(format: "%g", alpha)))"
+            metrics["resolution_estimates_A"] = .array([Level1Format.estimate(name, resolutionA)])
+            if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: resolutionA, estimator: "permutation-test") {
+                warnings.append(w)
+            }
+        } else {
+            warnings.append("no Fourier shell of the half-map FSC is significant: the halves share no detectable signal, so the test gives no resolution")
         }
 
         // FSC with significant shells marked, and −log10 p.
@@ -50,7 +57,7 @@ public struct FSCPermutation: Section {
         let fsc = Array(t.fsc.dropFirst())
         let sigX = zip(x, t.significant.dropFirst()).filter { $0.1 }.map(\.0)
         let sigY = zip(fsc, t.significant.dropFirst()).filter { $0.1 }.map(\.0)
-        var markers = [Marker(value: 1 / resolutionA, label: "\(NumberText.format(resolutionA)) Å")]
+        var markers = resolutionA.map { [Marker(value: 1 / $0, label: "\(NumberText.format($0)) Å")] } ?? []
         if let r = context.resolution, r > 0 { markers.append(Marker(value: 1 / r, label: "R = \(NumberText.format(r)) Å")) }
         var series = [Series(label: "FSC (unmasked)", x: x, y: fsc)]
         if !sigX.isEmpty { series.append(Series(label: "Significant after FDR control", x: sigX, y: sigY, style: .points)) }
@@ -63,7 +70,7 @@ public struct FSCPermutation: Section {
                              xMarkers: markers, xIsFrequency: true)
         let figures = [
             Figure(id: "1b_permutation_fsc",
-                   caption: "Unmasked FSC between the half maps; points: shells whose correlation is significant against permuted Fourier coefficients with the false discovery rate controlled at \(String(format: "%g", alpha)) (Benjamini–Yekutieli). First non-significant shell: \(NumberText.format(resolutionA)) Å.",
+                   caption: "Unmasked FSC between the half maps; points: shells whose correlation is significant against permuted Fourier coefficients with the false discovery rate controlled at \(String(format: "%g", alpha)) (Benjamini–Yekutieli). \(resolutionA.map { "First non-significant shell: \(NumberText.format($0)) Å." } ?? "No shell is significant.")",
                    content: .plot(plot)),
             Figure(id: "1b_permutation_p",
                    caption: "Per-shell p-value of the permutation test (−log10 p, log scale, drawn between 10⁻³ and 300).",

@@ -34,6 +34,9 @@ public struct HalfMaps: Section {
                 warnings.append("the two half-map files are identical (same SHA-256): the FSC is meaningless")
             }
         }
+        if warnings.isEmpty, let problem = Level1Data.identityProblem(h1, h2, map: context.map) {
+            warnings.append(problem + "; the Level 1 sections are not evaluated")
+        }
         let difference = h1.withData(zip(h1.data, h2.data).map { $0 - $1 })
         for (key, v) in [("half1", h1), ("half2", h2), ("difference", difference)] {
             if let s = Statistics.summary(v.data) {

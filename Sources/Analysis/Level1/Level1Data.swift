@@ -29,12 +29,35 @@ final class Level1Data: @unchecked Sendable {
         guard h1.dims == h2.dims, h1.dims == context.map.dims else {
             throw SectionError.failed("half maps: boxes \(h1.dims) and \(h2.dims) differ from each other or from the map's \(context.map.dims)")
         }
+        if let reason = identityProblem(h1, h2, map: context.map) { throw SectionError.notApplicable(reason) }
         cacheLock.lock(); defer { cacheLock.unlock() }
         cache.removeAll { $0.context.value == nil }
         if let hit = cache.first(where: { $0.context.value === context }) { return hit.data }
         let data = Level1Data(half1: h1, half2: h2)
         cache.append((Weak(context), data))
         return data
+    }
+}
+
+extension Level1Data {
+    /// Why the halves cannot be compared, when they are identical to each other or to the map: their FSC
+    /// is then 1 at every frequency (Nyquist "resolution") and measures nothing, so no Level 1 section can
+    /// be evaluated (SPEC Level 1: the halves are two independent reconstructions).
+    static func identityProblem(_ h1: Volume, _ h2: Volume, map: Volume) -> String? {
+        func same(_ a: Volume, _ b: Volume) -> Bool { a.dims == b.dims && a.data == b.data }
+        for (k, h) in [(1, h1), (2, h2)] where h.data.allSatisfy({ $0 == h.data.first }) {
+            return "half map \(k) has no variance (every voxel is \(NumberText.format(Double(h.data.first ?? 0)))): "
+                + "there is no signal to correlate"
+        }
+        if same(h1, h2) {
+            return "the two half maps hold identical voxel values: they are not independent reconstructions, "
+                + "and their FSC (1 at every frequency) measures nothing"
+        }
+        for (k, h) in [(1, h1), (2, h2)] where same(h, map) {
+            return "half map \(k) holds the same voxel values as the map: the halves must be two independent "
+                + "reconstructions, not the map itself"
+        }
+        return nil
     }
 }
 

@@ -14,17 +14,18 @@ public struct AtomicModelSection: Section {
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        let data = try LevelAData.of(context)
-        let model = data.model
+        let data = try LevelAData.of(context, nearBoxOptional: true)
+        let model = data.fullModel
+        let residues = model.residues
         let frame = GridFrame(context.map)
         let heavy = model.atoms.filter { !$0.isHydrogen }
         let inside = heavy.filter { frame.contains($0.position) }.count
         var elements: [String: JSONValue] = [:]
         for a in model.atoms { elements[a.element] = .int((elements[a.element]?.intValue ?? 0) + 1) }
         var chains: [String] = []
-        for r in data.residues where chains.last != r.chain && !chains.contains(r.chain) { chains.append(r.chain) }
+        for r in residues where chains.last != r.chain && !chains.contains(r.chain) { chains.append(r.chain) }
         let residuesPerChain = JSONValue.object(Dictionary(uniqueKeysWithValues: chains.map { c in
-            (c, JSONValue.int(data.residues.filter { $0.chain == c }.count)) }))
+            (c, JSONValue.int(residues.filter { $0.chain == c }.count)) }))
         let bs = heavy.map(\.bFactor)
         var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
         for a in heavy { lo = pointwiseMin(lo, a.position); hi = pointwiseMax(hi, a.position) }
@@ -33,7 +34,8 @@ public struct AtomicModelSection: Section {
         if inside == 0 {
             warnings.append("no non-hydrogen atom lies inside the map box: the model and the map do not overlap")
         } else if fractionInside < 0.95 {
-            warnings.append(String(format: "%.1f %% of the non-hydrogen atoms lie outside the map box", 100 * (1 - fractionInside)))
+            warnings.append(String(format: "%.1f %% of the non-hydrogen atoms lie outside the map box", 100 * (1 - fractionInside))
+                + (data.atomsAwayFromBox > 0 ? "; the \(data.atomsAwayFromBox) atoms farther from the box than their density reaches are left out of the Level A computations" : ""))
         }
         if data.skippedAtoms > 0 {
             warnings.append("\(data.skippedAtoms) atoms have an element without electron scattering factors and are left out of the model map")
@@ -43,12 +45,13 @@ public struct AtomicModelSection: Section {
             "atoms": .int(model.atoms.count), "hydrogen_atoms": .int(model.atoms.count - heavy.count),
             "non_hydrogen_atoms": .int(heavy.count), "elements": .object(elements),
             "chains": .array(chains.map { .string($0) }), "chain_count": .int(chains.count),
-            "residues": .int(data.residues.count), "residues_per_chain": residuesPerChain,
+            "residues": .int(residues.count), "residues_per_chain": residuesPerChain,
             "zero_occupancy_atoms": .int(model.atoms.filter { $0.occupancy == 0 }.count),
             "b_factor_min_A2": .number(bs.min()!), "b_factor_max_A2": .number(bs.max()!),
             "b_factor_mean_A2": .number(bs.reduce(0, +) / Double(bs.count)),
             "extent_min_A": JSONValue(lo), "extent_max_A": JSONValue(hi),
             "atoms_inside_box": .int(inside), "fraction_inside_box": .number(fractionInside),
+            "atoms_away_from_box": .int(data.atomsAwayFromBox),
             "unknown_element_atoms": .int(data.skippedAtoms),
         ]
         let bHist = histogram(bs, bins: 30)

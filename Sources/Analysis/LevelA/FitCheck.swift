@@ -43,7 +43,7 @@ public struct FitCheckSection: Section {
     }
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        let data = try LevelAData.of(context)
+        let data = try LevelAData.of(context, nearBoxOptional: true)
         let inPlace = maskedCorrelation(map: context.map, modelMap: data.modelMap, indices: data.maskIndices)
         var metrics = data.modelMapMetrics
         metrics["cc_mask_in_place"] = JSONValue(inPlace)
@@ -55,7 +55,9 @@ public struct FitCheckSection: Section {
         var candidates: [Candidate] = []
         if poor {
             for (name, o) in Self.candidateOrigins(context.map) {
-                let shifted = data.model.shifted(by: context.map.originA - o)
+                // The whole model: under another origin, other atoms come near the box (filtered again there).
+                let shifted = LevelAData.atomsNearBox(data.fullModel.shifted(by: context.map.originA - o),
+                                                      map: context.map, resolutionA: data.resolutionA)
                 let sim = ModelMap.simulate(model: shifted, on: context.map, resolutionA: data.resolutionA).map
                 let mask = ModelMap.mask(model: shifted, on: context.map, radiusA: data.maskRadiusA)
                 var idx: [Int] = []

@@ -7,9 +7,17 @@
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 final class LevelAData: @unchecked Sendable {
+    /// The model as read: the Atomic model section describes it and the fit check moves it.
+    let fullModel: AtomicModel
+    /// The atoms whose density can reach the map box (within their density radius, or the Q-score's
+    /// 2 Å spheres, of the box); every per-atom computation uses these, so work scales with the atoms
+    /// near the map, not with the model's size. Hydrogens near the box are kept (flagged, as read).
     let model: AtomicModel
+    /// Atoms of `fullModel` left out of `model`.
+    let atomsAwayFromBox: Int
     let residues: [ResidueRef]
     /// Resolution used for the model map (Å).
     let resolutionA: Double
@@ -23,12 +31,15 @@ final class LevelAData: @unchecked Sendable {
     private let lock = NSLock()
     private var memo: [String: Any] = [:]
 
-    init(context: AnalysisContext, model: AtomicModel) {
-        self.model = model
-        residues = model.residues
+    init(context: AnalysisContext, model full: AtomicModel) {
         let nyquist = 2 * max(context.map.voxelSize.x, context.map.voxelSize.y, context.map.voxelSize.z)
         resolutionA = max(context.resolution ?? nyquist, nyquist)
         resolutionIsNyquist = context.resolution == nil
+        fullModel = full
+        let model = Self.atomsNearBox(full, map: context.map, resolutionA: resolutionA)
+        self.model = model
+        atomsAwayFromBox = full.atoms.count - model.atoms.count
+        residues = model.residues
         let sim = ModelMap.simulate(model: model, on: context.map, resolutionA: resolutionA)
         modelMap = sim.map; skippedAtoms = sim.skippedAtoms
         maskRadiusA = ModelMap.maskRadius(resolutionA: resolutionA)
@@ -36,6 +47,25 @@ final class LevelAData: @unchecked Sendable {
         var idx: [Int] = []
         for i in mask.indices where mask[i] != 0 { idx.append(i) }
         maskIndices = idx
+    }
+
+    /// The atoms of `model` within reach of `map`'s box: distance to the box at most the atom's density
+    /// radius (ModelMap.densityRadiusA) and at least 2 Å (the Q-score's sphere radius).
+    static func atomsNearBox(_ model: AtomicModel, map: Volume, resolutionA: Double) -> AtomicModel {
+        let lo = map.originA, hi = map.originA + SIMD3(Double(map.nx - 1), Double(map.ny - 1), Double(map.nz - 1)) * map.voxelSize
+        var radius: [String: Double] = [:]
+        let kept = model.atoms.filter { a in
+            let outside = pointwiseMax(pointwiseMax(lo - a.position, a.position - hi), .zero)
+            let d2 = (outside * outside).sum()
+            if d2 == 0 { return true }
+            let b = Int.clamped(a.bFactor, .up, to: 0...10_000)
+            let key = a.element + "/" + String(b)
+            let r = radius[key] ?? max(2, ModelMap.densityRadiusA(element: a.element, bFactor: Double(b),
+                                                                   resolutionA: resolutionA))
+            radius[key] = r
+            return d2 <= r * r
+        }
+        return AtomicModel(atoms: kept, path: model.path)
     }
 
     /// Computes a value once per context (per-residue tables shared by sections and the CSV).
@@ -54,8 +84,18 @@ final class LevelAData: @unchecked Sendable {
     nonisolated(unsafe) private static var cache: [(context: Weak, data: LevelAData)] = []
     private final class Weak { weak var value: AnalysisContext?; init(_ v: AnalysisContext) { value = v } }
 
-    /// The shared data for a context; throws notApplicable without a model.
-    static func of(_ context: AnalysisContext) throws -> LevelAData {
+    /// The shared data for a context; throws notApplicable without a model, and (unless `nearBoxOptional`,
+    /// for the sections that describe or move the whole model) failed when no heavy atom is near the box.
+    static func of(_ context: AnalysisContext, nearBoxOptional: Bool = false) throws -> LevelAData {
+        let data = try shared(context)
+        if !nearBoxOptional && !data.model.atoms.contains(where: { !$0.isHydrogen }) {
+            throw SectionError.failed("no non-hydrogen atom of \(data.fullModel.path) lies in or near the map box: "
+                + "the model and the map do not overlap (see the fit check)")
+        }
+        return data
+    }
+
+    private static func shared(_ context: AnalysisContext) throws -> LevelAData {
         guard let model = context.model else { throw SectionError.notApplicable("no atomic model given") }
         guard model.atoms.contains(where: { !$0.isHydrogen }) else {
             throw SectionError.failed("model \(model.path): no non-hydrogen atoms")

@@ -15,6 +15,15 @@ public enum ModelMap {
     /// Gaussian blur (Å², crystallographic B) standing for resolution R (Å): 8π²(0.225 R)².
     public static func blurB(resolutionA r: Double) -> Double { 8 * Double.pi * Double.pi * pow(0.225 * r, 2) }
 
+    /// Distance (Å) beyond which an atom's simulated density is below 10⁻⁴ of its centre value: the widest
+    /// of its 5 Gaussians, B_i = b_i + B + B_blur, falls as exp(−4π² r² / B_i) (the cut-off `simulate` uses).
+    /// Without scattering factors for the element, b_i is taken as 100 Å² (above every tabulated one).
+    public static func densityRadiusA(element: String, bFactor: Double, resolutionA: Double) -> Double {
+        let bMax = ElectronScatteringFactor(element: element)?.b.max() ?? 100
+        let bt = max(bMax + max(bFactor, 0) + blurB(resolutionA: resolutionA), 1e-3)
+        return (log(1e4) * bt / (4 * Double.pi * Double.pi)).squareRoot()
+    }
+
     /// Radius (Å) of the model mask at resolution R: max(2 Å, 0.6 R).
     public static func maskRadius(resolutionA r: Double) -> Double { max(2.0, 0.6 * r) }
 
@@ -37,6 +46,7 @@ public enum ModelMap {
             guard let f = entry else { skipped += 1; continue }
             var amp = [Double](repeating: 0, count: 5), k = amp
             var kMin = Double.infinity
+            // k_i and the cut-off radius as in densityRadiusA (kept inline: this loop also needs amp_i).
             for i in 0..<5 {
                 let bt = max(f.b[i] + max(a.bFactor, 0) + bBlur, 1e-3)
                 amp[i] = a.occupancy * f.a[i] * pow(4 * Double.pi / bt, 1.5)

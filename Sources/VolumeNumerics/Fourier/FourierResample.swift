@@ -55,7 +55,9 @@ public enum FourierResample {
     /// raised to the next size with prime factors 2, 3, 5, 7 (fast FFTs) unless that is the original size.
     public static func resample(_ volume: Volume, voxelSizeA: Double) -> Volume {
         let d = SIMD3<Int>((0..<3).map { a in
-            let m = max(2, Int((Double(volume.dims[a]) * volume.voxelSize[a] / voxelSizeA).rounded()))
+            // Bounded by the box: never more than 2× the voxels along an axis, whatever the voxel sizes say.
+            let m = Int.clamped(Double(volume.dims[a]) * volume.voxelSize[a] / voxelSizeA, .toNearestOrAwayFromZero,
+                                to: 2...max(2, 2 * volume.dims[a]))
             return min(FFT.goodSize(atLeast: m), max(m, volume.dims[a]))
         })
         return resample(volume, to: d)

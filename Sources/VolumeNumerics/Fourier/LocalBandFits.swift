@@ -32,7 +32,7 @@ public enum LocalBandFits {
     /// Band centres (1/Å) between `lowA` and `highA` (Å) and their half width.
     public static func bands(lowA: Double, highA: Double) -> (centres: [Double], halfWidth: Double) {
         let fLo = 1 / lowA, fHi = 1 / highA
-        let n = max(3, min(10, Int(((fHi - fLo) / 0.01).rounded(.down)) + 1))
+        let n = Int.clamped((fHi - fLo) / 0.01, .down, to: 2...9) + 1
         let step = (fHi - fLo) / Double(n - 1)
         return ((0..<n).map { fLo + Double($0) * step }, step)
     }

@@ -140,7 +140,8 @@ public enum MonoRes {
         let f = FFT.forward(v).filtered(RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: cutoffInvA / 2))
         let top = 1.25 * cutoffInvA
         let out = SIMD3<Int>((0..<3).map { a in
-            let jmax = Int((top * Double(dims[a]) * voxelSize[a]).rounded(.down))
+            let jmax = Int.clamped(top * Double(dims[a]) * voxelSize[a], .down, to: 0...dims[a])
+            if 2 * jmax + 2 >= dims[a] { return dims[a] }
             let m = FFT.goodSize(atLeast: 2 * jmax + 2)
             return m >= dims[a] ? dims[a] : m
         })

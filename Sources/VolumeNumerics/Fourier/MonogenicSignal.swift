@@ -40,7 +40,9 @@ public enum MonogenicSignal {
         // Coarse box: every index with |s_axis| ≤ smax must be kept, and the coarse Nyquist index unused.
         func coarseSize(_ n: Int, _ t: Double) -> Int {
             guard allowCoarseGrid else { return n }
-            let jmax = Int((maxFrequencyInvA * Double(n) * t).rounded(.down))
+            // A band beyond the grid's Nyquist (R finer than 2·Ts) needs the whole grid: no search for a size.
+            let jmax = Int.clamped(maxFrequencyInvA * Double(n) * t, .down, to: 0...n)
+            if 2 * jmax + 2 >= n { return n }
             let m = FFT.goodSize(atLeast: 2 * jmax + 2)
             return m >= n ? n : m
         }
@@ -207,6 +209,8 @@ public enum MonogenicSignal {
 extension FFT {
     /// The smallest n' ≥ n whose prime factors are 2, 3, 5 and 7 (sizes FFTW transforms fastest).
     public static func goodSize(atLeast n: Int) -> Int {
+        // 7-smooth numbers thin out: beyond 2³⁰ (no box is that large) return n rather than search.
+        if n > 1 << 30 { return n }
         var m = max(1, n)
         while true {
             var r = m

@@ -1,0 +1,63 @@
+// Checks a report run can pass before any voxel is read, any folder made or any section started, each with
+// one line naming the file or option, what was found and what was expected:
+// - the map is a volume (a 2D image, nz = 1, is refused: every section works in 3D);
+// - the voxel size is physical (0.01–1000 Å) and R is between Nyquist (2 × the smallest voxel size) and
+//   the box (a resolution coarser than the whole box means the voxel size or R is wrong);
+// - the memory the run needs, estimated from the header's box and the levels requested, is available.
+import Foundation
+import MapIO
+
+public enum ReportPreflight {
+    /// Voxel sizes (Å) outside this range are header mistakes, not maps (super-resolution counting gives
+    /// ~0.3 Å, binned tomograms tens of Å).
+    public static let voxelSizeRangeA: ClosedRange<Double> = 0.01...1000
+
+    public static func check(_ request: ReportRequest, progress: (String) -> Void = { _ in },
+                             availableBytes: Int? = MemoryBudget.availableBytes()) throws {
+        let path = request.mapPath
+        let h: MapHeaderSummary
+        do { h = try MRCReader.readHeader(path: path) } catch { throw ReportFailure.input("\(error)") }
+        let b = h.box
+        if b.x < 2 || b.y < 2 || b.z < 2 {
+            throw ReportFailure.input("\(path): the map is \(b.x)×\(b.y)×\(b.z) voxels (header words 1-3), "
+                + (b.z == 1 && b.x > 1 && b.y > 1 ? "a 2D image" : "not a volume")
+                + "; expected a 3D map with at least 2 voxels along each axis")
+        }
+        let ts = h.voxelSize
+        for axis in 0..<3 where !voxelSizeRangeA.contains(ts[axis]) {
+            throw ReportFailure.input("\(path): the voxel size along \(["X", "Y", "Z"][axis]) is "
+                + "\(format(ts[axis])) Å (cell length / sampling, header words \(11 + axis) and \(8 + axis)); "
+                + "expected \(format(voxelSizeRangeA.lowerBound)) to \(format(voxelSizeRangeA.upperBound)) Å")
+        }
+        if let r = request.resolution {
+            let finest = ts.min()
+            if r < 2 * finest {
+                throw ReportFailure.arguments("--resolution \(format(r)) Å is finer than Nyquist: the voxel size "
+                    + "of \((path as NSString).lastPathComponent) is \(format(finest)) Å, so no map on this grid "
+                    + "resolves detail finer than 2 × \(format(finest)) = \(format(2 * finest)) Å")
+            }
+            let extent = (0..<3).map { Double(b[$0]) * ts[$0] }.min()!
+            if r > extent {
+                throw ReportFailure.arguments("--resolution \(format(r)) Å is coarser than the map's whole box "
+                    + "(\(format(extent)) Å along its shortest axis); expected a resolution smaller than the box")
+            }
+        }
+        if let available = availableBytes {
+            let need = MemoryBudget.estimatedPeakBytes(voxels: h.voxelCount, halfMaps: request.half1Path != nil,
+                                                       model: request.modelPath != nil)
+            if need > available {
+                throw ReportFailure.input("\(path): a \(b.x)×\(b.y)×\(b.z) map needs about "
+                    + "\(MemoryBudget.gigabytes(need)) GB of memory for this report, "
+                    + "\(MemoryBudget.gigabytes(available)) GB available; use a machine with more memory"
+                    + (request.half1Path != nil || request.modelPath != nil
+                       ? " or fewer levels (without --half1/--half2 or --model)" : ""))
+            }
+        }
+    }
+
+    static func format(_ x: Double) -> String {
+        let a = abs(x)
+        if a != 0 && (a < 1e-3 || a >= 1e6) { return String(format: "%.3g", x) }
+        return String(format: "%.4g", x)
+    }
+}
