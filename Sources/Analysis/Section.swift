@@ -84,7 +84,15 @@ extension Section {
                                      + "there is no structure to measure", scored: scored)
         }
         do {
-            return try run(context)
+            let result = try run(context)
+            if let path = result.nonFiniteNumberPath() {
+                let largest = context.map.data.reduce(Float(0)) { max($0, abs($1)) }
+                return SectionResult(id: id, title: title, status: .failed,
+                                     reason: "the computation gave NaN or ∞ (\(path)); the map's largest |value| is "
+                                         + "\(NumberText.format(Double(largest))), which single-precision sums may not hold",
+                                     scored: scored)
+            }
+            return result
         } catch SectionError.notApplicable(let reason) {
             return SectionResult(id: id, title: title, status: .notApplicable, reason: reason, scored: scored)
         } catch SectionError.failed(let reason) {

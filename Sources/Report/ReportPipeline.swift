@@ -48,12 +48,15 @@ public enum ReportFailure: Error, CustomStringConvertible {
     case template(String)
     /// LaTeX failed; report.tex, metrics.json and figures were written (exit 70, EX_SOFTWARE).
     case latex(String)
+    /// An internal error that is a bug of emvalidate (exit 70, EX_SOFTWARE), e.g. a result that cannot be encoded.
+    case bug(String)
     /// An option's value does not fit the map (e.g. a resolution finer than Nyquist) (exit 64, EX_USAGE).
     case arguments(String)
 
     public var description: String {
         switch self {
         case .input(let m), .output(let m), .template(let m), .latex(let m), .arguments(let m): return m
+        case .bug(let m): return "internal error (please report it as a bug): " + m
         }
     }
 
@@ -64,6 +67,7 @@ public enum ReportFailure: Error, CustomStringConvertible {
         case .template: return 78
         case .latex: return 70
         case .arguments: return 64
+        case .bug: return 70
         }
     }
 }
@@ -132,6 +136,10 @@ public enum ReportPipeline {
         let figureRecords = try step("Figures") { try renderFigures(results, into: figuresDir) }
         try step("Figure data") {
             do { try saveFigureData(results, into: folder.staging.appendingPathComponent(FigureData.folderName)) }
+            catch let e as EncodingError {
+                // Sections' results are checked for NaN/∞ (SectionResultCheck.swift): this is our bug.
+                throw ReportFailure.bug("cannot encode the figure data: \(e)")
+            }
             catch { throw ReportFailure.output("cannot write the figure data: \(error)") }
         }
 

@@ -201,7 +201,7 @@ private func metrics(_ folder: URL) throws -> [String: Any] {
         let map = try writeBlob(dir)
         let model = dir.appendingPathComponent("model.pdb")
         try Data().write(to: model)
-        let r = try emvalidate(["report", map, "--threshold", "0.5", "--model", model.path, "-o", dir.appendingPathComponent("o").path])
+        let r = try emvalidate(["report", map, "--threshold", "0.5", "--model", model.path, "-q", "-o", dir.appendingPathComponent("o").path])
         #expect(r.status == 65, "\(r.stderr)")
         #expect(soleErrorLine(r)?.contains("model.pdb: the model file is empty") == true, "\(r.stderr)")
     }
