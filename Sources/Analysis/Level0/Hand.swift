@@ -137,7 +137,8 @@ public enum HelixHandedness {
     /// Trilinear interpolation at a position in Å (voxel (0,0,0) at the origin); 0 outside the box.
     static func interpolate(_ v: Volume, _ pA: SIMD3<Double>) -> Double {
         let p = pA / v.voxelSize
-        let x0 = Int(p.x.rounded(.down)), y0 = Int(p.y.rounded(.down)), z0 = Int(p.z.rounded(.down))
+        let x0 = Int.clamped(p.x, .down, to: -1...v.nx), y0 = Int.clamped(p.y, .down, to: -1...v.ny),
+            z0 = Int.clamped(p.z, .down, to: -1...v.nz)
         guard x0 >= 0, y0 >= 0, z0 >= 0, x0 + 1 < v.nx, y0 + 1 < v.ny, z0 + 1 < v.nz else { return 0 }
         let fx = p.x - Double(x0), fy = p.y - Double(y0), fz = p.z - Double(z0)
         func at(_ x: Int, _ y: Int, _ z: Int) -> Double { Double(v.data[x + v.nx * (y + v.ny * z)]) }

@@ -6,6 +6,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 /// One residue: its atoms (indices into `AtomicModel.atoms`), identified by chain, number and insertion code.
 public struct ResidueRef: Sendable, Equatable, Hashable {
@@ -119,11 +120,12 @@ var levelAWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 @inline(__always)
 func voxelBounds(_ frame: GridFrame, center p: SIMD3<Double>, radiusA r: Double) -> (lo: SIMD3<Int>, hi: SIMD3<Int>)? {
     let u = frame.voxelCoordinate(p), ru = SIMD3(r, r, r) / frame.voxel
-    let lo = SIMD3(max(0, Int((u.x - ru.x).rounded(.up))), max(0, Int((u.y - ru.y).rounded(.up))),
-                   max(0, Int((u.z - ru.z).rounded(.up))))
-    let hi = SIMD3(min(frame.dims.x - 1, Int((u.x + ru.x).rounded(.down))),
-                   min(frame.dims.y - 1, Int((u.y + ru.y).rounded(.down))),
-                   min(frame.dims.z - 1, Int((u.z + ru.z).rounded(.down))))
+    // Clamped conversions: an atom at 1e30 Å (finite, so accepted by the reader) must not trap.
+    let d = frame.dims
+    let lo = SIMD3(Int.clamped(u.x - ru.x, .up, to: 0...d.x), Int.clamped(u.y - ru.y, .up, to: 0...d.y),
+                   Int.clamped(u.z - ru.z, .up, to: 0...d.z))
+    let hi = SIMD3(Int.clamped(u.x + ru.x, .down, to: -1...(d.x - 1)), Int.clamped(u.y + ru.y, .down, to: -1...(d.y - 1)),
+                   Int.clamped(u.z + ru.z, .down, to: -1...(d.z - 1)))
     guard lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z, u.x + ru.x >= 0, u.y + ru.y >= 0, u.z + ru.z >= 0 else { return nil }
     return (lo, hi)
 }

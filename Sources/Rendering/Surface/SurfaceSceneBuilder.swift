@@ -6,6 +6,7 @@
 // (longer gaps are chain breaks); tube spheres are spaced at half the tube radius.
 import Foundation
 import Analysis
+import VolumeNumerics
 
 struct BuiltScene {
     var scene: SurfaceScene
@@ -66,7 +67,7 @@ enum SurfaceSceneBuilder {
                     let len = (d * d).sum().squareRoot()
                     if len > 4.5 || len == 0 { continue }
                     let r = min(atoms.radii[i], atoms.radii[i + 1])
-                    let steps = Int((len / (0.5 * r)).rounded(.up))
+                    let steps = Int.clamped(Double(len) / (0.5 * Double(r)), .up, to: 1...64)
                     for s in 1..<max(steps, 1) {
                         let f = Float(s) / Float(steps)
                         scene.sphereCentres.append(a + d * f); scene.sphereRadii.append(r)
