@@ -11,12 +11,14 @@ public enum MemoryBudget {
     /// schedulers that know better than /proc. Read only here.
     public static let availableOverrideVariable = "EMVALIDATE_AVAILABLE_MEMORY"
 
-    /// Bytes per voxel at the peak: Level 0; added by half maps; added by a model.
-    static let bytesPerVoxelLevel0 = 60.0
-    static let bytesPerVoxelHalfMaps = 60.0
+    /// Bytes per voxel at the peak: Level 0; added by half maps; added by a model. Measured slopes (peak
+    /// RSS between 96³ and 160³ phantoms, release build) were 19 and 23 bytes per voxel; doubled here. The
+    /// model's cost (model map, mask, their spectra) was not measured: 20 bytes per voxel from its arrays.
+    static let bytesPerVoxelLevel0 = 40.0
+    static let bytesPerVoxelHalfMaps = 50.0
     static let bytesPerVoxelModel = 20.0
-    /// The process without a map (binary, libraries, FFTW plans, Cairo).
-    static let baseBytes = 150.0 * 1024 * 1024
+    /// The process with a tiny map (binary, libraries, threads, Cairo surfaces): 208–230 MB measured.
+    static let baseBytes = 250.0 * 1024 * 1024
 
     public static func estimatedPeakBytes(voxels: Int, halfMaps: Bool, model: Bool) -> Int {
         let perVoxel = bytesPerVoxelLevel0 + (halfMaps ? bytesPerVoxelHalfMaps : 0) + (model ? bytesPerVoxelModel : 0)

@@ -42,6 +42,21 @@ public enum ReportPreflight {
                     + "(\(format(extent)) Å along its shortest axis); expected a resolution smaller than the box")
             }
         }
+        // Half maps: their boxes must match each other and the map before either is read (a half claiming a
+        // far larger box would otherwise be allocated first and compared afterwards).
+        if let p1 = request.half1Path, let p2 = request.half2Path {
+            func box(_ p: String) throws -> SIMD3<Int> {
+                do { return try MRCReader.readHeader(path: p).box } catch { throw ReportFailure.input("\(error)") }
+            }
+            func text(_ v: SIMD3<Int>) -> String { "\(v.x)×\(v.y)×\(v.z)" }
+            let (b1, b2) = (try box(p1), try box(p2))
+            if b1 != b2 {
+                throw ReportFailure.input("half maps do not match: \(p1) has box \(text(b1)), \(p2) has box \(text(b2))")
+            }
+            if b1 != b {
+                throw ReportFailure.input("half maps do not match the map: \(p1) has box \(text(b1)), \(path) has box \(text(b))")
+            }
+        }
         if let available = availableBytes {
             let need = MemoryBudget.estimatedPeakBytes(voxels: h.voxelCount, halfMaps: request.half1Path != nil,
                                                        model: request.modelPath != nil)
