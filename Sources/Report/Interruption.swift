@@ -46,6 +46,12 @@ public enum Interruption {
                 _ = write(interruptPipeWrite, &v, MemoryLayout<Int32>.size)
             }
         }
+        // A process started from a thread that blocks signals (a Dispatch worker of `batch`, a test runner)
+        // inherits that mask: the signal would stay pending for ever. Unblock them on this (the main) thread.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Removes `folder` if the run is interrupted; returns the token that `release` takes.
