@@ -32,4 +32,13 @@ public enum FileHash {
         let hexDigits = Array("0123456789abcdef")
         return String(digest.prefix(Int(length)).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0xF)]] })
     }
+
+    /// Lower-case hex SHA-256 of bytes in memory (e.g. the file list of an output folder's marker).
+    public static func sha256(bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = EVP_Digest(bytes, bytes.count, &digest, &length, EVP_sha256(), nil)
+        let hexDigits = Array("0123456789abcdef")
+        return String(digest.prefix(Int(length)).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0xF)]] })
+    }
 }

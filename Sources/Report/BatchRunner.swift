@@ -155,8 +155,11 @@ public enum BatchRunner {
             let m = "cannot start \(options.executable): \(error)"
             record(.failed, 71, m, files); return (.failed, m)
         }
+        // On SIGINT/SIGTERM the row's report process is stopped too (it removes its own staging folder).
+        let guardToken = Interruption.guardChild(p.processIdentifier, group: false)
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
+        Interruption.release(guardToken)
         let code = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
         if code == 0 { record(.done, 0, nil, files); return (.ran, nil) }
         let lines = text.split(separator: "\n").map(String.init)

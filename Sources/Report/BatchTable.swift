@@ -35,6 +35,9 @@ public struct BatchTable: Sendable {
                                  "emdb_id", "pdb_id", "authors", "name"]
     public static let pathColumns = ["map", "half1", "half2", "model"]
 
+    /// Names in the batch folder that belong to the batch itself, not to an entry.
+    public static let reservedNames = ["index.csv", "index.html", "slurm"]
+
     public let path: URL
     public let rows: [BatchRow]
 
@@ -43,11 +46,18 @@ public struct BatchTable: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw BatchTableError(message: "table \(path) cannot be read")
         }
-        let records = BatchTable.parseCSV(String(decoding: data, as: UTF8.self))
+        let records: [Record]
+        do { records = try BatchTable.parseCSV(String(decoding: data, as: UTF8.self)) }
+        catch let e as BatchTableError { throw BatchTableError(message: "table \(path): \(e.message)") }
         guard let header = records.first else { throw BatchTableError(message: "table \(path) is empty; expected a header row") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for n in names where !BatchTable.columns.contains(n) {
             throw BatchTableError(message: "table \(path), line 1: unknown column “\(n)”; expected some of \(BatchTable.columns.joined(separator: ", "))")
+        }
+        for (k, n) in names.enumerated() {
+            if let first = names.firstIndex(of: n), first < k {
+                throw BatchTableError(message: "table \(path), line 1: column “\(n)” appears twice (columns \(first + 1) and \(k + 1))")
+            }
         }
         for required in ["map", "threshold"] where !names.contains(required) {
             throw BatchTableError(message: "table \(path), line 1: no “\(required)” column")
@@ -62,6 +72,9 @@ public struct BatchTable: Sendable {
                 row.problem = "line \(rec.line): \(rec.fields.count) fields, expected \(names.count)"
             }
             row.name = BatchTable.entryName(row)
+            if BatchTable.reservedNames.contains(row.name.lowercased()) {
+                throw BatchTableError(message: "table \(path), line \(rec.line): entry name “\(row.name)” is reserved for the batch's own files (\(BatchTable.reservedNames.joined(separator: ", "))); choose another name")
+            }
             if let other = seen[row.name] {
                 throw BatchTableError(message: "table \(path), line \(rec.line): entry name “\(row.name)” already used on line \(other)")
             }
@@ -112,13 +125,14 @@ public struct BatchTable: Sendable {
 
     struct Record { var fields: [String]; var line: Int }
 
-    /// RFC 4180 records with the line each starts on; CRLF or LF line ends.
-    static func parseCSV(_ text: String) -> [Record] {
+    /// RFC 4180 records with the line each starts on; CRLF or LF line ends. A quote left open would swallow
+    /// the rest of the file into one field: it is an error naming the line it starts on.
+    static func parseCSV(_ text: String) throws -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = ""
         var inQuotes = false
-        var line = 1, startLine = 1
+        var line = 1, startLine = 1, quoteLine = 1
         var chars = Array(text.unicodeScalars)[...]
         if chars.first == "\u{FEFF}" { chars = chars.dropFirst() }
         var it = chars.makeIterator()
@@ -142,7 +156,7 @@ public struct BatchTable: Sendable {
                 continue
             }
             switch c {
-            case "\"": inQuotes = true
+            case "\"": inQuotes = true; quoteLine = line
             case ",": fields.append(field); field = ""
             case "\r": break
             case "\n":
@@ -152,6 +166,7 @@ public struct BatchTable: Sendable {
             default: field.unicodeScalars.append(c)
             }
         }
+        if inQuotes { throw BatchTableError(message: "unterminated quote starting on line \(quoteLine)") }
         if any || !fields.isEmpty || !field.isEmpty {
             fields.append(field)
             records.append(Record(fields: fields, line: startLine))

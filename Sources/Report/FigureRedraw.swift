@@ -48,6 +48,9 @@ public enum FigureRedraw {
         let ids: [String]
         do { ids = try FigureData.ids(in: dataDir) } catch { throw ReportFailure.input("\(error)") }
         let figuresDir = dir.appendingPathComponent("figures")
+        // New figure files are ours: the marker keeps listing everything, so `report` may still replace OUTDIR.
+        let owned = ReportMarker.refusal(toReplace: dir) == nil
+        defer { if owned { try? ReportMarker.write(in: dir, kind: "report") } }
         let files = ResultsBox<[String]>(count: ids.count)
         let failures = ResultsBox<String>(count: ids.count)
         let notes = ResultsBox<String>(count: ids.count)

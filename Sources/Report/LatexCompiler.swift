@@ -9,6 +9,13 @@ public struct LatexError: Error, CustomStringConvertible {
     public let firstError: String
     public let logPath: String
     public var description: String { "LaTeX failed: \(firstError) (full log: \(logPath))" }
+
+    /// The same error with the log in `folder` (where the failed attempt was kept).
+    public func movedTo(_ folder: URL) -> LatexError {
+        guard !logPath.isEmpty else { return self }
+        return LatexError(firstError: firstError,
+                          logPath: folder.appendingPathComponent((logPath as NSString).lastPathComponent).path)
+    }
 }
 
 public enum LatexCompiler {
@@ -55,7 +62,10 @@ public enum LatexCompiler {
         p.standardOutput = out
         p.standardError = out
         try p.run()
+        // `timeout` runs latexmk in a process group of its own: on SIGINT/SIGTERM the whole group is stopped.
+        let guardToken = Interruption.guardChild(p.processIdentifier, group: true)
         p.waitUntilExit()
+        Interruption.release(guardToken)
 
         let pdf = directory.appendingPathComponent("\(name).pdf")
         let log = directory.appendingPathComponent("\(name).log")

@@ -46,7 +46,7 @@ public enum ReportFailure: Error, CustomStringConvertible {
     case output(String)
     /// A template cannot be parsed or rendered (exit 78, EX_CONFIG).
     case template(String)
-    /// LaTeX failed; report.tex, metrics.json and figures were written (exit 70, EX_SOFTWARE).
+    /// LaTeX failed; OUTDIR is unchanged and the attempt is kept in `<OUTDIR>.latex-failed` (exit 70, EX_SOFTWARE).
     case latex(String)
     /// An internal error that is a bug of emvalidate (exit 70, EX_SOFTWARE), e.g. a result that cannot be encoded.
     case bug(String)
@@ -104,7 +104,9 @@ public enum ReportPipeline {
         try ReportPreflight.check(request, progress: progress)
 
         let folder: OutputFolder
-        let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath].compactMap { $0 }
+        // Every path the run reads, so that replacing OUTDIR cannot delete one of them (issue 17, point 2).
+        let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
+                          request.templatesDirectory].compactMap { $0 }
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -131,16 +133,38 @@ public enum ReportPipeline {
         let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
-        let figuresDir = folder.staging.appendingPathComponent("figures")
-        try FileManager.default.createDirectory(at: figuresDir, withIntermediateDirectories: true)
-        let figureRecords = try step("Figures") { try renderFigures(results, into: figuresDir) }
-        try step("Figure data") {
-            do { try saveFigureData(results, into: folder.staging.appendingPathComponent(FigureData.folderName)) }
-            catch let e as EncodingError {
-                // Sections' results are checked for NaN/∞ (SectionResultCheck.swift): this is our bug.
-                throw ReportFailure.bug("cannot encode the figure data: \(e)")
+        // Writing into the staging folder: a full disk is exit 73 naming the file (issue 17, point 9).
+        func writing<T>(_ what: String, _ body: () throws -> T) throws -> T {
+            do { return try body() }
+            catch let f as ReportFailure { throw f }
+            catch let e as OutputError { throw ReportFailure.output(e.message) }
+            catch {
+                let place = folder.final.appendingPathComponent(what).path
+                if OutputWriting.isOutOfSpace(error, under: folder.staging) {
+                    throw ReportFailure.output("no space left on device while writing \(place)")
+                }
+                throw ReportFailure.output("cannot write \(place): \(error)")
             }
-            catch { throw ReportFailure.output("cannot write the figure data: \(error)") }
+        }
+        let figuresDir = folder.staging.appendingPathComponent("figures")
+        let figureRecords = try writing("figures") { () throws -> [[ReportDocument.FigureRecord]] in
+            try FileManager.default.createDirectory(at: figuresDir, withIntermediateDirectories: true)
+            let records = try step("Figures") { try renderFigures(results, into: figuresDir) }
+            // A figure that could not be drawn is recorded in its caption; on a full disk it is a write failure.
+            if records.joined().contains(where: { $0.files.isEmpty }),
+               OutputWriting.isOutOfSpace(nil, under: folder.staging) {
+                throw OutputError(message: "no space left on device while writing \(folder.final.path)/figures")
+            }
+            return records
+        }
+        try writing(FigureData.folderName) {
+            try step("Figure data") {
+                do { try saveFigureData(results, into: folder.staging.appendingPathComponent(FigureData.folderName)) }
+                catch let e as EncodingError {
+                    // Sections' results are checked for NaN/∞ (SectionResultCheck.swift): this is our bug.
+                    throw ReportFailure.bug("cannot encode the figure data: \(e)")
+                }
+            }
         }
 
         var records: [String: ReportDocument.SectionRecord] = [:]
@@ -161,30 +185,50 @@ public enum ReportPipeline {
                                  generatedUTC: ISO8601DateFormatter().string(from: Date()), inputs: inputs,
                                  sections: records, order: results.map { $0.id })
 
+        func write(_ data: Data, _ name: String) throws {
+            try writing(name) {
+                try OutputWriting.write(data, to: folder.staging.appendingPathComponent(name),
+                                        describedAs: folder.final.appendingPathComponent(name).path)
+            }
+        }
         try step("metrics.json and report.tex") {
-            try doc.jsonData().write(to: folder.staging.appendingPathComponent("metrics.json"))
+            try write(try doc.jsonData(), "metrics.json")
             let tex: String
             do { tex = try ReportTeX.build(doc, templates: templates) }
             catch { throw ReportFailure.template("\(error)") }
-            try Data(tex.utf8).write(to: folder.staging.appendingPathComponent("report.tex"))
+            try write(Data(tex.utf8), "report.tex")
             // Level A: per-residue values (CC, inclusion, Q-score, EMRinger peak) as a companion CSV.
             if context.model != nil, let rows = try? LevelAPerResidue.table(context), !rows.isEmpty {
-                try Data(LevelAPerResidue.csv(rows).utf8).write(to: folder.staging.appendingPathComponent("per_residue.csv"))
+                try write(Data(LevelAPerResidue.csv(rows).utf8), "per_residue.csv")
             }
         }
 
-        var latexFailure: ReportFailure?
         if request.makePDF {
-            step("PDF (latexmk)") {
+            try step("PDF (latexmk)") {
                 do { try LatexCompiler.compile(directory: folder.staging, timeoutSeconds: request.latexTimeoutSeconds) }
-                catch { latexFailure = .latex("\(error)") }
+                catch { throw failedLaTeX(error, folder) }
             }
         }
         do { try folder.commit() } catch { throw ReportFailure.output("\(error)") }
         committed = true
-        if let latexFailure { throw latexFailure }
         let pdf = request.makePDF ? folder.final.appendingPathComponent("report.pdf") : nil
         return ReportOutcome(document: doc, outputDirectory: folder.final, pdf: pdf, timings: timings)
+    }
+
+    /// A LaTeX failure leaves OUTDIR as it was (an earlier report stays complete, with its PDF); the failed
+    /// attempt (report.tex, figures, metrics.json, the log) is kept in `<OUTDIR>.latex-failed`, which the
+    /// message names with the log's real path (issue 17, point 3). On a full disk it is an output failure.
+    static func failedLaTeX(_ error: Error, _ folder: OutputFolder) -> ReportFailure {
+        if OutputWriting.isOutOfSpace(nil, under: folder.staging) {
+            folder.discard()
+            return .output("no space left on device while writing \(folder.final.path)/report.pdf")
+        }
+        guard let kept = folder.keepFailedAttempt() else {
+            folder.discard()
+            return .latex("\(error); the failed attempt could not be kept, \(folder.final.path) is unchanged")
+        }
+        let latex = (error as? LatexError)?.movedTo(kept).description ?? "\(error)"
+        return .latex("\(latex); \(folder.final.path) is unchanged, the failed attempt is in \(kept.path)")
     }
 
     /// Reads the two half maps and checks that they match each other and the map in box and voxel size.

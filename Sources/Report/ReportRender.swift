@@ -1,6 +1,10 @@
 // `emvalidate render OUTDIR`: refills the templates from OUTDIR/metrics.json and recompiles the PDF. Nothing
 // is analysed and no map is read: the templates receive only what metrics.json holds (TemplateContext), and
 // the figures already drawn in OUTDIR/figures are included as they are.
+//
+// Atomic like `report` (issue 17, point 4): OUTDIR is copied into a staging folder, report.tex and report.pdf
+// are rebuilt there, and the result is swapped into place only when LaTeX succeeded; a failing template or
+// LaTeX run leaves report.tex and report.pdf as they were (the failed attempt goes to `<OUTDIR>.latex-failed`).
 import Foundation
 
 public enum ReportRender {
@@ -26,11 +30,24 @@ public enum ReportRender {
         let tex: String
         do { tex = try ReportTeX.build(doc, templates: templates) }
         catch { throw ReportFailure.template("\(error)") }
-        do { try Data(tex.utf8).write(to: dir.appendingPathComponent("report.tex"), options: .atomic) }
-        catch { throw ReportFailure.output("cannot write \(dir.path)/report.tex: \(error.localizedDescription)") }
-        guard makePDF else { return (doc, nil) }
+
+        let folder: OutputFolder
+        do { folder = try OutputFolder(final: dir, inputs: [templatesDirectory].compactMap { $0 }, mode: .update) }
+        catch { throw ReportFailure.output("\(error)") }
+        var committed = false
+        defer { if !committed { folder.discard() } }
         do {
-            return (doc, try LatexCompiler.compile(directory: dir, timeoutSeconds: latexTimeoutSeconds))
-        } catch { throw ReportFailure.latex("\(error)") }
+            try OutputWriting.write(Data(tex.utf8), to: folder.staging.appendingPathComponent("report.tex"),
+                                    describedAs: folder.final.appendingPathComponent("report.tex").path)
+        } catch { throw ReportFailure.output("\(error)") }
+        var pdf: URL?
+        if makePDF {
+            do { try LatexCompiler.compile(directory: folder.staging, timeoutSeconds: latexTimeoutSeconds) }
+            catch { throw ReportPipeline.failedLaTeX(error, folder) }
+            pdf = folder.final.appendingPathComponent("report.pdf")
+        }
+        do { try folder.commit() } catch { throw ReportFailure.output("\(error)") }
+        committed = true
+        return (doc, pdf)
     }
 }

@@ -68,6 +68,7 @@ public struct TemplateSet: Sendable {
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
             try TemplateVariables.check(file: name, origin: origins[name] ?? name, text: text, available: available)
         }
+        try TemplatePartials.checkInclusion(sources: sources, origins: origins)
         self.sources = sources
         self.origins = origins
         self.library = library

@@ -57,6 +57,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.install()
         let t: BatchTable
         do { t = try BatchTable(path: table) } catch {
             Stderr.print("emvalidate: error: \(error)")

@@ -37,6 +37,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let t0 = Date()
+        Interruption.install()
         do {
             let r = try ReportRender.run(outputDirectory: outdir, templatesDirectory: templates, makePDF: !noPDF,
                                          latexTimeoutSeconds: latexTimeout)

@@ -10,7 +10,9 @@ struct ReportCommand: ParsableCommand {
         abstract: "Analyse a map and write OUTDIR/report.pdf, report.tex, figures/ and metrics.json.",
         discussion: """
         The output folder is written atomically: it appears only when the report is complete. An existing \
-        folder is replaced only if it holds an earlier report.
+        folder is replaced only if it is empty or an earlier report (marked by .emvalidate-report) to which \
+        nothing was added. If LaTeX fails, the folder is left as it was and the attempt is kept in \
+        OUTDIR.latex-failed.
 
         Example:
           emvalidate report emd_1234.map --threshold 0.02 --resolution 3.2 --emdb-id EMD-1234 -o out/emd_1234
@@ -87,6 +89,7 @@ struct ReportCommand: ParsableCommand {
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
         let quiet = self.quiet
+        Interruption.install()
         do {
             let outcome = try ReportPipeline.run(request,
                                                  progress: { if !quiet { Stderr.print($0) } })

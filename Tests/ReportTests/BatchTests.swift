@@ -21,14 +21,14 @@ func writeBatchTable(in dir: URL, thresholds: [Double], corrupt: Bool) throws ->
 }
 
 func readCSV(_ url: URL) throws -> [[String: String]] {
-    let records = BatchTable.parseCSV(try String(contentsOf: url, encoding: .utf8))
+    let records = try BatchTable.parseCSV(try String(contentsOf: url, encoding: .utf8))
     guard let header = records.first?.fields else { return [] }
     return records.dropFirst().map { r in Dictionary(uniqueKeysWithValues: zip(header, r.fields).map { ($0, $1) }) }
 }
 
 @Suite(.serialized) struct BatchTests {
     @Test func csvParserHandlesQuotesAndReportsBadRows() throws {
-        let recs = BatchTable.parseCSV("a,b\r\n\"x, \"\"y\"\"\",2\n\"multi\nline\",3")
+        let recs = try BatchTable.parseCSV("a,b\r\n\"x, \"\"y\"\"\",2\n\"multi\nline\",3")
         #expect(recs.map(\.fields) == [["a", "b"], ["x, \"y\"", "2"], ["multi\nline", "3"]])
         #expect(recs.map(\.line) == [1, 2, 3])
         let dir = try temporaryDirectory()
