@@ -168,7 +168,7 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
             func relionCrossing(_ label: String) throws -> Double {
                 let i = try #require(labels.firstIndex(of: label))
                 let curve = rows.map { $0[i] }
-                return FSCCrossings.firstDownward(curve, thresholds: curve.map { _ in 0.143 }, frequencies: freqs).frequencyInvA(freqs)
+                return FSCCrossings.firstDownward(curve, thresholds: curve.map { _ in 0.143 }, frequencies: freqs).frequencyInvA(freqs)!
             }
             let shellWidth = 1 / (Double(n) * t)
             // The masked curve is deterministic: it must agree closely.

@@ -11,11 +11,14 @@ import VolumeNumerics
     // Shells at 0.1 1/Å steps; FSC 1, 1, 0.9, 0.7, 0.3 → 0.5 is crossed halfway between 0.3 and 0.4 1/Å: 1/0.35 Å.
     let f = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
     let fsc: [Double?] = [1, 1, 0.9, 0.7, 0.3, 0.1]
-    let d = MapModelFSC.crossing(fsc, frequencies: f, nyquistShell: 5, threshold: 0.5)
+    let d = MapModelFSC.crossing(fsc, frequencies: f, nyquistShell: 5, threshold: 0.5).resolutionA(f)
     #expect(d != nil && abs(d! - 1 / 0.35) < 1e-12, "crossing: expected \(1 / 0.35), got \(String(describing: d))")
-    // A dip in the first two shells is ignored.
+    // A dip in the first two shells is ignored; a curve that stays above reaches Nyquist.
     let early: [Double?] = [1, 0.2, 0.9, 0.9, 0.9, 0.9]
-    #expect(MapModelFSC.crossing(early, frequencies: f, nyquistShell: 5, threshold: 0.5) == nil)
+    #expect(MapModelFSC.crossing(early, frequencies: f, nyquistShell: 5, threshold: 0.5) == .notBeforeNyquist)
+    // Below from shell 2 on: no resolution (never the Nyquist value).
+    let misplaced: [Double?] = [1, 0.6, 0.3, 0.1, nil, 0.2]
+    #expect(MapModelFSC.crossing(misplaced, frequencies: f, nyquistShell: 5, threshold: 0.5) == .belowFromStart)
 }
 
 @Test func mapModelFSCFindsTheLowPassResolution() throws {

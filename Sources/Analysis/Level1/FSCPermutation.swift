@@ -3,7 +3,9 @@
 // Per Fourier shell, the significance of the unmasked half-map FSC against the permutation distribution of
 // the coefficients (exact permutation mean and variance, PermutationTest.swift), with false-discovery-rate
 // control across shells (Benjamini–Yekutieli, α = 0.01). The resolution is the first shell (from shell 3 on)
-// that is no longer significant. The test needs no mask, as in the paper.
+// that is no longer significant after a significant one; when no shell from the second on is significant the
+// test gives no resolution (the shared crossing rule, docs/methods.md "1.b"). The test needs no mask, as in
+// the paper.
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -19,13 +21,14 @@ public struct FSCPermutation: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let data = try Level1Data.of(context)
         let t = FSCPermutationTest.run(data.spectrum1, data.spectrum2, alpha: alpha)
-        let resolutionA = Level1Format.resolutionA(t.resolutionFrequencyInvA)
+        let resolutionA = t.resolutionFrequencyInvA.map { Level1Format.resolutionA($0) }
         let lastSignificant = t.firstNonSignificantShell.map { $0 - 1 }
         var metrics: [String: JSONValue] = [
-            "resolution_A": .number(resolutionA),
+            "resolution_A": Level1Format.metric(resolutionA),
             "fdr_alpha": .number(alpha),
             "fdr_method": .string("Benjamini–Yekutieli"),
-            "reached_nyquist": .bool(t.firstNonSignificantShell == nil),
+            "reached_nyquist": .bool(t.crossing == .notBeforeNyquist),
+            "no_resolution": .bool(t.crossing == .belowFromStart),
             "n_significant_shells": .int(t.significant.filter { $0 }.count),
             "n_shells": .int(t.fsc.count - 1),
             "frequency_invA": .array(t.frequencyInvA.map { .number($0) }),
@@ -39,8 +42,11 @@ public struct FSCPermutation: Section {
             metrics["last_significant_A"] = .number(Level1Format.resolutionA(t.frequencyInvA[s]))
         }
         let name = "FSC permutation test (FDR \(String(format: "%g", alpha)))"
-        metrics["resolution_estimates_A"] = .array([Level1Format.estimate(name, resolutionA)])
+        metrics["resolution_estimates_A"] = Level1Format.estimates([(name, resolutionA)])
         var warnings: [String] = []
+        if resolutionA == nil {
+            warnings.append("no resolution: no Fourier shell from the second on has a significant correlation between the half maps (unrelated or misaligned half maps?)")
+        }
         if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: resolutionA, estimator: "permutation-test") {
             warnings.append(w)
         }
@@ -50,7 +56,7 @@ public struct FSCPermutation: Section {
         let fsc = Array(t.fsc.dropFirst())
         let sigX = zip(x, t.significant.dropFirst()).filter { $0.1 }.map(\.0)
         let sigY = zip(fsc, t.significant.dropFirst()).filter { $0.1 }.map(\.0)
-        var markers = [Marker(value: 1 / resolutionA, label: "\(NumberText.format(resolutionA)) Å")]
+        var markers = resolutionA.map { [Marker(value: 1 / $0, label: "\(NumberText.format($0)) Å")] } ?? []
         if let r = context.resolution, r > 0 { markers.append(Marker(value: 1 / r, label: "R = \(NumberText.format(r)) Å")) }
         var series = [Series(label: "FSC (unmasked)", x: x, y: fsc)]
         if !sigX.isEmpty { series.append(Series(label: "Significant after FDR control", x: sigX, y: sigY, style: .points)) }
@@ -63,7 +69,7 @@ public struct FSCPermutation: Section {
                              xMarkers: markers, xIsFrequency: true)
         let figures = [
             Figure(id: "1b_permutation_fsc",
-                   caption: "Unmasked FSC between the half maps; points: shells whose correlation is significant against permuted Fourier coefficients with the false discovery rate controlled at \(String(format: "%g", alpha)) (Benjamini–Yekutieli). First non-significant shell: \(NumberText.format(resolutionA)) Å.",
+                   caption: "Unmasked FSC between the half maps; points: shells whose correlation is significant against permuted Fourier coefficients with the false discovery rate controlled at \(String(format: "%g", alpha)) (Benjamini–Yekutieli). " + (resolutionA.map { "First non-significant shell: \(NumberText.format($0)) Å." } ?? "No shell from the second on is significant: no resolution."),
                    content: .plot(plot)),
             Figure(id: "1b_permutation_p",
                    caption: "Per-shell p-value of the permutation test (−log10 p, log scale, drawn between 10⁻³ and 300).",
