@@ -1,4 +1,4 @@
-// 1.d Directional resolution (SPEC 1.d): conical FSC (3DFSC, Tan et al. 2017) and the Fourier Shell
+// 1.d Directional resolution (docs/methods.md "1.d"): conical FSC (3DFSC, Tan et al. 2017) and the Fourier Shell
 // Occupancy (Vilas et al. 2023).
 //
 // Both halves are multiplied by the soft mask at T; the conical FSC is computed in 100 cones of half-angle
@@ -13,7 +13,7 @@
 // of the statistics and counted); an FSO below a level from the start gives no resolution at that level
 // (the shared crossing rule, docs/methods.md "1.d").
 // Warnings: R < 0.8 × the FSO-0.5 resolution; no FSO-0.5 resolution. Sphericity < 0.9 is stated as
-// information (SPEC), not a warning.
+// information (docs/methods.md "1.d"), not a warning.
 import Foundation
 import MapIO
 import VolumeNumerics

@@ -1,4 +1,4 @@
-// 1.b FSC permutation test (SPEC 1.b; Beckers & Sachse 2020, IUCrJ 7:1099).
+// 1.b FSC permutation test (docs/methods.md "1.b"; Beckers & Sachse 2020, IUCrJ 7:1099).
 //
 // Per Fourier shell, the significance of the unmasked half-map FSC against the permutation distribution of
 // the coefficients (exact permutation mean and variance, PermutationTest.swift), with false-discovery-rate

@@ -1,4 +1,4 @@
-// 1.a Global resolution from two half maps (SPEC 1.a).
+// 1.a Global resolution from two half maps (docs/methods.md "1.a").
 //
 // FSC between the halves (Fourier shells one sampling step wide, FSC.swift), unmasked and with the soft mask
 // at T; the masked curve is corrected by phase randomisation (Chen et al. 2013, Ultramicroscopy 135:24):

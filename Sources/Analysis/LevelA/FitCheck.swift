@@ -1,4 +1,4 @@
-// Fit check (SPEC Level A "Fit check", not scored): does the model sit on its density in place?
+// Fit check (docs/methods.md "A.fit", not scored): does the model sit on its density in place?
 //
 // The correlation between the map and the model map inside the model mask (CC_mask) is computed at the
 // model's position. If it is below 0.5, the candidate origins that explain common header mistakes are tried:

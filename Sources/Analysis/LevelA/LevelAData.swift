@@ -17,6 +17,8 @@ final class LevelAData: @unchecked Sendable {
     let modelMap: Volume
     let skippedAtoms: Int
     let maskRadiusA: Double
+    /// Mean isotropic B of the non-hydrogen atoms (Å²), for the mask radius.
+    let meanB: Double
     /// Linear indices of the model-mask voxels.
     let maskIndices: [Int]
 
@@ -31,7 +33,9 @@ final class LevelAData: @unchecked Sendable {
         resolutionIsNyquist = context.resolution == nil
         let sim = ModelMap.simulate(model: model, on: context.map, resolutionA: resolutionA)
         modelMap = sim.map; skippedAtoms = sim.skippedAtoms
-        maskRadiusA = ModelMap.maskRadius(resolutionA: resolutionA)
+        let heavy = model.atoms.filter { !$0.isHydrogen }
+        meanB = heavy.isEmpty ? 0 : heavy.reduce(0.0) { $0 + max($1.bFactor, 0) } / Double(heavy.count)
+        maskRadiusA = ModelMap.maskRadius(resolutionA: resolutionA, meanB: meanB)
         let mask = ModelMap.mask(model: model, on: context.map, radiusA: maskRadiusA)
         var idx: [Int] = []
         for i in mask.indices where mask[i] != 0 { idx.append(i) }
@@ -70,8 +74,21 @@ final class LevelAData: @unchecked Sendable {
     }
 
     /// Metrics every Level A section repeats so that its text can state how the model map was made.
+    /// The model map truncated only at the map's Nyquist frequency, for the map–model FSC and the Guinier
+    /// profiles: beyond R the truncated map has no signal, and masking would fill those shells with the
+    /// mask's own correlation (docs/methods.md "A.a").
+    var untruncatedModelMap: Volume {
+        if resolutionIsNyquist { return modelMap }
+        return memoized("model_map_to_nyquist") { () -> Volume in
+            ModelMap.simulate(model: model, on: modelMap, resolutionA: nyquistA).map
+        }
+    }
+
+    /// 2 × the largest voxel size (Å).
+    var nyquistA: Double { 2 * max(modelMap.voxelSize.x, modelMap.voxelSize.y, modelMap.voxelSize.z) }
+
     var modelMapMetrics: [String: JSONValue] {
         ["model_map_resolution_A": .number(resolutionA), "model_map_resolution_is_nyquist": .bool(resolutionIsNyquist),
-         "model_mask_radius_A": .number(maskRadiusA)]
+         "model_mask_radius_A": .number(maskRadiusA), "model_mean_B_A2": .number(meanB)]
     }
 }

@@ -1,6 +1,7 @@
-// A.a Map–model agreement (SPEC Level A "A.a"): correlations between the map and the model map.
+// A.a Map–model agreement (docs/methods.md "A.a"): correlations between the map and the model map.
 //
-// - CC_mask: Pearson correlation over the model mask (voxels within max(2 Å, 0.6·R) of a heavy atom).
+// - CC_mask: Pearson correlation over the model mask (voxels within the atom radius at R of a heavy atom,
+//   ModelMap.maskRadius, phenix's radius; phenix's own CC_mask uses its bulk-solvent mask, docs/methods.md).
 // - CC_box: over the whole box.
 // - CC_volume: over the N voxels with the highest model-map values, N = the model mask's voxel count
 //   (the definitions of Afonine et al. 2018, Acta Cryst. D74:814, phenix.map_model_cc).

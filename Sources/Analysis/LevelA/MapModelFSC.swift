@@ -1,6 +1,8 @@
-// Map–model FSC (SPEC A.a): Fourier shell correlation between the map and the model map, unmasked and with
+// Map–model FSC (docs/methods.md "A.a"): Fourier shell correlation between the map and the model map (atoms
+// with their own B, not truncated at R but at Nyquist: the truncated map has no signal beyond R, where the mask
+// would fill the shells with its own correlation; phenix's fsc_model_vs_map stops its curve at R), unmasked and with
 // a soft mask: voxels within (model-mask radius + 3 Å) of a heavy atom, smoothed by a Gaussian of σ = 3 Å and
-// clipped to [0, 1]. (SPEC does not define this mask; a wider, softer mask than the model mask keeps the
+// clipped to [0, 1]. (VRS does not define this mask; a wider, softer mask than the model mask keeps the
 // mask's own spectrum from inflating the FSC beyond the true resolution.) Shells and
 // sums come from VolumeNumerics/Fourier (shell = round(|s|/Δs), Δs = 1/longest box edge). A crossing of a
 // threshold (0.5, 0.143) is the first shell beyond the first two where the FSC drops below it, located by
@@ -32,7 +34,7 @@ enum MapModelFSC {
     static func unmasked(data: LevelAData, map: Volume) -> Unmasked {
         data.memoized("fourier_unmasked") { () -> Unmasked in
             let f1 = FFT.forward(map)
-            let f2 = FFT.forward(data.modelMap)
+            let f2 = FFT.forward(data.untruncatedModelMap)
             return Unmasked(sums: FourierShells.sums(f1, f2), mapProfile: FourierShells.profile(f1),
                             modelProfile: FourierShells.profile(f2))
         }
@@ -55,7 +57,7 @@ enum MapModelFSC {
         // resolution (a 4 Å low-passed phantom read 3.4 Å with the 2 Å model mask, 3.7 Å with this one).
         let binary = ModelMap.mask(model: data.model, on: map, radiusA: data.maskRadiusA + fscMaskExtraA).map { Float($0) }
         let soft = GaussianFilter.smooth(map.withData(binary), sigmaVoxels: fscMaskSigmaA / map.voxelSize.x)
-        var mMap = map.data, mModel = data.modelMap.data
+        var mMap = map.data, mModel = data.untruncatedModelMap.data
         for i in 0..<map.count {
             let w = min(1, max(0, soft.data[i]))
             mMap[i] *= w; mModel[i] *= w
