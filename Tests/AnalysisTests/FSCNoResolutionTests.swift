@@ -121,6 +121,35 @@ func expectedCrossing(_ y: [Double], _ t: [Double], _ f: [Double]) -> Double?? {
         }
     }
 
+    /// relion_postprocess on the same unrelated halves and soft mask: its unmasked and masked curves, read by the
+    /// same rule, give no resolution where ours do and the same crossing (within 0.1 shell) where ours cross.
+    @Test func unrelatedHalvesAgreeWithRelion() throws {
+        guard let relion = findExecutable("relion_postprocess") else {
+            print("SKIPPED unrelatedHalvesAgreeWithRelion: relion_postprocess not found on PATH (Debian package relion)")
+            return
+        }
+        let h = unrelatedHalves()
+        let ctx = unrelatedContext(h)
+        let ours = try GlobalResolution().run(ctx)
+        let table = try relionPostprocess(relion, halves: h, mask: try ctx.masks().soft, voxelA: 1.37)
+        let freqs = try #require(table.column("_rlnResolution"))
+        let shellWidth = 1 / (40 * 1.37)
+        for (label, curve) in [("_rlnFourierShellCorrelationUnmaskedMaps", "unmasked"), ("_rlnFourierShellCorrelationMaskedMaps", "masked")] {
+            let y = try #require(table.column(label))
+            for (thr, key) in [(0.5, "05"), (0.143, "0143")] {
+                let relionCrossing = FSCCrossings.firstDownward(y, thresholds: y.map { _ in thr }, frequencies: freqs).frequencyInvA(freqs)
+                let oursA = ours.metrics["resolution_\(curve)_\(key)_A"]?.doubleValue
+                print("unrelated halves, \(curve) \(thr): RELION \(relionCrossing.map { 1 / $0 } as Any) Å, ours \(oursA as Any) Å")
+                #expect((relionCrossing == nil) == (oursA == nil), "\(curve) \(thr): RELION and ours disagree on whether there is a resolution")
+                if let f = relionCrossing, let d = oursA {
+                    #expect(abs(f - 1 / d) / shellWidth < 0.1, "\(curve) \(thr): RELION \(1 / f) Å, ours \(d) Å")
+                }
+            }
+        }
+        // The 0.5 curves of unrelated halves give no resolution in both programs' curves.
+        #expect(ours.metrics["resolution_unmasked_05_A"] == .null && ours.metrics["resolution_masked_05_A"] == .null)
+    }
+
     /// A model fragment in a 40 Å box (1 Å voxels), the map made from it, the model then moved by 10 Å: at 20 Å
     /// (shell 2) the shift is half a period, so the masked map–model FSC is below 0.5 from the lowest frequencies;
     /// there is no d_FSC(0.5), and the warning says so instead of staying silent.

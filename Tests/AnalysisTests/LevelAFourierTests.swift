@@ -42,7 +42,12 @@ import VolumeNumerics
     #expect(abs(d05m - truth) < 0.4, "masked FSC 0.5: expected \(truth) Å, got \(d05m), error \(d05m - truth)")
     #expect(abs(d05u - truth) < 0.4, "unmasked FSC 0.5: expected \(truth) Å, got \(d05u), error \(d05u - truth)")
     #expect(d0143 <= d05m + 1e-9 && d0143 > truth - 0.6, "FSC 0.143 \(d0143) Å should be at or beyond 0.5's \(d05m) Å")
-    let c = try MapModelGuinierSection().run(ctx)
+    // A.c on the map made from the model before the low-pass (its edge halves the amplitude of the shell at R,
+    // which the correlation of two nearly flat ln|F| profiles of a B = 10 Å² model cannot absorb).
+    var plain = sharp
+    for i in plain.data.indices { plain.data[i] += Float(0.05 * sd * rng.gaussian()) }
+    let c = try MapModelGuinierSection().run(AnalysisContext(map: plain, mapPath: "model", threshold: mean + 2 * sd,
+                                                             resolution: truth, model: model))
     let g = try #require(c.metrics["guinier_correlation"]?.doubleValue)
     print("map–model Guinier correlation: \(g)")
     #expect(g > 0.9, "Guinier correlation of a map made from the model: expected > 0.9, got \(g)")
