@@ -17,22 +17,11 @@ Reads JSON on stdin, either
 """
 import json
 import math
-import re
 import sys
 import numpy as np
 from scipy.integrate import quad
 
-
-def coefficients():
-    table = {}
-    for line in open("/usr/include/gemmi/c4322.hpp"):
-        m = re.match(r"\s*\{([^}]*)\},\s*//\s*(\S+)", line)
-        if m:
-            vals = [float(v) for v in m.group(1).split(",")]
-            name = m.group(2).upper()
-            if name not in table and len(vals) == 10:
-                table[name] = (np.array(vals[:5]), np.array(vals[5:]))
-    return table
+from levelA_model_map import coefficients   # the c4322.hpp table, parsed once for both oracles
 
 
 def form_factor(table, element, s2):
