@@ -28,7 +28,7 @@ public struct ImagePanels: Codable, Sendable, Equatable {
     public var panels: [Image2D]
     /// Colour map name: "grey" (default) or a perceptual map ("viridis", …) for coloured values.
     public var colormap: String
-    /// Fixed value range [lo, hi]; nil means each panel from its own min to max (SPEC's grey scale).
+    /// Fixed value range [lo, hi]; nil means each panel from its own min to max (the grey scale of docs/methods.md "Conventions").
     public var range: [Double]?
     /// Colour-bar label when a colour bar is drawn (nil: no colour bar).
     public var colorbarLabel: String?

@@ -1,9 +1,9 @@
 // Input data (report section 1, not scored): what was analysed — file, SHA-256, box, voxel size, origin,
 // threshold T, resolution R, map statistics — and how the map looks: central and maximum-variance slices,
 // projections (sums), standard-deviation projections (as in EMDB's validation report), the density
-// histogram with T marked, and maximum-variance slices of the hard and soft masks (SPEC "Input data").
+// histogram with T marked, and maximum-variance slices of the hard and soft masks (docs/methods.md "input").
 //
-// Conventions (SPEC "Conventions"): slice i along X is V[i, :, :]; the central slice is N/2 (integer
+// Conventions (docs/methods.md "Conventions"): slice i along X is V[i, :, :]; the central slice is N/2 (integer
 // division); images are drawn with u to the right and v upwards: along X (Y, Z), along Y (X, Z), along
 // Z (X, Y). Grey scale from each image's min (black) to max (white). `std` is the population standard
 // deviation (n) over the finite voxels; min/max/mean/std ignore non-finite voxels, which are counted.

@@ -1,8 +1,8 @@
-// SPEC "Masks used everywhere": raw (V >= T), hard (largest 26-connected component of raw, dilated by
+// docs/methods.md "Masks": raw (V >= T), hard (largest 26-connected component of raw, dilated by
 // ceil(2 Å / Ts) voxels with a ball, at least 1 voxel), soft (hard smoothed by a Gaussian of σ = 2 voxels,
 // clipped to [0, 1]).
 //
-// Conventions: Ts is the X voxel size (SPEC "Conventions": one Ts where a section needs one). The raw
+// Conventions: Ts is the X voxel size (docs/methods.md "Conventions": one Ts where a section needs one). The raw
 // mask's labelling (26-connectivity) is kept for 0.b. An empty raw mask throws
 // SectionError.failed("threshold too high: …"), which fails every mask-based section.
 import MapIO

@@ -4,7 +4,7 @@ import Foundation
 import MapIO
 import ModelIO
 
-/// SPEC "Section status".
+/// docs/methods.md "Conventions" (section status).
 public enum SectionStatus: String, Codable, Sendable {
     case ok
     case warnings
@@ -54,7 +54,7 @@ public enum SectionError: Error, CustomStringConvertible, Equatable {
 }
 
 public protocol Section: Sendable {
-    /// Section id as in SPEC: "0.a", "1.b", "input".
+    /// Section id as in docs/methods.md: "0.a", "1.b", "input".
     var id: String { get }
     var title: String { get }
     /// Reference shown in the status table (paper or method), e.g. "Vilas et al. 2018".
@@ -133,7 +133,7 @@ public final class AnalysisContext: @unchecked Sendable {
         constantValue = map.data.allSatisfy { $0 == first } ? first : nil
     }
 
-    /// The raw, hard and soft masks at T (SPEC "Masks used everywhere"), built on first use.
+    /// The raw, hard and soft masks at T (docs/methods.md "Masks"), built on first use.
     /// Throws `SectionError.failed` when no voxel reaches T.
     public func masks() throws -> Masks {
         lock.lock(); defer { lock.unlock() }

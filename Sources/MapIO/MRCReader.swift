@@ -2,7 +2,7 @@
 //
 // Layers (after mrcfile): bytes → MRCHeader (MRCHeader.swift) → checks (MRCHeaderChecks.swift: byte
 // order, errors, warnings) → voxels in X, Y, Z order (VoxelDecoding.swift) → Volume + warnings.
-// Conventions (MRC2014, SPEC "Conventions"): voxel size = cella / (mx, my, mz) per axis; start indices
+// Conventions (MRC2014, docs/methods.md "Conventions"): voxel size = cella / (mx, my, mz) per axis; start indices
 // (words 5–7, column/row/section order) permuted to X, Y, Z; ORIGIN (words 50–52) kept as X, Y, Z in Å;
 // the NSYMBT-byte extended header is skipped. NaN/Inf voxels are an error; suspicious header values are
 // warnings. No voxel memory is allocated before the header's size has been checked against the bytes

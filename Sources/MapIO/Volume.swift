@@ -1,6 +1,6 @@
 // The volume type shared by every module: a 3D grid of float32 values indexed V[x, y, z].
 //
-// Conventions (SPEC "Conventions"):
+// Conventions (docs/methods.md "Conventions"):
 // - Storage is x fastest: linear index = x + nx * (y + ny * z), whatever the file's axis order was.
 // - `voxelSize` is Å per voxel along X, Y, Z (cell / mx,my,mz); it may differ per axis.
 // - `startIndex` is the header's nxstart/nystart/nzstart permuted to X, Y, Z (voxels).

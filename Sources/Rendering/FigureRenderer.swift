@@ -17,7 +17,7 @@ public struct RenderOptions: Sendable {
     /// Pixels per inch of PNG files.
     public var dpi: Double
     /// Colour map used instead of the figure's own for coloured images (those whose map is not grey);
-    /// grey-scale density images stay grey (SPEC).
+    /// grey-scale density images stay grey (docs/methods.md "Conventions").
     public var colormapOverride: String?
     /// Figure size in inches; nil chooses one from the content (7 in wide for image rows, 5 × 3.4 in plots).
     public var sizeInches: (w: Double, h: Double)?

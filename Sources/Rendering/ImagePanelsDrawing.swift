@@ -1,5 +1,5 @@
 // Images (slices, projections, masks) drawn side by side: grey scale from each image's own min to max
-// (SPEC "Conventions"), or a colour map over a fixed/shared range with a colour bar.
+// (docs/methods.md "Conventions"), or a colour map over a fixed/shared range with a colour bar.
 //
 // Conventions: pixel (u, v) of an Image2D has u to the right and v upwards, so row v = 0 is drawn at the
 // bottom. Every panel of a figure is drawn at one scale (points per Å), so each keeps its physical aspect

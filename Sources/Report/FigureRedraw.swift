@@ -6,7 +6,7 @@ import Rendering
 
 public enum FigureRedraw {
     public struct Options: Sendable {
-        /// Colour map for coloured images and 3D views (grey-scale density images stay grey, SPEC).
+        /// Colour map for coloured images and 3D views (grey-scale density images stay grey, docs/methods.md "Conventions").
         public var colormap: String?
         /// One format for every figure; nil writes what the report writes (PNG, plus PDF for plots and histograms).
         public var format: FigureFormat?

@@ -112,7 +112,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         }
     }
 
-    /// SPEC: sections with `ok` out of sections with `ok` or `warnings` (scored sections only).
+    /// docs/methods.md "Conventions": sections with `ok` out of sections with `ok` or `warnings` (scored sections only).
     public struct Score: Codable, Sendable, Equatable {
         public var passed: Int
         public var evaluable: Int

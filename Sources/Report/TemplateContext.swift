@@ -148,7 +148,7 @@ public enum TemplateContext {
         }
     }
 
-    /// SPEC Level 1: the range and mean of all resolution estimates, and whether the reported resolution R
+    /// docs/methods.md "1.a" (front page): the range and mean of all resolution estimates, and whether the reported resolution R
     /// may be overestimated (R < 0.8 × the mean).
     static func resolutionSummary(_ doc: ReportDocument) -> [String: Any]? {
         let estimates = resolutionEstimates(doc)

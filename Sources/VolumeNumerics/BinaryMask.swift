@@ -1,5 +1,5 @@
 // A binary mask on a volume's grid: one Bool per voxel, x fastest (index = x + nx*(y + ny*z)),
-// the same layout as `Volume`. Used for the raw and hard masks (SPEC "Masks used everywhere").
+// the same layout as `Volume`. Used for the raw and hard masks (docs/methods.md "Masks").
 import MapIO
 
 public struct BinaryMask: Sendable, Equatable {

@@ -1,4 +1,4 @@
-// Separable Gaussian smoothing of a volume, σ in voxels (SPEC "Masks used everywhere": soft mask, σ = 2 voxels).
+// Separable Gaussian smoothing of a volume, σ in voxels (docs/methods.md "Masks": soft mask, σ = 2 voxels).
 //
 // The kernel is exp(−k²/2σ²) for |k| ≤ ceil(truncate·σ) (truncate = 4 by default, as scipy.ndimage),
 // normalised to sum 1, applied along X, then Y, then Z. Values outside the box are taken as 0, which is

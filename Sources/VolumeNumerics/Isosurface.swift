@@ -8,7 +8,7 @@
 // Gee 1999, "Regularised marching tetrahedra").
 //
 // Conventions:
-// - Inside is `value >= T` (the raw mask of SPEC); with a mask the field is `V · M` (VRS contours the map
+// - Inside is `value >= T` (the raw mask, docs/methods.md "Masks"); with a mask the field is `V · M` (VRS contours the map
 //   multiplied by the hard mask), so voxels outside a 0/1 mask are outside for any T > 0.
 // - Grid point (i, j, k) sits at `originA + (i, j, k) · voxelSize` Å (anisotropic voxels allowed).
 // - A vertex lies on a lattice edge at the linear interpolation of the field; each lattice edge carries

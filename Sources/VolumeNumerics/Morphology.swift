@@ -1,5 +1,5 @@
 // Binary dilation with a ball-shaped structuring element of radius r voxels: the voxel offsets
-// (dx, dy, dz) with dx² + dy² + dz² ≤ r² (SPEC "Masks used everywhere": hard mask dilation).
+// (dx, dy, dz) with dx² + dy² + dz² ≤ r² (docs/methods.md "Masks": hard mask dilation).
 //
 // Method: the dilation of a set S by a ball equals S plus the balls centred on S's boundary voxels
 // (mask voxels with a face neighbour inside the box that is not in S). Proof: for p ∈ S and q ∉ S with

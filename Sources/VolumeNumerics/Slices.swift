@@ -1,6 +1,6 @@
 // Planes cut from a volume: slices, projections (sum), standard-deviation projections.
 //
-// Convention (SPEC "Conventions"): slice i along X is V[i, :, :]. A plane's u axis runs to the right and
+// Convention (docs/methods.md "Conventions"): slice i along X is V[i, :, :]. A plane's u axis runs to the right and
 // its v axis upwards: along X (u, v) = (Y, Z); along Y (u, v) = (X, Z); along Z (u, v) = (X, Y).
 import MapIO
 

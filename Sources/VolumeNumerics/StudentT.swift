@@ -1,4 +1,4 @@
-// Student's t distribution and the one-sample t-test (SPEC 0.c: background mean against 0).
+// Student's t distribution and the one-sample t-test (docs/methods.md "0.c": background mean against 0).
 //
 // The two-sided p-value of t with ν degrees of freedom is P(|T| ≥ |t|) = I_x(ν/2, 1/2) with x = ν/(ν + t²),
 // I the regularized incomplete beta function (Abramowitz & Stegun 26.7.1 with 26.5.27). I_x(a, b) is

@@ -37,11 +37,13 @@ import ModelIO
     }
 
     /// The cut-off distance is the radius where the atom's widest Gaussian falls to 10⁻⁴ (exp(−4π²r²/B) =
-    /// 10⁻⁴ ⇒ r = √(ln 10⁴ · B) / 2π), here for carbon with B = 20 Å² at R = 3 Å.
+    /// 10⁻⁴ ⇒ r = √(ln 10⁴ · B) / 2π), here for carbon with B = 20 Å² on a grid of 1.2 Å voxels (base B
+    /// 8π²·1.2² Å², with which the model map draws its atoms).
     @Test func densityRadiusIsTheTenThousandthCutOff() throws {
         let bMax = try #require(ElectronScatteringFactor(element: "C")).b.max()!
-        let bt = bMax + 20 + ModelMap.blurB(resolutionA: 3)
-        let r = ModelMap.densityRadiusA(element: "C", bFactor: 20, resolutionA: 3)
+        let grid = Volume(nx: 8, ny: 8, nz: 8, voxelSize: SIMD3(1.2, 1.2, 1.2))
+        let bt = bMax + 20 + 8 * Double.pi * Double.pi * 1.2 * 1.2
+        let r = ModelMap.densityRadiusA(element: "C", bFactor: 20, grid: grid)
         #expect(abs(exp(-4 * Double.pi * Double.pi * r * r / bt) - 1e-4) < 1e-10)
     }
 }

@@ -66,8 +66,14 @@ func mirroredX(_ v: Volume) -> Volume {
         let mirrored = Hand().runIsolated(AnalysisContext(map: mirroredX(map), mapPath: "mirror", threshold: t, resolution: 4))
         print("0.h original: \(original.status) \(original.metrics) \(original.reason ?? "")")
         print("0.h mirrored: \(mirrored.status) \(mirrored.metrics) \(mirrored.reason ?? "")")
-        let a = try #require(original.metrics["hand_value"]?.doubleValue, "original: \(original.reason ?? "")")
-        let b = try #require(mirrored.metrics["hand_value"]?.doubleValue, "mirrored: \(mirrored.reason ?? "")")
+        let a = try #require(original.metrics["left_handed_vote_fraction"]?.doubleValue, "original: \(original.reason ?? "")")
+        let b = try #require(mirrored.metrics["left_handed_vote_fraction"]?.doubleValue, "mirrored: \(mirrored.reason ?? "")")
+        // The value is the weighted fraction of left-handed votes: left margins / all margins, recomputed by hand.
+        for r in [original, mirrored] {
+            let l = try #require(r.metrics["left_vote_weight"]?.doubleValue), rt = try #require(r.metrics["right_vote_weight"]?.doubleValue)
+            let v = try #require(r.metrics["left_handed_vote_fraction"]?.doubleValue)
+            #expect(abs(v - l / (l + rt)) < 1e-12, "fraction \(v), by hand \(l / (l + rt))")
+        }
         #expect(a < 0.3, "right-handed helices: expected value < 0.3 (not flipped), observed \(a)")
         #expect(b > 0.7, "mirrored map: expected value > 0.7 (flipped), observed \(b)")
         #expect(original.status == .ok && mirrored.status == .warnings)

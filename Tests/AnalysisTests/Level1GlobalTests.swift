@@ -144,36 +144,14 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
             let halves = level1Halves(phantom, crossingInvA: 14 / (Double(n) * t), seed: seed + 1, exponent: 10)
             let context = level1Context(phantom, halves: halves)
             let ours = try GlobalResolution().run(context)
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relion1a-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            try writeTestMRC(halves.0, to: "\(dir)/h1.mrc"); try writeTestMRC(halves.1, to: "\(dir)/h2.mrc")
-            try writeTestMRC(try context.masks().soft, to: "\(dir)/mask.mrc")
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: relion)
-            p.arguments = ["--i", "\(dir)/h1.mrc", "--i2", "\(dir)/h2.mrc", "--mask", "\(dir)/mask.mrc",
-                           "--o", "\(dir)/postprocess", "--angpix", "\(t)", "--adhoc_bfac", "0"]
-            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-            p.currentDirectoryURL = URL(fileURLWithPath: dir)
-            try p.run(); p.waitUntilExit()
-            let star = try String(contentsOfFile: "\(dir)/postprocess.star", encoding: .utf8)
-            let lines = star.split(separator: "\n").map(String.init)
-            let final = try #require(lines.first { $0.hasPrefix("_rlnFinalResolution") })
-            let relionFinal = try #require(Double(final.split(separator: " ", omittingEmptySubsequences: true)[1]))
-            // The data_fsc loop: columns by label.
-            let start = try #require(lines.firstIndex { $0.hasPrefix("data_fsc") })
-            var labels: [String] = [], rows: [[Double]] = []
-            for l in lines[(start + 1)...] {
-                if l.hasPrefix("data_") { break }
-                if l.hasPrefix("_rln") { labels.append(String(l.split(separator: " ")[0])); continue }
-                let vals = l.split(separator: " ", omittingEmptySubsequences: true).compactMap { Double($0) }
-                if !labels.isEmpty && vals.count == labels.count { rows.append(vals) }
-            }
+            let table = try relionPostprocess(relion, halves: halves, mask: try context.masks().soft, voxelA: t)
+            let relionFinal = table.finalResolutionA
+            let labels = table.labels, rows = table.rows
             let freqs = rows.map { $0[labels.firstIndex(of: "_rlnResolution")!] }
             func relionCrossing(_ label: String) throws -> Double {
                 let i = try #require(labels.firstIndex(of: label))
                 let curve = rows.map { $0[i] }
-                return FSCCrossings.firstDownward(curve, thresholds: curve.map { _ in 0.143 }, frequencies: freqs).frequencyInvA(freqs)
+                return FSCCrossings.firstDownward(curve, thresholds: curve.map { _ in 0.143 }, frequencies: freqs).frequencyInvA(freqs)!
             }
             let shellWidth = 1 / (Double(n) * t)
             // The masked curve is deterministic: it must agree closely.
@@ -189,4 +167,41 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
             #expect(abs(errShells) <= 1, "masked corrected 0.143: ours \(oursA) Å, RELION \(1 / relionInterp) Å, \(errShells) shells apart")
         }
     }
+}
+
+/// relion_postprocess's FSC table (data_fsc loop: column labels and rows) and its final resolution.
+struct RelionFSCTable {
+    var labels: [String]
+    var rows: [[Double]]
+    var finalResolutionA: Double
+    func column(_ label: String) -> [Double]? { labels.firstIndex(of: label).map { i in rows.map { $0[i] } } }
+}
+
+/// Runs relion_postprocess on two halves with a mask (no B-factor) in a temporary folder and reads its STAR file.
+func relionPostprocess(_ relion: String, halves: (Volume, Volume), mask: Volume, voxelA t: Double) throws -> RelionFSCTable {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relion1a-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try writeTestMRC(halves.0, to: "\(dir)/h1.mrc"); try writeTestMRC(halves.1, to: "\(dir)/h2.mrc")
+    try writeTestMRC(mask, to: "\(dir)/mask.mrc")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: relion)
+    p.arguments = ["--i", "\(dir)/h1.mrc", "--i2", "\(dir)/h2.mrc", "--mask", "\(dir)/mask.mrc",
+                   "--o", "\(dir)/postprocess", "--angpix", "\(t)", "--adhoc_bfac", "0"]
+    p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+    p.currentDirectoryURL = URL(fileURLWithPath: dir)
+    try p.run(); p.waitUntilExit()
+    let star = try String(contentsOfFile: "\(dir)/postprocess.star", encoding: .utf8)
+    let lines = star.split(separator: "\n").map(String.init)
+    let final = try #require(lines.first { $0.hasPrefix("_rlnFinalResolution") })
+    let finalA = try #require(Double(final.split(separator: " ", omittingEmptySubsequences: true)[1]))
+    let start = try #require(lines.firstIndex { $0.hasPrefix("data_fsc") })
+    var labels: [String] = [], rows: [[Double]] = []
+    for l in lines[(start + 1)...] {
+        if l.hasPrefix("data_") { break }
+        if l.hasPrefix("_rln") { labels.append(String(l.split(separator: " ")[0])); continue }
+        let vals = l.split(separator: " ", omittingEmptySubsequences: true).compactMap { Double($0) }
+        if !labels.isEmpty && vals.count == labels.count { rows.append(vals) }
+    }
+    return RelionFSCTable(labels: labels, rows: rows, finalResolutionA: finalA)
 }

@@ -11,11 +11,14 @@ import VolumeNumerics
     // Shells at 0.1 1/Å steps; FSC 1, 1, 0.9, 0.7, 0.3 → 0.5 is crossed halfway between 0.3 and 0.4 1/Å: 1/0.35 Å.
     let f = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
     let fsc: [Double?] = [1, 1, 0.9, 0.7, 0.3, 0.1]
-    let d = MapModelFSC.crossing(fsc, frequencies: f, nyquistShell: 5, threshold: 0.5)
+    let d = MapModelFSC.crossing(fsc, frequencies: f, nyquistShell: 5, threshold: 0.5).resolutionA(f)
     #expect(d != nil && abs(d! - 1 / 0.35) < 1e-12, "crossing: expected \(1 / 0.35), got \(String(describing: d))")
-    // A dip in the first two shells is ignored.
+    // A dip in the first two shells is ignored; a curve that stays above reaches Nyquist.
     let early: [Double?] = [1, 0.2, 0.9, 0.9, 0.9, 0.9]
-    #expect(MapModelFSC.crossing(early, frequencies: f, nyquistShell: 5, threshold: 0.5) == nil)
+    #expect(MapModelFSC.crossing(early, frequencies: f, nyquistShell: 5, threshold: 0.5) == .notBeforeNyquist)
+    // Below from shell 2 on: no resolution (never the Nyquist value).
+    let misplaced: [Double?] = [1, 0.6, 0.3, 0.1, nil, 0.2]
+    #expect(MapModelFSC.crossing(misplaced, frequencies: f, nyquistShell: 5, threshold: 0.5) == .belowFromStart)
 }
 
 @Test func mapModelFSCFindsTheLowPassResolution() throws {
@@ -39,7 +42,12 @@ import VolumeNumerics
     #expect(abs(d05m - truth) < 0.4, "masked FSC 0.5: expected \(truth) Å, got \(d05m), error \(d05m - truth)")
     #expect(abs(d05u - truth) < 0.4, "unmasked FSC 0.5: expected \(truth) Å, got \(d05u), error \(d05u - truth)")
     #expect(d0143 <= d05m + 1e-9 && d0143 > truth - 0.6, "FSC 0.143 \(d0143) Å should be at or beyond 0.5's \(d05m) Å")
-    let c = try MapModelGuinierSection().run(ctx)
+    // A.c on the map made from the model before the low-pass (its edge halves the amplitude of the shell at R,
+    // which the correlation of two nearly flat ln|F| profiles of a B = 10 Å² model cannot absorb).
+    var plain = sharp
+    for i in plain.data.indices { plain.data[i] += Float(0.05 * sd * rng.gaussian()) }
+    let c = try MapModelGuinierSection().run(AnalysisContext(map: plain, mapPath: "model", threshold: mean + 2 * sd,
+                                                             resolution: truth, model: model))
     let g = try #require(c.metrics["guinier_correlation"]?.doubleValue)
     print("map–model Guinier correlation: \(g)")
     #expect(g > 0.9, "Guinier correlation of a map made from the model: expected > 0.9, got \(g)")

@@ -29,12 +29,13 @@ private func atom(_ el: String, _ p: SIMD3<Double>, b: Double, occ: Double = 1, 
     var g = grid; g.headerOrigin = SIMD3(100, -20, 5)
     let atoms = [atom("C", SIMD3(115.3, -5.2, 20.1), b: 30), atom("N", SIMD3(116.4, -4.1, 21.0), b: 45),
                  atom("O", SIMD3(113.9, -6.0, 19.2), b: 60, occ: 0.7), atom("FE", SIMD3(120, 0, 25), b: 25)]
-    let (map, _) = ModelMap.simulate(model: AtomicModel(atoms: atoms, path: "p"), on: g, resolutionA: 3.0)
+    // The real-space density with the base B that the model map draws before removing it in Fourier space.
+    let (map, _) = ModelMap.density(model: AtomicModel(atoms: atoms, path: "p"), on: g, extraB: ModelMap.baseB(g))
     let voxels = [SIMD3(17, 15, 14), SIMD3(18, 16, 15), SIMD3(22, 20, 18), SIMD3(10, 10, 10), SIMD3(20, 13, 12)]
     let points = voxels.map { g.originA + SIMD3<Double>(Double($0.x), Double($0.y), Double($0.z)) * g.voxelSize }
     let request: [String: Any] = [
         "atoms": atoms.map { [$0.element, $0.position.x, $0.position.y, $0.position.z, $0.bFactor, $0.occupancy] as [Any] },
-        "blur_B": ModelMap.blurB(resolutionA: 3.0), "points": points.map { [$0.x, $0.y, $0.z] }]
+        "blur_B": ModelMap.baseB(g), "points": points.map { [$0.x, $0.y, $0.z] }]
     let out = try runOracle("levelA_model_map.py", stdin: try JSONSerialization.data(withJSONObject: request))
     let expected = out.split(separator: "\n").compactMap { Double($0) }
     #expect(expected.count == voxels.count)

@@ -66,14 +66,18 @@ import ModelIO
     #expect(abs(EMRinger.dihedral(n, ca, cb, SIMD3(2.0, 0.0, 1.0)) - 90) < 1e-9)
     #expect(abs(EMRinger.dihedral(n, ca, cb, SIMD3(2.0, 1.0, 0.0)) - 0) < 1e-9)
     #expect(abs(EMRinger.dihedral(n, ca, cb, SIMD3(2.0, -1.0, 0.0)) - 180) < 1e-9)
-    // Rotameric windows [c − 30°, c + 30°).
-    #expect(EMRinger.isRotameric(30) && EMRinger.isRotameric(89) && !EMRinger.isRotameric(90))
-    #expect(!EMRinger.isRotameric(0) && EMRinger.isRotameric(329) && !EMRinger.isRotameric(330))
-    // Score: n = 100 residues all above threshold, m = 70 rotameric: Z = (140 − 100)/10 = 4, score = 10·4/√100 = 4.
+    // Rotameric windows c − 30° … c + 30°, ends included (13 of the 72 samples each, 39 in all).
+    #expect(EMRinger.isRotameric(30) && EMRinger.isRotameric(90) && !EMRinger.isRotameric(95) && !EMRinger.isRotameric(25))
+    #expect(!EMRinger.isRotameric(0) && EMRinger.isRotameric(330) && !EMRinger.isRotameric(335))
+    #expect((0..<72).filter { EMRinger.isRotameric(Double($0) * 5) }.count == 39)
+    // Score by hand: N = n = 100 residues above the threshold, m = 70 rotameric. Chance 39/72:
+    // mean 54.1667, sd √(100·39/72·33/72) = 4.98260, Z = 15.8333/4.98260 = 3.17772, score = 10·Z/√100 = 3.17772.
     let scans = (0..<100).map { i in
-        EMRinger.ResidueScan(residue: i, peakDeg: i < 70 ? 60 : 0, peakValue: 1, modelChi1Deg: 60) }
+        EMRinger.ResidueScan(residue: i, peakDeg: i < 70 ? 60 : 0, peakValue: 1, modelChi1Deg: 60, meanDensity: 0) }
     let s = EMRinger.score(scans, threshold: 0.5)
-    #expect(abs(s.score - 4) < 1e-12 && s.n == 100, "score: expected 4, got \(s.score)")
+    #expect(abs(s.score - 3.17772) < 1e-5 && s.residuesAbove == 100 && s.rotameric == 70, "score: expected 3.17772, got \(s.score)")
+    // Peaks exactly at the threshold are not above it.
+    #expect(EMRinger.score(scans, threshold: 1).residuesAbove == 0)
 }
 
 @Test func pdbAndMmCIFGiveIdenticalLevelAResults() throws {

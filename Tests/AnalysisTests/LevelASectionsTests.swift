@@ -116,7 +116,7 @@ func rotateSideChains(_ model: AtomicModel, degrees: Double) -> AtomicModel {
     var report: [String] = []
     for s in LevelASections.all {
         let r = s.runIsolated(ctx)
-        report.append("\(r.id) \(r.status) \(r.warnings) " + r.metrics.filter { !["thresholds", "scores", "curve_levels", "curve_atom_inclusion", "curve_backbone_inclusion", "residues_above_threshold"].contains($0.key) }
+        report.append("\(r.id) \(r.status) \(r.warnings) " + r.metrics.filter { !["per_threshold", "curve_levels", "curve_atom_inclusion", "curve_backbone_inclusion"].contains($0.key) }
                         .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }
     print(report.joined(separator: "\n"))

@@ -56,7 +56,7 @@ func spheroidSphericity(a: Double, c: Double) -> Double {
         let (h1, h2) = knownTruthHalves(phantom: phantom, crossingInvA: s0Shell / Double(n), seed: 52, exponent: 12)
         let dirs = ConicalFSC.hemisphereDirections(count: 60)
         let r = ConicalFSC.compute(FFT.forward(h1), FFT.forward(h2), directions: dirs)
-        let crossings = (0..<dirs.count).map { FSCCrossings.crossing(r.curve($0), .fixed(0.143)).frequencyInvA(r.frequencyInvA) * Double(n) }
+        let crossings = (0..<dirs.count).map { FSCCrossings.crossing(r.curve($0), .fixed(0.143)).frequencyInvA(r.frequencyInvA)! * Double(n) }
         // A 20° cone holds ~6 % of a shell, so each direction's crossing is noisy: the mean is within a
         // shell of the truth, every direction within 3.
         let mean = crossings.reduce(0, +) / Double(crossings.count)
@@ -65,7 +65,7 @@ func spheroidSphericity(a: Double, c: Double) -> Double {
         #expect(abs(mean - s0Shell) <= 1, "isotropic: mean directional crossing expected shell \(s0Shell), observed \(mean)")
         #expect(worst <= 3, "isotropic: every direction should cross near shell \(s0Shell); worst error \(worst) shells")
         let fso = r.shellOccupancy()
-        let half = FSCCrossings.firstDownward(fso, thresholds: fso.map { _ in 0.5 }, frequencies: r.frequencyInvA).frequencyInvA(r.frequencyInvA) * Double(n)
+        let half = FSCCrossings.firstDownward(fso, thresholds: fso.map { _ in 0.5 }, frequencies: r.frequencyInvA).frequencyInvA(r.frequencyInvA)! * Double(n)
         #expect(abs(half - s0Shell) <= 1, "isotropic FSO 0.5: expected shell \(s0Shell), observed \(half)")
     }
 
@@ -75,7 +75,7 @@ func spheroidSphericity(a: Double, c: Double) -> Double {
         let (h1, h2) = anisotropicHalves(phantom: phantom, s0: s0Shell / Double(n), a: a, seed: 54)
         let dirs = ConicalFSC.hemisphereDirections(count: 100)
         let r = ConicalFSC.compute(FFT.forward(h1), FFT.forward(h2), directions: dirs)
-        let crossings = (0..<dirs.count).map { FSCCrossings.crossing(r.curve($0), .fixed(0.143)).frequencyInvA(r.frequencyInvA) * Double(n) }
+        let crossings = (0..<dirs.count).map { FSCCrossings.crossing(r.curve($0), .fixed(0.143)).frequencyInvA(r.frequencyInvA)! * Double(n) }
         // The 8 directions closest to Z and the 8 closest to the XY plane (averaged: single cones are noisy).
         let order = dirs.indices.sorted { dirs[$0].z > dirs[$1].z }
         let zMean = order.prefix(8).map { crossings[$0] }.reduce(0, +) / 8
@@ -85,7 +85,7 @@ func spheroidSphericity(a: Double, c: Double) -> Double {
         #expect(abs(zMean - expZ) <= 1.5, "along Z: expected shell \(expZ), observed \(zMean)")
         #expect(abs(xyMean - expXY) <= 1.5, "in XY: expected shell \(expXY), observed \(xyMean)")
         let fso = r.shellOccupancy()
-        let half = FSCCrossings.firstDownward(fso, thresholds: fso.map { _ in 0.5 }, frequencies: r.frequencyInvA).frequencyInvA(r.frequencyInvA) * Double(n)
+        let half = FSCCrossings.firstDownward(fso, thresholds: fso.map { _ in 0.5 }, frequencies: r.frequencyInvA).frequencyInvA(r.frequencyInvA)! * Double(n)
         let expHalf = s0Shell / (1 + (a * a - 1) / 4).squareRoot()
         print("FSO 0.5: expected shell \(expHalf), observed \(half)")
         #expect(abs(half - expHalf) <= 1.5, "FSO 0.5: expected shell \(expHalf), observed \(half)")

@@ -88,7 +88,7 @@ func writeRaw(_ v: Volume, _ path: String) throws {
             let s0 = s0Shell / (Double(n) * t)
             let (h1, h2) = knownTruthHalves(phantom: phantom, crossingInvA: s0, seed: seed)
             let c = FSC.curve(h1, h2)
-            let f = FSCCrossings.crossing(c, .fixed(0.143)).frequencyInvA(c.frequencyInvA)
+            let f = FSCCrossings.crossing(c, .fixed(0.143)).frequencyInvA(c.frequencyInvA)!
             let errShells = (f - s0) * Double(n) * t
             print("FSC known truth: expected 0.143 at \(1 / s0) Å (shell \(s0Shell)), observed \(1 / f) Å, error \(errShells) shells")
             #expect(abs(errShells) <= 1, "0.143 crossing: expected shell \(s0Shell), observed \(f * Double(n) * t), error \(errShells) shells")
@@ -154,7 +154,7 @@ func writeRaw(_ v: Volume, _ path: String) throws {
         }
         for (key, thr) in [("crossing_0143", FSCThreshold.fixed(0.143)), ("crossing_half_bit", .halfBit)] {
             let expected = try #require(o[key] as? Double)
-            let ours = FSCCrossings.crossing(c, thr).frequencyInvA(c.frequencyInvA)
+            let ours = FSCCrossings.crossing(c, thr).frequencyInvA(c.frequencyInvA)!
             #expect(abs(ours - expected) < 1e-4 * expected, "\(key): numpy \(expected) 1/Å, ours \(ours) 1/Å")
         }
     }

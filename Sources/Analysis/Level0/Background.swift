@@ -1,5 +1,5 @@
 // 0.c Background analysis: is the map's background (voxels outside the hard mask) zero-mean noise
-// without outliers? (SPEC "Level 0", after VRS's background analysis.)
+// without outliers? (docs/methods.md "0.c", after VRS's background analysis.)
 //
 // - Mean and standard deviation σ (n − 1) of the background voxels.
 // - One-sample Student t-test of mean 0: t = mean / (σ/√n), two-sided p-value from the Student-t

@@ -1,4 +1,4 @@
-// 0.d Global B-factor from the Guinier plot (SPEC 0.d; Rosenthal & Henderson 2003, J. Mol. Biol. 333:721).
+// 0.d Global B-factor from the Guinier plot (docs/methods.md "0.d"; Rosenthal & Henderson 2003, J. Mol. Biol. 333:721).
 //
 // ln|F| (F the mean structure-factor amplitude of a Fourier shell, shell = round(|k|) for cubic boxes, see
 // FrequencyGrid.swift) is fitted by least squares as a·(1/d²) + b over the shells with 15 Å ≥ d ≥ R, and
@@ -15,7 +15,7 @@ public struct GuinierFit: Sendable, Equatable {
     /// Slope a of ln|F| against 1/d² (Å²) and intercept b.
     public var slopeA2: Double
     public var intercept: Double
-    /// B = 4a in Å² (SPEC convention: minus the crystallographic B).
+    /// B = 4a in Å² (docs/methods.md "0.d" convention: minus the crystallographic B).
     public var bFactorA2: Double { 4 * slopeA2 }
     /// Coefficient of determination of the fit.
     public var rSquared: Double
@@ -119,7 +119,7 @@ public struct GuinierBFactor: Section {
         ]
         if highA > r { metrics["fit_high_limited_by_nyquist"] = .bool(true) }
 
-        // Plot ln|F|² (= 2 ln|F|) against 1/d², as in SPEC: experimental, fitted line, corrected by B.
+        // Plot ln|F|² (= 2 ln|F|) against 1/d², as in docs/methods.md "0.d": experimental, fitted line, corrected by B.
         let x = fit.invD2
         let experimental = fit.lnAmplitude.map { 2 * $0 }
         let fittedLine = x.map { 2 * (fit.slopeA2 * $0 + fit.intercept) }

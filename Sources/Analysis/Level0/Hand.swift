@@ -1,4 +1,4 @@
-// 0.h Hand: is the map's handedness flipped? (SPEC 0.h; VRS uses DeepHand, a neural network — we use none.)
+// 0.h Hand: is the map's handedness flipped? (docs/methods.md "0.h"; VRS uses DeepHand, a neural network — we use none.)
 //
 // Method (our own): α-helices are right-handed in proteins, so the density along a helix's backbone winds
 // like a right-handed screw; in a mirrored map it winds the other way.
@@ -10,7 +10,8 @@
 //    (radius 2.0 Å, pitch 5.4 Å, two turns), for phases every 10° and axis offsets up to 0.7 Å. S_hand is the
 //    best path mean minus the mean over phases (the helical modulation); d = S_right − S_left.
 // 3. Rods whose |d| exceeds 20 % of S_right + S_left vote; the value is Σ|d| of left-handed votes / Σ|d| of
-//    all votes, in [0, 1]: 1 means the hand is likely flipped. The votes must prefer one hand significantly
+//    all votes, in [0, 1]: the weighted fraction of left-handed votes, not a probability (no model of its
+//    distribution is behind it); above 0.5 the hand is likely flipped (docs/methods.md, "0.h"). The votes must prefer one hand significantly
 //    (two-sided binomial test against 50:50, p < 0.05); otherwise, or with fewer than 3 votes, the hand could
 //    not be measured (rods of random density vote at random).
 // Applies for R better than (at most) 5 Å, where the helical pitch is visible.
@@ -19,13 +20,17 @@ import MapIO
 import VolumeNumerics
 
 public struct HandednessResult: Sendable, Equatable {
-    /// Σ|d| of left-handed votes / Σ|d|: 1 = likely flipped. Nil when fewer than `minimumVotes` rods voted.
-    public var flipValue: Double?
+    /// Σ|d| of left-handed votes / Σ|d| (weighted fraction of left-handed votes; not a probability):
+    /// 1 = likely flipped. Nil when the votes are too few or prefer neither hand.
+    public var leftHandedVoteFraction: Double?
     public var candidates: Int
     public var votesRight: Int
     public var votesLeft: Int
     /// Two-sided binomial p-value of the votes against an even split.
     public var pValue: Double
+    /// Σ|d| of the right- and left-handed votes (density units).
+    public var weightRight: Double = 0
+    public var weightLeft: Double = 0
 }
 
 public enum HelixHandedness {
@@ -42,7 +47,7 @@ public enum HelixHandedness {
         var inside = [Int]()
         for i in 0..<mask.count where mask[i] { inside.append(i) }
         guard inside.count > 27 else {
-            return HandednessResult(flipValue: nil, candidates: 0, votesRight: 0, votesLeft: 0, pValue: 1)
+            return HandednessResult(leftHandedVoteFraction: nil, candidates: 0, votesRight: 0, votesLeft: 0, pValue: 1)
         }
         var lv = inside.map { blurred.data[$0] }
         lv.sort()
@@ -118,8 +123,8 @@ public enum HelixHandedness {
         let votes = votesR + votesL
         let p = binomialTwoSided(votesR, votesL)
         let measured = votes >= minimumVotes && p < 0.05
-        return HandednessResult(flipValue: measured ? wL / (wR + wL) : nil, candidates: chosen.count,
-                                votesRight: votesR, votesLeft: votesL, pValue: p)
+        return HandednessResult(leftHandedVoteFraction: measured ? wL / (wR + wL) : nil, candidates: chosen.count,
+                                votesRight: votesR, votesLeft: votesL, pValue: p, weightRight: wR, weightLeft: wL)
     }
 
     /// Two-sided binomial test of a split a : b against 50:50: 2·P(X ≥ max(a, b)), X ~ Bin(a + b, ½), at most 1.
@@ -208,7 +213,7 @@ public struct Hand: Section {
     }
 
     func evaluate(_ h: HandednessResult) throws -> SectionResult {
-        guard let v = h.flipValue else {
+        guard let v = h.leftHandedVoteFraction else {
             if h.votesRight + h.votesLeft < HelixHandedness.minimumVotes {
                 throw SectionError.failed("could not be measured: \(h.votesRight + h.votesLeft) helix-like rods gave a clear hand (\(h.candidates) rods examined), at least \(HelixHandedness.minimumVotes) are needed")
             }
@@ -216,15 +221,17 @@ public struct Hand: Section {
         }
         var warnings: [String] = []
         if v > 0.5 {
-            warnings.append(String(format: "the map's hand is probably flipped (value %.2f > 0.5: most α-helix-like rods wind left-handed)", v))
+            warnings.append(String(format: "the map's hand is probably flipped (weighted fraction of left-handed votes %.2f > 0.5: most α-helix-like rods wind left-handed)", v))
         }
         let metrics: [String: JSONValue] = [
-            "hand_value": .number(v),
+            "left_handed_vote_fraction": .number(v),
+            "left_vote_weight": .number(h.weightLeft),
+            "right_vote_weight": .number(h.weightRight),
             "n_rods_examined": .int(h.candidates),
             "votes_right": .int(h.votesRight),
             "votes_left": .int(h.votesLeft),
             "binomial_p_value": .number(h.pValue),
-            "method": .string("density along right- vs left-handed α-helix paths (radius 2.0 Å, pitch 5.4 Å) on helix-like rods; value = weighted fraction of left-handed votes (1: hand likely flipped)"),
+            "method": .string("density along right- vs left-handed α-helix paths (radius 2.0 Å, pitch 5.4 Å) on helix-like rods; value = weighted fraction of left-handed votes, not a probability (above 0.5: hand likely flipped)"),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics)
     }

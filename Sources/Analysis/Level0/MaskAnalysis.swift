@@ -1,5 +1,5 @@
 // 0.b Mask analysis: the connected components of the raw mask V >= T, the hard mask, and the mass
-// enclosed at a series of thresholds (SPEC "Level 0", after VRS's mask analysis).
+// enclosed at a series of thresholds (docs/methods.md "0.b", after VRS's mask analysis).
 //
 // - Raw mask labelled with 26-connectivity; components listed by decreasing size (voxels, volume Å³,
 //   % and cumulative % of the raw mask) until the cumulative reaches 95 % (at most 100 rows). The number

@@ -1,5 +1,5 @@
 // 0.a Mass analysis (centering): how far the molecule is from the box edges and from the box centre
-// (SPEC "Level 0", after VRS's mass analysis).
+// (docs/methods.md "0.a", after VRS's mass analysis).
 //
 // - With the hard mask, per axis the first and last index holding mask voxels: space on the left
 //   = Ts·first, on the right = Ts·(N − 1 − last) (Å), decentering = |right − left| / (Ts·N) · 100 %.

@@ -1,4 +1,4 @@
-// 1.d Directional resolution (SPEC 1.d): conical FSC (3DFSC, Tan et al. 2017) and the Fourier Shell
+// 1.d Directional resolution (docs/methods.md "1.d"): conical FSC (3DFSC, Tan et al. 2017) and the Fourier Shell
 // Occupancy (Vilas et al. 2023).
 //
 // Both halves are multiplied by the soft mask at T; the conical FSC is computed in 100 cones of half-angle
@@ -9,7 +9,11 @@
 // resolution frequency (1 for isotropic resolution). FSO(s): fraction of directions with FSC ≥ 0.143 in
 // shell s; its crossings at 0.9, 0.5 and 0.1 give the resolution in 90 %, 50 % and 10 % of the directions,
 // the 0.5 crossing being the global resolution of Vilas et al.
-// Warnings: R < 0.8 × the FSO-0.5 resolution. Sphericity < 0.9 is stated as information (SPEC), not a warning.
+// A cone whose FSC is below the threshold from the lowest frequencies has no directional resolution (left out
+// of the statistics and counted); an FSO below a level from the start gives no resolution at that level
+// (the shared crossing rule, docs/methods.md "1.d").
+// Warnings: R < 0.8 × the FSO-0.5 resolution; no FSO-0.5 resolution. Sphericity < 0.9 is stated as
+// information (docs/methods.md "1.d"), not a warning.
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -31,20 +35,23 @@ public struct DirectionalResolution: Section {
         let dirs = ConicalFSC.hemisphereDirections(count: directionCount)
         let cones = ConicalFSC.compute(f1, f2, directions: dirs, coneHalfAngleDeg: coneHalfAngleDeg)
         let freqs = cones.frequencyInvA
-        let dirFreq = (0..<dirs.count).map {
+        let dirFreq: [Double?] = (0..<dirs.count).map {
             FSCCrossings.crossing(cones.curve($0), .fixed(threshold)).frequencyInvA(freqs)
         }
-        let dirRes = dirFreq.map { Level1Format.resolutionA($0) }
+        let dirResOpt = dirFreq.map { $0.map { Level1Format.resolutionA($0) } }
+        let measured = dirResOpt.indices.filter { dirResOpt[$0] != nil }
+        let dirRes = measured.map { dirResOpt[$0]! }
         let fso = cones.shellOccupancy(threshold: threshold)
-        var fsoRes: [String: Double] = [:]
+        var fsoRes: [String: Double?] = [:]
         for level in [0.9, 0.5, 0.1] {
             let c = FSCCrossings.firstDownward(fso, thresholds: fso.map { _ in level }, frequencies: freqs)
-            fsoRes[String(format: "%g", level)] = Level1Format.resolutionA(c.frequencyInvA(freqs))
+            fsoRes[String(format: "%g", level)] = Level1Format.resolutionA(c, freqs)
         }
-        let mean = dirRes.reduce(0, +) / Double(dirRes.count)
-        let sd = (dirRes.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(dirRes.count - 1, 1))).squareRoot()
-        let best = dirRes.min()!, worst = dirRes.max()!
-        let sphericity = ConicalFSC.sphericity(directions: dirs, radii: dirFreq, coneHalfAngleDeg: coneHalfAngleDeg)
+        let mean: Double? = dirRes.isEmpty ? nil : dirRes.reduce(0, +) / Double(dirRes.count)
+        let sd = mean.map { m in (dirRes.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(dirRes.count - 1, 1))).squareRoot() }
+        let best = dirRes.min(), worst = dirRes.max()
+        let sphericity = measured.count == dirs.count
+            ? ConicalFSC.sphericity(directions: dirs, radii: dirFreq.map { $0! }, coneHalfAngleDeg: coneHalfAngleDeg) : nil
         let angleFromZ = dirs.map { acos(min(1, $0.z)) * 180 / .pi }
         let azimuth = dirs.map { (atan2($0.y, $0.x) * 180 / .pi + 360).truncatingRemainder(dividingBy: 360) }
 
@@ -52,23 +59,27 @@ public struct DirectionalResolution: Section {
             "n_directions": .int(dirs.count),
             "cone_half_angle_deg": .number(coneHalfAngleDeg),
             "fsc_threshold": .number(threshold),
-            "directional_resolution_min_A": .number(best),
-            "directional_resolution_max_A": .number(worst),
-            "directional_resolution_mean_A": .number(mean),
-            "directional_resolution_std_A": .number(sd),
-            "directional_spread": .number(worst / best - 1),
-            "fso_09_A": .number(fsoRes["0.9"]!),
-            "fso_05_A": .number(fsoRes["0.5"]!),
-            "fso_01_A": .number(fsoRes["0.1"]!),
+            "directional_resolution_min_A": Level1Format.metric(best),
+            "directional_resolution_max_A": Level1Format.metric(worst),
+            "directional_resolution_mean_A": Level1Format.metric(mean),
+            "directional_resolution_std_A": Level1Format.metric(sd),
+            "directional_spread": Level1Format.metric(best.flatMap { b in worst.map { $0 / b - 1 } }),
+            "fso_09_A": Level1Format.metric(fsoRes["0.9"]!),
+            "fso_05_A": Level1Format.metric(fsoRes["0.5"]!),
+            "fso_01_A": Level1Format.metric(fsoRes["0.1"]!),
+            "fso_05_no_resolution": .bool(fsoRes["0.5"]! == nil),
+            "n_directions_without_resolution": .int(dirs.count - measured.count),
             "directions": .array(dirs.map { .array([.number($0.x), .number($0.y), .number($0.z)]) }),
             "direction_angle_from_z_deg": .array(angleFromZ.map { .number($0) }),
             "direction_azimuth_deg": .array(azimuth.map { .number($0) }),
-            "directional_resolution_A": .array(dirRes.map { .number($0) }),
+            "directional_resolution_A": .array(dirResOpt.map { Level1Format.metric($0) }),
             "frequency_invA": .array(freqs.map { .number($0) }),
             "fso": .array(fso.map { .number($0) }),
-            "best_direction": .array(dirs[dirRes.firstIndex(of: best)!].toJSON()),
-            "worst_direction": .array(dirs[dirRes.firstIndex(of: worst)!].toJSON()),
         ]
+        if let best, let worst {
+            metrics["best_direction"] = .array(dirs[measured[dirRes.firstIndex(of: best)!]].toJSON())
+            metrics["worst_direction"] = .array(dirs[measured[dirRes.firstIndex(of: worst)!]].toJSON())
+        }
         if let sphericity {
             metrics["sphericity"] = .number(sphericity)
             metrics["strongly_anisotropic"] = .bool(sphericity < 0.9)
@@ -76,8 +87,11 @@ public struct DirectionalResolution: Section {
                 metrics["anisotropy_note"] = .string("sphericity \(NumberText.format(sphericity)) < 0.9: the resolution is strongly anisotropic (often preferred orientation); information, not a failure")
             }
         }
-        metrics["resolution_estimates_A"] = .array([Level1Format.estimate("FSO 0.5 (directional FSC 0.143)", fsoRes["0.5"]!)])
+        metrics["resolution_estimates_A"] = Level1Format.estimates([("FSO 0.5 (directional FSC 0.143)", fsoRes["0.5"]!)])
         var warnings: [String] = []
+        if fsoRes["0.5"]! == nil {
+            warnings.append(Level1Format.noResolutionWarning("Fourier shell occupancy", threshold: "0.5"))
+        }
         if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: fsoRes["0.5"]!, estimator: "FSO-0.5 (global directional)") {
             warnings.append(w)
         }
@@ -85,8 +99,8 @@ public struct DirectionalResolution: Section {
         // Figures: directional resolution against the angle from Z; FSO with the spread of conical FSCs.
         var rMarkers = [Marker]()
         if let r = context.resolution { rMarkers.append(Marker(value: r, label: "R = \(NumberText.format(r)) Å")) }
-        rMarkers.append(Marker(value: fsoRes["0.5"]!, label: "FSO 0.5: \(NumberText.format(fsoRes["0.5"]!)) Å"))
-        let polar = LinePlot(series: [Series(label: "Directions (cone \(NumberText.format(coneHalfAngleDeg))°)", x: angleFromZ, y: dirRes, style: .points)],
+        if let d = fsoRes["0.5"]! { rMarkers.append(Marker(value: d, label: "FSO 0.5: \(NumberText.format(d)) Å")) }
+        let polar = LinePlot(series: [Series(label: "Directions (cone \(NumberText.format(coneHalfAngleDeg))°)", x: measured.map { angleFromZ[$0] }, y: dirRes, style: .points)],
                              xLabel: "Angle of the direction from the Z axis (°)", yLabel: "Directional resolution, FSC 0.143 (Å)",
                              yMarkers: rMarkers)
         let x = Array(freqs.dropFirst())
@@ -96,15 +110,15 @@ public struct DirectionalResolution: Section {
                                         Series(label: "Lowest conical FSC", x: x, y: minFSC, style: .dashed),
                                         Series(label: "Highest conical FSC", x: x, y: maxFSC, style: .dashed)],
                                xLabel: "Spatial frequency (1/Å)", yLabel: "FSO / conical FSC",
-                               xMarkers: [0.9, 0.5, 0.1].map { l in let d = fsoRes[String(format: "%g", l)]!; return Marker(value: 1 / d, label: "FSO \(String(format: "%g", l)): \(NumberText.format(d)) Å") },
+                               xMarkers: [0.9, 0.5, 0.1].compactMap { l in fsoRes[String(format: "%g", l)]!.map { Marker(value: 1 / $0, label: "FSO \(String(format: "%g", l)): \(NumberText.format($0)) Å") } },
                                yMarkers: [Marker(value: threshold, label: String(format: "%g", threshold))],
                                xIsFrequency: true)
         let figures = [
             Figure(id: "1d_directional_resolution",
-                   caption: "Directional resolution (conical FSC at 0.143 in \(dirs.count) cones of \(NumberText.format(coneHalfAngleDeg))° half-angle, masked halves) against the angle of the cone axis from Z (0°: along Z, 90°: in the XY plane). Range \(NumberText.format(best))–\(NumberText.format(worst)) Å" + (sphericity.map { ", sphericity \(NumberText.format($0))." } ?? "."),
+                   caption: "Directional resolution (conical FSC at 0.143 in \(dirs.count) cones of \(NumberText.format(coneHalfAngleDeg))° half-angle, masked halves) against the angle of the cone axis from Z (0°: along Z, 90°: in the XY plane). " + (best.flatMap { b in worst.map { "Range \(NumberText.format(b))–\(NumberText.format($0)) Å" } } ?? "No direction has a resolution") + (measured.count < dirs.count ? " (\(dirs.count - measured.count) directions without resolution: their FSC is below the threshold from the lowest frequencies)" : "") + (sphericity.map { ", sphericity \(NumberText.format($0))." } ?? "."),
                    content: .plot(polar)),
             Figure(id: "1d_fso",
-                   caption: "Fourier Shell Occupancy: per shell, the fraction of directions whose conical FSC is at least \(String(format: "%g", threshold)); dashed, the lowest and highest conical FSC. FSO crossings 0.9 / 0.5 / 0.1 at \(NumberText.format(fsoRes["0.9"]!)) / \(NumberText.format(fsoRes["0.5"]!)) / \(NumberText.format(fsoRes["0.1"]!)) Å.",
+                   caption: "Fourier Shell Occupancy: per shell, the fraction of directions whose conical FSC is at least \(String(format: "%g", threshold)); dashed, the lowest and highest conical FSC. FSO crossings 0.9 / 0.5 / 0.1 at \([0.9, 0.5, 0.1].map { fsoRes[String(format: "%g", $0)]!.map { NumberText.format($0) } ?? "none" }.joined(separator: " / ")) Å (none: below the level from the lowest frequencies).",
                    content: .plot(fsoPlot)),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)

@@ -1,4 +1,4 @@
-// 1.a Global resolution from two half maps (SPEC 1.a).
+// 1.a Global resolution from two half maps (docs/methods.md "1.a").
 //
 // FSC between the halves (Fourier shells one sampling step wide, FSC.swift), unmasked and with the soft mask
 // at T; the masked curve is corrected by phase randomisation (Chen et al. 2013, Ultramicroscopy 135:24):
@@ -8,7 +8,8 @@
 // the number of Fourier voxels per shell), interpolated linearly between the bracketing shells, ignoring a
 // crossing in the first two shells (FSCThresholds.swift). DPR (Frank et al. 1981) crossings at 45° (the
 // usual criterion) and 103.9° (the residual of random phases); SSNR = 2·FSC/(1 − FSC) of the corrected
-// masked curve, with its crossing at 1 (FSC = 1/3).
+// masked curve, with its crossing at 1 (FSC = 1/3). A curve below its threshold from the lowest frequencies
+// gives no resolution (null, a flag and a warning; never the Nyquist value): docs/methods.md, "1.a".
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -70,16 +71,21 @@ public struct GlobalResolution: Section {
         let nyquistA = Level1Format.resolutionA(freqs.last ?? 0)
         var metrics: [String: JSONValue] = [:]
         var crossingRows: [JSONValue] = []
-        var resolutions: [String: Double] = [:]   // "corrected_0143" → Å
+        var resolutions: [String: Double?] = [:]   // "corrected_0143" → Å, nil: no resolution
+        var atNyquist = false, noResolution = false
         for (curveName, curve) in [("unmasked", g.unmasked), ("masked", g.masked), ("corrected", g.corrected)] {
             for (thr, key) in GlobalResolution.thresholds {
                 let c = FSCCrossings.crossing(curve, thr)
-                let d = Level1Format.resolutionA(c.frequencyInvA(freqs))
+                let d = Level1Format.resolutionA(c, freqs)
                 resolutions["\(curveName)_\(key)"] = d
-                metrics["resolution_\(curveName)_\(key)_A"] = .number(d)
+                metrics["resolution_\(curveName)_\(key)_A"] = Level1Format.metric(d)
+                metrics["no_resolution_\(curveName)_\(key)"] = .bool(c == .belowFromStart)
+                atNyquist = atNyquist || c == .notBeforeNyquist
+                noResolution = noResolution || c == .belowFromStart
                 crossingRows.append(.object([
-                    "curve": .string(curveName), "threshold": .string(thr.name), "resolution_A": .number(d),
-                    "frequency_invA": .number(c.frequencyInvA(freqs)), "reached_nyquist": .bool(c == .notBeforeNyquist),
+                    "curve": .string(curveName), "threshold": .string(thr.name), "resolution_A": Level1Format.metric(d),
+                    "frequency_invA": Level1Format.metric(c.frequencyInvA(freqs)), "reached_nyquist": .bool(c == .notBeforeNyquist),
+                    "no_resolution": .bool(c == .belowFromStart),
                 ]))
             }
         }
@@ -88,9 +94,15 @@ public struct GlobalResolution: Section {
         let dprRandom = FSCCrossings.firstUpward(g.dprDegrees, through: 103.9, frequencies: freqs)
         let ssnr = g.corrected.ssnr
         let ssnr1 = FSCCrossings.firstDownward(ssnr, thresholds: ssnr.map { _ in 1 }, frequencies: freqs)
-        metrics["dpr_45_A"] = .number(Level1Format.resolutionA(dpr45.frequencyInvA(freqs)))
-        metrics["dpr_103_9_A"] = .number(Level1Format.resolutionA(dprRandom.frequencyInvA(freqs)))
-        metrics["ssnr_1_A"] = .number(Level1Format.resolutionA(ssnr1.frequencyInvA(freqs)))
+        for (key, c) in [("dpr_45", dpr45), ("dpr_103_9", dprRandom), ("ssnr_1", ssnr1)] {
+            metrics["\(key)_A"] = Level1Format.metric(Level1Format.resolutionA(c, freqs))
+            metrics["no_resolution_\(key)"] = .bool(c == .belowFromStart)
+            atNyquist = atNyquist || c == .notBeforeNyquist
+            noResolution = noResolution || c == .belowFromStart
+        }
+        metrics["any_no_resolution"] = .bool(noResolution)
+        // The Nyquist resolution is printed only to explain values that reach it.
+        metrics["any_at_nyquist"] = .bool(atNyquist)
         metrics["nyquist_A"] = .number(nyquistA)
         metrics["n_shells"] = .int(freqs.count)
         metrics["phase_randomization_applied"] = .bool(g.randomizedFromShell != nil)
@@ -108,15 +120,20 @@ public struct GlobalResolution: Section {
         metrics["dpr_deg"] = .array(g.dprDegrees.map { .number($0) })
         metrics["ssnr"] = .array(ssnr.map { .number($0) })
 
-        // Front-page summary and warnings (R < 0.8 × each estimate).
-        let estimates: [(String, String)] = [("FSC 0.143 (masked, corrected)", "corrected_0143"),
-                                             ("FSC 0.143 (unmasked)", "unmasked_0143"),
-                                             ("FSC half-bit (masked, corrected)", "corrected_half_bit"),
-                                             ("FSC one-bit (masked, corrected)", "corrected_one_bit")]
-        metrics["resolution_estimates_A"] = .array(estimates.map { Level1Format.estimate($0.0, resolutions[$0.1]!) })
+        // Front-page summary and warnings (R < 0.8 × each estimate; no resolution).
+        let estimates: [(name: String, key: String, curve: String, threshold: String)] = [
+            ("FSC 0.143 (masked, corrected)", "corrected_0143", "masked, corrected FSC", "0.143"),
+            ("FSC 0.143 (unmasked)", "unmasked_0143", "unmasked FSC", "0.143"),
+            ("FSC half-bit (masked, corrected)", "corrected_half_bit", "masked, corrected FSC", "the half-bit curve"),
+            ("FSC one-bit (masked, corrected)", "corrected_one_bit", "masked, corrected FSC", "the one-bit curve")]
+        metrics["resolution_estimates_A"] = Level1Format.estimates(estimates.map { ($0.name, resolutions[$0.key]!) })
         var warnings: [String] = []
-        for (name, key) in estimates {
-            if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: resolutions[key]!, estimator: name) {
+        for e in estimates {
+            guard let d = resolutions[e.key]! else {
+                warnings.append(Level1Format.noResolutionWarning(e.curve, threshold: e.threshold))
+                continue
+            }
+            if let w = Level1Format.overestimateWarning(reported: context.resolution, estimateA: d, estimator: e.name) {
                 warnings.append(w)
             }
         }
@@ -125,15 +142,16 @@ public struct GlobalResolution: Section {
         }
 
         let figures = GlobalResolution.figures(g, resolutions: resolutions, reported: context.resolution,
-                                               dpr: metrics["dpr_103_9_A"]!.doubleValue!)
+                                               dpr: metrics["dpr_103_9_A"]!.doubleValue)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
 
-    static func figures(_ g: GlobalFSCResult, resolutions: [String: Double], reported: Double?, dpr: Double) -> [Figure] {
+    static func figures(_ g: GlobalFSCResult, resolutions: [String: Double?], reported: Double?, dpr: Double?) -> [Figure] {
         let f = g.unmasked.frequencyInvA
         // Shells 1 … Nyquist (shell 0 is the mean).
         let x = Array(f.dropFirst())
         func tail(_ a: [Double]) -> [Double] { Array(a.dropFirst()) }
+        func text(_ key: String) -> String { resolutions[key]!.map { "\(NumberText.format($0)) Å" } ?? "none (below the threshold from the lowest frequencies)" }
         var series = [Series(label: "Unmasked", x: x, y: tail(g.unmasked.fsc)),
                       Series(label: "Masked", x: x, y: tail(g.masked.fsc))]
         if let r = g.randomizedMasked {
@@ -142,9 +160,10 @@ public struct GlobalResolution: Section {
         series.append(Series(label: "Masked, corrected", x: x, y: tail(g.corrected.fsc), style: .linePoints))
         series.append(Series(label: "Half-bit", x: x, y: tail(FSCThreshold.halfBit.values(g.unmasked)), style: .dashed))
         series.append(Series(label: "One-bit", x: x, y: tail(FSCThreshold.oneBit.values(g.unmasked)), style: .dashed))
-        let d0143 = resolutions["corrected_0143"]!, d05 = resolutions["corrected_05"]!
-        var xMarkers = [Marker(value: 1 / d0143, label: "\(NumberText.format(d0143)) Å (0.143)"),
-                        Marker(value: 1 / d05, label: "\(NumberText.format(d05)) Å (0.5)")]
+        var xMarkers: [Marker] = []
+        for (key, label) in [("corrected_0143", "0.143"), ("corrected_05", "0.5")] {
+            if let d = resolutions[key]! { xMarkers.append(Marker(value: 1 / d, label: "\(NumberText.format(d)) Å (\(label))")) }
+        }
         if let r = reported, r > 0 { xMarkers.append(Marker(value: 1 / r, label: "R = \(NumberText.format(r)) Å")) }
         let plot = LinePlot(series: series, xLabel: "Spatial frequency (1/Å)", yLabel: "FSC",
                             xMarkers: xMarkers,
@@ -152,19 +171,20 @@ public struct GlobalResolution: Section {
                             xIsFrequency: true)
         let caption = "Fourier shell correlation between the half maps: unmasked, with the soft mask, and the masked curve corrected by phase randomisation"
             + (g.randomizedFromShell.map { " (phases randomised beyond \(NumberText.format(1 / f[$0])) Å)" } ?? "")
-            + ". Thresholds 0.143 and 0.5 (horizontal lines), half-bit and one-bit (dashed). Corrected masked resolution: \(NumberText.format(d0143)) Å at 0.143, \(NumberText.format(d05)) Å at 0.5, \(NumberText.format(resolutions["corrected_half_bit"]!)) Å at half-bit, \(NumberText.format(resolutions["corrected_one_bit"]!)) Å at one-bit; unmasked \(NumberText.format(resolutions["unmasked_0143"]!)) Å at 0.143."
+            + ". Thresholds 0.143 and 0.5 (horizontal lines), half-bit and one-bit (dashed). Corrected masked resolution: \(text("corrected_0143")) at 0.143, \(text("corrected_05")) at 0.5, \(text("corrected_half_bit")) at half-bit, \(text("corrected_one_bit")) at one-bit; unmasked \(text("unmasked_0143")) at 0.143."
         let dprPlot = LinePlot(series: [Series(label: "DPR", x: x, y: tail(g.dprDegrees))],
                                xLabel: "Spatial frequency (1/Å)", yLabel: "Differential phase residual (°)",
-                               xMarkers: [Marker(value: 1 / dpr, label: "\(NumberText.format(dpr)) Å")],
+                               xMarkers: dpr.map { [Marker(value: 1 / $0, label: "\(NumberText.format($0)) Å")] } ?? [],
                                yMarkers: [Marker(value: 45, label: "45°"), Marker(value: 103.9, label: "103.9° (random)")],
                                xIsFrequency: true)
         let ssnr = tail(g.corrected.ssnr).map { max($0, 1e-4) }
         let ssnrPlot = LinePlot(series: [Series(label: "SSNR (from the corrected masked FSC)", x: x, y: ssnr)],
                                 xLabel: "Spatial frequency (1/Å)", yLabel: "SSNR = 2·FSC/(1 − FSC)", logY: true,
                                 yMarkers: [Marker(value: 1, label: "SSNR = 1")], xIsFrequency: true)
+        let dprText = dpr.map { "crossing at \(NumberText.format($0)) Å" } ?? "above 103.9° from the lowest frequencies: no resolution"
         return [
             Figure(id: "1a_fsc", caption: caption, content: .plot(plot)),
-            Figure(id: "1a_dpr", caption: "Differential phase residual between the half maps per Fourier shell (amplitude-weighted); 45° is the usual criterion, 103.9° the residual of random phases (crossing at \(NumberText.format(dpr)) Å).", content: .plot(dprPlot)),
+            Figure(id: "1a_dpr", caption: "Differential phase residual between the half maps per Fourier shell (amplitude-weighted); 45° is the usual criterion, 103.9° the residual of random phases (\(dprText)).", content: .plot(dprPlot)),
             Figure(id: "1a_ssnr", caption: "Spectral signal-to-noise ratio of the full map, 2·FSC/(1 − FSC) from the corrected masked FSC (log scale).", content: .plot(ssnrPlot)),
         ]
     }

@@ -1,4 +1,4 @@
-// Half maps (SPEC Level 1, not scored): file names, SHA-256 of the files as given, the halves' statistics and
+// Half maps (docs/methods.md "1.halves", not scored): file names, SHA-256 of the files as given, the halves' statistics and
 // their real-space correlation, and maximum-variance slices of each half and of their difference (the
 // difference should show noise only, no structure).
 import Foundation

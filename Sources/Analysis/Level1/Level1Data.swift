@@ -71,9 +71,27 @@ enum Level1Format {
         .object(["name": .string(name), "value_A": .number(valueA)])
     }
 
-    /// The warning "R < 0.8 × estimate" if it applies.
-    static func overestimateWarning(reported r: Double?, estimateA: Double, estimator: String) -> String? {
-        guard let r, r < 0.8 * estimateA else { return nil }
+    /// Resolution in Å of a crossing (nil when the curve gives no resolution).
+    static func resolutionA(_ c: FSCCrossing, _ frequencies: [Double]) -> Double? {
+        c.frequencyInvA(frequencies).map { resolutionA($0) }
+    }
+
+    /// A resolution metric: the value in Å, or null when the curve gives no resolution.
+    static func metric(_ valueA: Double?) -> JSONValue { valueA.map { .number($0) } ?? .null }
+
+    /// The front-page entries of the estimates that gave a resolution (no entry for "no resolution").
+    static func estimates(_ named: [(String, Double?)]) -> JSONValue {
+        .array(named.compactMap { n, v in v.map { estimate(n, $0) } })
+    }
+
+    /// The warning for a curve below its threshold from the lowest frequencies (docs/methods.md, "FSC crossings").
+    static func noResolutionWarning(_ curve: String, threshold: String, cause: String = "unrelated or misaligned half maps?") -> String {
+        "no resolution: the \(curve) is below \(threshold) from the lowest frequencies (\(cause))"
+    }
+
+    /// The warning "R < 0.8 × estimate" if it applies (none when the estimate gave no resolution).
+    static func overestimateWarning(reported r: Double?, estimateA: Double?, estimator: String) -> String? {
+        guard let r, let estimateA, r < 0.8 * estimateA else { return nil }
         return "the reported resolution \(NumberText.format(r)) Å is better than 0.8 × the \(estimator) resolution (\(NumberText.format(estimateA)) Å): it may be overestimated"
     }
 

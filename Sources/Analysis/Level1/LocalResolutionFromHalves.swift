@@ -60,8 +60,14 @@ public struct LocalResolutionFromHalves: Section {
         LocalMapSurface.append(surface, id: surfaceId, figures: &figures, metrics: &metrics)
 
         // MonoRes on the halves.
-        let reference = r ?? Level1Format.resolutionA(FSCCrossings.crossing(data.unmaskedFSC, .fixed(0.143))
-            .frequencyInvA(data.unmaskedFSC.frequencyInvA))
+        // Without R the scan is set from the FSC-0.143 resolution; a curve below 0.143 from the start gives none.
+        guard let reference = r ?? Level1Format.resolutionA(FSCCrossings.crossing(data.unmaskedFSC, .fixed(0.143)),
+                                                            data.unmaskedFSC.frequencyInvA) else {
+            let why = "no resolution was given and the half-map FSC gives none (below 0.143 from the lowest frequencies), so there is no frequency range to scan"
+            metrics["monores_error"] = .string(why)
+            warnings.append("MonoRes on the half maps could not run: \(why)")
+            return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+        }
         let mean = h1.withData(zip(h1.data, h2.data).map { ($0 + $1) / 2 })
         let noise = h1.withData(zip(h1.data, h2.data).map { ($0 - $1) / 2 })
         let mono = LocalResolution.settings(for: mean, resolutionA: reference)

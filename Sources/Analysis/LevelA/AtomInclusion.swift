@@ -1,9 +1,9 @@
-// A.b Atom inclusion (SPEC Level A "A.b"; the EMDB validation report's atom inclusion, Lagerstedt et al. 2013).
+// A.b Atom inclusion (docs/methods.md "A.b"; the EMDB validation report's atom inclusion, Lagerstedt et al. 2013).
 //
 // The map is interpolated trilinearly at each non-hydrogen atom; an atom is included at contour t when that
 // value is ≥ t. Atoms outside the box count as not included. Backbone atoms: N, CA, C, O of amino acids and
 // P, OP1, OP2, O5', C5', C4', C3', O3' of nucleotides. The curve uses 128 contour levels evenly spaced from
-// min(T, map mean) to the map maximum. Warning (SPEC rule): inclusion of all atoms at T below 0.7.
+// min(T, map mean) to the map maximum. Warning (docs/methods.md "A.b"): inclusion of all atoms at T below 0.7.
 import Foundation
 import MapIO
 import ModelIO

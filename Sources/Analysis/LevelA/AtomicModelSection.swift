@@ -1,6 +1,6 @@
 // "Atomic model" section (not scored): what was read from the model file and where it lies relative to
 // the map box, and three views of the Cα trace coloured by chain inside the transparent map surface at T.
-// Hydrogens are counted but never used for density (SPEC Level A "Reading").
+// Hydrogens are counted but never used for density (docs/methods.md "A.model").
 import Foundation
 import MapIO
 import ModelIO

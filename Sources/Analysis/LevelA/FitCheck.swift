@@ -1,4 +1,4 @@
-// Fit check (SPEC Level A "Fit check", not scored): does the model sit on its density in place?
+// Fit check (docs/methods.md "A.fit", not scored): does the model sit on its density in place?
 //
 // The correlation between the map and the model map inside the model mask (CC_mask) is computed at the
 // model's position. If it is below 0.5, the candidate origins that explain common header mistakes are tried:
@@ -56,8 +56,7 @@ public struct FitCheckSection: Section {
         if poor {
             for (name, o) in Self.candidateOrigins(context.map) {
                 // The whole model: under another origin, other atoms come near the box (filtered again there).
-                let shifted = LevelAData.atomsNearBox(data.fullModel.shifted(by: context.map.originA - o),
-                                                      map: context.map, resolutionA: data.resolutionA)
+                let shifted = LevelAData.atomsNearBox(data.fullModel.shifted(by: context.map.originA - o), map: context.map)
                 let sim = ModelMap.simulate(model: shifted, on: context.map, resolutionA: data.resolutionA).map
                 let mask = ModelMap.mask(model: shifted, on: context.map, radiusA: data.maskRadiusA)
                 var idx: [Int] = []

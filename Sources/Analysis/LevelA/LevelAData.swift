@@ -25,6 +25,8 @@ final class LevelAData: @unchecked Sendable {
     let modelMap: Volume
     let skippedAtoms: Int
     let maskRadiusA: Double
+    /// Mean isotropic B of the non-hydrogen atoms (Å²), for the mask radius.
+    let meanB: Double
     /// Linear indices of the model-mask voxels.
     let maskIndices: [Int]
 
@@ -36,13 +38,15 @@ final class LevelAData: @unchecked Sendable {
         resolutionA = max(context.resolution ?? nyquist, nyquist)
         resolutionIsNyquist = context.resolution == nil
         fullModel = full
-        let model = Self.atomsNearBox(full, map: context.map, resolutionA: resolutionA)
+        let model = Self.atomsNearBox(full, map: context.map)
         self.model = model
         atomsAwayFromBox = full.atoms.count - model.atoms.count
         residues = model.residues
         let sim = ModelMap.simulate(model: model, on: context.map, resolutionA: resolutionA)
         modelMap = sim.map; skippedAtoms = sim.skippedAtoms
-        maskRadiusA = ModelMap.maskRadius(resolutionA: resolutionA)
+        let heavy = model.atoms.filter { !$0.isHydrogen }
+        meanB = heavy.isEmpty ? 0 : heavy.reduce(0.0) { $0 + max($1.bFactor, 0) } / Double(heavy.count)
+        maskRadiusA = ModelMap.maskRadius(resolutionA: resolutionA, meanB: meanB)
         let mask = ModelMap.mask(model: model, on: context.map, radiusA: maskRadiusA)
         var idx: [Int] = []
         for i in mask.indices where mask[i] != 0 { idx.append(i) }
@@ -51,7 +55,7 @@ final class LevelAData: @unchecked Sendable {
 
     /// The atoms of `model` within reach of `map`'s box: distance to the box at most the atom's density
     /// radius (ModelMap.densityRadiusA) and at least 2 Å (the Q-score's sphere radius).
-    static func atomsNearBox(_ model: AtomicModel, map: Volume, resolutionA: Double) -> AtomicModel {
+    static func atomsNearBox(_ model: AtomicModel, map: Volume) -> AtomicModel {
         let lo = map.originA, hi = map.originA + SIMD3(Double(map.nx - 1), Double(map.ny - 1), Double(map.nz - 1)) * map.voxelSize
         var radius: [String: Double] = [:]
         let kept = model.atoms.filter { a in
@@ -60,8 +64,7 @@ final class LevelAData: @unchecked Sendable {
             if d2 == 0 { return true }
             let b = Int.clamped(a.bFactor, .up, to: 0...10_000)
             let key = a.element + "/" + String(b)
-            let r = radius[key] ?? max(2, ModelMap.densityRadiusA(element: a.element, bFactor: Double(b),
-                                                                   resolutionA: resolutionA))
+            let r = radius[key] ?? max(2, ModelMap.densityRadiusA(element: a.element, bFactor: Double(b), grid: map))
             radius[key] = r
             return d2 <= r * r
         }
@@ -110,8 +113,21 @@ final class LevelAData: @unchecked Sendable {
     }
 
     /// Metrics every Level A section repeats so that its text can state how the model map was made.
+    /// The model map truncated only at the map's Nyquist frequency, for the map–model FSC and the Guinier
+    /// profiles: beyond R the truncated map has no signal, and masking would fill those shells with the
+    /// mask's own correlation (docs/methods.md "A.a").
+    var untruncatedModelMap: Volume {
+        if resolutionIsNyquist { return modelMap }
+        return memoized("model_map_to_nyquist") { () -> Volume in
+            ModelMap.simulate(model: model, on: modelMap, resolutionA: nyquistA).map
+        }
+    }
+
+    /// 2 × the largest voxel size (Å).
+    var nyquistA: Double { 2 * max(modelMap.voxelSize.x, modelMap.voxelSize.y, modelMap.voxelSize.z) }
+
     var modelMapMetrics: [String: JSONValue] {
         ["model_map_resolution_A": .number(resolutionA), "model_map_resolution_is_nyquist": .bool(resolutionIsNyquist),
-         "model_mask_radius_A": .number(maskRadiusA)]
+         "model_mask_radius_A": .number(maskRadiusA), "model_mean_B_A2": .number(meanB)]
     }
 }

@@ -1,13 +1,15 @@
-// A.a Map–model agreement (SPEC Level A "A.a"): correlations between the map and the model map.
+// A.a Map–model agreement (docs/methods.md "A.a"): correlations between the map and the model map.
 //
-// - CC_mask: Pearson correlation over the model mask (voxels within max(2 Å, 0.6·R) of a heavy atom).
+// - CC_mask: Pearson correlation over the model mask (voxels within the atom radius at R of a heavy atom,
+//   ModelMap.maskRadius, phenix's radius; phenix's own CC_mask uses its bulk-solvent mask, docs/methods.md).
 // - CC_box: over the whole box.
 // - CC_volume: over the N voxels with the highest model-map values, N = the model mask's voxel count
 //   (the definitions of Afonine et al. 2018, Acta Cryst. D74:814, phenix.map_model_cc).
 // - Per-residue CC: CC_mask restricted to the voxels within the mask radius of that residue's heavy atoms.
 // - Map–model FSC, unmasked and with the model mask softened (Gaussian, σ = 2 voxels), crossing 0.5 and
 //   0.143 (see MapModelFSC.swift).
-// Warnings: more than 10 % of residues with CC < 0.5; R < 0.8 × d_FSC(0.5, masked).
+// Warnings: more than 10 % of residues with CC < 0.5; R < 0.8 × d_FSC(0.5, masked); no d_FSC(0.5, masked)
+// (the masked FSC below 0.5 from the lowest frequencies).
 import Foundation
 import MapIO
 import ModelIO
@@ -58,7 +60,11 @@ public struct MapModelAgreementSection: Section {
         let fsc = try MapModelFSC.compute(data: data, map: map)
         for (k, v) in fsc.metrics { metrics[k] = v }
         figures.append(fsc.figure)
-        if let d05 = fsc.masked05, let r = context.resolution, r < 0.8 * d05 {
+        if fsc.masked05 == .belowFromStart {
+            // The R < 0.8 × d_FSC rule cannot be evaluated, which is itself the finding (docs/methods.md, "A.a").
+            warnings.append("no resolution: the masked map–model FSC is below 0.5 from the lowest frequencies, so the reported "
+                            + "resolution cannot be checked against it (model misplaced, or not a model of this map?)")
+        } else if let d05 = fsc.masked05A, let r = context.resolution, r < 0.8 * d05 {
             warnings.append(String(format: "the reported resolution %.2f Å is better than 0.8 × the masked map–model "
                                    + "FSC 0.5 resolution (%.2f Å)", r, d05))
         }

@@ -1,4 +1,4 @@
-// A.c Map–model Guinier analysis (SPEC Level A "A.c"): do the map's and the model map's amplitudes fall off
+// A.c Map–model Guinier analysis (docs/methods.md "A.c"): do the map's and the model map's amplitudes fall off
 // alike with resolution? ln|F| (F the mean amplitude of a Fourier shell, shells as in VolumeNumerics/Fourier)
 // of both maps against 1/d²; the Pearson correlation over the shells with 15 Å ≥ d ≥ R (R limited to Nyquist).
 // The map's profile is shifted to the model's mean over those shells for the plot (the correlation does not

@@ -1,38 +1,97 @@
-// The model map: the model's electrostatic potential simulated on the map grid (SPEC Level A "Model map").
+// The model map: the model's electrostatic potential simulated on the map grid (docs/methods.md "The model map"), as
+// phenix computes it for map–model correlations (Afonine et al. 2018, Acta Cryst. D74:814; mmtbx five_cc):
+// from the atoms' own B-factors, truncated at the resolution R, with no extra blur (docs/methods.md, "A.*").
 //
-// Each non-hydrogen atom contributes occupancy × Σᵢ aᵢ (4π/Bᵢ)^{3/2} exp(−4π² r² / Bᵢ) with
-// Bᵢ = bᵢ + B_atom + B_blur (Å²): the real-space form of the 5-Gaussian electron scattering factor
-// f(s) = Σ aᵢ exp(−bᵢ s²) (International Tables Vol. C, table 4.3.2.2, via gemmi's c4322.hpp), smeared by the
-// atom's isotropic B and by a resolution blur. The blur is a Gaussian of standard deviation σ_R = 0.225·R
-// per axis (the resolution–width relation of Chimera's molmap), i.e. B_blur = 8π²σ_R² ≈ 4.0·R² Å².
+// Real space: each non-hydrogen atom contributes occupancy × Σᵢ aᵢ (4π/Bᵢ)^{3/2} exp(−4π² r² / Bᵢ) with
+// Bᵢ = bᵢ + B_atom + B_extra (Å²): the real-space form of the 5-Gaussian electron scattering factor
+// f(s) = Σ aᵢ exp(−bᵢ s²) (s = sinθ/λ; International Tables Vol. C, table 4.3.2.2, via gemmi's c4322.hpp)
+// smeared by the atom's isotropic B. Sampling narrow atoms on the grid would alias, so the density is drawn
+// with a base B_extra = 8π²·(max voxel size)² and the base is removed in Fourier space, where every
+// coefficient with |k| ≥ 1/R is also set to zero (phenix keeps d > d_min): F(k)·exp(B_extra·|k|²/4)·[|k| < 1/R].
 // Units: Å, Å²; the map's values are in Å⁻¹·Å⁻³ scale (the integral over space of one atom is occ·f(0)).
-// The model mask is every voxel within `maskRadiusA` of a non-hydrogen atom.
+// The model mask is every voxel within `maskRadiusA` of a non-hydrogen atom; the radius is phenix's atom
+// radius at R (twice the first inflection point of a carbon atom's image at R with the model's mean B).
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 public enum ModelMap {
-    /// Gaussian blur (Å², crystallographic B) standing for resolution R (Å): 8π²(0.225 R)².
-    public static func blurB(resolutionA r: Double) -> Double { 8 * Double.pi * Double.pi * pow(0.225 * r, 2) }
+    /// The base B (Å²) that makes atoms smooth on `grid`: 8π²σ² with σ = the largest voxel size.
+    public static func baseB(_ grid: Volume) -> Double {
+        let t = max(grid.voxelSize.x, grid.voxelSize.y, grid.voxelSize.z)
+        return 8 * Double.pi * Double.pi * t * t
+    }
 
-    /// Distance (Å) beyond which an atom's simulated density is below 10⁻⁴ of its centre value: the widest
-    /// of its 5 Gaussians, B_i = b_i + B + B_blur, falls as exp(−4π² r² / B_i) (the cut-off `simulate` uses).
-    /// Without scattering factors for the element, b_i is taken as 100 Å² (above every tabulated one).
-    public static func densityRadiusA(element: String, bFactor: Double, resolutionA: Double) -> Double {
+    /// Atom radius (Å) for masks at resolution R (Å) and mean isotropic B (Å²), as mmtbx five_cc derives it:
+    /// the image of a carbon atom (electron scattering factor) truncated at R,
+    /// ρ(r) = ∫₀^{1/R} (2/r)·s·f(s/2)·exp(−B s²/4)·sin(2π r s) ds (4π s² f … at r = 0), on r = 0, 0.01, … Å
+    /// (Simpson's rule, 2000 intervals); the radius is twice the first point where its second difference turns
+    /// positive (the first inflection point).
+    public static func maskRadius(resolutionA r: Double, meanB b: Double) -> Double {
+        guard let carbon = ElectronScatteringFactor(element: "C"), r > 0 else { return max(2.0, 0.6 * r) }
+        let n = 2000, sMax = 1 / r, h = sMax / Double(n)
+        // Integrand without the radial factor: g(s) = s·f(s/2)·exp(−B s²/4), Simpson weights folded in.
+        var g = [Double](repeating: 0, count: n + 1), sk = g
+        for k in 0...n {
+            let s = Double(k) * h
+            let w = (k == 0 || k == n) ? 1.0 : (k % 2 == 1 ? 4.0 : 2.0)
+            sk[k] = s
+            g[k] = w * h / 3 * s * carbon.value(s: s / 2) * exp(-max(b, 0) * s * s / 4)
+        }
+        func image(_ radius: Double) -> Double {
+            var sum = 0.0
+            if radius < 1e-9 {
+                for k in 0...n { sum += 4 * Double.pi * sk[k] * g[k] }
+            } else {
+                for k in 0...n { sum += 2 / radius * g[k] * sin(2 * Double.pi * radius * sk[k]) }
+            }
+            return sum
+        }
+        let step = 0.01, count = Int(max(15, r) / step)
+        var previous = image(0), current = image(step)
+        // i = 0: the reference's one-sided second difference 2·(v₁ − v₀).
+        if 2 * (current - previous) > 0 { return step }
+        for i in 1..<count {
+            let next = image(Double(i + 1) * step)
+            if previous + next - 2 * current > 0 { return 2 * (Double(i) - 0.5) * step }
+            previous = current; current = next
+        }
+        return max(2.0, 0.6 * r)
+    }
+
+    /// Distance (Å) beyond which an atom's density as drawn on `grid` is below 10⁻⁴ of its centre value: the
+    /// widest of its 5 Gaussians, Bᵢ = bᵢ + B + baseB(grid), falls as exp(−4π² r² / Bᵢ) (the cut-off `density`
+    /// uses). Without scattering factors for the element, bᵢ is taken as 100 Å² (above every tabulated one).
+    public static func densityRadiusA(element: String, bFactor: Double, grid: Volume) -> Double {
         let bMax = ElectronScatteringFactor(element: element)?.b.max() ?? 100
-        let bt = max(bMax + max(bFactor, 0) + blurB(resolutionA: resolutionA), 1e-3)
+        let bt = max(bMax + max(bFactor, 0) + baseB(grid), 1e-3)
         return (log(1e4) * bt / (4 * Double.pi * Double.pi)).squareRoot()
     }
 
-    /// Radius (Å) of the model mask at resolution R: max(2 Å, 0.6 R).
-    public static func maskRadius(resolutionA r: Double) -> Double { max(2.0, 0.6 * r) }
-
-    /// Simulates the model's density on `grid`'s box (same size, voxel size and origin). Atoms with an element
-    /// missing from the table are skipped and counted in the second value.
+    /// The model map on `grid`'s box (same size, voxel size and origin): atoms with their own B, truncated at
+    /// resolution R (Å). Atoms with an element missing from the table are skipped and counted.
     public static func simulate(model: AtomicModel, on grid: Volume, resolutionA: Double)
         -> (map: Volume, skippedAtoms: Int) {
+        let base = baseB(grid)
+        let (smooth, skipped) = density(model: model, on: grid, extraB: base)
+        var f = FFT.forward(smooth)
+        let magnitudes = f.grid.frequencyMagnitudes()
+        let cut = 1 / resolutionA
+        f.data.withUnsafeMutableBufferPointer { d in
+            for i in 0..<d.count {
+                let k = Double(magnitudes[i])
+                d[i] = k < cut ? d[i] * Float(exp(base * k * k / 4)) : .zero
+            }
+        }
+        return (FFT.inverse(f, like: grid), skipped)
+    }
+
+    /// The real-space density on `grid`'s box with every atom's B raised by `extraB` (Å²), not truncated.
+    /// Atoms with an element missing from the table are skipped and counted in the second value.
+    public static func density(model: AtomicModel, on grid: Volume, extraB bBlur: Double)
+        -> (map: Volume, skippedAtoms: Int) {
         let frame = GridFrame(grid)
-        let bBlur = blurB(resolutionA: resolutionA)
         // Per atom: 5 amplitudes and 5 exponent coefficients k = 4π²/Bᵢ, and the cut-off radius.
         struct Source { var p: SIMD3<Double>; var amp: [Double]; var k: [Double]; var radius: Double }
         var table: [String: ElectronScatteringFactor?] = [:]
@@ -46,7 +105,6 @@ public enum ModelMap {
             guard let f = entry else { skipped += 1; continue }
             var amp = [Double](repeating: 0, count: 5), k = amp
             var kMin = Double.infinity
-            // k_i and the cut-off radius as in densityRadiusA (kept inline: this loop also needs amp_i).
             for i in 0..<5 {
                 let bt = max(f.b[i] + max(a.bFactor, 0) + bBlur, 1e-3)
                 amp[i] = a.occupancy * f.a[i] * pow(4 * Double.pi / bt, 1.5)

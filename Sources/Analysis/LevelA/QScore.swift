@@ -1,9 +1,11 @@
 // A.d Q-score (Pintilie et al. 2020, Nat. Methods 17:328): resolvability of each non-hydrogen atom.
 //
-// Per atom, map values are sampled (trilinear interpolation) on spheres of radius 0, 0.1, …, 2.0 Å: on each
-// shell, points of a spiral set (Saff & Kuijlaars 1997) of 8, 10, 12, … points (at most 50 tries) until at
-// least 8 of them are closer to this atom than to any other heavy atom; the first 8 such points are used
-// (fewer if 50 tries do not find 8; at r = 0 the centre value counts 8 times). The reference profile is
+// Per atom, map values are sampled (trilinear interpolation) on spheres of radius 0, 0.1, …, 2.0 Å. On a
+// sphere of radius r, spiral point sets (Saff & Kuijlaars 1997) of 8, 10, 12, … points are tried (at most 50);
+// a point is valid when no other heavy atom lies within 0.9·r of it (MapQ's rule: the 0.9 keeps the atom itself
+// out of the search), and the first try with at least 8 valid points gives all of its valid points. When no
+// try reaches 8 the atom has no sample on that sphere (MapQ's code; the shell drops out of its profile). At
+// r = 0 the centre value counts 8 times, as in MapQ. The reference profile is
 // g(r) = A·exp(−r²/(2σ²)) + B with σ = 0.6 Å, A = mean + 10·sd and B = mean − sd of the whole map. Q is the
 // Pearson correlation (about the mean) between the sampled values and g at the same radii.
 // Residue and chain Q are means over their atoms. Expected Q at resolution R: Q ≈ −0.178·R + 1.119 (same paper).
@@ -19,6 +21,8 @@ public enum QScore {
     public static let stepA = 0.1
     public static let pointsPerShell = 8
     static let maxTries = 50
+    /// A sphere point is dropped when another atom lies within this fraction of the radius (MapQ).
+    public static let exclusionFactor = 0.9
 
     /// Expected average Q at resolution R (Å), Pintilie et al. 2020.
     public static func expected(resolutionA r: Double) -> Double { -0.178 * r + 1.119 }
@@ -70,19 +74,19 @@ public enum QScore {
                                 continue
                             }
                             var kept: [SIMD3<Double>] = []
+                            let cut2 = exclusionFactor * exclusionFactor * r * r
                             for pts in spirals {
-                                kept.removeAll(keepingCapacity: true)
+                                var valid: [SIMD3<Double>] = []
                                 for u in pts {
                                     let p = c + r * u
-                                    let d2 = r * r - 1e-9
-                                    var closest = true
+                                    var free = true
                                     for j in neighbours[i] {
                                         let d = p - positions[j]
-                                        if (d * d).sum() < d2 { closest = false; break }
+                                        if (d * d).sum() < cut2 { free = false; break }
                                     }
-                                    if closest { kept.append(p); if kept.count == pointsPerShell { break } }
+                                    if free { valid.append(p) }
                                 }
-                                if kept.count >= pointsPerShell { break }
+                                if valid.count >= pointsPerShell { kept = valid; break }
                             }
                             for p in kept { if let v = interpolate(m, frame, at: p) { sums.add(v, reference[s]) } }
                         }

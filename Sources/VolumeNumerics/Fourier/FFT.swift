@@ -19,7 +19,7 @@
 //   Non-cubic boxes: shells are spherical in 1/Å at the finest axis's sampling step.
 // - `FourierShells.swift` — `profile` (mean |F|, mean |F|², count per shell) and `sums(f1, f2)`
 //   (Σ Re F1·F2*, Σ|F1|², Σ|F2|², count; full-spectrum counts with Hermitian weights), `correlation` = FSC.
-// - `RadialFilters.swift` — raised-cosine low/high/band-pass, `BFactorFilter` (exp(B s²/4), SPEC sign),
+// - `RadialFilters.swift` — raised-cosine low/high/band-pass, `BFactorFilter` (exp(B s²/4), docs/methods.md "0.d" sign),
 //   `ProductGain`; `FourierVolume.filtered`, `Volume.filtered`.
 // - `MonogenicSignal.swift` — local amplitude sqrt(g² + |Riesz g|²) of a band, computed on the coarsest grid
 //   holding the band and interpolated (`localAmplitude`, `localAmplitudeGrid` + `sample`).

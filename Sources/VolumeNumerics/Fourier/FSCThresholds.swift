@@ -5,7 +5,11 @@
 // Fourier voxels in the shell (full spectrum) and S = 0.2071 for half-bit ((√2 − 1)/2), S = 0.5 for one-bit.
 // Crossings: the first shell pair (s − 1, s) with curve − threshold ≥ 0 at s − 1 and < 0 at s, searching from
 // the pair (2, 3) so that a crossing in the first two shells (1 and 2, shell 0 being the mean) is ignored; the
-// frequency is interpolated linearly between the two shells on (curve − threshold).
+// frequency is interpolated linearly between the two shells on (curve − threshold). Without such a pair the
+// curve either ends at or above the threshold (it does not cross before Nyquist: the Nyquist resolution is a
+// lower bound) or it is below the threshold at every shell from the first examined one on (unrelated or
+// misaligned maps): then the curve gives no resolution at all, never the Nyquist value. Every crossing of the
+// report (1.a, 1.b, 1.c local FSC, 1.d, A.a) goes through `firstDownward`; docs/methods.md, "FSC crossings".
 import Foundation
 
 public enum FSCThreshold: Sendable, Equatable {
@@ -46,15 +50,25 @@ public enum FSCThreshold: Sendable, Equatable {
 public enum FSCCrossing: Sendable, Equatable {
     /// Crossed between two shells at this frequency (1/Å).
     case at(frequencyInvA: Double, shell: Int)
-    /// The curve stays above the threshold up to the last shell (resolution limited by Nyquist).
+    /// The curve ends at or above the threshold (resolution limited by Nyquist).
     case notBeforeNyquist
+    /// The curve is below the threshold at every shell from the first examined one on: no resolution.
+    case belowFromStart
 
-    /// Frequency in 1/Å (the last shell's for `notBeforeNyquist`) given the curve's frequencies.
-    public func frequencyInvA(_ frequencies: [Double]) -> Double {
+    /// Frequency in 1/Å (the last shell's for `notBeforeNyquist`) given the curve's frequencies; nil when the
+    /// curve gives no resolution.
+    public func frequencyInvA(_ frequencies: [Double]) -> Double? {
         switch self {
         case .at(let f, _): return f
-        case .notBeforeNyquist: return frequencies.last ?? 0
+        case .notBeforeNyquist: return frequencies.last
+        case .belowFromStart: return nil
         }
+    }
+
+    /// Resolution in Å (1/frequency), nil when the curve gives no resolution.
+    public func resolutionA(_ frequencies: [Double]) -> Double? {
+        guard let f = frequencyInvA(frequencies) else { return nil }
+        return f > 0 ? 1 / f : .infinity
     }
 }
 
@@ -62,11 +76,16 @@ public enum FSCCrossings {
     /// Index of the first shell examined as the upper shell of a crossing pair: pairs (2, 3) onward.
     public static let firstUpperShell = 3
 
-    /// The first downward crossing of `values` through `thresholds` (same length as `frequencies`).
-    public static func firstDownward(_ values: [Double], thresholds: [Double], frequencies: [Double]) -> FSCCrossing {
+    /// The first downward crossing of `values` through `thresholds` (same length as `frequencies`), searching
+    /// the pairs (s − 1, s) from s = `firstUpper` on. With no such pair: `.belowFromStart` when the last shell is
+    /// below the threshold (then every shell from `firstUpper − 1` on is below it, or there would be a
+    /// downward pair), `.notBeforeNyquist` otherwise.
+    public static func firstDownward(_ values: [Double], thresholds: [Double], frequencies: [Double],
+                                     firstUpper: Int = firstUpperShell) -> FSCCrossing {
         precondition(values.count == thresholds.count && values.count == frequencies.count, "FSCCrossings: lengths differ")
-        if values.count > firstUpperShell {
-            for s in firstUpperShell..<values.count {
+        let start = max(firstUpper, 1)
+        if values.count > start {
+            for s in start..<values.count {
                 let d0 = values[s - 1] - thresholds[s - 1], d1 = values[s] - thresholds[s]
                 if d0 >= 0 && d1 < 0 {
                     let t = d0 / (d0 - d1)
@@ -74,6 +93,7 @@ public enum FSCCrossings {
                 }
             }
         }
+        if let last = values.indices.last, last >= start - 1, values[last] < thresholds[last] { return .belowFromStart }
         return .notBeforeNyquist
     }
 

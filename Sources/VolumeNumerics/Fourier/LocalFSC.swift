@@ -160,15 +160,13 @@ public enum LocalFSC {
         return LocalFSCMap(resolutionA: out, maskedResolutionA: masked, windowCount: points.count, finestA: finest, coarsestA: coarsest)
     }
 
-    /// First downward crossing of `threshold` after shell 0 (1/Å): interpolated; shell 1's frequency when
-    /// already below there; the last shell's when never crossed.
+    /// First downward crossing of `threshold` after shell 0 (1/Å), by the report's shared rule
+    /// (FSCCrossings.firstDownward, pairs from (1, 2) on): interpolated; the last shell's when never crossed.
+    /// A window whose FSC is below the threshold from shell 1 on gets shell 1's frequency, the coarsest value
+    /// the window can measure (a local map needs a value at every point; the global sections report none).
     static func crossingFrequency(_ fsc: [Double], threshold: Double, frequencies: [Double]) -> Double {
         if fsc.count < 2 { return frequencies.last ?? 1 }
-        if fsc[1] < threshold { return frequencies[1] }
-        for s in 2..<fsc.count where fsc[s] < threshold {
-            let d0 = fsc[s - 1] - threshold, d1 = fsc[s] - threshold
-            return frequencies[s - 1] + d0 / (d0 - d1) * (frequencies[s] - frequencies[s - 1])
-        }
-        return frequencies[fsc.count - 1]
+        let c = FSCCrossings.firstDownward(fsc, thresholds: fsc.map { _ in threshold }, frequencies: frequencies, firstUpper: 2)
+        return c.frequencyInvA(frequencies) ?? frequencies[1]
     }
 }

@@ -12,7 +12,8 @@
 // coefficients or more per shell the normal approximation is accurate; shells 1 and 2 are not used for the
 // resolution (FSCThresholds.swift). FDR across shells (0 excluded): Benjamini & Yekutieli 2001 step-up at
 // level α, valid under any dependence between shells. Resolution: the first shell s ≥ 3 that is not
-// significant (all significant: Nyquist).
+// significant after a significant shell s − 1 (all significant: Nyquist; none significant from shell 2 on:
+// no resolution) — the report's shared crossing rule (FSCThresholds.swift) on the 0/1 significance curve.
 import Foundation
 
 public struct PermutationTestResult: Sendable, Equatable {
@@ -30,12 +31,23 @@ public struct PermutationTestResult: Sendable, Equatable {
     public var significant: [Bool]
     /// FDR level.
     public var alpha: Double
-    /// First shell ≥ 3 that is not significant (nil: every shell to Nyquist is significant).
-    public var firstNonSignificantShell: Int?
+    /// Where significance is lost (the shared crossing rule on the 0/1 significance curve, threshold ½).
+    public var crossing: FSCCrossing
 
-    /// The resolution frequency (1/Å): the first non-significant shell's, or the last shell's.
-    public var resolutionFrequencyInvA: Double {
-        frequencyInvA[firstNonSignificantShell ?? (frequencyInvA.count - 1)]
+    /// First shell ≥ 3 that is not significant after a significant one (nil: significant to Nyquist, or never).
+    public var firstNonSignificantShell: Int? {
+        if case .at(_, let s) = crossing { return s }
+        return nil
+    }
+
+    /// The resolution frequency (1/Å): the first non-significant shell's, the last shell's when every shell is
+    /// significant, nil when no shell from shell 2 on is significant (no resolution).
+    public var resolutionFrequencyInvA: Double? {
+        switch crossing {
+        case .at(_, let s): return frequencyInvA[s]
+        case .notBeforeNyquist: return frequencyInvA.last
+        case .belowFromStart: return nil
+        }
     }
 }
 
@@ -104,9 +116,11 @@ public enum FSCPermutationTest {
         }
         let significant = benjaminiYekutieli(Array(p.dropFirst()), alpha: alpha)
         let sig = [false] + significant
-        let first = m > 3 ? (3..<m).first { !sig[$0] } : nil
-        return PermutationTestResult(frequencyInvA: Array(g.shellFrequenciesInvA[0..<m]), fsc: fsc, coefficientCount: counts,
-                                     zScore: z, pValue: p, significant: sig, alpha: alpha, firstNonSignificantShell: first)
+        let freqs = Array(g.shellFrequenciesInvA[0..<m])
+        let indicator = sig.map { $0 ? 1.0 : 0.0 }
+        let crossing = FSCCrossings.firstDownward(indicator, thresholds: indicator.map { _ in 0.5 }, frequencies: freqs)
+        return PermutationTestResult(frequencyInvA: freqs, fsc: fsc, coefficientCount: counts,
+                                     zScore: z, pValue: p, significant: sig, alpha: alpha, crossing: crossing)
     }
 
     /// Benjamini–Yekutieli step-up: reject the k smallest p-values, k the largest rank with
