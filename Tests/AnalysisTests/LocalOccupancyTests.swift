@@ -1,4 +1,5 @@
-// 0.g local occupancy: a region of the molecule at half density reads about 0.5.
+// 0.g local occupancy (the reference's estimator, Kaur et al. 2021): a uniformly ordered molecule reads 1 in its
+// core, and a subunit at half density (half of the mask) reads about 0.5 while the rest reads 1.
 import Foundation
 import Testing
 import MapIO
@@ -6,6 +7,25 @@ import VolumeNumerics
 @testable import Analysis
 
 @Suite struct LocalOccupancyTests {
+    /// Atoms uniformly within 24 Å, mask 26 Å (a 2 Å margin, as the hard mask's dilation): the core reads 1.
+    @Test func uniformlyOrderedReadsOne() throws {
+        let n = 64
+        let map = randomAtomMap(n: n, voxelA: 1, atoms: 6000, crystallographicB: 40, seed: 53, weight: { p in
+            (p - SIMD3(32, 32, 32)).squaredLength() < 24 * 24 ? 1 : 0 })
+        let a = LocalBandAnalysis.compute(map: map, hardMask: centralSphere(n, radius: 26), resolutionA: 4)
+        let result = LocalOccupancy().evaluate(a)
+        var core = [Float]()
+        for z in 0..<n { for y in 0..<n { for x in 0..<n {
+            let d = SIMD3(Double(x), Double(y), Double(z)) - 32
+            if (d * d).sum() <= 18 * 18 { core.append(a.maps.occupancy[x + n * (y + n * z)]) }
+        } } }
+        let coreMedian = LocalValueSummary(core).percentile(50)
+        print("0.g uniform: core median \(coreMedian), mask median \(result.metrics["p50"]!), p25 \(result.metrics["p25"]!), bands \(result.metrics["n_bands"]!)")
+        #expect(coreMedian == 1, "a uniformly ordered core: median occupancy 1, observed \(coreMedian)")
+        #expect(result.metrics["p50"] == .number(1), "the mask's median: \(result.metrics["p50"]!)")
+        #expect(result.metrics["n_bands"] == .int(16 - 4), "one band per bin from ⌊64/15⌋ = 4 to ⌊64/4⌋ = 16")
+    }
+
     @Test func halfDensityRegionReadsHalf() throws {
         let n = 64
         // Atoms in a sphere of 24 Å; those with x < 32 Å (the left half) carry half the density.
