@@ -1,6 +1,8 @@
 // 1.c local resolution from the halves on a phantom whose two halves of the box (x < n/2 and x ≥ n/2) carry
-// noise designed to cross FSC 0.143 at 5 Å and at 3 Å: both methods must tell the regions apart, and the
-// local FSC must find each region's resolution within one shell of its window.
+// noise designed to cross FSC 0.143 at 5 Å and at 3 Å. The noise-to-signal ratio grows as (s/s0)⁸ from
+// 1/0.143 − 1 = 6 at s0, so the FSC = 1/(1 + 6 (s/s0)⁸) crosses BlocRes's 0.5 at s0·6^(−1/8): 6.26 Å and 3.75 Å.
+// Both methods must tell the regions apart, and the local FSC must find each region's 0.5 resolution within
+// 1.5 shells of its window.
 import Foundation
 import Testing
 import MapIO
@@ -36,7 +38,10 @@ import VolumeNumerics
         #expect(result.figures.map(\.id) == ["1c_local_fsc_histogram", "1c_local_fsc_slices", "1c_local_fsc_surface", "1c_monores_histogram", "1c_monores_slices"])
         // Region medians, recomputed from the same per-voxel maps the section reports on.
         let hard = try context.masks().hard.voxels
-        let local = LocalFSC.compute(h1, h2, mask: hard, settings: LocalFSCSettings(window: 24, step: 6))
+        // BlocRes-style window for R = 3 Å at 1 Å/voxel: max(20, 15) = 20 voxels, step 5; threshold 0.5.
+        #expect(result.metrics["local_fsc_window_voxels"] == .int(20) && result.metrics["local_fsc_step_voxels"] == .int(5)
+                && result.metrics["local_fsc_threshold"] == .number(0.5), "window/step/threshold: \(result.metrics["local_fsc_window_voxels"]!), \(result.metrics["local_fsc_step_voxels"]!), \(result.metrics["local_fsc_threshold"]!)")
+        let local = LocalFSC.compute(h1, h2, mask: hard, settings: LocalFSCSettings(window: 20, step: 5, threshold: 0.5))
         func regionMedian(_ values: [Float], leftSide: Bool) -> Double {
             var v: [Float] = []
             for i in 0..<values.count where hard[i] && !values[i].isNaN {
@@ -47,12 +52,13 @@ import VolumeNumerics
             return Double(v[v.count / 2])
         }
         let l = regionMedian(local.resolutionA, leftSide: true), r = regionMedian(local.resolutionA, leftSide: false)
-        let shellA = { (d: Double) in d * d / (24 * t) }   // one window shell at resolution d (Å)
-        print("1.c local FSC: left \(l) Å (truth 5), right \(r) Å (truth 3); section median \(result.metrics["local_fsc_p50_A"]!)")
+        let shellA = { (d: Double) in d * d / (20 * t) }   // one window shell at resolution d (Å)
+        let truthL = 5 * pow(6, 1.0 / 8), truthR = 3 * pow(6, 1.0 / 8)
+        print("1.c local FSC: left \(l) Å (truth \(truthL)), right \(r) Å (truth \(truthR)); section median \(result.metrics["local_fsc_p50_A"]!)")
         // The window's taper blurs the spectrum over a few window shells, so the steeply rising noise leaks to
         // lower shells and the local FSC reads coarser by up to about a window shell: tolerance 1.5 shells.
-        #expect(abs(l - 5) <= 1.5 * shellA(5), "local FSC, 5 Å region: observed \(l) Å, tolerance ±\(1.5 * shellA(5)) Å")
-        #expect(abs(r - 3) <= 1.5 * shellA(3), "local FSC, 3 Å region: observed \(r) Å, tolerance ±\(1.5 * shellA(3)) Å")
+        #expect(abs(l - truthL) <= 1.5 * shellA(truthL), "local FSC, left region: expected \(truthL) Å, observed \(l) Å, tolerance ±\(1.5 * shellA(truthL)) Å")
+        #expect(abs(r - truthR) <= 1.5 * shellA(truthR), "local FSC, right region: expected \(truthR) Å, observed \(r) Å, tolerance ±\(1.5 * shellA(truthR)) Å")
         #expect(l > r + 1, "the 5 Å region must read coarser than the 3 Å region: \(l) vs \(r) Å")
         // The 3D view: the surface vertices of each region read that region's local FSC resolution.
         if let f = result.figures.first(where: { $0.id == "1c_local_fsc_surface" }), case .surface(let views) = f.content,
@@ -68,7 +74,7 @@ import VolumeNumerics
             }
             let sl = surfaceMedian(true), sr = surfaceMedian(false)
             print("1.c surface: \(views.mesh.vertexCount) vertices, left median \(sl) Å, right \(sr) Å, range \(views.range ?? [])")
-            #expect(abs(sl - l) <= 1.5 * shellA(5) && abs(sr - r) <= 1.5 * shellA(3), "surface medians \(sl), \(sr) Å vs region medians \(l), \(r) Å")
+            #expect(abs(sl - l) <= 1.5 * shellA(truthL) && abs(sr - r) <= 1.5 * shellA(truthR), "surface medians \(sl), \(sr) Å vs region medians \(l), \(r) Å")
             #expect(sl > sr + 1, "surface: the 5 Å region must read coarser: \(sl) vs \(sr) Å")
         } else {
             Issue.record("1c_local_fsc_surface missing or not a surface: \(result.figures.map(\.id)), \(result.metrics["1c_local_fsc_surface_error"] ?? .null)")

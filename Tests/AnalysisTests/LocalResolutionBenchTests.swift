@@ -34,6 +34,33 @@ import VolumeNumerics
     }
 }
 
+extension LocalResolutionBenchTests {
+    /// 1.c on a pair of 256³ halves (EMVALIDATE_BENCH=1): the local FSC and MonoRes parts timed separately. No
+    /// assertion on time; prints wall and process CPU time and the load average.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["EMVALIDATE_BENCH"] == "1"))
+    func localResolutionFromHalvesOn256() throws {
+        let n = Int(ProcessInfo.processInfo.environment["EMVALIDATE_BENCH_N"] ?? "256") ?? 256
+        let phantom = level1Phantom(n: n, voxelA: 1.0, seed: 401)
+        let (h1, h2) = level1Halves(phantom, crossingInvA: 1 / 3.5, seed: 402)
+        let context = level1Context(phantom, halves: (h1, h2), resolution: 3.5)
+        func cpu() -> Double {
+            var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u)
+            return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+        }
+        let hard = try context.masks().hard.voxels
+        let load = { (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?" }
+        var t0 = Date(), c0 = cpu()
+        let w = LocalResolutionFromHalves.window(resolutionA: 3.5, voxelA: 1, box: n)
+        let local = LocalFSC.compute(h1, h2, mask: hard, settings: LocalFSCSettings(window: w, step: w / 4, threshold: 0.5))
+        print(String(format: "bench 1.c local FSC %d³: %d windows of %d³, wall %.2f s, CPU %.2f s (load %@)", n, local.windowCount, w,
+                     Date().timeIntervalSince(t0), cpu() - c0, load()))
+        t0 = Date(); c0 = cpu()
+        let r = LocalResolutionFromHalves().runIsolated(context)
+        print(String(format: "bench 1.c whole section %d³: wall %.2f s, CPU %.2f s (%@) (load %@)", n, Date().timeIntervalSince(t0),
+                     cpu() - c0, r.status.rawValue, load()), r.metrics["monores_n_resolutions_scanned"] ?? .null, r.metrics["monores_stop_reason"] ?? .null)
+    }
+}
+
 enum SectionRegistryFourier {
     static var sections: [any Section] { [GuinierBFactor(), LocalResolution(), LocalBFactor(), LocalOccupancy(), Hand()] }
 }

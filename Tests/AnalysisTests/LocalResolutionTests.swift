@@ -5,14 +5,15 @@ import MapIO
 import VolumeNumerics
 @testable import Analysis
 
-/// Random atoms (crystallographic B 20 Å²) in a sphere of 22 Å around the centre of a 64³ box of 1 Å voxels;
+/// Random atoms (crystallographic B 20 Å²) in a sphere of `radiusA` around the centre of a 64³ box of 1 Å voxels;
 /// the half x < 32 low-passed at `leftA`, the other at `rightA`, white noise of σ `noise` added.
-func twoHalvesMap(leftA: Double, rightA: Double, noise: Double = 0.05, seed: UInt64 = 31) -> Volume {
+func twoHalvesMap(leftA: Double, rightA: Double, noise: Double = 0.05, seed: UInt64 = 31, radiusA: Double = 22,
+                  edgeInvA: Double = 0.01) -> Volume {
     let n = 64
     let atoms = randomAtomMap(n: n, voxelA: 1, atoms: 4000, crystallographicB: 20, seed: seed,
-                              weight: { p in (p - SIMD3(32, 32, 32)).squaredLength() < 22 * 22 ? 1 : 0 })
-    let l = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / leftA, widthInvA: 0.01))
-    let r = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / rightA, widthInvA: 0.01))
+                              weight: { p in (p - SIMD3(32, 32, 32)).squaredLength() < radiusA * radiusA ? 1 : 0 })
+    let l = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / leftA, widthInvA: edgeInvA))
+    let r = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / rightA, widthInvA: edgeInvA))
     var rng = PhantomRNG(seed: seed + 7)
     var out = atoms
     for z in 0..<n { for y in 0..<n { for x in 0..<n {
@@ -30,30 +31,41 @@ func thresholdKeeping(_ map: Volume, fraction: Double) -> Double {
 }
 
 @Suite struct LocalResolutionTests {
+    /// Molecule of 18 Å radius (its amplitude stays clear of the noise outside the hard mask), halves low-passed
+    /// at 8 Å and 4.5 Å under weak noise (σ 0.01): each half's median within one scan step of its truth.
     @Test func twoHalvesAreSeparated() throws {
         let leftA = 8.0, rightA = 4.5
-        let map = twoHalvesMap(leftA: leftA, rightA: rightA)
+        let map = twoHalvesMap(leftA: leftA, rightA: rightA, noise: 0.01, radiusA: 18, edgeInvA: 0.03)
         let ctx = AnalysisContext(map: map, mapPath: "phantom", threshold: thresholdKeeping(map, fraction: 0.08), resolution: 4.5)
-        let hard = try ctx.masks().hard.voxels
+        let masks = try ctx.masks()
+        let hard = masks.hard.voxels, other = zip(masks.raw.voxels, hard).map { $0 && !$1 }
         print("0.e phantom: hard mask \(hard.filter { $0 }.count) voxels of \(hard.count)")
-        let (result, local) = try LocalResolution().evaluate(map: map, hardMask: hard, resolutionA: 4.5)
-        let step = result.metrics["band_step_invA"]!.doubleValue!
+        let (result, local) = try LocalResolution().evaluate(map: map, hardMask: hard, otherDensity: other, resolutionA: 4.5)
         var left = [Float](), right = [Float]()
         for z in 0..<64 { for y in 0..<64 { for x in 0..<64 {
             let v = local.resolutionA[x + 64 * (y + 64 * z)]
-            guard v.isFinite else { continue }
+            let d = SIMD3(Double(x), Double(y), Double(z)) - 32
+            guard v.isFinite, (d * d).sum() <= 16 * 16 else { continue }
             if x < 26 { left.append(v) } else if x > 38 { right.append(v) }
         } } }
         let ml = LocalValueSummary(left).percentile(50), mr = LocalValueSummary(right).percentile(50)
-        print("0.e phantom: left median \(ml) Å (truth \(leftA)), right median \(mr) Å (truth \(rightA)), step \(step) 1/Å; metrics p2.5 \(result.metrics["p2_5_A"]!) p50 \(result.metrics["p50_A"]!) p97.5 \(result.metrics["p97_5_A"]!)")
-        #expect(abs(1 / ml - 1 / leftA) <= step, "left half: expected \(leftA) Å, observed \(ml) Å (1/Å error \(1 / ml - 1 / leftA), step \(step))")
-        #expect(abs(1 / mr - 1 / rightA) <= step, "right half: expected \(rightA) Å, observed \(mr) Å (1/Å error \(1 / mr - 1 / rightA), step \(step))")
-        // The overall distribution spans both populations.
-        let p25 = result.metrics["p25_A"]!.doubleValue!, p75 = result.metrics["p75_A"]!.doubleValue!
-        #expect(p25 < 6 && p75 > 6.5, "quartiles \(p25) … \(p75) Å should straddle the two populations")
+        let sl = local.stepA(near: leftA), sr = local.stepA(near: rightA)
+        print("0.e phantom: left median \(ml) Å (truth \(leftA), step \(sl)), right median \(mr) Å (truth \(rightA), step \(sr)); p2.5 \(result.metrics["p2_5_A"]!) p50 \(result.metrics["p50_A"]!) p97.5 \(result.metrics["p97_5_A"]!); stop: \(local.stopReason)")
+        #expect(abs(ml - leftA) <= sl + 1e-3, "left half: expected \(leftA) Å, observed \(ml) Å (one step \(sl) Å)")
+        #expect(abs(mr - rightA) <= sr + 1e-3, "right half: expected \(rightA) Å, observed \(mr) Å (one step \(sr) Å)")
         #expect(result.figures.map(\.id) == ["0e_local_resolution_histogram", "0e_local_resolution_slices"])
-        let pr = result.metrics["resolution_percentile"]!.doubleValue!
-        #expect(pr > 1 && pr < 60, "R = 4.5 Å is the right half's resolution: percentile \(pr)")
+        #expect(result.metrics["step_A"] == .number(0.25) && result.metrics["stop_reason"] != nil)
+    }
+
+    /// The same map multiplied by its hard mask (a masked map: background exactly 0) → not applicable, with the reason.
+    @Test func maskedMapDoesNotApply() throws {
+        let map = twoHalvesMap(leftA: 6, rightA: 6, noise: 0.01, radiusA: 18, edgeInvA: 0.03)
+        let t = thresholdKeeping(map, fraction: 0.08)
+        let hard = try AnalysisContext(map: map, mapPath: "m", threshold: t, resolution: 4.5).masks().hard.voxels
+        let masked = map.withData(zip(map.data, hard).map { $1 ? $0 : 0 })
+        let s = LocalResolution().runIsolated(AnalysisContext(map: masked, mapPath: "masked.mrc", threshold: t, resolution: 4.5))
+        #expect(s.status == .notApplicable, "masked map: \(s.status)")
+        #expect(s.reason?.contains("exactly 0") == true, "reason: \(s.reason ?? "none")")
     }
 
     @Test func applicability() {

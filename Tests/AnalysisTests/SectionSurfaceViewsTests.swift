@@ -105,27 +105,32 @@ private func surface(_ result: SectionResult, _ id: String) throws -> (Figure, S
     /// 0.e on the two-resolution phantom (left 8 Å, right 4.5 Å): the surface's values span both.
     @Test func localResolutionSurfaceSpansBothResolutions() throws {
         let leftA = 8.0, rightA = 4.5
-        let map = twoHalvesMap(leftA: leftA, rightA: rightA)
+        let map = twoHalvesMap(leftA: leftA, rightA: rightA, noise: 0.01, radiusA: 18, edgeInvA: 0.03)
         let ctx = AnalysisContext(map: map, mapPath: "phantom", threshold: thresholdKeeping(map, fraction: 0.08), resolution: 4.5)
         let result = try LocalResolution().run(ctx)
         #expect(result.figures.map(\.id) == ["0e_local_resolution_histogram", "0e_local_resolution_slices", "0e_local_resolution_surface"])
         let (f, views) = try surface(result, "0e_local_resolution_surface")
         let values = try #require(views.vertexValues)
         #expect(values.count == views.mesh.vertexCount && views.mesh.triangleCount > 0)
-        let step = result.metrics["band_step_invA"]!.doubleValue!
+        // One scan step around d: the largest gap between consecutive scanned resolutions near d.
+        let scanned = result.metrics["scanned_resolutions_A"]!.arrayValue!.map { $0.doubleValue! }
+        func step(_ d: Double) -> Double {
+            zip(scanned, scanned.dropFirst()).filter { min($0, $1) - 0.5 <= d && d <= max($0, $1) + 0.5 }.map { abs($0 - $1) }.max() ?? 0
+        }
         let left = LocalValueSummary(vertexValues(views) { $0 < 26 }).percentile(50)
         let right = LocalValueSummary(vertexValues(views) { $0 > 38 }).percentile(50)
         print("0.e surface: \(views.mesh.vertexCount) vertices, left median \(left) Å (truth 8), right \(right) Å (truth 4.5), range \(views.range!)")
-        #expect(abs(1 / left - 1 / leftA) <= step, "left vertices: expected \(leftA) Å, observed \(left) Å")
-        #expect(abs(1 / right - 1 / rightA) <= step, "right vertices: expected \(rightA) Å, observed \(right) Å")
+        // The surface lies at the molecule's edge, where the amplitude falls: one step more than in the bulk.
+        #expect(abs(left - leftA) <= 2 * step(leftA) + 1e-3, "left vertices: expected \(leftA) Å, observed \(left) Å")
+        #expect(abs(right - rightA) <= 2 * step(rightA) + 1e-3, "right vertices: expected \(rightA) Å, observed \(right) Å")
         let range = try #require(views.range)
         #expect(range[0] < 6 && range[1] > 6.5, "colour range \(range) should span both resolutions")
         #expect(views.colorbarLabel == "Local resolution (Å)")
         #expect(f.caption.contains("T = ") && f.caption.contains("(0°, −90°, −90°)") && f.caption.contains("Å"), "\(f.caption)")
     }
 
-    /// 0.f and 0.g on a sphere of random atoms whose left half has B = 100 Å² and right half B = 30 Å², computed
-    /// on the map resampled to R/2 = 2 Å: the vertices of each half read the B of the resampled voxels near them
+    /// 0.f and 0.g on a sphere of random atoms whose left half has B = 100 Å² and right half B = 30 Å², R = 8 Å,
+    /// computed on the map resampled to 1/(2·(1/8 + 4·4.8/64)) ≈ 1.18 Å (a 54³ grid): the vertices of each half read the B of the resampled voxels near them
     /// (located by the test's own index → Å mapping), and the left half the more negative. (Near the surface the
     /// local fits read more negative than the bulk B: the molecule's edge adds to the fall-off.)
     @Test func localBFactorAndOccupancySurfacesSampleTheResampledGrid() throws {
@@ -136,36 +141,35 @@ private func surface(_ result: SectionResult, _ id: String) throws -> (Figure, S
         }
         let l = half(100, left: true, seed: 61), r = half(30, left: false, seed: 62)
         let map = l.withData(zip(l.data, r.data).map { $0 + $1 })
-        let ctx = AnalysisContext(map: map, mapPath: "phantom", threshold: thresholdKeeping(map, fraction: 0.1), resolution: 4)
+        let ctx = AnalysisContext(map: map, mapPath: "phantom", threshold: thresholdKeeping(map, fraction: 0.1), resolution: 8)
         let b = try LocalBFactor().run(ctx)
         #expect(b.figures.map(\.id) == ["0f_local_bfactor_histogram", "0f_local_bfactor_slices", "0f_local_bfactor_surface"])
         let (fb, vb) = try surface(b, "0f_local_bfactor_surface")
-        #expect(b.metrics["resampled_voxel_A"]?.doubleValue == 2)
+        let t = 64.0 / 54
+        #expect(abs(b.metrics["resampled_voxel_A"]!.doubleValue! - t) < 1e-9, "resampled voxel \(b.metrics["resampled_voxel_A"]!)")
         let left = LocalValueSummary(vertexValues(vb) { $0 < 24 }).percentile(50)
         let right = LocalValueSummary(vertexValues(vb) { $0 > 40 }).percentile(50)
-        // Reference: the section's own per-voxel B (resampled grid) in the same two slabs, mask voxels within
-        // 3 Å of the surface, located by the test's own index → Å mapping (i · 2 Å from the zero origin).
+        // Reference: the section's own per-voxel B (resampled grid) in the same two slabs, the mask voxels nearest
+        // to the vertices, located by the test's own index → Å mapping (i · t Å from the zero origin).
         let a = try LocalBandAnalysis.compute(ctx)
         let m = a.resampled.dims
         var nearSurface = Set<Int>()
         for v in 0..<vb.mesh.vertexCount {
-            let p = SIMD3(Double(vb.mesh.vertices[3 * v]), Double(vb.mesh.vertices[3 * v + 1]), Double(vb.mesh.vertices[3 * v + 2])) / 2
-            let c = SIMD3(Int(p.x.rounded()), Int(p.y.rounded()), Int(p.z.rounded()))
-            for dz in -1...1 { for dy in -1...1 { for dx in -1...1 {
-                let q = c &+ SIMD3(dx, dy, dz)
-                if q.x >= 0 && q.y >= 0 && q.z >= 0 && q.x < m.x && q.y < m.y && q.z < m.z { nearSurface.insert(q.x + m.x * (q.y + m.y * q.z)) }
-            } } }
+            let p = SIMD3(Double(vb.mesh.vertices[3 * v]), Double(vb.mesh.vertices[3 * v + 1]), Double(vb.mesh.vertices[3 * v + 2])) / t
+            // The grid voxel nearest to the vertex (the B map changes steeply at the molecule's edge at 15–8 Å).
+            let q = SIMD3(Int(p.x.rounded()), Int(p.y.rounded()), Int(p.z.rounded()))
+            if q.x >= 0 && q.y >= 0 && q.z >= 0 && q.x < m.x && q.y < m.y && q.z < m.z { nearSurface.insert(q.x + m.x * (q.y + m.y * q.z)) }
         }
         var refL: [Float] = [], refR: [Float] = []
         for i in nearSurface where a.maps.bFactorA2[i].isFinite {
-            let xA = Double(i % m.x) * 2
+            let xA = Double(i % m.x) * t
             if xA < 24 { refL.append(a.maps.bFactorA2[i]) } else if xA > 40 { refR.append(a.maps.bFactorA2[i]) }
         }
         let rl = LocalValueSummary(refL).percentile(50), rr = LocalValueSummary(refR).percentile(50)
         print("0.f surface: \(vb.mesh.vertexCount) vertices, left median \(left) Å² (voxels near the surface \(rl), bulk truth −100), right \(right) Å² (near surface \(rr), bulk truth −30), range \(vb.range!)")
         #expect(abs(left - rl) <= 15 && abs(right - rr) <= 15, "surface medians \(left), \(right) Å² vs near-surface voxel medians \(rl), \(rr) Å²")
         #expect(left < right - 10, "left (B 100) must read more blurred than right (B 30): \(left) vs \(right) Å²")
-        #expect(fb.caption.contains("resampled to 2 Å per voxel"), "\(fb.caption)")
+        #expect(fb.caption.contains("resampled to 1.185 Å per voxel"), "\(fb.caption)")
 
         let o = try LocalOccupancy().run(ctx)
         let (_, vo) = try surface(o, "0g_local_occupancy_surface")

@@ -27,10 +27,11 @@ func atomSphere(n: Int, atoms: Int, radiusA: Double, sigmaA: Double, seed: UInt6
 }
 
 /// Two halves (x below / above the centre) of `atoms` low-passed at `leftA` and `rightA` Å, plus white noise.
-func twoResolutionPhantom(n: Int, leftA: Double, rightA: Double, noiseSigma: Float, seed: UInt64) -> Volume {
-    let atoms = atomSphere(n: n, atoms: 4000, radiusA: 22, sigmaA: 0.5, seed: seed)
-    let left = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / leftA, widthInvA: 0.01))
-    let right = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / rightA, widthInvA: 0.01))
+func twoResolutionPhantom(n: Int, leftA: Double, rightA: Double, noiseSigma: Float, seed: UInt64,
+                          radiusA: Double = 22) -> Volume {
+    let atoms = atomSphere(n: n, atoms: 4000, radiusA: radiusA, sigmaA: 0.5, seed: seed)
+    let left = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / leftA, widthInvA: 0.03))
+    let right = atoms.filtered(RaisedCosineLowPass(cutoffInvA: 1 / rightA, widthInvA: 0.03))
     var rng = FourierTestRNG(seed: seed + 1)
     var out = atoms
     for z in 0..<n { for y in 0..<n { for x in 0..<n {
@@ -56,27 +57,63 @@ func median(_ v: [Float]) -> Double {
 }
 
 @Suite struct FourierMonoResTests {
+    /// Left half low-passed at 8 Å, right half at 4.5 Å: each half's median local resolution lies within one
+    /// scan step (the gap between the scanned resolutions around the truth) of its truth.
     @Test func twoHalvesGiveTwoPopulations() throws {
         let n = 64, leftA = 8.0, rightA = 4.5
-        let map = twoResolutionPhantom(n: n, leftA: leftA, rightA: rightA, noiseSigma: 0.05, seed: 21)
-        let mask = sphereMask(n: n, radiusA: 24)
-        let settings = MonoResSettings(highestResolutionA: 2.5, lowestResolutionA: 15, bandCount: 16)
-        let res = try MonoRes.localResolution(map: map, mask: mask, settings: settings)
+        // Atoms within 18 Å, mask 24 Å: the amplitude of the molecule, spread by the smoothing at the coarsest
+        // steps, stays out of the noise region (beyond 24 Å). Medians over the interior (within 16 Å).
+        let map = twoResolutionPhantom(n: n, leftA: leftA, rightA: rightA, noiseSigma: 0.01, seed: 21, radiusA: 18)
+        let mask = sphereMask(n: n, radiusA: 24), interior = sphereMask(n: n, radiusA: 16)
+        let res = try MonoRes.localResolution(map: map, mask: mask, settings: MonoResSettings(lowestResolutionA: 15))
         var left = [Float](), right = [Float]()
-        for z in 0..<n { for y in 0..<n { for x in 0..<n where mask[x + n * (y + n * z)] {
+        for z in 0..<n { for y in 0..<n { for x in 0..<n where interior[x + n * (y + n * z)] {
             let r = res.resolutionA[x + n * (y + n * z)]
+            guard r.isFinite else { continue }
             if x < n / 2 - 6 { left.append(r) } else if x > n / 2 + 6 { right.append(r) }
         } } }
         let ml = median(left), mr = median(right)
-        print("MonoRes phantom: left median \(ml) Å (truth \(leftA)), right median \(mr) Å (truth \(rightA)), step \(res.stepInvA) 1/Å, thresholds \(res.noiseThresholds.prefix(4))")
-        // Within one band step in frequency.
-        #expect(abs(1 / ml - 1 / leftA) <= res.stepInvA, "left: expected \(leftA) Å, observed \(ml) Å (1/Å error \(1 / ml - 1 / leftA), step \(res.stepInvA))")
-        #expect(abs(1 / mr - 1 / rightA) <= res.stepInvA, "right: expected \(rightA) Å, observed \(mr) Å (1/Å error \(1 / mr - 1 / rightA), step \(res.stepInvA))")
+        let sl = res.stepA(near: leftA), sr = res.stepA(near: rightA)
+        print("MonoRes phantom: left median \(ml) Å (truth \(leftA), step \(sl)), right median \(mr) Å (truth \(rightA), step \(sr)); scanned \(res.scannedResolutionsA.map { ($0 * 100).rounded() / 100 }); dropped \(res.droppedBelowNoise) of \(res.maskVoxels); stop: \(res.stopReason)")
+        #expect(abs(ml - leftA) <= sl, "left: expected \(leftA) Å, observed \(ml) Å (one step \(sl) Å)")
+        #expect(abs(mr - rightA) <= sr, "right: expected \(rightA) Å, observed \(mr) Å (one step \(sr) Å)")
         #expect(res.resolutionA[0].isNaN, "outside the mask is NaN")
+    }
+
+    /// The scan follows xmipp: 0.25 Å steps moved to Fourier shells, no shell twice, coarse to fine.
+    @Test func scanIsOnDistinctShells() throws {
+        let n = 64
+        let map = twoResolutionPhantom(n: n, leftA: 5, rightA: 5, noiseSigma: 0.05, seed: 23)
+        let res = try MonoRes.localResolution(map: map, mask: sphereMask(n: n, radiusA: 24), settings: MonoResSettings(lowestResolutionA: 12))
+        let shells = res.scannedResolutionsA.map { Double(n) / $0 }
+        for (a, b) in zip(shells, shells.dropFirst()) {
+            #expect(abs(a - a.rounded()) < 1e-9 && b > a, "shells \(a), \(b): integral and increasing")
+        }
+        #expect(abs(shells[0] - (Double(n) / 12).rounded()) < 1e-9, "first shell \(shells[0])")
+    }
+
+    /// A rod-shaped molecule whose map was masked (0 beyond 2 voxels of the mask): no noise estimate.
+    @Test func zeroBackgroundIsRefused() {
+        let n = 48
+        var map = twoResolutionPhantom(n: n, leftA: 6, rightA: 6, noiseSigma: 0.05, seed: 25)
+        var mask = [Bool](repeating: false, count: map.count)
+        for z in 0..<n { for y in 0..<n { for x in 0..<n {
+            let (dx, dy, dz) = (abs(x - n / 2), abs(y - n / 2), abs(z - n / 2))
+            let i = x + n * (y + n * z)
+            mask[i] = dx <= 18 && dy <= 4 && dz <= 4
+            if !(dx <= 20 && dy <= 6 && dz <= 6) { map.data[i] = 0 }
+        } } }
+        #expect {
+            try MonoRes.localResolution(map: map, mask: mask, settings: MonoResSettings(lowestResolutionA: 12))
+        } throws: { e in
+            if case MonoResError.zeroBackground = e { return true }
+            return false
+        }
     }
 
     @Test func quantileMatchesNumpyDefinition() {
         var v: [Float] = [4, 1, 3, 2, 5]
         #expect(MonoRes.quantile(&v, 0.25) == 2 && MonoRes.quantile(&v, 0.1) == 1.4)
+        #expect(MonoRes.orderStatistic(&v, 0.95) == 5 && MonoRes.orderStatistic(&v, 0.5) == 3)
     }
 }

@@ -1,9 +1,10 @@
-// 0.f Local B-factor (LocBFactor; Kaur et al. 2021, Nat. Commun. 12:1240); SPEC 0.f.
+// 0.f Local B-factor (LocBFactor; Kaur et al. 2021, Nat. Commun. 12:1240); SPEC 0.f; docs/methods.md (0.f).
 //
-// The map is Fourier-resampled to R/2 Å per voxel (from the X voxel size; left as is when Ts ≥ R/2) and the
-// hard mask carried over by nearest voxel. Bands between 15 Å and R
-// (VolumeNumerics/Fourier/LocalBandFits.swift) give per voxel ln A(f) against f², whose slope a gives
-// B = 4a (SPEC 0.d convention: minus the crystallographic B; a blurred region gives B < 0).
+// The map is Fourier-resampled to the coarsest voxel that still holds every band to 4σ above R (left as is when
+// already that coarse) and the hard mask carried over by nearest voxel. Bands between 15 Å and R with the
+// reference's normalisation and noise weighting (VolumeNumerics/Fourier/LocalBandFits.swift) give per voxel the
+// slope a of the weighted ln m against f², and B = 4a (SPEC 0.d convention: minus the crystallographic B; a
+// blurred region gives B < 0). The reference's normalisation adds a known bias (metric normalisation_bias_A2).
 // Percentiles 2.5/25/50/75/97.5 inside the mask. Warnings: median outside [−300, 0] Å²; output too
 // homogeneous (2.5 % and 97.5 % percentiles within 0.01 Å²). Applies for R < 15 Å.
 // Figures: histogram, coloured slices, and the map surface at T coloured by the local B-factor sampled in Å
@@ -43,8 +44,10 @@ struct LocalBandAnalysis {
 
     static func compute(map: Volume, hardMask: [Bool], resolutionA r: Double) -> LocalBandAnalysis {
         var resampled = map, mask = hardMask
-        if r / 2 > map.voxelSize.x * 1.001 {
-            resampled = FourierResample.resample(map, voxelSizeA: r / 2)
+        let boxA = max(Double(map.nx) * map.voxelSize.x, Double(map.ny) * map.voxelSize.y, Double(map.nz) * map.voxelSize.z)
+        let voxelA = 1 / (2 * (1 / r + 4 * LocalBandFits.sigmaBins / boxA))
+        if voxelA > map.voxelSize.x * 1.001 {
+            resampled = FourierResample.resample(map, voxelSizeA: voxelA)
             mask = LocalBandFits.resampleMask(hardMask, from: map.dims, to: resampled.dims)
         }
         let maps = LocalBandFits.compute(map: resampled, mask: mask, lowA: lowA, highA: r)
@@ -106,6 +109,10 @@ public struct LocalBFactor: Section {
         metrics["fit_low_A"] = .number(LocalBandAnalysis.lowA)
         metrics["fit_high_A"] = .number(a.resolutionA)
         metrics["n_bands"] = .int(a.maps.bandFrequenciesInvA.count)
+        metrics["band_sigma_invA"] = .number(a.maps.bandSigmaInvA)
+        metrics["band_sigma_bins"] = .number(LocalBandFits.sigmaBins)
+        metrics["noise_quantile"] = .number(a.maps.noiseQuantile)
+        metrics["normalisation_bias_A2"] = .number(LocalBandFits.guinierBiasA2(centres: a.maps.bandFrequenciesInvA))
         metrics["band_resolutions_A"] = .init(a.maps.bandFrequenciesInvA.map { 1 / $0 })
         metrics["resampled_voxel_A"] = .number(a.resampled.voxelSize.x)
         metrics["resampled_box"] = .init(a.resampled.dims)

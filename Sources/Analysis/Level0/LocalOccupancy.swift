@@ -1,8 +1,9 @@
-// 0.g Local occupancy (LocOccupancy; Kaur et al. 2021, Nat. Commun. 12:1240); SPEC 0.g.
+// 0.g Local occupancy (LocOccupancy; Kaur et al. 2021, Nat. Commun. 12:1240); SPEC 0.g; docs/methods.md (0.g).
 //
-// From the same resampled map and bands as 0.f (LocalBFactor.swift): each voxel's low-frequency local
-// amplitude (bands between 10 Å and 6 Å, else the finest band) relative to the fully occupied core (the median
-// amplitude of the mask voxels in the top 40 %), clipped to [0, 1]. Percentiles inside the hard mask.
+// From the same resampled map as 0.f (LocalBFactor.swift), the reference's estimator
+// (VolumeNumerics/Fourier/LocalBandFits.swift): one Gaussian band per Fourier bin between 15 Å and R; in each, a
+// voxel counts 1 when its local amplitude is at or above the 0.25 quantile of the amplitudes inside the mask;
+// occupancy = the fraction of bands in which it counts. A rank measure relative to this map's own mask.
 // OK when the median > 0.5; warning when the output is too homogeneous (2.5 % and 97.5 % within 0.01).
 // Figures: histogram, coloured slices, and the map surface at T coloured by the occupancy (fixed range 0–1).
 import Foundation
@@ -41,9 +42,13 @@ public struct LocalOccupancy: Section {
             warnings.append("the local occupancies are too homogeneous (2.5 % and 97.5 % percentiles within 0.01): the estimate probably failed")
         }
         var metrics = summary.metrics(unitSuffix: "")
-        metrics["band_centre_A"] = .number(1 / a.maps.occupancyBandInvA)
         metrics["resampled_voxel_A"] = .number(a.resampled.voxelSize.x)
-        metrics["reference"] = .string("median low-frequency local amplitude of the top 40 % of mask voxels (fully occupied core)")
+        metrics["n_bands"] = .int(a.maps.occupancyBandFrequenciesInvA.count)
+        metrics["band_low_A"] = .number(1 / a.maps.occupancyBandFrequenciesInvA.first!)
+        metrics["band_high_A"] = .number(1 / a.maps.occupancyBandFrequenciesInvA.last!)
+        metrics["band_sigma_bins"] = .number(LocalBandFits.sigmaBins)
+        metrics["mask_quantile"] = .number(a.maps.occupancyQuantile)
+        metrics["definition"] = .string("fraction of the bands between 15 Å and R in which the local amplitude is at or above the 0.25 quantile of the amplitudes inside the mask (Kaur et al. 2021)")
         let figures = [
             LocalMapFigures.histogram(
                 id: "0g_local_occupancy_histogram", values: values, xLabel: "Local occupancy",

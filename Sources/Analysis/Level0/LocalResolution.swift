@@ -1,11 +1,13 @@
-// 0.e Local resolution from the map alone, MonoRes-style (Vilas et al. 2018, Structure 26:337); SPEC 0.e.
+// 0.e Local resolution from the map alone by MonoRes (Vilas et al. 2018, Structure 26:337); SPEC 0.e;
+// definition and conventions in docs/methods.md (0.e).
 //
-// VRS uses DeepRes (a neural network); we use the monogenic signal instead (VolumeNumerics/Fourier/MonoRes.swift):
-// 12 raised-cosine bands equally spaced in frequency from max(3R, 12 Å) (at most a third of the box) to
-// max(R/2, Nyquist); noise = the hard mask's outside; a voxel is resolved in a band when its (smoothed)
-// local amplitude exceeds the 95 % quantile of the noise amplitudes; its local resolution is the last band
-// passed (one failed band tolerated). Applicable for 2 Å ≤ R ≤ 13 Å (VRS's limits for DeepRes).
-// Reported inside the hard mask: percentiles 2.5/25/50/75/97.5, and the percentile at which R falls
+// VRS uses DeepRes (a neural network); we use MonoRes with the reference program's conventions
+// (VolumeNumerics/Fourier/MonoRes.swift): high-pass tests every 0.25 Å (on Fourier shells) from max(3R, 12 Å)
+// (at most a third of the box) to Nyquist, noise outside the hard mask inside the noise sphere, with the other
+// density above T excluded; xmipp's mask refinement, stopping rules and post-processing. A map whose
+// background is exactly 0 (a masked map) has no noise to compare with: the section does not apply.
+// Applicable for 2 Å ≤ R ≤ 13 Å (VRS's limits for DeepRes).
+// Reported inside the refined mask: percentiles 2.5/25/50/75/97.5, and the percentile at which R falls
 // (the percentage of mask voxels whose local resolution is better than R, ties counted half).
 // Figures: histogram, coloured slices, and the map surface at T coloured by the local resolution (LocalMapSurface.swift).
 import Foundation
@@ -17,17 +19,32 @@ public struct LocalResolution: Section {
     public let title = "Local resolution (monogenic signal)"
     public let reference = "Vilas et al. 2018"
     public static let resolutionRangeA = 2.0...13.0
-    public var bandCount = 12
 
     public init() {}
 
-    /// The scan's settings for a map of reported resolution `r` Å.
-    public static func settings(for map: Volume, resolutionA r: Double, bandCount: Int = 12) -> MonoResSettings {
+    /// The scan's settings for a map of reported resolution `r` Å: start at max(3R, 12 Å), at most a third of
+    /// the box, and coarser than 1.5 × Nyquist.
+    public static func settings(for map: Volume, resolutionA r: Double) -> MonoResSettings {
         let boxA = min(Double(map.nx) * map.voxelSize.x, Double(map.ny) * map.voxelSize.y, Double(map.nz) * map.voxelSize.z)
         let nyquistA = 2 * max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)
-        let high = max(r / 2, nyquistA)
-        let low = max(min(max(3 * r, 12), boxA / 3), 1.5 * high)
-        return MonoResSettings(highestResolutionA: high, lowestResolutionA: low, bandCount: bandCount)
+        return MonoResSettings(lowestResolutionA: max(min(max(3 * r, 12), boxA / 3), 1.5 * nyquistA))
+    }
+
+    /// MonoRes's metrics shared by 0.e and 1.c (keys prefixed by `prefix`).
+    static func scanMetrics(_ local: LocalResolutionMap, settings: MonoResSettings, prefix p: String) -> [String: JSONValue] {
+        [
+            "\(p)lowest_scanned_A": .number(local.scannedResolutionsA.first!),
+            "\(p)highest_scanned_A": .number(local.scannedResolutionsA.last!),
+            "\(p)step_A": .number(settings.stepA),
+            "\(p)n_resolutions_scanned": .int(local.scannedResolutionsA.count),
+            "\(p)scanned_resolutions_A": .init(local.scannedResolutionsA),
+            "\(p)significance": .number(settings.significance),
+            "\(p)mask_voxels": .int(local.maskVoxels),
+            "\(p)dropped_fraction": .number(Double(local.droppedBelowNoise) / Double(local.maskVoxels)),
+            "\(p)noise_voxels": .int(local.noiseVoxels),
+            "\(p)noise_radius_voxels": .int(local.noiseRadiusVoxels),
+            "\(p)stop_reason": .string(local.stopReason),
+        ]
     }
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
@@ -38,7 +55,9 @@ public struct LocalResolution: Section {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is outside [2, 13] Å, the range where the local-resolution estimate applies", r))
         }
         let masks = try context.masks()
-        var (result, local) = try evaluate(map: context.map, hardMask: masks.hard.voxels, resolutionA: r)
+        let hard = masks.hard.voxels
+        let other = zip(masks.raw.voxels, hard).map { $0 && !$1 }
+        var (result, local) = try evaluate(map: context.map, hardMask: hard, otherDensity: other, resolutionA: r)
         LocalResolution.addSurfaceFigure(to: &result, context: context, local: context.map.withData(local.resolutionA))
         return result
     }
@@ -59,15 +78,19 @@ public struct LocalResolution: Section {
         LocalMapSurface.append(figure, id: surfaceFigureId, figures: &result.figures, metrics: &result.metrics)
     }
 
-    /// The section's result and the per-voxel local resolution map.
-    func evaluate(map: Volume, hardMask: [Bool], resolutionA r: Double) throws -> (result: SectionResult, local: LocalResolutionMap) {
-        let settings = LocalResolution.settings(for: map, resolutionA: r, bandCount: bandCount)
+    /// The section's result and the per-voxel local resolution map. `otherDensity`: voxels above T outside the
+    /// hard mask, excluded from the noise.
+    func evaluate(map: Volume, hardMask: [Bool], otherDensity: [Bool]? = nil, resolutionA r: Double) throws
+        -> (result: SectionResult, local: LocalResolutionMap) {
+        let settings = LocalResolution.settings(for: map, resolutionA: r)
         let local: LocalResolutionMap
         do {
-            local = try MonoRes.localResolution(map: map, mask: hardMask, settings: settings)
+            local = try MonoRes.localResolution(map: map, mask: hardMask, excluded: otherDensity, settings: settings)
         } catch let e as MonoResError {
+            if case .zeroBackground = e { throw SectionError.notApplicable("MonoRes needs noise around the molecule: \(e.description)") }
             throw SectionError.failed(e.description)
         }
+        guard !local.maskedResolutionA.isEmpty else { throw SectionError.failed("no mask voxel is above the noise") }
         let summary = LocalValueSummary(local.maskedResolutionA)
         let p = summary.percentiles
         let below = local.maskedResolutionA.reduce(into: (0.0, 0.0)) { acc, v in
@@ -83,24 +106,17 @@ public struct LocalResolution: Section {
         if p[4] - p[0] < 0.01 {
             warnings.append("the local resolutions are too homogeneous (2.5 % and 97.5 % percentiles within 0.01 Å): the estimate probably failed")
         }
-        let bandResolutions = local.bandFrequenciesInvA.map { 1 / $0 }
         var metrics: [String: JSONValue] = summary.metrics(unitSuffix: "A")
         metrics["resolution_percentile"] = .number(percentileOfR)
         metrics["p0_1_A"] = .number(p01)
-        metrics["highest_scanned_A"] = .number(settings.highestResolutionA)
-        metrics["lowest_scanned_A"] = .number(settings.lowestResolutionA)
-        metrics["band_step_invA"] = .number(local.stepInvA)
-        metrics["n_bands"] = .int(bandResolutions.count)
-        metrics["band_resolutions_A"] = .init(bandResolutions)
-        metrics["unresolved_fraction"] = .number(Double(local.unresolvedAtLowest) / Double(local.maskedResolutionA.count))
-        metrics["noise_quantile"] = .number(settings.noiseQuantile)
-        metrics["method"] = .string("monogenic signal (MonoRes, Vilas et al. 2018) on the map alone, noise outside the hard mask")
+        for (k, v) in LocalResolution.scanMetrics(local, settings: settings, prefix: "") { metrics[k] = v }
+        metrics["method"] = .string("MonoRes (Vilas et al. 2018) on the map alone, noise outside the hard mask")
 
         let figures = [
             LocalMapFigures.histogram(
-                id: "0e_local_resolution_histogram", values: local.maskedResolutionA, centres: bandResolutions,
+                id: "0e_local_resolution_histogram", values: local.maskedResolutionA,
                 xLabel: "Local resolution (Å)", markers: [Marker(value: r, label: String(format: "R = %.2f Å", r))],
-                caption: String(format: "Histogram of the local resolution inside the hard mask (%d voxels); the vertical line is the reported resolution R = %.2f Å, at the %.1f percentile.", local.maskedResolutionA.count, r, percentileOfR)),
+                caption: String(format: "Histogram of the local resolution inside the refined mask (%d voxels); the vertical line is the reported resolution R = %.2f Å, at the %.1f percentile.", local.maskedResolutionA.count, r, percentileOfR)),
             LocalMapFigures.slices(
                 id: "0e_local_resolution_slices", map: map, values: local.resolutionA, colormap: "viridis",
                 range: [Double(summary.sorted.first!), Double(summary.sorted.last!)], colorbarLabel: "Local resolution (Å)",

@@ -1,13 +1,13 @@
-// 1.c Local resolution from the half maps (SPEC 1.c).
+// 1.c Local resolution from the half maps (SPEC 1.c); definitions and conventions in docs/methods.md (1.c).
 //
 // Two estimates inside the hard mask:
-// - Local FSC in a sliding window (BlocRes-style, Cardone et al. 2013; LocalFSC.swift): windows of 24 voxels
-//   (at most half the box) with a spherical raised-cosine taper, on a grid every 6 voxels near the mask,
-//   FSC 0.143, interpolated trilinearly to every mask voxel.
+// - Local FSC with BlocRes's conventions (Cardone et al. 2013; LocalFSC.swift): FSC threshold 0.5 by default
+//   (`threshold` = 0.143 as the option); a cubic window of W = max(20, 5·R/T) voxels (even, at most half the box)
+//   so that R falls at the window's fifth Fourier shell or beyond, with a spherical raised-cosine taper; windows
+//   on a grid every W/4 voxels near the mask, interpolated trilinearly to every mask voxel.
 // - MonoRes (Vilas et al. 2018; MonoRes.swift, as in 0.e) on the mean of the halves, with the noise amplitude
-//   taken from the half difference (h1 − h2)/2 inside the mask instead of the map's outside; the scan runs
-//   from max(3R, 12 Å) to max(R/2, Nyquist) as in 0.e, R being the reported resolution or, without one, the
-//   unmasked FSC-0.143 resolution.
+//   from the half difference (h1 − h2)/2 over the noise sphere (xmipp's default with half maps); the scan starts
+//   at max(3R, 12 Å) as in 0.e, R being the reported resolution or, without one, the unmasked FSC-0.143 resolution.
 // For each: percentiles 2.5/25/50/75/97.5, histogram, coloured slices, the percentile where R falls; one 3D view
 // (the map surface at T coloured by the local FSC resolution).
 // Warnings (each method): R better than the 0.1 percentile; 2.5 % and 97.5 % percentiles within 0.01 Å.
@@ -19,8 +19,14 @@ public struct LocalResolutionFromHalves: Section {
     public let id = "1.c"
     public let title = "Local resolution from the half maps"
     public let reference = "Cardone et al. 2013; Vilas et al. 2018"
-    public var window = 24
-    public var step = 6
+    /// Local-FSC threshold: 0.5 (BlocRes's default) or 0.143.
+    public var threshold = 0.5
+
+    /// BlocRes-style window for resolution `r` Å at `t` Å per voxel: max(20, 5r/t) voxels, even, at most half the box.
+    public static func window(resolutionA r: Double, voxelA t: Double, box: Int) -> Int {
+        let w = max(20, Int((5 * r / t).rounded(.up)))
+        return min(w + w % 2, 2 * (box / 4))
+    }
 
     public init() {}
 
@@ -33,11 +39,18 @@ public struct LocalResolutionFromHalves: Section {
         var warnings: [String] = []
         var figures: [Figure] = []
 
-        // Local FSC (BlocRes-style).
-        let w = min(window, 2 * (min(h1.nx, h1.ny, h1.nz) / 4))
-        let settings = LocalFSCSettings(window: w, step: max(2, min(step, w / 4)), threshold: 0.143)
+        // Local FSC (BlocRes conventions).
+        let fscR = r ?? Level1Format.resolutionA(FSCCrossings.crossing(data.unmaskedFSC, .fixed(0.143)),
+                                                 data.unmaskedFSC.frequencyInvA)
+        // Without R and without an FSC-0.143 crossing (a curve below 0.143 from the lowest frequencies gives
+        // none), the window and the scan are set from four times Nyquist.
+        let scanR = fscR.flatMap { $0.isFinite ? $0 : nil } ?? 4 * max(h1.voxelSize.x, h1.voxelSize.y, h1.voxelSize.z)
+        let w = LocalResolutionFromHalves.window(resolutionA: scanR, voxelA: max(h1.voxelSize.x, h1.voxelSize.y, h1.voxelSize.z),
+                                                 box: min(h1.nx, h1.ny, h1.nz))
+        let settings = LocalFSCSettings(window: w, step: max(2, w / 4), threshold: threshold)
         let local = LocalFSC.compute(h1, h2, mask: hard, settings: settings)
         guard !local.maskedResolutionA.isEmpty else { throw SectionError.failed("the hard mask is empty") }
+        metrics["local_fsc_window_A"] = .number(Double(settings.window) * h1.voxelSize.x)
         metrics["local_fsc_window_voxels"] = .int(settings.window)
         metrics["local_fsc_step_voxels"] = .int(settings.step)
         metrics["local_fsc_threshold"] = .number(settings.threshold)
@@ -60,27 +73,16 @@ public struct LocalResolutionFromHalves: Section {
         LocalMapSurface.append(surface, id: surfaceId, figures: &figures, metrics: &metrics)
 
         // MonoRes on the halves.
-        // Without R the scan is set from the FSC-0.143 resolution; a curve below 0.143 from the start gives none.
-        guard let reference = r ?? Level1Format.resolutionA(FSCCrossings.crossing(data.unmaskedFSC, .fixed(0.143)),
-                                                            data.unmaskedFSC.frequencyInvA) else {
-            let why = "no resolution was given and the half-map FSC gives none (below 0.143 from the lowest frequencies), so there is no frequency range to scan"
-            metrics["monores_error"] = .string(why)
-            warnings.append("MonoRes on the half maps could not run: \(why)")
-            return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
-        }
         let mean = h1.withData(zip(h1.data, h2.data).map { ($0 + $1) / 2 })
         let noise = h1.withData(zip(h1.data, h2.data).map { ($0 - $1) / 2 })
-        let mono = LocalResolution.settings(for: mean, resolutionA: reference)
+        let mono = LocalResolution.settings(for: mean, resolutionA: scanR)
         do {
             let m = try MonoRes.localResolution(map: mean, mask: hard, settings: mono, noise: noise)
-            metrics["monores_highest_scanned_A"] = .number(mono.highestResolutionA)
-            metrics["monores_lowest_scanned_A"] = .number(mono.lowestResolutionA)
-            metrics["monores_n_bands"] = .int(m.bandFrequenciesInvA.count)
-            metrics["monores_scan_reference_A"] = .number(reference)
-            metrics["monores_unresolved_fraction"] = .number(Double(m.unresolvedAtLowest) / Double(m.maskedResolutionA.count))
+            guard !m.maskedResolutionA.isEmpty else { throw MonoResError.emptyMask }
+            for (k, v) in LocalResolution.scanMetrics(m, settings: mono, prefix: "monores_") { metrics[k] = v }
+            metrics["monores_scan_reference_A"] = .number(scanR)
             evaluate(m.maskedResolutionA, full: m.resolutionA, name: "MonoRes", key: "monores", reported: r,
-                     map: context.map, metrics: &metrics, warnings: &warnings, figures: &figures,
-                     centres: m.bandFrequenciesInvA.map { 1 / $0 })
+                     map: context.map, metrics: &metrics, warnings: &warnings, figures: &figures)
         } catch let e as MonoResError {
             metrics["monores_error"] = .string(e.description)
             warnings.append("MonoRes on the half maps could not run: \(e.description)")

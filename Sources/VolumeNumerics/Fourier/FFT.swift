@@ -137,8 +137,9 @@ public final class FFTPlanCache: @unchecked Sendable {
     private static let estimate: UInt32 = 1 << 6
     private static let unaligned: UInt32 = 1 << 1
 
-    /// Number of threads each plan uses (every core).
+    /// Number of threads each plan uses (every core), except for boxes of at most `singleThreadedVoxels`.
     public let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public static let singleThreadedVoxels = 48 * 48 * 48
 
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool) -> OpaquePointer {
         let key = Key(nx: nx, ny: ny, nz: nz, forward: forward)
@@ -148,7 +149,8 @@ public final class FFTPlanCache: @unchecked Sendable {
             _ = fftwf_init_threads()
             threadsReady = true
         }
-        fftwf_plan_with_nthreads(Int32(threads))
+        // Small boxes (local-FSC windows, run many at once across the cores) get single-threaded plans.
+        fftwf_plan_with_nthreads(Int32(nx * ny * nz <= FFTPlanCache.singleThreadedVoxels ? 1 : threads))
         let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz
         let real = fftwf_alloc_real(nReal)!
         let complex = fftwf_alloc_complex(nComplex)!

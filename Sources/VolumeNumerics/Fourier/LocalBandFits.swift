@@ -1,16 +1,21 @@
-// Local B-factor and local occupancy from band-passed local amplitudes, after Kaur et al. 2021
-// (Nat. Commun. 12:1240, LocBFactor and LocOccupancy).
+// Local B-factor (LocBFactor) and local occupancy (LocOccupancy) from band-passed local amplitudes, as defined by
+// Kaur et al. 2021 (Nat. Commun. 12:1240) and their reference code; method reference: docs/methods.md (0.f, 0.g).
 //
-// Bands: N raised-cosine bands with centres f_k equally spaced in frequency from 1/lowA to 1/highA (1/Å),
-// half width = the spacing (N = 3…10, the spacing at least 0.01 1/Å). For each band the local amplitude
-// A_k(x) comes from the monogenic (Riesz/spiral) signal, low-passed at f_k (to remove the speckle between
-// atoms), and is divided by sqrt(Σ H_k(s)²) over the spectrum's coefficients so that it estimates the local
-// rms |F| at f_k (a wider shell holds more coefficients): then ln A_k ≈ ln|F(f_k)| as in the Guinier plot.
-// Local B: per voxel, the least-squares slope a of ln A_k against f_k², B = 4a (SPEC 0.d convention: minus
-// the crystallographic B; a blurred region gives B < 0).
-// Local occupancy: the local amplitude A(x) of one wide band spanning 10–6 Å (15 Å–R when R is coarser than
-// 6 Å; raised cosine with gain ≥ 0.5 over that range), low-passed at its centre, divided by the median of A
-// over the mask voxels at or above its `referenceQuantile` (the fully occupied core), clipped to [0, 1].
+// Bands: Gaussian annuli H(s) = exp(−(s − f)²/(2σ²)) of width σ = 4.8 Fourier bins (the reference plugin's
+// default; one bin = the shell width Δs, FrequencyGrid.swift), the DC term dropped, each normalised to ΣH = 1 over
+// the full spectrum (the reference's normalisation). The local amplitude of a band is the monogenic (Riesz, the
+// exact vector form of the spiral transform) modulus m = sqrt(g² + |r|²) of the filtered map, × sqrt(N) (N the
+// number of voxels), computed on the coarsest grid that holds the band to f + 4σ and sampled trilinearly.
+// Because ΣH grows as f², m estimates |F(f)|/f up to a constant, not |F(f)|: ln m carries −ln f, which the
+// Guinier fit turns into a bias of the local B (docs/methods.md 0.f gives its size; `guinierBiasA2`).
+// LocBFactor: 10 band centres equally spaced from ⌊1/(15 Å·Δs)⌋·Δs to ⌊1/(R·Δs)⌋·Δs; per band the noise level q =
+// the 0.9 quantile of m over the voxels outside the mask inside the inscribed sphere, the weighted log amplitude
+// ln(m·m/(m + q)) (the reference's noise weighting); per voxel the least-squares slope a of it against f², and
+// B = 4a (SPEC 0.d convention: minus the crystallographic B; blurred regions give B < 0).
+// LocOccupancy: one band per Fourier bin between the same limits (the reference's count, |f_max − f_min|/Δs
+// centres equally spaced); per band the voxels with m at or above the 0.25 quantile of m over the mask count 1,
+// the others 0; a voxel's occupancy is the fraction of bands in which it counts 1. It is a rank measure: a fully
+// ordered core reads 1, and a region reads below 1 only where its amplitude is among the weakest 25 % of the mask.
 import Foundation
 import MapIO
 
@@ -21,99 +26,117 @@ public struct LocalBandMaps: Sendable {
     /// The same values for the mask voxels only, in index order.
     public var maskedBFactorA2: [Float]
     public var maskedOccupancy: [Float]
-    /// Band centres (1/Å) used for the B fit and for the occupancy.
+    /// Band centres (1/Å) of the B fit and of the occupancy.
     public var bandFrequenciesInvA: [Double]
-    public var occupancyBandCount: Int
-    /// Centre (1/Å) of the occupancy band.
-    public var occupancyBandInvA: Double
+    public var occupancyBandFrequenciesInvA: [Double]
+    /// Gaussian band width σ (1/Å) and the noise quantile (B) and mask quantile (occupancy).
+    public var bandSigmaInvA: Double
+    public var noiseQuantile: Double
+    public var occupancyQuantile: Double
 }
 
 public enum LocalBandFits {
-    /// Band centres (1/Å) between `lowA` and `highA` (Å) and their half width.
-    public static func bands(lowA: Double, highA: Double) -> (centres: [Double], halfWidth: Double) {
-        let fLo = 1 / lowA, fHi = 1 / highA
-        let n = Int.clamped((fHi - fLo) / 0.01, .down, to: 2...9) + 1
-        let step = (fHi - fLo) / Double(n - 1)
-        return ((0..<n).map { fLo + Double($0) * step }, step)
+    /// The reference plugin's band width (σ, Fourier bins), noise quantile, number of B bands and occupancy quantile.
+    public static let sigmaBins = 4.8, noiseQuantile = 0.9, bBandCount = 10, occupancyQuantile = 0.25
+
+    /// Gaussian annulus of centre f and width σ (1/Å), zero at DC.
+    struct GaussianAnnulus: RadialGain {
+        var centre: Float, sigma: Float, scale: Float
+        @inline(__always) func gain(_ s: Float) -> Float {
+            let d = (s - centre) / sigma
+            return s > 0 ? scale * exp(-0.5 * d * d) : 0
+        }
     }
 
-    /// Σ H(s)² over the full spectrum of `grid`: the band's effective number of coefficients (exact on the
-    /// grid, so a band cut by the Nyquist corner is normalised by what it really holds).
-    static func bandVolume(_ band: RaisedCosineBand, grid: FrequencyGrid) -> Double {
+    /// The annulus at `f` normalised to ΣH = 1 over the full spectrum of `grid` (Hermitian weights).
+    static func annulus(_ f: Double, sigma: Double, grid: FrequencyGrid) -> GaussianAnnulus {
+        let raw = GaussianAnnulus(centre: Float(f), sigma: Float(sigma), scale: 1)
         let (fx, fy, fz) = (grid.sx, grid.sy, grid.sz)
         var sum = 0.0
         for k in 0..<grid.nz {
             for j in 0..<grid.ny {
                 let yz = fy[j] * fy[j] + fz[k] * fz[k]
-                for i in 0..<grid.hx {
-                    let g = Double(band.gain(Float((fx[i] * fx[i] + yz).squareRoot())))
-                    if g > 0 { sum += grid.hermitianWeight(i) * g * g }
-                }
+                for i in 0..<grid.hx { sum += grid.hermitianWeight(i) * Double(raw.gain(Float((fx[i] * fx[i] + yz).squareRoot()))) }
             }
         }
-        return max(sum, 1e-30)
+        return GaussianAnnulus(centre: Float(f), sigma: Float(sigma), scale: Float(1 / max(sum, 1e-30)))
     }
 
-    /// Local B-factor and occupancy of `map` inside `mask` (one flag per voxel, x fastest), from bands
-    /// between `lowA` and `highA` Å.
-    public static func compute(map: Volume, mask: [Bool], lowA: Double, highA: Double,
-                               referenceQuantile: Double = 0.6) -> LocalBandMaps {
+    /// Band centres (1/Å) from ⌊1/(lowA·Δs)⌋ to ⌊1/(highA·Δs)⌋ bins: `count` of them, or one per bin when nil.
+    public static func centres(lowA: Double, highA: Double, shellWidthInvA ds: Double, count: Int?) -> [Double] {
+        let a = (1 / (lowA * ds)).rounded(.down), b = (1 / (highA * ds)).rounded(.down)
+        let n = max(2, count ?? Int(abs(b - a)))
+        return (0..<n).map { (a + (b - a) * Double($0) / Double(n - 1)) * ds }
+    }
+
+    /// 4 × the least-squares slope of −ln f against f² over `centres`: the B (Å²) that the reference's ΣH
+    /// normalisation adds to a map's true local B (m ∝ |F|/f for annuli narrow compared with their radius).
+    public static func guinierBiasA2(centres: [Double]) -> Double {
+        let x = centres.map { $0 * $0 }, y = centres.map { -log($0) }
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        return 4 * sxy / sxx
+    }
+
+    /// Local B-factor and occupancy of `map` inside `mask` (one flag per voxel, x fastest) between `lowA` and `highA` Å.
+    public static func compute(map: Volume, mask: [Bool], lowA: Double, highA: Double) -> LocalBandMaps {
         precondition(mask.count == map.count, "LocalBandFits: mask has \(mask.count) voxels, map \(map.count)")
-        var inside = [Int32]()
-        for i in 0..<mask.count where mask[i] { inside.append(Int32(i)) }
-        let (centres, h) = bands(lowA: lowA, highA: highA)
-        let x = centres.map { $0 * $0 }
+        var inside = [Int32](), noise = [Int32]()
+        let (nx, ny, nz) = (map.nx, map.ny, map.nz)
+        let r0 = Double(min(nx, ny, nz) / 2)
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
+            let i = x + nx * (y + ny * z)
+            if mask[i] { inside.append(Int32(i)); continue }
+            let d = SIMD3(Double(x - nx / 2), Double(y - ny / 2), Double(z - nz / 2))
+            if (d * d).sum() < r0 * r0 { noise.append(Int32(i)) }
+        } } }
+        let spectrum = FFT.forward(map)
+        let grid = spectrum.grid
+        let ds = grid.shellWidthInvA, sigma = sigmaBins * ds
+        let full = map.dims
+        let rootN = Float(Double(map.count).squareRoot())
+        // The monogenic modulus of one band at the mask voxels (and the noise voxels), × sqrt(N).
+        func modulus(_ f: Double, at sets: [[Int32]]) -> [[Float]] {
+            let h = annulus(f, sigma: sigma, grid: grid)
+            let (g, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: h, maxFrequencyInvA: f + 4 * sigma)
+            return sets.map { MonogenicSignal.sample(g, dims: dims, fullDims: full, at: $0).map { $0 * rootN } }
+        }
+
+        // LocBFactor.
+        let bCentres = centres(lowA: lowA, highA: highA, shellWidthInvA: ds, count: bBandCount)
+        let x = bCentres.map { $0 * $0 }
         let xMean = x.reduce(0, +) / Double(x.count)
         let sxx = x.reduce(0) { $0 + ($1 - xMean) * ($1 - xMean) }
-        let spectrum = FFT.forward(map)
-        let full = map.dims
-        var slopeAcc = [Double](repeating: 0, count: inside.count)
-        var occAcc = [Double](repeating: 0, count: inside.count)
-        var occBands = 0
-        for (k, f) in centres.enumerated() {
-            let band = RaisedCosineBand(centerInvA: f, halfWidthInvA: h)
-            var (grid, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: band, maxFrequencyInvA: f + h)
-            let coarseVoxel = map.voxelSize * SIMD3(Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y),
-                                                    Double(full.z) / Double(dims.z))
-            (grid, dims) = MonoRes.smoothed(grid, dims: dims, voxelSize: coarseVoxel, cutoffInvA: f)
-            let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
-            let logNorm = 0.5 * log(bandVolume(band, grid: spectrum.grid))
+        var slope = [Double](repeating: 0, count: inside.count)
+        for (k, f) in bCentres.enumerated() {
+            let m = modulus(f, at: [inside, noise])
+            var nv = m[1]
+            let q = nv.isEmpty ? 0 : MonoRes.quantile(&nv, noiseQuantile)
             let wk = (x[k] - xMean) / sxx
-            for q in 0..<amp.count {
-                slopeAcc[q] += wk * (log(Double(max(amp[q], Float.leastNormalMagnitude))) - logNorm)
+            for (i, v) in m[0].enumerated() {
+                let weighted = Double(v) * Double(v) / (Double(v) + Double(q))
+                slope[i] += wk * log(max(weighted, Double(Float.leastNormalMagnitude)))
             }
         }
-        // Occupancy: one wide band (narrow bands localise poorly: their envelope varies on the scale of
-        // 1/half-width), spanning 10–6 Å, or 15 Å–R when R is coarser than 6 Å.
-        let fa = highA < 10 ? 1 / 10.0 : 1 / lowA
-        let fb = highA < 6 ? 1 / 6.0 : 1 / highA
-        let occBand = RaisedCosineBand(centerInvA: (fa + fb) / 2, halfWidthInvA: fb - fa)
-        let occFreq = (fa + fb) / 2
-        do {
-            var (grid, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: occBand, maxFrequencyInvA: occFreq + (fb - fa))
-            let coarseVoxel = map.voxelSize * SIMD3(Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y),
-                                                    Double(full.z) / Double(dims.z))
-            (grid, dims) = MonoRes.smoothed(grid, dims: dims, voxelSize: coarseVoxel, cutoffInvA: occFreq)
-            let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
-            var ref: Float = 1
-            if !amp.isEmpty {
-                let sorted = amp.sorted()
-                let top = sorted[Int(Double(sorted.count - 1) * referenceQuantile)...]
-                ref = max(top[top.startIndex + top.count / 2], Float.leastNormalMagnitude)
-            }
-            for q in 0..<amp.count { occAcc[q] = Double(amp[q] / ref) }
-            occBands = 1
+        // LocOccupancy.
+        let oCentres = centres(lowA: lowA, highA: highA, shellWidthInvA: ds, count: nil)
+        var above = [Int32](repeating: 0, count: inside.count)
+        for f in oCentres {
+            let m = modulus(f, at: [inside])[0]
+            var sorted = m
+            let q = m.isEmpty ? 0 : MonoRes.quantile(&sorted, occupancyQuantile)
+            for (i, v) in m.enumerated() where v >= q { above[i] += 1 }
         }
         var bFull = [Float](repeating: .nan, count: map.count), occFull = bFull
         var bMasked = [Float](repeating: 0, count: inside.count), occMasked = bMasked
         for q in 0..<inside.count {
-            let b = Float(4 * slopeAcc[q])
-            let o = Float(min(1, max(0, occAcc[q] / Double(occBands))))
+            let b = Float(4 * slope[q]), o = Float(above[q]) / Float(oCentres.count)
             bMasked[q] = b; occMasked[q] = o
             bFull[Int(inside[q])] = b; occFull[Int(inside[q])] = o
         }
         return LocalBandMaps(bFactorA2: bFull, occupancy: occFull, maskedBFactorA2: bMasked, maskedOccupancy: occMasked,
-                             bandFrequenciesInvA: centres, occupancyBandCount: occBands, occupancyBandInvA: occFreq)
+                             bandFrequenciesInvA: bCentres, occupancyBandFrequenciesInvA: oCentres, bandSigmaInvA: sigma,
+                             noiseQuantile: noiseQuantile, occupancyQuantile: occupancyQuantile)
     }
 
     /// A mask on a resampled grid: each voxel takes the flag of the original voxel nearest to its centre

@@ -1,5 +1,7 @@
-// Local resolution by FSC in a sliding window (BlocRes-style; Cardone, Heymann & Steven 2013, J. Struct.
-// Biol. 184:226).
+// Local resolution by FSC in a sliding window (BlocRes; Cardone, Heymann & Steven 2013, J. Struct. Biol. 184:226);
+// method reference: docs/methods.md (1.c). BlocRes's conventions: FSC threshold 0.5 by default (0.143 as an
+// option), a window large enough for the resolution (the section's rule); BlocRes evaluates every voxel, we
+// evaluate a grid and interpolate.
 //
 // Grid points every `step` voxels; at each point that lies within `step` voxels of the mask, a cubic window of
 // `window` voxels centred on it is cut from both halves (periodic at the box edges), multiplied by a spherical
@@ -9,6 +11,8 @@
 // bracketing shells (the window's Nyquist resolution when never crossed; 1/frequency of shell 1 when already
 // below in shell 1). Every mask voxel then gets the trilinear interpolation of the grid values, over the
 // corners that have a value (weights renormalised).
+// Speed: the windows run as a batch across the cores, each worker with its own buffers; transforms of boxes this
+// small use single-threaded FFTW plans (FFTPlanCache), made once and reused.
 import Foundation
 import MapIO
 
@@ -20,7 +24,7 @@ public struct LocalFSCSettings: Sendable, Equatable {
     /// FSC threshold.
     public var threshold: Double
 
-    public init(window: Int = 24, step: Int = 6, threshold: Double = 0.143) {
+    public init(window: Int = 24, step: Int = 6, threshold: Double = 0.5) {
         self.window = window + window % 2; self.step = max(1, step); self.threshold = threshold
     }
 }
@@ -35,6 +39,10 @@ public struct LocalFSCMap: Sendable {
     /// Resolution limits the window can express (Å): its Nyquist and its shell-1 resolution.
     public var finestA: Double
     public var coarsestA: Double
+    /// Resolution (Å) at each grid point (gx·gy·gz, x fastest; NaN where no window was computed); grid point
+    /// (i, j, k) is the window centred on voxel (i·step + step/2, …).
+    public var gridResolutionA: [Float]
+    public var gridDims: SIMD3<Int>
 }
 
 public enum LocalFSC {
@@ -157,7 +165,8 @@ public enum LocalFSC {
                 }
             }
         }
-        return LocalFSCMap(resolutionA: out, maskedResolutionA: masked, windowCount: points.count, finestA: finest, coarsestA: coarsest)
+        return LocalFSCMap(resolutionA: out, maskedResolutionA: masked, windowCount: points.count, finestA: finest,
+                           coarsestA: coarsest, gridResolutionA: values, gridDims: SIMD3(gx, gy, gz))
     }
 
     /// First downward crossing of `threshold` after shell 0 (1/Å), by the report's shared rule

@@ -1,151 +1,203 @@
-// Local resolution from a single map by the monogenic signal (MonoRes; Vilas et al. 2018, Structure 26:337).
+// Local resolution by the monogenic signal (MonoRes; Vilas et al. 2018, Structure 26:337), with the conventions
+// of the reference program (xmipp `resolution_monogenic_signal`). Method reference: docs/methods.md, 0.e and 1.c.
 //
-// Bands: N raised-cosine bands with centres f_k equally spaced in frequency from 1/lowestResolution to
-// 1/highestResolution (1/Å); each has half width Δf = the spacing, so neighbouring bands overlap by half.
-// For each band the local amplitude A_k(x) comes from the monogenic signal (MonogenicSignal.swift); the noise
-// threshold t_k is the `noiseQuantile` quantile of A_k over the noise voxels (outside the mask). Scanning the
-// bands from low to high frequency, a mask voxel stays in the scan while A_k(x) > t_k, tolerating one failed
-// band (as MonoRes does: two consecutive failures end it); its local resolution is 1/f of the last band it
-// passed. Each band's amplitude is first low-passed at the band frequency (MonoRes). Voxels that pass no band
-// get the lowest resolution scanned (counted in `unresolvedAtLowest`), voxels that pass every band the highest.
+// Scan: resolutions d_k = start − k·0.25 Å, each moved to the nearest Fourier shell f_k = round(1/(d_k·Δs))·Δs
+// (Δs = the shell width, FrequencyGrid.swift); a resolution landing on the shell of the previous one is skipped;
+// the scan ends at Nyquist. At each f_k the map is HIGH-passed (not band-passed: the noise above f_k takes part
+// in the comparison, as in the paper): gain 0 below f_{k−1}, a raised cosine rising to 1 at f_k, 1 above
+// (xmipp's edge is a fixed 0.02 cycles/voxel; ours is one scan step so that the estimate is biased by at most one
+// step, see docs/methods.md). The local amplitude A = sqrt(g² + |Riesz g|²) is low-passed at f_k (raised cosine
+// from f_k to f_k + 0.02 cycles/voxel, as xmipp) to remove the ripple between atoms.
+// Noise: the same amplitude at the noise voxels — outside the mask, inside the sphere where the box holds noise
+// (MonoResNoise.swift) — or, with half maps, the amplitude of the half difference (h1 − h2)/2 over that sphere
+// (mask included, xmipp's default). Threshold t_k = the `significance` quantile of the noise amplitudes
+// (xmipp's order statistic: sorted[⌊n·q⌋]).
+// Before the scan, mask voxels whose full-band amplitude (Gaussian-smoothed, σ = 4 voxels) is below the 95 %
+// noise quantile are dropped from the mask (xmipp's mask refinement) and, on a single map, join the noise.
+// Per voxel: above t_k → resolution d_k; a voxel below the threshold twice in a row leaves the scan with the
+// resolution two steps back (its last pass). Scan stops (xmipp): fewer than 2.5 % of the refined mask still
+// scanning; the mean amplitude of the scanning voxels below 0.001 × its maximum; the signal mean no longer
+// significantly above the noise mean (z = (μS − μN)/√(σS²/nS + σN²/nN) < z_0.95, after this step's update).
+// Post-processing (xmipp): the map of resolutions, with the median outside the refined mask, Gaussian-smoothed
+// (σ = 3 voxels); each mask voxel takes min(smoothed, raw), the raw value where the smoothed one is below Nyquist.
 import Foundation
 import MapIO
 
 public struct MonoResSettings: Sendable, Equatable {
-    /// Finest resolution scanned (Å); at least the Nyquist resolution 2·T.
-    public var highestResolutionA: Double
-    /// Coarsest resolution scanned (Å).
+    /// Coarsest resolution of the scan (Å), where it starts.
     public var lowestResolutionA: Double
-    /// Number of bands (≥ 2).
-    public var bandCount: Int
-    /// Quantile of the noise amplitude a voxel must exceed (MonoRes's 1 − α; 0.95 by default).
-    public var noiseQuantile: Double
-    /// Low-pass the amplitude of each band at the band's frequency before the test (MonoRes does).
-    public var smoothAmplitude: Bool
+    /// Resolution step of the scan (Å); xmipp's default 0.25 Å (also its minimum).
+    public var stepA: Double
+    /// Noise quantile a voxel must exceed (xmipp's significance, 0.95).
+    public var significance: Double
 
-    public init(highestResolutionA: Double, lowestResolutionA: Double, bandCount: Int = 12, noiseQuantile: Double = 0.95,
-                smoothAmplitude: Bool = true) {
-        self.highestResolutionA = highestResolutionA; self.lowestResolutionA = lowestResolutionA
-        self.bandCount = bandCount; self.noiseQuantile = noiseQuantile; self.smoothAmplitude = smoothAmplitude
+    public init(lowestResolutionA: Double, stepA: Double = 0.25, significance: Double = 0.95) {
+        self.lowestResolutionA = lowestResolutionA; self.stepA = max(0.25, stepA); self.significance = significance
     }
 }
 
 public struct LocalResolutionMap: Sendable {
-    /// Local resolution (Å) per voxel of the full grid, x fastest; NaN outside the mask.
+    /// Local resolution (Å) per voxel of the full grid, x fastest; NaN outside the refined mask.
     public var resolutionA: [Float]
-    /// The same values for the mask voxels only, in index order.
+    /// The same values for the refined mask voxels only, in index order.
     public var maskedResolutionA: [Float]
-    /// Band centres (1/Å) and the noise threshold of each band scanned.
-    public var bandFrequenciesInvA: [Double]
+    /// Resolutions (Å) tested, in scan order (coarse to fine), and the noise threshold at each.
+    public var scannedResolutionsA: [Double]
     public var noiseThresholds: [Double]
-    /// Band spacing (1/Å): the granularity of the estimate.
-    public var stepInvA: Double
-    /// Mask voxels not above noise even in the lowest band.
-    public var unresolvedAtLowest: Int
+    /// Mask voxels dropped before the scan (full-band amplitude below noise), and the mask size.
+    public var droppedBelowNoise: Int
+    public var maskVoxels: Int
+    /// Noise voxels used and the radius (voxels) of the sphere they were taken from.
+    public var noiseVoxels: Int
+    public var noiseRadiusVoxels: Int
+    /// Why the scan ended.
+    public var stopReason: String
+
+    /// The largest gap (Å) between consecutive scanned resolutions around `d` Å: the estimate's granularity there.
+    public func stepA(near d: Double) -> Double {
+        let r = scannedResolutionsA
+        guard r.count >= 2 else { return 0 }
+        var best = 0.0
+        for i in 0..<(r.count - 1) where min(r[i], r[i + 1]) - 0.5 <= d && d <= max(r[i], r[i + 1]) + 0.5 {
+            best = max(best, abs(r[i] - r[i + 1]))
+        }
+        return best
+    }
 }
 
 public enum MonoResError: Error, CustomStringConvertible {
-    case emptyMask, noNoiseVoxels, badRange(String)
+    case emptyMask, noNoiseVoxels, zeroBackground(fraction: Double), badRange(String)
     public var description: String {
         switch self {
         case .emptyMask: return "local resolution: the mask is empty"
-        case .noNoiseVoxels: return "local resolution: no voxel outside the mask to estimate the noise from"
+        case .noNoiseVoxels: return "local resolution: fewer than 100 voxels outside the mask to estimate the noise from"
+        case .zeroBackground(let f):
+            return String(format: "%.0f %% of the voxels around the molecule are exactly 0 (a masked map): the noise cannot be estimated", 100 * f)
         case .badRange(let s): return "local resolution: \(s)"
         }
     }
 }
 
 public enum MonoRes {
-    /// Local resolution of `map` inside `mask` (one flag per voxel, x fastest), noise from outside the mask,
-    /// or, when `noise` is given (e.g. the half-map difference (h1 − h2)/2), from that map's amplitudes inside the mask.
-    public static func localResolution(map: Volume, mask: [Bool], settings: MonoResSettings,
+    /// Local resolution of `map` inside `mask` (one flag per voxel, x fastest). `excluded` marks voxels that
+    /// are neither mask nor noise (other density above the threshold). With `noise` (the half difference
+    /// (h1 − h2)/2), the noise amplitudes come from it over the whole noise sphere.
+    public static func localResolution(map: Volume, mask: [Bool], excluded: [Bool]? = nil, settings: MonoResSettings,
                                        noise noiseMap: Volume? = nil) throws -> LocalResolutionMap {
         precondition(mask.count == map.count, "MonoRes: mask has \(mask.count) voxels, map \(map.count)")
-        var inside = [Int32](), outside = [Int32]()
-        inside.reserveCapacity(map.count / 4)
-        for i in 0..<mask.count { if mask[i] { inside.append(Int32(i)) } else { outside.append(Int32(i)) } }
-        guard !inside.isEmpty else { throw MonoResError.emptyMask }
-        let noiseSource = noiseMap == nil ? outside : inside
-        guard noiseSource.count >= 100 else { throw MonoResError.noNoiseVoxels }
-        // At most 200 000 noise voxels, evenly strided: enough for a 0.95 quantile.
-        let stride = max(1, noiseSource.count / 200_000)
-        let noise = Swift.stride(from: 0, to: noiseSource.count, by: stride).map { noiseSource[$0] }
-        let noiseSpectrum = noiseMap.map { FFT.forward($0) }
-
-        let nyquistA = 2 * max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)
-        let highA = max(settings.highestResolutionA, nyquistA)
-        let lowA = settings.lowestResolutionA
-        guard lowA > highA, settings.bandCount >= 2 else {
-            throw MonoResError.badRange(String(format: "lowest resolution %.2f Å must be coarser than the highest %.2f Å", lowA, highA))
-        }
-        let fLo = 1 / lowA, fHi = 1 / highA
-        let step = (fHi - fLo) / Double(settings.bandCount - 1)
-        let spectrum = FFT.forward(map)
         let full = map.dims
+        var inside = [Int32]()
+        for i in 0..<mask.count where mask[i] { inside.append(Int32(i)) }
+        guard !inside.isEmpty else { throw MonoResError.emptyMask }
+        let region = try MonoResNoise.region(map: noiseMap ?? map, mask: mask, excluded: excluded,
+                                             includeMask: noiseMap != nil)
+        let grid = FrequencyGrid(nx: full.x, ny: full.y, nz: full.z, voxelSize: map.voxelSize)
+        let ds = grid.shellWidthInvA, nyquist = grid.nyquistInvA
+        let tail = 0.02 / max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)   // xmipp's 0.02 cycles/voxel
+        guard settings.lowestResolutionA > 1 / nyquist else {
+            throw MonoResError.badRange(String(format: "the scan's start %.2f Å is not coarser than Nyquist %.2f Å", settings.lowestResolutionA, 1 / nyquist))
+        }
+        let amplitude = HighPassAmplitude(FFT.forward(map))
+        let noiseAmplitude = noiseMap.map { HighPassAmplitude(FFT.forward($0)) }
 
-        var resolved = [Int32](repeating: -1, count: inside.count)   // last band passed
-        var failures = [UInt8](repeating: 0, count: inside.count)   // consecutive failed bands; 2 ends the scan
-        var activeCount = inside.count
-        var freqs = [Double](), thresholds = [Double]()
-        for k in 0..<settings.bandCount {
-            let f = fLo + Double(k) * step
-            let band = RaisedCosineBand(centerInvA: f, halfWidthInvA: step)
-            var (grid, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: band, maxFrequencyInvA: f + step)
-            if settings.smoothAmplitude {
-                (grid, dims) = smoothed(grid, dims: dims, voxelSize: map.voxelSize * SIMD3(
-                    Double(full.x) / Double(dims.x), Double(full.y) / Double(dims.y), Double(full.z) / Double(dims.z)), cutoffInvA: f)
-            }
-            var (noiseGrid, noiseDims) = (grid, dims)
-            if let ns = noiseSpectrum {
-                (noiseGrid, noiseDims) = MonogenicSignal.localAmplitudeGrid(ns, gain: band, maxFrequencyInvA: f + step)
-                if settings.smoothAmplitude {
-                    (noiseGrid, noiseDims) = smoothed(noiseGrid, dims: noiseDims, voxelSize: map.voxelSize * SIMD3(
-                        Double(full.x) / Double(noiseDims.x), Double(full.y) / Double(noiseDims.y), Double(full.z) / Double(noiseDims.z)), cutoffInvA: f)
+        // Mask refinement (xmipp): full-band amplitude, Gaussian σ = 4 voxels, against its 95 % noise quantile.
+        var noiseSet = region.indices
+        var kept = [Int32]()
+        do {
+            let a = GaussianFilter.smooth(map.withData(amplitude.amplitude(gain: AllPass())),
+                                          sigmaVoxels: 4).data
+            let outside = noiseMap == nil ? noiseSet : region.indices.filter { !mask[Int($0)] }
+            var nv = outside.map { a[Int($0)] }
+            let t = nv.isEmpty ? -Float.infinity : orderStatistic(&nv, 0.95)
+            for q in inside { if a[Int(q)] >= t { kept.append(q) } else if noiseMap == nil { noiseSet.append(q) } }
+        }
+        guard !kept.isEmpty else { throw MonoResError.emptyMask }
+        // At most 10⁶ noise voxels, evenly strided (the 95 % quantile moves by < 0.1 %).
+        let stride = max(1, noiseSet.count / 1_000_000)
+        let noiseSample = Swift.stride(from: 0, to: noiseSet.count, by: stride).map { noiseSet[$0] }
+
+        var resolution = [Float](repeating: 0, count: kept.count)
+        var state = [Int8](repeating: 1, count: kept.count)   // ≥ 1 scanning (1 + failures in a row); −1 done
+        var scanned: [Double] = [], thresholds: [Double] = []
+        var lastShell = -1, maxMeanS = -Double.infinity, stop = "the scan reached Nyquist"
+        let zCritical = 1.6448536269514722   // Φ⁻¹(0.95), xmipp's critical value
+        var k = 0
+        scan: while true {
+            let d = settings.lowestResolutionA - Double(k) * settings.stepA
+            k += 1
+            guard d > 0 else { break }
+            let shell = Int((1 / (d * ds)).rounded())
+            if shell == lastShell { continue }
+            let f = Double(shell) * ds
+            if f > nyquist + 1e-9 { break }
+            let fPrev = lastShell < 0 ? max(f - tail, 0) : Double(lastShell) * ds
+            lastShell = shell
+            let dk = 1 / f
+            let highPass = RaisedCosineHighPass(cutoffInvA: (f + fPrev) / 2, widthInvA: f - fPrev)
+            let smoothing = RaisedCosineLowPass(cutoffInvA: f + tail / 2, widthInvA: tail)
+            let g = amplitude.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail)
+            let sig = MonogenicSignal.sample(g.values, dims: g.dims, fullDims: full, at: kept)
+            let gn = noiseAmplitude?.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail) ?? g
+            var nz = MonogenicSignal.sample(gn.values, dims: gn.dims, fullDims: full, at: noiseSample)
+            var sumN = 0.0, sumN2 = 0.0
+            for v in nz { sumN += Double(v); sumN2 += Double(v) * Double(v) }
+            let nN = Double(nz.count), meanN = sumN / nN, varN = sumN2 / nN - meanN * meanN
+            let t = orderStatistic(&nz, settings.significance)
+            var sumS = 0.0, sumS2 = 0.0, nS = 0.0
+            for q in 0..<kept.count where state[q] >= 1 { let v = Double(sig[q]); sumS += v; sumS2 += v * v; nS += 1 }
+            if nS / Double(kept.count) < 0.025 { stop = "fewer than 2.5 % of the mask voxels were still above noise"; break }
+            let meanS = sumS / nS, varS = sumS2 / nS - meanS * meanS
+            maxMeanS = max(maxMeanS, meanS)
+            if meanS < 0.001 * maxMeanS { stop = "the signal's mean amplitude fell below 0.001 of its maximum"; break }
+            scanned.append(dk); thresholds.append(Double(t))
+            let back = Float(scanned[max(0, scanned.count - 3)])   // xmipp: the resolution two steps back
+            for q in 0..<kept.count where state[q] >= 1 {
+                if sig[q] > t { state[q] = 1; resolution[q] = Float(dk) } else {
+                    state[q] += 1
+                    if state[q] > 2 { state[q] = -1; resolution[q] = back }
                 }
             }
-            var noiseAmp = MonogenicSignal.sample(noiseGrid, dims: noiseDims, fullDims: full, at: noise)
-            let t = quantile(&noiseAmp, settings.noiseQuantile)
-            freqs.append(f); thresholds.append(Double(t))
-            let amp = MonogenicSignal.sample(grid, dims: dims, fullDims: full, at: inside)
-            for q in 0..<inside.count where failures[q] < 2 {
-                if amp[q] > t {
-                    resolved[q] = Int32(k); failures[q] = 0
-                } else {
-                    failures[q] += 1
-                    if failures[q] == 2 { activeCount -= 1 }
-                }
-            }
-            if activeCount == 0 { break }
+            let z = (meanS - meanN) / (varS / nS + varN / nN).squareRoot()
+            if z < zCritical { stop = String(format: "the mask's mean amplitude was no longer significantly above the noise at %.2f Å", dk); break scan }
         }
-        var resolution = [Float](repeating: .nan, count: map.count)
-        var masked = [Float](repeating: 0, count: inside.count)
-        var unresolved = 0
-        for q in 0..<inside.count {
-            let k = Int(resolved[q])
-            if k < 0 { unresolved += 1 }
-            let r = Float(1 / (fLo + Double(max(k, 0)) * step))
-            masked[q] = r
-            resolution[Int(inside[q])] = r
-        }
-        return LocalResolutionMap(resolutionA: resolution, maskedResolutionA: masked, bandFrequenciesInvA: freqs,
-                                  noiseThresholds: thresholds, stepInvA: step, unresolvedAtLowest: unresolved)
+        guard !scanned.isEmpty else { throw MonoResError.badRange("no resolution between the scan's start and Nyquist") }
+        return postProcess(dims: full, voxelSize: map.voxelSize, kept: kept, resolution: resolution, nyquistA: 1 / nyquist,
+                           scanned: scanned, thresholds: thresholds, maskVoxels: inside.count, noiseVoxels: noiseSet.count,
+                           noiseRadius: region.radiusVoxels, stop: stop)
     }
 
-    /// The amplitude low-passed at the band's frequency (raised cosine of width f/2), as MonoRes does, so that
-    /// the dips of the amplitude between atoms do not end a voxel's scan early. The result is band-limited, so
-    /// it is returned on the coarsest grid that holds it (dims returned; sample it with `MonogenicSignal.sample`).
-    public static func smoothed(_ values: [Float], dims: SIMD3<Int>, voxelSize: SIMD3<Double>, cutoffInvA: Double)
-        -> (values: [Float], dims: SIMD3<Int>) {
-        let v = Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: values, voxelSize: voxelSize)
-        let f = FFT.forward(v).filtered(RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: cutoffInvA / 2))
-        let top = 1.25 * cutoffInvA
-        let out = SIMD3<Int>((0..<3).map { a in
-            let jmax = Int.clamped(top * Double(dims[a]) * voxelSize[a], .down, to: 0...dims[a])
-            if 2 * jmax + 2 >= dims[a] { return dims[a] }
-            let m = FFT.goodSize(atLeast: 2 * jmax + 2)
-            return m >= dims[a] ? dims[a] : m
-        })
-        return (FourierResample.resampledValues(f, to: out), out)
+    /// xmipp's post-processing: median fill outside, Gaussian σ = 3 voxels, min(smoothed, raw) in the mask.
+    static func postProcess(dims: SIMD3<Int>, voxelSize: SIMD3<Double>, kept: [Int32], resolution: [Float], nyquistA: Double,
+                            scanned: [Double], thresholds: [Double], maskVoxels: Int, noiseVoxels: Int, noiseRadius: Int,
+                            stop: String) -> LocalResolutionMap {
+        let n = dims.x * dims.y * dims.z
+        var assigned = [Int32](), values = [Float]()
+        for q in 0..<kept.count where resolution[q] > 0 { assigned.append(kept[q]); values.append(resolution[q]) }
+        var sorted = values.sorted()
+        let fill = sorted.isEmpty ? Float(scanned[0]) : sorted[sorted.count / 2]
+        sorted = []
+        var filled = [Float](repeating: fill, count: n)
+        for (q, i) in assigned.enumerated() { filled[Int(i)] = values[q] }
+        let smooth = GaussianFilter.smooth(Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: filled, voxelSize: voxelSize),
+                                           sigmaVoxels: 3).data
+        var out = [Float](repeating: .nan, count: n)
+        var masked = [Float](repeating: 0, count: assigned.count)
+        for (q, i) in assigned.enumerated() {
+            let raw = values[q], s = smooth[Int(i)]
+            let v = Double(s) < nyquistA ? raw : min(s, raw)
+            out[Int(i)] = v; masked[q] = v
+        }
+        return LocalResolutionMap(resolutionA: out, maskedResolutionA: masked, scannedResolutionsA: scanned,
+                                  noiseThresholds: thresholds, droppedBelowNoise: maskVoxels - kept.count,
+                                  maskVoxels: maskVoxels, noiseVoxels: noiseVoxels, noiseRadiusVoxels: noiseRadius,
+                                  stopReason: stop)
+    }
+
+    /// xmipp's quantile: the order statistic sorted[⌊n·q⌋] (`values` is reordered).
+    public static func orderStatistic(_ values: inout [Float], _ q: Double) -> Float {
+        precondition(!values.isEmpty)
+        values.sort()
+        return values[min(values.count - 1, Int(Double(values.count) * q))]
     }
 
     /// The q-quantile (linear interpolation between order statistics, numpy's default) of `values`,
@@ -158,4 +210,9 @@ public enum MonoRes {
         let t = Float(pos - Double(lo))
         return values[lo] + t * (values[hi] - values[lo])
     }
+}
+
+/// Gain 1 at every frequency (the full-band monogenic amplitude).
+struct AllPass: RadialGain {
+    @inline(__always) func gain(_ s: Float) -> Float { 1 }
 }
