@@ -257,7 +257,7 @@ public struct InputData: Section {
             var parts = [PlaneSums?](repeating: nil, count: slabs)
             let lock = NSLock()
             v.data.withUnsafeBufferPointer { data in
-                DispatchQueue.concurrentPerform(iterations: slabs) { s in
+                Parallel.perform(iterations: slabs) { s in
                     var acc = PlaneSums(v, projections: projections)
                     let z0 = s * nz / slabs, z1 = (s + 1) * nz / slabs
                     var sx = [Double](repeating: 0, count: nx), sx2 = sx

@@ -6,6 +6,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 /// One residue: its atoms (indices into `AtomicModel.atoms`), identified by chain, number and insertion code.
 public struct ResidueRef: Sendable, Equatable, Hashable {
@@ -113,7 +114,7 @@ func chunks(_ n: Int, parts: Int) -> [Range<Int>] {
 }
 
 /// Number of concurrent workers for parallel loops.
-var levelAWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+var levelAWorkers: Int { max(1, Parallel.workers) }
 
 /// Voxel ranges (inclusive bounds, clipped to the box) of a sphere of radius r (Å) around p.
 @inline(__always)

@@ -128,7 +128,7 @@ public enum FFT {
 public final class FFTPlanCache: @unchecked Sendable {
     public static let shared = FFTPlanCache()
 
-    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool }
+    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int }
     private let lock = NSLock()
     private var plans: [Key: OpaquePointer] = [:]
     private var threadsReady = false
@@ -137,11 +137,12 @@ public final class FFTPlanCache: @unchecked Sendable {
     private static let estimate: UInt32 = 1 << 6
     private static let unaligned: UInt32 = 1 << 1
 
-    /// Number of threads each plan uses (every core).
-    public let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Number of threads a plan made now uses (`Parallel.workers`, i.e. `--threads`); part of the plan's key.
+    public var threads: Int { max(1, Parallel.workers) }
 
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool) -> OpaquePointer {
-        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward)
+        let threads = self.threads
+        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
         lock.lock(); defer { lock.unlock() }
         if let p = plans[key] { return p }
         if !threadsReady {
