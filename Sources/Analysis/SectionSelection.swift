@@ -38,7 +38,7 @@ public struct SectionSelection: Sendable, Equatable {
     public static func parse(sections: String?, skip: String?, knownIDs: [String]) throws -> SectionSelection {
         func tokens(_ text: String?, _ option: String) throws -> [String]? {
             guard let text else { return nil }
-            let list = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let list = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) else {
                 throw SelectionError("\(option) expects a comma-separated list of section or level ids, got '\(text)'")
             }
@@ -49,11 +49,15 @@ public struct SectionSelection: Sendable, Equatable {
             }
             return list
         }
-        let selection = SectionSelection(only: try tokens(sections, "--sections"), skip: try tokens(skip, "--skip") ?? [])
-        guard knownIDs.contains(where: selection.includes) else {
-            throw SelectionError("--sections and --skip leave no section to run")
+        return SectionSelection(only: try tokens(sections, "--sections"), skip: try tokens(skip, "--skip") ?? [])
+    }
+
+    /// Throws when none of `availableIDs` (the sections the inputs allow) would run.
+    public func check(leavesSomethingOf availableIDs: [String]) throws {
+        guard availableIDs.contains(where: includes) else {
+            throw SelectionError("--sections and --skip leave no section to run with these inputs (available: "
+                + availableIDs.joined(separator: ", ") + ")")
         }
-        return selection
     }
 
     public struct SelectionError: Error, CustomStringConvertible {

@@ -90,11 +90,15 @@ struct ReportCommand: ParsableCommand {
         _ = try sectionSelection()
     }
 
-    /// `--sections` / `--skip` checked against every section id the report knows.
+    /// `--sections` / `--skip` checked against every section id the report knows, and against the sections
+    /// these inputs allow (something must be left to run).
     func sectionSelection() throws -> SectionSelection {
         do {
-            return try SectionSelection.parse(sections: sections, skip: skip,
-                                              knownIDs: SectionRegistry.allSections().map(\.id))
+            let selection = try SectionSelection.parse(sections: sections, skip: skip,
+                                                       knownIDs: SectionRegistry.allSections().map(\.id))
+            try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil,
+                                                                                  model: model != nil).map(\.id))
+            return selection
         } catch let e as SectionSelection.SelectionError {
             throw ValidationError(e.description)
         }

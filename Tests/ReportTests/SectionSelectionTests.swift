@@ -21,9 +21,12 @@ import VolumeNumerics
         for (sections, skip, expected) in [("0.z", nil, "--sections: '0.z' is neither a section id"),
                                            (nil, "9", "--skip: '9' is neither a section id"),
                                            ("0.a,,0.b", nil, "--sections expects a comma-separated list"),
-                                           ("0", "0", "leave no section to run")] as [(String?, String?, String)] {
+                                           ("0", "0", "leave no section to run"),
+                                           ("1", nil, "leave no section to run")] as [(String?, String?, String)] {
             do {
-                _ = try SectionSelection.parse(sections: sections, skip: skip, knownIDs: known)
+                // Without half maps or a model, only input and Level 0 are available.
+                try SectionSelection.parse(sections: sections, skip: skip, knownIDs: known)
+                    .check(leavesSomethingOf: ["input", "0.a", "0.b", "0.c", "0.e"])
                 Issue.record("expected an error for --sections \(sections ?? "-") --skip \(skip ?? "-")")
             } catch {
                 let message = "\(error)"
@@ -85,7 +88,7 @@ import VolumeNumerics
 
     @Test func badSelectionsAreRefusedBeforeAnyOutput() throws {
         let out = try temporaryDirectory().appendingPathComponent("report")
-        for args in [["--sections", "0.q"], ["--skip", "0,input"], ["--threads", "0"]] {
+        for args in [["--sections", "0.q"], ["--skip", "0,input"], ["--sections", "1,A"], ["--threads", "0"]] {
             let r = try emvalidate(["report", daq, "--threshold", "0.2", "-o", out.path] + args)
             #expect(r.status == 64, "\(args): exit \(r.status) \(r.output)")
             #expect(!FileManager.default.fileExists(atPath: out.path))
