@@ -10,6 +10,7 @@
 //   EMBench core MAP T R                  read + masks + 0.a–0.c, then each Level 0 section alone
 //   EMBench level1 MAP H1 H2 T R          each Level 1 section alone
 //   EMBench levelA MAP MODEL T R          each Level A section alone
+//   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
 import Analysis
 import Foundation
 import MapIO
@@ -197,6 +198,15 @@ case "level1":
     try level1(path: args[1], half1: args[2], half2: args[3], threshold: Double(args[4])!, resolution: Double(args[5])!)
 case "levelA":
     try levelA(path: args[1], modelPath: args[2], threshold: Double(args[3])!, resolution: Double(args[4])!)
+case "phantom":
+    let n = Int(args[1])!, dir = URL(fileURLWithPath: args[2])
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let phantom = Phantom.proteinLike(n: n)
+    let halves = Phantom.halves(of: phantom, seed: 11)
+    try MRCWriter.write(phantom.map, to: dir.appendingPathComponent("phantom\(n).mrc").path, labels: ["benchmark phantom"])
+    try MRCWriter.write(halves.0, to: dir.appendingPathComponent("half1_\(n).mrc").path, labels: ["benchmark half map 1"])
+    try MRCWriter.write(halves.1, to: dir.appendingPathComponent("half2_\(n).mrc").path, labels: ["benchmark half map 2"])
+    print(String(format: "%.6g", phantom.threshold))
 default:
     var sizes: [Int] = []
     var jsonPath = "bench.json"
