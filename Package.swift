@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CCompression", providers: [.apt(["zlib1g-dev", "libbz2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // JPEG output of shaded 3D views (Debian libturbojpeg0-dev).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // MRC/CCP4 maps: header, reader, writer, the Volume type.
         .target(name: "MapIO", dependencies: ["CCompression", "COpenSSL"]),
@@ -30,21 +32,21 @@ let package = Package(
         // The analysis core: one file per report section; results are plain Codable values.
         .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
-        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo"]),
+        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "CTurboJPEG"]),
         // The default LaTeX templates, embedded in the binary.
         .target(name: "DefaultTemplates", path: "Templates", exclude: ["README.md"],
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO",
+            "Report", "Analysis", "MapIO", "VolumeNumerics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
-        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "ModelIO", "Rendering", "VolumeNumerics"]),
 
         // `make fuzz`: libFuzzer targets (built with -sanitize=fuzzer,address -D FUZZING); otherwise replay tools.
         .target(name: "FuzzTargets", dependencies: ["MapIO", "ModelIO"]),

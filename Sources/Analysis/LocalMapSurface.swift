@@ -3,7 +3,7 @@
 // local map sampled at each vertex.
 //
 // Conventions:
-// - The surface is that of the map multiplied by the hard mask at T (as in the Input-data views and VRS), in Å
+// - The surface is that of the map multiplied by the hard mask at T (as in VRS), in Å
 //   from the map's voxel size and origin. It is extracted once per analysis context and shared by the sections;
 //   maps above 160³ voxels are contoured on a grid of half the sampling (see `maxSurfaceGridVoxels`).
 // - A local map is sampled at each vertex in Å through its own grid (voxel size and origin), so maps computed on
@@ -43,16 +43,19 @@ enum LocalMapSurface {
     /// render time grows with them.
     static let maxSurfaceGridVoxels = 160 * 160 * 160
 
+    /// The grid a map is contoured on for 3D views: the map itself, or, above `maxVoxels`, the map
+    /// Fourier-resampled to half the sampling (same box and origin).
+    static func contourGrid(_ map: Volume, maxVoxels: Int = maxSurfaceGridVoxels) -> Volume {
+        guard map.count > maxVoxels else { return map }
+        return FourierResample.resample(map, to: SIMD3((map.nx + 1) / 2, (map.ny + 1) / 2, (map.nz + 1) / 2))
+    }
+
     /// The isosurface at `threshold` of `map` multiplied by `hardMask` (one flag per map voxel); on a grid of
     /// half the sampling when the map has more than `maxVoxels` voxels.
     static func surface(map: Volume, threshold: Double, hardMask: [Bool], maxVoxels: Int = maxSurfaceGridVoxels) -> IsosurfaceMesh {
         precondition(hardMask.count == map.count, "surface: \(hardMask.count) mask voxels for a map of \(map.count)")
-        var grid = map, mask = hardMask
-        if map.count > maxVoxels {
-            let dims = SIMD3((map.nx + 1) / 2, (map.ny + 1) / 2, (map.nz + 1) / 2)
-            grid = FourierResample.resample(map, to: dims)
-            mask = LocalBandFits.resampleMask(hardMask, from: map.dims, to: dims)
-        }
+        let grid = contourGrid(map, maxVoxels: maxVoxels)
+        let mask = grid.count == map.count ? hardMask : LocalBandFits.resampleMask(hardMask, from: map.dims, to: grid.dims)
         return grid.isosurface(threshold: threshold, mask: grid.withData(mask.map { $0 ? 1 : 0 }))
     }
 

@@ -1,14 +1,22 @@
-// `make bench`: times reading, the masks, every section and whole reports on 128³ and 256³ protein-like
-// phantoms, and prints peak memory. Each measurement runs in a child process of its own, so the peak memory it
-// reports belongs to that measurement alone. A benchmark, not a test: it asserts nothing.
+// `make bench`: times reading, the masks, every section and whole reports on 128³, 256³ and 512³ protein-like
+// phantoms (with half maps, and a ~10,000-atom model at 256³), prints peak memory, and writes every figure to
+// bench.json so that two commits can be compared. Each measurement runs in a child process of its own, so the
+// peak memory it reports belongs to that measurement alone; whole reports run the emvalidate binary under
+// /usr/bin/time -v. At 256³ it also runs the peers a user would compare with, on the same files in the same
+// run: a straightforward numpy/scipy implementation of 0.a–0.c (Tests/Oracles/bench_level0_core.py) and
+// relion_postprocess with a mask. A benchmark, not a test: it asserts nothing.
 //
-//   EMBench [N …]                 phantoms of N³ (default 128 256), every measurement below
-//   EMBench core MAP T R          read + masks + 0.a–0.c + sweep, then each section alone
-//   EMBench report MAP T R SCOPE  one whole report (SCOPE: level0core = Input data + 0.a–0.c, or all)
+//   EMBench [N …] [--json FILE]          phantoms of N³ (default 128 256 512), everything below
+//   EMBench core MAP T R                  read + masks + 0.a–0.c, then each Level 0 section alone
+//   EMBench level1 MAP H1 H2 T R          each Level 1 section alone
+//   EMBench levelA MAP MODEL T R          each Level A section alone
+//   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
 import Analysis
 import Foundation
 import MapIO
+import ModelIO
 import Report
+import VolumeNumerics
 
 /// Wall seconds of `body`; its CPU seconds (all threads) go to `lastCPUSeconds`. On a shared machine the CPU
 /// time is the steadier figure: on an idle 2-core machine the wall time lies between CPU/2 and CPU.
@@ -33,94 +41,259 @@ func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024   // Linux reports KiB
 }
 
-func row(_ name: String, _ s: Double, cpu: Double? = lastCPUSeconds) {
-    var line = name.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%8.3f s wall", s)
+/// One line of bench.json.
+struct BenchRecord: Codable {
+    var size: Int
+    var step: String
+    var wallS: Double
+    var cpuS: Double?
+    var peakRSSMiB: Double?
+    var voxels: Int
+    enum CodingKeys: String, CodingKey {
+        case size, step, wallS = "wall_s", cpuS = "cpu_s", peakRSSMiB = "peak_rss_MiB", voxels
+    }
+}
+
+/// Children append their records (one JSON object per line) to the file named by EMBENCH_RECORDS.
+func record(_ r: BenchRecord) {
+    guard let path = ProcessInfo.processInfo.environment["EMBENCH_RECORDS"],
+          var line = try? JSONEncoder().encode(r) else { return }
+    line.append(0x0A)
+    if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(line); try? h.close() }
+}
+
+var currentSize = 0
+func row(_ name: String, _ s: Double, cpu: Double? = lastCPUSeconds, peak: Double? = nil) {
+    var line = name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%8.3f s wall", s)
     if let cpu { line += String(format: "  %8.3f s CPU", cpu) }
+    if let peak { line += String(format: "  %7.0f MiB peak", peak) }
     print(line)
     fflush(stdout)
+    record(BenchRecord(size: currentSize, step: name.trimmingCharacters(in: .whitespaces), wallS: s, cpuS: cpu,
+                       peakRSSMiB: peak, voxels: currentSize * currentSize * currentSize))
+}
+
+func readMap(_ path: String) throws -> Volume {
+    var file: MRCFile!
+    let t = try seconds { file = try MRCReader.read(path: path) }
+    row("read \((path as NSString).lastPathComponent)", t)
+    return file.volume
 }
 
 func core(path: String, threshold: Double, resolution: Double) throws {
-    var file: MRCFile!
-    let tRead = try seconds { file = try MRCReader.read(path: path) }
-    row("read map", tRead)
-    var readMasksCPU = lastCPUSeconds
-    let context = AnalysisContext(map: file.volume, mapPath: path, threshold: threshold, resolution: resolution)
+    let map = try readMap(path)
+    currentSize = map.nx
+    var total = 0.0, totalCPU = 0.0
+    let context = AnalysisContext(map: map, mapPath: path, threshold: threshold, resolution: resolution)
     let tMasks = try seconds { _ = try context.masks() }
     row("masks (raw, hard, soft)", tMasks)
-    readMasksCPU += lastCPUSeconds
-    var total = tRead + tMasks
-    var totalCPU = 0.0
+    total += tMasks; totalCPU += lastCPUSeconds
     for section in [MassCentering(), MaskAnalysis(), BackgroundAnalysis()] as [any Section] {
         let t = seconds { _ = section.runIsolated(context) }
         row("section \(section.id) \(section.title)", t)
-        total += t
-        totalCPU += lastCPUSeconds
+        total += t; totalCPU += lastCPUSeconds
     }
-    row("reading + masks + 0.a–0.c + sweep", total, cpu: totalCPU + readMasksCPU)
-    let mapMiB = Double(file.volume.count * 4) / 1_048_576
-    print(String(format: "peak memory: %.0f MiB = %.1f × the map (%.0f MiB)", peakRSSMiB(), peakRSSMiB() / mapMiB, mapMiB))
+    row("masks + 0.a–0.c (in process)", total, cpu: totalCPU)
     for section in SectionRegistry.reportSections(halfMaps: false, model: false)
     where !["0.a", "0.b", "0.c"].contains(section.id) {
         var result: SectionResult!
         let t = seconds { result = section.runIsolated(context) }
-        row("section \(section.id) \(section.title.prefix(26)) [\(result.status.rawValue)]", t)
+        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t)
     }
+    row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
 }
 
-func report(path: String, threshold: Double, resolution: Double, scope: String) throws {
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-bench-report-\(getpid())").path
-    defer { try? FileManager.default.removeItem(atPath: out) }
-    let sections: [any Section]? = scope == "level0core"
-        ? [InputData(), MassCentering(), MaskAnalysis(), BackgroundAnalysis()] : nil
-    let request = ReportRequest(mapPath: path, threshold: threshold, resolution: resolution,
-                                title: "Benchmark phantom", outputDirectory: out, makePDF: LatexCompiler.isAvailable)
-    var outcome: ReportOutcome!
-    let t = try seconds { outcome = try ReportPipeline.run(request, sections: sections) }
-    let reportCPU = lastCPUSeconds
-    for s in outcome.timings { row("  \(s.step)", s.seconds, cpu: nil) }
-    row("whole report, \(scope == "level0core" ? "Input data + 0.a–0.c" : "all Level 0") (read → PDF)", t, cpu: reportCPU)
-    print(String(format: "peak memory: %.0f MiB", peakRSSMiB()))
+func level1(path: String, half1: String, half2: String, threshold: Double, resolution: Double) throws {
+    let map = try readMap(path), h1 = try readMap(half1), h2 = try readMap(half2)
+    currentSize = map.nx
+    let context = AnalysisContext(map: map, mapPath: path, threshold: threshold, resolution: resolution,
+                                  halves: (h1, h2), halfPaths: (half1, half2))
+    let tMasks = try seconds { _ = try context.masks() }
+    row("masks (shared with Level 0)", tMasks)
+    for section in SectionRegistry.reportSections(halfMaps: true, model: false) where section.id.hasPrefix("1.") {
+        var result: SectionResult!
+        let t = seconds { result = section.runIsolated(context) }
+        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t)
+    }
+    row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
+}
+
+func levelA(path: String, modelPath: String, threshold: Double, resolution: Double) throws {
+    let map = try readMap(path)
+    currentSize = map.nx
+    let model = try ModelReader.read(path: modelPath)
+    let context = AnalysisContext(map: map, mapPath: path, threshold: threshold, resolution: resolution, model: model)
+    var total = 0.0
+    for section in SectionRegistry.reportSections(halfMaps: false, model: true) where section.id.hasPrefix("A.") {
+        var result: SectionResult!
+        let t = seconds { result = section.runIsolated(context) }
+        total += t
+        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t)
+    }
+    row("Level A, \(model.atoms.count) atoms", total, cpu: nil, peak: peakRSSMiB())
+}
+
+/// Runs a command, optionally under /usr/bin/time -v; returns its exit status, wall and CPU seconds and peak
+/// resident memory (MiB) as /usr/bin/time reports them.
+@discardableResult
+func runCommand(_ argv: [String], measured: Bool = true, quietOutput: Bool = true) throws
+    -> (status: Int32, wall: Double, cpu: Double?, peakMiB: Double?) {
+    let p = Process()
+    let timeLog = FileManager.default.temporaryDirectory.appendingPathComponent("embench-time-\(getpid()).txt")
+    let timeAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+    if measured && timeAvailable {
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        p.arguments = ["-v", "-o", timeLog.path] + argv
+    } else {
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = argv
+    }
+    if quietOutput { p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice }
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try p.run()
+    p.waitUntilExit()
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    guard measured, timeAvailable, let log = try? String(contentsOf: timeLog, encoding: .utf8) else {
+        return (p.terminationStatus, wall, nil, nil)
+    }
+    try? FileManager.default.removeItem(at: timeLog)
+    func value(_ key: String) -> Double? {
+        log.split(separator: "\n").first { $0.contains(key) }.flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }
+    }
+    let cpu = (value("User time (seconds)") ?? 0) + (value("System time (seconds)") ?? 0)
+    return (p.terminationStatus, wall, cpu, value("Maximum resident set size (kbytes)").map { $0 / 1024 })
 }
 
 func child(_ args: [String]) throws {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-    if !FileManager.default.isExecutableFile(atPath: p.executableURL!.path) {
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    }
+    p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     p.arguments = args
     try p.run()
     p.waitUntilExit()
+}
+
+/// The emvalidate binary built beside this one.
+let emvalidate = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    .deletingLastPathComponent().appendingPathComponent("emvalidate").path
+
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+}
+
+/// A whole report through the binary, `--no-pdf` unless `pdf`, with its wall time, CPU time and peak memory.
+func binaryReport(_ label: String, _ args: [String], work: URL, inputMiB: Double) throws {
+    let out = work.appendingPathComponent("report-\(UUID().uuidString.prefix(8))").path
+    let r = try runCommand([emvalidate, "report"] + args + ["-o", out, "-q"])
+    try? FileManager.default.removeItem(atPath: out)
+    let ratio = r.peakMiB.map { String(format: " = %.1f× the inputs", $0 / inputMiB) } ?? ""
+    row(label + (r.status == 0 ? "" : " [exit \(r.status)]"), r.wall, cpu: r.cpu, peak: r.peakMiB)
+    if !ratio.isEmpty { print("    peak memory\(ratio) (\(Int(inputMiB)) MiB of maps)") }
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "core":
     try core(path: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!)
-case "report":
-    try report(path: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, scope: args[4])
+case "level1":
+    try level1(path: args[1], half1: args[2], half2: args[3], threshold: Double(args[4])!, resolution: Double(args[5])!)
+case "levelA":
+    try levelA(path: args[1], modelPath: args[2], threshold: Double(args[3])!, resolution: Double(args[4])!)
+case "phantom":
+    let n = Int(args[1])!, dir = URL(fileURLWithPath: args[2])
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let phantom = Phantom.proteinLike(n: n)
+    let halves = Phantom.halves(of: phantom, seed: 11)
+    try MRCWriter.write(phantom.map, to: dir.appendingPathComponent("phantom\(n).mrc").path, labels: ["benchmark phantom"])
+    try MRCWriter.write(halves.0, to: dir.appendingPathComponent("half1_\(n).mrc").path, labels: ["benchmark half map 1"])
+    try MRCWriter.write(halves.1, to: dir.appendingPathComponent("half2_\(n).mrc").path, labels: ["benchmark half map 2"])
+    print(String(format: "%.6g", phantom.threshold))
 default:
-    let sizes = args.compactMap { Int($0) }
+    var sizes: [Int] = []
+    var jsonPath = "bench.json"
+    var i = 0
+    while i < args.count {
+        if args[i] == "--json", i + 1 < args.count { jsonPath = args[i + 1]; i += 2; continue }
+        if let n = Int(args[i]) { sizes.append(n) }
+        i += 1
+    }
+    if sizes.isEmpty { sizes = [128, 256, 512] }
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-bench-\(getpid())")
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
-    print("emvalidate \(ReportPipeline.version) benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores"); fflush(stdout)
-    for n in sizes.isEmpty ? [128, 256] : sizes {
+    let records = work.appendingPathComponent("records.jsonl")
+    FileManager.default.createFile(atPath: records.path, contents: nil)
+    setenv("EMBENCH_RECORDS", records.path, 1)
+    print("emvalidate \(ReportPipeline.version) benchmark — \(Parallel.workers) threads; load average \(loadAverage())")
+    fflush(stdout)
+    for n in sizes {
+        currentSize = n
         let path = work.appendingPathComponent("phantom\(n).mrc").path
-        let threshold: Double = try {
-            let phantom = Phantom.proteinLike(n: n)
-            try MRCWriter.write(phantom, to: path, labels: ["emvalidate benchmark phantom \(n)^3"])
-            let sorted = phantom.data.sorted()
-            return Double(sorted[Int(Double(sorted.count) * 0.97)])   // ~3 % of the box at or above T
-        }()
-        let t = String(format: "%.6g", threshold)
-        fflush(stdout)
-        print("\n== \(n)³ float32 (\(n * n * n * 4 / 1_048_576) MiB), T = \(t), R = 3 Å"); fflush(stdout)
+        let h1 = work.appendingPathComponent("half1_\(n).mrc").path, h2 = work.appendingPathComponent("half2_\(n).mrc").path
+        let phantom = Phantom.proteinLike(n: n)
+        try MRCWriter.write(phantom.map, to: path, labels: ["emvalidate benchmark phantom \(n)^3"])
+        let halves = Phantom.halves(of: phantom, seed: 11)
+        try MRCWriter.write(halves.0, to: h1, labels: ["benchmark half map 1"])
+        try MRCWriter.write(halves.1, to: h2, labels: ["benchmark half map 2"])
+        let t = String(format: "%.6g", phantom.threshold)
+        let mapMiB = Double(n * n * n * 4) / 1_048_576
+        print("\n== \(n)³ float32 (\(Int(mapMiB)) MiB), T = \(t), R = 3 Å; load average \(loadAverage())"); fflush(stdout)
+        print("-- in process, each section alone (Level 0)"); fflush(stdout)
         try child(["core", path, t, "3"])
-        print("-- report with Input data and 0.a–0.c (CPU time excludes LaTeX, a child process)"); fflush(stdout)
-        try child(["report", path, t, "3", "level0core"])
-        print("-- report with every Level 0 section"); fflush(stdout)
-        try child(["report", path, t, "3", "all"])
+        print("-- in process, each section alone (Level 1)"); fflush(stdout)
+        try child(["level1", path, h1, h2, t, "3"])
+        print("-- emvalidate report (binary, --no-pdf): wall, CPU, peak memory"); fflush(stdout)
+        try binaryReport("report --sections 0.a,0.b,0.c", [path, "--threshold", t, "--resolution", "3",
+                                                           "--sections", "0.a,0.b,0.c", "--no-pdf"], work: work, inputMiB: mapMiB)
+        try binaryReport("report, all of Level 0", [path, "--threshold", t, "--resolution", "3", "--no-pdf"],
+                         work: work, inputMiB: mapMiB)
+        try binaryReport("report --sections 1.a", [path, "--threshold", t, "--resolution", "3", "--half1", h1,
+                                                   "--half2", h2, "--sections", "1.a", "--no-pdf"], work: work, inputMiB: 3 * mapMiB)
+        try binaryReport("report, Level 0 + Level 1", [path, "--threshold", t, "--resolution", "3", "--half1", h1,
+                                                       "--half2", h2, "--no-pdf"], work: work, inputMiB: 3 * mapMiB)
+        if n <= 256 {
+            try binaryReport("report, Level 0 with PDF", [path, "--threshold", t, "--resolution", "3"],
+                             work: work, inputMiB: mapMiB)
+        }
+        if n == 256 {
+            print("-- peers on the same files"); fflush(stdout)
+            let oracle = "Tests/Oracles/bench_level0_core.py"
+            if FileManager.default.fileExists(atPath: oracle) {
+                let r = try runCommand(["python3", oracle, path, t])
+                row("numpy/scipy 0.a–0.c (read + masks + sections)", r.wall, cpu: r.cpu, peak: r.peakMiB)
+            }
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/relion_postprocess") {
+                let ctx = AnalysisContext(map: phantom.map, mapPath: path, threshold: phantom.threshold, resolution: 3)
+                let mask = work.appendingPathComponent("softmask.mrc").path
+                try MRCWriter.write(try ctx.masks().soft, to: mask, labels: ["benchmark soft mask"])
+                let pp = work.appendingPathComponent("relion").path
+                try FileManager.default.createDirectory(atPath: pp, withIntermediateDirectories: true)
+                let r = try runCommand(["relion_postprocess", "--i", h1, "--i2", h2, "--o", pp + "/postprocess",
+                                        "--angpix", "1", "--mask", mask, "--auto_bfac", "--autob_lowres", "10"])
+                row("relion_postprocess --mask (\(r.status == 0 ? "ok" : "exit \(r.status)"))", r.wall, cpu: r.cpu, peak: r.peakMiB)
+            }
+            print("-- Level A (\(Phantom.modelAtomsTarget) atoms)"); fflush(stdout)
+            let modelPath = work.appendingPathComponent("model256.pdb").path
+            let mapA = work.appendingPathComponent("modelmap256.mrc").path
+            if let tA = try Phantom.writeModelAndMap(n: n, fixture: "Fixtures/daq/3J6B_9.pdb", modelPath: modelPath, mapPath: mapA) {
+                try child(["levelA", mapA, modelPath, String(format: "%.6g", tA), "3"])
+                try binaryReport("report, Level 0 + Level A", [mapA, "--threshold", String(format: "%.6g", tA),
+                                                               "--resolution", "3", "--model", modelPath, "--no-pdf"],
+                                 work: work, inputMiB: mapMiB)
+            }
+        }
+        for p in [path, h1, h2] { try? FileManager.default.removeItem(atPath: p) }
     }
+    // bench.json: every record, with the machine's load, so that two commits can be compared.
+    let lines = (try String(contentsOf: records, encoding: .utf8)).split(separator: "\n")
+    let decoded = lines.compactMap { try? JSONDecoder().decode(BenchRecord.self, from: Data($0.utf8)) }
+    struct BenchFile: Codable {
+        var tool: String; var threads: Int; var loadAverageEnd: String; var records: [BenchRecord]
+        enum CodingKeys: String, CodingKey { case tool, threads, loadAverageEnd = "load_average_end", records }
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(BenchFile(tool: "emvalidate \(ReportPipeline.version)", threads: Parallel.workers,
+                                 loadAverageEnd: loadAverage(), records: decoded))
+        .write(to: URL(fileURLWithPath: jsonPath))
+    print("\nload average at the end: \(loadAverage()); \(decoded.count) records in \(jsonPath)")
 }

@@ -6,9 +6,11 @@
 import Foundation
 import CCairo
 import Analysis
+import VolumeNumerics
 
 public enum FigureFormat: String, CaseIterable, Sendable, Codable {
-    case png, pdf, svg
+    /// `jpg`: high-quality JPEG, for shaded 3D views (a sixth of the PNG's size; embedded as is by pdflatex).
+    case png, jpg, pdf, svg
 }
 
 public struct RenderOptions: Sendable {
@@ -72,7 +74,7 @@ public enum FigureRenderer {
         let urls = formats.map { directory.appendingPathComponent("\(figure.id).\($0.rawValue)") }
         var errors = [Error?](repeating: nil, count: formats.count)
         let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: formats.count) { k in
+        Parallel.perform(iterations: formats.count) { k in
             do { try draw(drawer, format: formats[k], size: size, dpi: options.dpi, to: urls[k]) }
             catch { lock.lock(); errors[k] = error; lock.unlock() }
         }
@@ -91,7 +93,13 @@ public enum FigureRenderer {
             v.colormap = override
         }
         let formats = Array(Set(options.formats)).sorted { $0.rawValue < $1.rawValue }
-        let surfaceFormats = formats.map { $0 == .png ? SurfaceRenderer.Format.png : .pdf }
+        let surfaceFormats = formats.map { f -> SurfaceRenderer.Format in
+            switch f {
+            case .png: return .png
+            case .jpg: return .jpg
+            default: return .pdf
+            }
+        }
         let urls = try SurfaceRenderer.render(v, to: directory, id: id, formats: surfaceFormats, options: options.surface)
         return Dictionary(uniqueKeysWithValues: zip(formats, urls))
     }
@@ -135,7 +143,7 @@ public enum FigureRenderer {
         let path = url.path
         let surface: OpaquePointer
         switch format {
-        case .png:
+        case .png, .jpg:
             let scale = dpi / 72
             let pw = max(1, Int((size.w * scale).rounded())), ph = max(1, Int((size.h * scale).rounded()))
             // Opaque RGB: the page is painted white first, and the PNG needs no alpha channel.
@@ -151,7 +159,7 @@ public enum FigureRenderer {
         defer { cairo_surface_destroy(surface) }
         try check(cairo_surface_status(surface), path)
         guard let cr = cairo_create(surface) else { throw RenderError.cairo(file: path, status: "no context") }
-        if format == .png { cairo_scale(cr, dpi / 72, dpi / 72) }
+        if format == .png || format == .jpg { cairo_scale(cr, dpi / 72, dpi / 72) }
         // White background in every format (PDF/SVG would otherwise be transparent).
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
@@ -162,6 +170,8 @@ public enum FigureRenderer {
         if format == .png {
             cairo_surface_flush(surface)
             try check(cairo_surface_write_to_png(surface, path), path)
+        } else if format == .jpg {
+            try JPEGFile.write(surface, to: url)
         } else {
             cairo_surface_finish(surface)
             try check(cairo_surface_status(surface), path)

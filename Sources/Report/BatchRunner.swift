@@ -9,6 +9,7 @@
 // a complete index behind: the last writer sees every row recorded before it.
 import Foundation
 import MapIO
+import VolumeNumerics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -125,6 +126,8 @@ public enum BatchRunner {
         a += ["-o", URL(fileURLWithPath: options.outputDirectory).appendingPathComponent(row.name).path, "-q",
               "--latex-timeout", String(options.latexTimeoutSeconds)]
         if !options.makePDF { a.append("--no-pdf") }
+        // Reports running side by side share the CPUs (a Slurm task honours SLURM_CPUS_PER_TASK by itself).
+        if options.jobs > 1 { a += ["--threads", String(max(1, Parallel.workers / options.jobs))] }
         return a
     }
 

@@ -1,5 +1,5 @@
-// Draws one figure into figures/ and describes the files written: PNG for images and 3D views, PNG and
-// PDF (vector, for print) for plots and histograms. A figure that cannot be drawn is recorded with its
+// Draws one figure into figures/ and describes the files written: PNG for images, JPEG for 3D views, PNG
+// and PDF (vector, for print) for plots and histograms. A figure that cannot be drawn is recorded with its
 // error in the caption instead of stopping the report.
 import Analysis
 import Foundation
@@ -15,9 +15,19 @@ enum FigureFiles {
         }
     }
 
+    /// What the report writes for each kind: PNG and vector PDF for plots and histograms, high-quality JPEG
+    /// for shaded 3D views (a sixth of the PNG's size, no visible loss in print), PNG for images.
+    static func defaultFormats(kind: String) -> [FigureFormat] {
+        switch kind {
+        case "plot", "histogram": return [.png, .pdf]
+        case "surface": return [.jpg]
+        default: return [.png]
+        }
+    }
+
     static func draw(_ figure: Figure, into dir: URL) -> ReportDocument.FigureRecord {
         let k = kind(figure.content)
-        let formats: [FigureFormat] = (k == "plot" || k == "histogram") ? [.png, .pdf] : [.png]
+        let formats = defaultFormats(kind: k)
         do {
             let written = try FigureRenderer.render(figure, to: dir, options: RenderOptions(formats: formats))
             var files: [String: String] = [:]

@@ -3,6 +3,7 @@
 import Analysis
 import Foundation
 import Rendering
+import VolumeNumerics
 
 public enum FigureRedraw {
     public struct Options: Sendable {
@@ -54,12 +55,11 @@ public enum FigureRedraw {
         let files = ResultsBox<[String]>(count: ids.count)
         let failures = ResultsBox<String>(count: ids.count)
         let notes = ResultsBox<String>(count: ids.count)
-        DispatchQueue.concurrentPerform(iterations: ids.count) { i in
+        Parallel.perform(iterations: ids.count) { i in
             do {
                 let figure = try FigureData.load(id: ids[i], from: dataDir)
                 let kind = FigureFiles.kind(figure.content)
-                var formats: [FigureFormat] = options.format.map { [$0] }
-                    ?? ((kind == "plot" || kind == "histogram") ? [.png, .pdf] : [.png])
+                var formats: [FigureFormat] = options.format.map { [$0] } ?? FigureFiles.defaultFormats(kind: kind)
                 if kind == "surface", formats == [.svg] {
                     formats = [.png]
                     notes.set(i, "\(figure.id): 3D views have no SVG output; wrote PNG")

@@ -19,6 +19,15 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     /// Section ids in report order.
     public var order: [String]
     public var score: Score
+    /// Sections left out with `--sections` / `--skip` (absent when every section ran). They are not in
+    /// `sections` and do not count in the score.
+    public var skippedByRequest: [SkippedSection]?
+
+    public struct SkippedSection: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public init(id: String, title: String) { self.id = id; self.title = title }
+    }
 
     public struct ToolInfo: Codable, Sendable, Equatable {
         public var name: String
@@ -126,14 +135,15 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     }
 
     public init(tool: ToolInfo, generatedUTC: String, inputs: Inputs, sections: [String: SectionRecord],
-                order: [String]) {
+                order: [String], skippedByRequest: [SkippedSection]? = nil) {
         self.tool = tool; self.generatedUTC = generatedUTC; self.inputs = inputs; self.sections = sections
-        self.order = order
+        self.order = order; self.skippedByRequest = skippedByRequest
         self.score = Score.of(order.compactMap { sections[$0] })
     }
 
     enum CodingKeys: String, CodingKey {
         case schema, tool, generatedUTC = "generated_utc", inputs, sections, order, score
+        case skippedByRequest = "skipped_by_request"
     }
 
     /// Sections in report order.

@@ -5,6 +5,7 @@ import Foundation
 import MapIO
 import ModelIO
 import Rendering
+import VolumeNumerics
 
 public struct ReportRequest: Sendable {
     public var mapPath: String
@@ -25,6 +26,8 @@ public struct ReportRequest: Sendable {
     public var makePDF: Bool
     public var commandLine: [String]
     public var latexTimeoutSeconds: Int
+    /// `--sections` / `--skip`: the sections to run (default: every section the inputs allow).
+    public var selection = SectionSelection()
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -130,7 +133,11 @@ public enum ReportPipeline {
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
-        let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+        let available = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+        let sections = available.filter { request.selection.includes($0.id) }
+        let skipped = available.filter { !request.selection.includes($0.id) }
+            .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }
+        if !skipped.isEmpty { progress("skipped by request: " + skipped.map(\.id).joined(separator: ", ")) }
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         // Writing into the staging folder: a full disk is exit 73 naming the file (issue 17, point 9).
@@ -183,7 +190,8 @@ public enum ReportPipeline {
             emdbID: request.emdbID, pdbID: request.pdbID, authors: request.authors)
         let doc = ReportDocument(tool: .init(version: version, commandLine: request.commandLine),
                                  generatedUTC: ISO8601DateFormatter().string(from: Date()), inputs: inputs,
-                                 sections: records, order: results.map { $0.id })
+                                 sections: records, order: results.map { $0.id },
+                                 skippedByRequest: skipped.isEmpty ? nil : skipped)
 
         func write(_ data: Data, _ name: String) throws {
             try writing(name) {
@@ -262,7 +270,7 @@ public enum ReportPipeline {
     /// Runs every section, concurrently, each isolated from the others' errors; results in input order.
     public static func runSections(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
         let box = ResultsBox<SectionResult>(count: sections.count)
-        DispatchQueue.concurrentPerform(iterations: sections.count) { i in
+        Parallel.perform(iterations: sections.count) { i in
             box.set(i, sections[i].runIsolated(context))
         }
         return box.values.map { $0! }
@@ -274,7 +282,7 @@ public enum ReportPipeline {
         try Data(FigureData.readme.utf8).write(to: dir.appendingPathComponent("README.md"))
         let figures = results.flatMap { $0.figures }
         let errors = ResultsBox<Error>(count: figures.count)
-        DispatchQueue.concurrentPerform(iterations: figures.count) { j in
+        Parallel.perform(iterations: figures.count) { j in
             do { try FigureData.save(figures[j], to: dir) } catch { errors.set(j, error) }
         }
         if let e = errors.values.compactMap({ $0 }).first { throw e }
@@ -284,7 +292,7 @@ public enum ReportPipeline {
     static func renderFigures(_ results: [SectionResult], into dir: URL) throws -> [[ReportDocument.FigureRecord]] {
         let jobs = results.enumerated().flatMap { (i, r) in r.figures.map { (i, $0) } }
         let box = ResultsBox<ReportDocument.FigureRecord>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+        Parallel.perform(iterations: jobs.count) { j in
             box.set(j, FigureFiles.draw(jobs[j].1, into: dir))
         }
         var out = [[ReportDocument.FigureRecord]](repeating: [], count: results.count)

@@ -60,10 +60,11 @@ public enum TemplateContext {
         return d
     }
 
-    /// The figure to include for a record: vector PDF for plots, PNG for images and 3D views.
+    /// The figure to include for a record: vector PDF for plots, JPEG or PNG for images and 3D views.
     static func figureContext(_ f: ReportDocument.FigureRecord) -> [String: Any] {
         let preferPDF = f.kind == "plot" || f.kind == "histogram"
-        let path = (preferPDF ? f.files["pdf"] : nil) ?? f.files["png"] ?? f.files["pdf"] ?? f.files.values.sorted().first
+        let path = (preferPDF ? f.files["pdf"] : nil) ?? f.files["jpg"] ?? f.files["png"] ?? f.files["pdf"]
+            ?? f.files.values.sorted().first
         var c: [String: Any] = ["id": f.id, "caption": f.caption, "label": "fig:" + f.id]
         if let path, !path.isEmpty { c["path"] = path }   // absent: the figure could not be drawn
         return c
@@ -134,6 +135,9 @@ public enum TemplateContext {
         }
         c["has_warnings"] = sections.contains { !$0.record.warnings.isEmpty }
         if let r = resolutionSummary(doc) { c["resolution_summary"] = r }
+        if let skipped = doc.skippedByRequest, !skipped.isEmpty {
+            c["skipped_sections"] = skipped.map { "\($0.id) \($0.title)" }.joined(separator: "; ")
+        }
         return c
     }
 

@@ -43,6 +43,7 @@ public enum TemplateVariables {
         .init("has_warnings", "true if any section has warnings"),
         .init("resolution_summary", "range and mean of all resolution estimates (absent if none)",
               items: ["count", "min_A", "max_A", "mean_A", "estimates", "overestimated", "limit_A"]),
+        .init("skipped_sections", "sections left out with --sections/--skip, as \"0.e Local resolution; …\" (absent if none)"),
     ]
 
     /// Keys of `resolution_summary.estimates` items.

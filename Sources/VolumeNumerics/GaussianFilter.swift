@@ -37,7 +37,7 @@ public enum GaussianFilter {
                 planeNonZero.withUnsafeMutableBufferPointer { pnz in
                     let s = src.baseAddress!, d = dstA.baseAddress!, flags = pnz.baseAddress!
                     // X then Y, plane by plane.
-                    DispatchQueue.concurrentPerform(iterations: nz) { z in
+                    Parallel.perform(iterations: nz) { z in
                         let padded = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
                         let tmp = UnsafeMutablePointer<Float>.allocate(capacity: plane)
                         let rowNonZero = UnsafeMutablePointer<Bool>.allocate(capacity: ny)
@@ -78,7 +78,7 @@ public enum GaussianFilter {
         a.withUnsafeBufferPointer { srcA in
             b.withUnsafeMutableBufferPointer { dstB in
                 let s = srcA.baseAddress!, d = dstB.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: nz) { z in
+                Parallel.perform(iterations: nz) { z in
                     let out = d + z * plane
                     for k in max(0, radius - z)..<min(w.count, nz - z + radius) where planeNonZero[z + k - radius] {
                         let wk = w[k], pl = s + (z + k - radius) * plane

@@ -122,7 +122,7 @@ extension Volume {
             var layerCounts = [Int](repeating: 0, count: nz)
             layerCounts.withUnsafeMutableBufferPointer { counts in
                 let cp = counts
-                DispatchQueue.concurrentPerform(iterations: nz) { k in
+                Parallel.perform(iterations: nz) { k in
                     cp[k] = Self.crossingsInLayer(f, k, nx, ny, nz, t, sx, sy, sz, offset, ids: nil, start: 0)
                 }
             }
@@ -147,7 +147,7 @@ extension Volume {
             normals.withUnsafeMutableBufferPointer { np in
             chunkTriangles.withUnsafeMutableBufferPointer { ctp in
                 let (vout, nout, tout) = (vp, np, ctp)
-                DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                Parallel.perform(iterations: chunkCount) { c in
                     let z0 = c * cubeLayers / chunkCount, z1 = (c + 1) * cubeLayers / chunkCount
                     let lower = UnsafeMutableBufferPointer<Int32>.allocate(capacity: plane * 8)
                     let upper = UnsafeMutableBufferPointer<Int32>.allocate(capacity: plane * 8)

@@ -71,7 +71,7 @@ public enum Morphology {
         let slabs = min(nz, 8)
         out.withUnsafeMutableBufferPointer { dst in
             let dstBase = dst.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: slabs) { s in
+            Parallel.perform(iterations: slabs) { s in
                 let z0 = s * nz / slabs, z1 = (s + 1) * nz / slabs
                 for zc in max(0, z0 - r)..<min(nz, z1 + r) {
                     for idx in boundaryByZ[zc] {

@@ -47,7 +47,7 @@ public enum Statistics {
                     sums.withUnsafeMutableBufferPointer { s in
                         mins.withUnsafeMutableBufferPointer { lo in
                             maxs.withUnsafeMutableBufferPointer { hi in
-                                DispatchQueue.concurrentPerform(iterations: k) { j in
+                                Parallel.perform(iterations: k) { j in
                                     var cnt = 0, sum = 0.0, mn = Double.infinity, mx = -Double.infinity
                                     for i in (j * n / k)..<((j + 1) * n / k) {
                                         if let m, m[i] != inside { continue }
@@ -72,7 +72,7 @@ public enum Statistics {
         values.withUnsafeBufferPointer { v in
             withOptionalPointer(mask) { m in
                 ssq.withUnsafeMutableBufferPointer { q in
-                    DispatchQueue.concurrentPerform(iterations: k) { j in
+                    Parallel.perform(iterations: k) { j in
                         var acc = 0.0
                         for i in (j * n / k)..<((j + 1) * n / k) {
                             if let m, m[i] != inside { continue }
@@ -136,7 +136,7 @@ public enum Statistics {
             partial.withUnsafeMutableBufferPointer { parts in
                 let partsBase = parts.baseAddress!
                 floatThresholds.withUnsafeBufferPointer { t in
-                    DispatchQueue.concurrentPerform(iterations: k) { j in
+                    Parallel.perform(iterations: k) { j in
                         var counts = [Int](repeating: 0, count: m)
                         let lo = j * n / k, hi = (j + 1) * n / k
                         let block = 4096

@@ -1,4 +1,4 @@
-// `emvalidate figures OUTDIR [--colormap NAME] [--format png|pdf|svg] [--dpi N] [--size WxH]`.
+// `emvalidate figures OUTDIR [--colormap NAME] [--format png|jpg|pdf|svg] [--dpi N] [--size WxH]`.
 import ArgumentParser
 import Foundation
 import Report
@@ -22,7 +22,7 @@ struct FiguresCommand: ParsableCommand {
     @Option(name: .long, help: "Colour map for coloured images and 3D views.")
     var colormap: String?
 
-    @Option(name: .long, help: "One format for every figure (png, pdf or svg); default: PNG, plus PDF for plots.")
+    @Option(name: .long, help: "One format for every figure (png, jpg, pdf or svg); default: PNG, plus PDF for plots, JPEG for 3D views.")
     var format: String?
 
     @Option(name: .long, help: "Resolution of PNG files, in pixels per inch (10–2400).", transform: NumberArgument.finite)

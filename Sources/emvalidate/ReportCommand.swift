@@ -3,6 +3,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Report
+import VolumeNumerics
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,6 +70,19 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress output on stderr.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Run only these sections: comma-separated section ids (0.a,1.c) or level ids (0, 1, A).",
+        valueName: "IDS"))
+    var sections: String?
+
+    @Option(name: .long, help: ArgumentHelp("Leave out these sections or levels (comma-separated ids).", valueName: "IDS"))
+    var skip: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Threads for the analysis and the figures (default: the CPUs available to this process, honouring cgroup limits and SLURM_CPUS_PER_TASK).",
+        valueName: "N"))
+    var threads: Int?
+
     func validate() throws {
         guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number, got \(threshold)") }
         if let r = resolution {
@@ -80,14 +94,32 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--half1 and --half2 go together: give both half maps or neither")
         }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
+        if let t = threads, t < 1 || t > 4096 { throw ValidationError("--threads must be between 1 and 4096, got \(t)") }
+        _ = try sectionSelection()
+    }
+
+    /// `--sections` / `--skip` checked against every section id the report knows, and against the sections
+    /// these inputs allow (something must be left to run).
+    func sectionSelection() throws -> SectionSelection {
+        do {
+            let selection = try SectionSelection.parse(sections: sections, skip: skip,
+                                                       knownIDs: SectionRegistry.allSections().map(\.id))
+            try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil,
+                                                                                  model: model != nil).map(\.id))
+            return selection
+        } catch let e as SectionSelection.SelectionError {
+            throw ValidationError(e.description)
+        }
     }
 
     func run() throws {
-        let request = ReportRequest(
+        var request = ReportRequest(
             mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
+        request.selection = try sectionSelection()
+        if let threads { Parallel.workers = threads }
         let quiet = self.quiet
         Interruption.install()
         do {

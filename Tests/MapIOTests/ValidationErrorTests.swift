@@ -75,12 +75,9 @@ private func pythonDecompressedCount(_ path: String, format: String) throws -> I
         for (n, expected) in [(Int32(100_000), 4_000_000_000_001_024), (Int32(1 << 20), 4_611_686_018_427_388_928)] {
             var m = MRCBytes(nx: n, ny: n, nz: n, mode: 2)
             m.setStatistics(min: 0, max: 1, mean: 0.5, rms: 0.5)
-            let clock = ContinuousClock()
-            var message: String?
-            let elapsed = clock.measure { message = read(m, "huge.mrc") }
+            let message = read(m, "huge.mrc")
             #expect(message == "huge.mrc: file too short: header words 1-4 and 24 (nx, ny, nz = \(n), \(n), \(n); "
                 + "mode 2; nsymbt 0) imply 1024 + 0 + data = \(expected) bytes, found 1024")
-            #expect(elapsed < .milliseconds(100), "rejecting a \(n)³ header took \(elapsed)")
         }
     }
 

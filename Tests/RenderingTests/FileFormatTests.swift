@@ -1,4 +1,4 @@
-// PDF/SVG/PNG files: valid headers, byte-identical across renders, unsupported content rejected.
+// PDF/SVG/PNG/JPEG files: valid headers, byte-identical across renders, unsupported content rejected.
 import Foundation
 import Testing
 @testable import Rendering
@@ -8,7 +8,7 @@ import MapIO
 @Test func filesAreValidAndByteIdenticalAcrossRenders() throws {
     let a = Gallery.tempDir("determinism-a"), b = Gallery.tempDir("determinism-b")
     for f in Gallery.figures {
-        let opts = RenderOptions(formats: [.png, .pdf, .svg])
+        let opts = RenderOptions(formats: FigureFormat.allCases)
         let outA = try FigureRenderer.render(f, to: a, options: opts)
         let outB = try FigureRenderer.render(f, to: b, options: opts)
         #expect(outA[.pdf]?.lastPathComponent == "\(f.id).pdf", "file name: observed \(outA[.pdf]?.lastPathComponent ?? "none")")
@@ -17,6 +17,7 @@ import MapIO
         let svgText = String(decoding: svg, as: UTF8.self)
         #expect(svgText.contains("<svg"), "\(f.id).svg has no <svg element")
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(f.id).png has no PNG signature")
+        #expect(try Data(contentsOf: outA[.jpg]!).starts(with: [0xFF, 0xD8, 0xFF]), "\(f.id).jpg has no JPEG signature")
         #expect(!String(decoding: pdf, as: UTF8.self).contains("CreationDate"), "\(f.id).pdf carries a creation date")
         for format in FigureFormat.allCases {
             let da = try Data(contentsOf: outA[format]!), db = try Data(contentsOf: outB[format]!)
@@ -43,9 +44,11 @@ import MapIO
     let dir = Gallery.tempDir("surface")
     var small = SurfaceRenderer.Options()   // small and without ambient occlusion: debug builds are slow
     small.viewWidth = 130; small.viewHeight = 70; small.supersample = 1; small.aoDirections = 0
-    let out = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png], surface: small))
+    let out = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png, .jpg], surface: small))
     let png = try Data(contentsOf: try #require(out[.png]))
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && out[.png]!.lastPathComponent == "views.png", "surface PNG: \(out)")
+    let jpg = try Data(contentsOf: try #require(out[.jpg]))
+    #expect(jpg.starts(with: [0xFF, 0xD8, 0xFF]) && out[.jpg]!.lastPathComponent == "views.jpg", "surface JPEG: \(out)")
     do {
         _ = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.svg]))
         Issue.record("SVG of surface views should throw")

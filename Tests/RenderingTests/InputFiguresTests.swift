@@ -44,33 +44,3 @@ func proteinPhantom(n: Int, voxel: Double = 1.1) -> Volume {
     }
     print("input figures in \(dir.path)")
 }
-
-/// CPU seconds used by this process (all threads): under a loaded machine this shows the work done,
-/// while wall-clock time also shows the waiting.
-private func cpuSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-/// Timing on a 256³ map (set EMVALIDATE_RENDER_BENCH=1; run in release): computing the section and
-/// rendering all its figures as PNG + PDF.
-@Test(.enabled(if: ProcessInfo.processInfo.environment["EMVALIDATE_RENDER_BENCH"] != nil))
-func inputDataFiguresTiming() throws {
-    let map = proteinPhantom(n: 256, voxel: 0.8)
-    let ctx = AnalysisContext(map: map, mapPath: "phantom.mrc", threshold: 0.3, resolution: 3.5)
-    let hard = map.withData(map.data.map { $0 >= 0.3 ? 1 : 0 })
-    let (w0, c0) = (Date(), cpuSeconds())
-    let result = try InputData(hasher: { _ in "0" }, masksProvider: { _ in (hard, hard) }).run(ctx)
-    let (w1, c1) = (Date(), cpuSeconds())
-    let dir = Gallery.tempDir("input-256")
-    for f in result.figures {
-        let (tw, tc) = (Date(), cpuSeconds())
-        _ = try FigureRenderer.render(f, to: dir, options: RenderOptions(formats: [.png, .pdf]))
-        print(String(format: "  %@ (PNG+PDF): wall %.3f s, CPU %.3f s", f.id, Date().timeIntervalSince(tw), cpuSeconds() - tc))
-    }
-    let (w2, c2) = (Date(), cpuSeconds())
-    print(String(format: "256³ Input data: section wall %.3f s (CPU %.3f s); rendering %d figures (PNG+PDF) wall %.3f s (CPU %.3f s)",
-                 w1.timeIntervalSince(w0), c1 - c0, result.figures.count, w2.timeIntervalSince(w1), c2 - c1))
-    print("256³ figures in \(dir.path)")
-}

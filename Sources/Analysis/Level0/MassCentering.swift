@@ -100,7 +100,7 @@ public struct MassCentering: Section {
         var planeSums = [SIMD4<Double>](repeating: .zero, count: nz)
         map.data.withUnsafeBufferPointer { p in
             planeSums.withUnsafeMutableBufferPointer { out in
-                DispatchQueue.concurrentPerform(iterations: nz) { z in
+                Parallel.perform(iterations: nz) { z in
                     var s = 0.0, sx = 0.0, sy = 0.0
                     for y in 0..<ny {
                         let row = nx * (y + ny * z)

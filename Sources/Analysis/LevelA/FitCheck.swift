@@ -8,6 +8,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 public struct FitCheckSection: Section {
     public let id = "A.fit"
@@ -94,7 +95,7 @@ func maskedCorrelation(map: Volume, modelMap: Volume, indices: [Int]) -> Double?
         modelMap.data.withUnsafeBufferPointer { s in
             indices.withUnsafeBufferPointer { idx in
                 partial.withUnsafeMutableBufferPointer { out in
-                    DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                    Parallel.perform(iterations: parts.count) { p in
                         var sums = CorrelationSums()
                         for j in parts[p] { let i = idx[j]; sums.add(Double(m[i]), Double(s[i])) }
                         out[p] = sums

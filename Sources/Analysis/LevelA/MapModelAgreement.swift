@@ -13,6 +13,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 public struct MapModelAgreementSection: Section {
     public let id = "A.a"
@@ -80,7 +81,7 @@ public struct MapModelAgreementSection: Section {
             map.data.withUnsafeBufferPointer { m in
                 data.modelMap.data.withUnsafeBufferPointer { s in
                     out.withUnsafeMutableBufferPointer { res in
-                        DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                        Parallel.perform(iterations: parts.count) { p in
                             for r in parts[p] {
                                 let pos = data.residues[r].atoms.map { data.model.atoms[$0].position }
                                 var sums = CorrelationSums()
@@ -109,7 +110,7 @@ func boxCorrelation(_ a: Volume, _ b: Volume) -> Double? {
     a.data.withUnsafeBufferPointer { x in
         b.data.withUnsafeBufferPointer { y in
             partial.withUnsafeMutableBufferPointer { out in
-                DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                Parallel.perform(iterations: parts.count) { p in
                     var sums = CorrelationSums()
                     for i in parts[p] { sums.add(Double(x[i]), Double(y[i])) }
                     out[p] = sums

@@ -114,7 +114,7 @@ func chunks(_ n: Int, parts: Int) -> [Range<Int>] {
 }
 
 /// Number of concurrent workers for parallel loops.
-var levelAWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+var levelAWorkers: Int { max(1, Parallel.workers) }
 
 /// Voxel ranges (inclusive bounds, clipped to the box) of a sphere of radius r (Å) around p.
 @inline(__always)

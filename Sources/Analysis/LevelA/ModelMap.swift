@@ -120,7 +120,7 @@ public enum ModelMap {
         let slabs = chunks(grid.nz, parts: levelAWorkers * 2)
         data.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: slabs.count) { s in
+            Parallel.perform(iterations: slabs.count) { s in
                 let slab = slabs[s]
                 var ex = [Double](), ey = [Double](), ez = [Double]()
                 for src in sources {
@@ -181,7 +181,7 @@ public enum ModelMap {
         let slabs = chunks(grid.nz, parts: levelAWorkers * 2)
         mask.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: slabs.count) { s in
+            Parallel.perform(iterations: slabs.count) { s in
                 let slab = slabs[s]
                 for p in positions {
                     guard let (lo, hi) = voxelBounds(frame, center: p, radiusA: radiusA) else { continue }

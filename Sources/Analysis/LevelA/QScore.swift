@@ -14,6 +14,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import VolumeNumerics
 
 public enum QScore {
     public static let sigmaA = 0.6
@@ -62,7 +63,7 @@ public enum QScore {
         let parts = chunks(positions.count, parts: levelAWorkers * 4)
         map.data.withUnsafeBufferPointer { m in
             scores.withUnsafeMutableBufferPointer { out in
-                DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+                Parallel.perform(iterations: parts.count) { part in
                     for i in parts[part] {
                         let c = positions[i]
                         var sums = CorrelationSums()

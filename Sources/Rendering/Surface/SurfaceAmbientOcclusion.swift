@@ -8,6 +8,7 @@
 // per thread.
 import Dispatch
 import Foundation
+import VolumeNumerics
 
 enum SurfaceAmbientOcclusion {
     static func perVertex(positions: [SIMD3<Float>], normals: [SIMD3<Float>], triangles: [UInt32],
@@ -29,13 +30,13 @@ enum SurfaceAmbientOcclusion {
         let cell = 2 * radius / Float(grid)
 
         let dirs = fibonacciSphere(directions)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, dirs.count))
+        let workers = max(1, min(Parallel.workers, dirs.count))
         var partialLit = [[Float]](repeating: [], count: workers)
         var partialWeight = [[Float]](repeating: [], count: workers)
         positions.withUnsafeBufferPointer { pp in normals.withUnsafeBufferPointer { np in
         partialLit.withUnsafeMutableBufferPointer { litOut in partialWeight.withUnsafeMutableBufferPointer { wOut in
             let (lo, wo) = (litOut, wOut)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            Parallel.perform(iterations: workers) { w in
                 var lit = [Float](repeating: 0, count: n), weight = [Float](repeating: 0, count: n)
                 var depth = [Float](repeating: -.infinity, count: grid * grid)
                 var cellOf = [Int32](repeating: 0, count: n)

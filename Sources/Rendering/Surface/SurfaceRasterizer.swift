@@ -9,6 +9,7 @@
 // Memory: one depth Float and one packed colour per sample (twice with a transparent surface).
 import Dispatch
 import Foundation
+import VolumeNumerics
 
 /// What one view draws, in Å (view independent): built once and rendered in every view.
 struct SurfaceScene {
@@ -72,7 +73,7 @@ enum SurfaceRasterizer {
         var tDepth = transparent ? [Float](repeating: -.infinity, count: W * H) : []
         var tColor = transparent ? [UInt32](repeating: 0xffff_ffff, count: W * H) : []
 
-        let bands = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let bands = max(1, Parallel.workers)
         let L1 = normalize(shading.key), L2 = normalize(shading.fill)
         let Hk = normalize(L1 + SIMD3(0, 0, 1))
 
@@ -96,7 +97,7 @@ enum SurfaceRasterizer {
         scene.colors.withUnsafeBufferPointer { colp in scene.ambient.withUnsafeBufferPointer { aop in
         scene.triangles.withUnsafeBufferPointer { tp in
             let (depthB, colorB, tDepthB, tColorB) = (dp, cp, tdp, tcp)
-            DispatchQueue.concurrentPerform(iterations: bands) { band in
+            Parallel.perform(iterations: bands) { band in
                 let vLo = band * H / bands, vHi = (band + 1) * H / bands   // rows [vLo, vHi)
                 let (zb, cb) = transparent ? (tDepthB, tColorB) : (depthB, colorB)
                 // Triangles: a depth-only pass, then a pass that shades only the visible sample (z equal to
@@ -172,7 +173,7 @@ enum SurfaceRasterizer {
                 }
             }
             // Second pass, after every band is drawn (outlines read the neighbouring bands' depths).
-            DispatchQueue.concurrentPerform(iterations: bands) { band in
+            Parallel.perform(iterations: bands) { band in
                 let vLo = band * H / bands, vHi = (band + 1) * H / bands
                 // Transparent surface over the opaque layer, then outlines where the depth jumps.
                 let jump = max(shading.silhouetteJump * zSpan, 1.5)
@@ -230,7 +231,7 @@ enum SurfaceRasterizer {
         let n = UInt32(s * s)
         color.withUnsafeBufferPointer { c in out.withUnsafeMutableBufferPointer { o in
             let out = o
-            DispatchQueue.concurrentPerform(iterations: h) { y in for x in 0..<w {
+            Parallel.perform(iterations: h) { y in for x in 0..<w {
                 var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
                 for dy in 0..<s { for dx in 0..<s {
                     let p = c[(y * s + dy) * W + x * s + dx]

@@ -128,7 +128,7 @@ public enum FFT {
 public final class FFTPlanCache: @unchecked Sendable {
     public static let shared = FFTPlanCache()
 
-    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool }
+    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int }
     private let lock = NSLock()
     private var plans: [Key: OpaquePointer] = [:]
     private var threadsReady = false
@@ -137,12 +137,14 @@ public final class FFTPlanCache: @unchecked Sendable {
     private static let estimate: UInt32 = 1 << 6
     private static let unaligned: UInt32 = 1 << 1
 
-    /// Number of threads each plan uses (every core), except for boxes of at most `singleThreadedVoxels`.
-    public let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Number of threads a plan made now uses (`Parallel.workers`, i.e. `--threads`; part of the plan's key),
+    /// except for boxes of at most `singleThreadedVoxels`, which run one per worker thread.
+    public var threads: Int { max(1, Parallel.workers) }
     public static let singleThreadedVoxels = 48 * 48 * 48
 
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool) -> OpaquePointer {
-        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward)
+        let threads = self.threads
+        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
         lock.lock(); defer { lock.unlock() }
         if let p = plans[key] { return p }
         if !threadsReady {

@@ -88,7 +88,7 @@ public enum FSC {
         let shells = g.shellIndices()
         let nShells = g.shellCount
         let hx = g.hx, plane = hx * g.ny
-        let chunks = min(g.nz, 2 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let chunks = min(g.nz, 2 * max(1, Parallel.workers))
         var partial = [Double](repeating: 0, count: chunks * nShells * 2)
         let weights = (0..<hx).map { g.hermitianWeight($0) }
         f1.data.withUnsafeBufferPointer { a in

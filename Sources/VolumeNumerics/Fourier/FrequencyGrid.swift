@@ -94,9 +94,9 @@ public struct FrequencyGrid: Sendable, Equatable {
 
 /// Runs `body(i)` for i in 0..<n on every core, in contiguous chunks. `body` must only write disjoint data.
 public func parallelFor(_ n: Int, _ body: (Int) -> Void) {
-    let chunks = min(n, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+    let chunks = min(n, 4 * max(1, Parallel.workers))
     if chunks <= 1 { for i in 0..<n { body(i) }; return }
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+    Parallel.perform(iterations: chunks) { c in
         let lo = n * c / chunks, hi = n * (c + 1) / chunks
         for i in lo..<hi { body(i) }
     }
@@ -104,7 +104,7 @@ public func parallelFor(_ n: Int, _ body: (Int) -> Void) {
 
 /// Runs `body(chunk, range)` over `chunks` contiguous ranges of 0..<n in parallel (for per-chunk partial sums).
 public func parallelChunks(_ n: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+    Parallel.perform(iterations: chunks) { c in
         body(c, (n * c / chunks)..<(n * (c + 1) / chunks))
     }
 }

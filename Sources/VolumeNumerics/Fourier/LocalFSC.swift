@@ -88,7 +88,7 @@ public enum LocalFSC {
         values.withUnsafeMutableBufferPointer { vals in
             half1.data.withUnsafeBufferPointer { a in
                 half2.data.withUnsafeBufferPointer { b in
-                    DispatchQueue.concurrentPerform(iterations: max(1, min(points.count, 64))) { chunk in
+                    Parallel.perform(iterations: max(1, min(points.count, 64))) { chunk in
                         let lo = points.count * chunk / max(1, min(points.count, 64))
                         let hi = points.count * (chunk + 1) / max(1, min(points.count, 64))
                         var w1 = Volume(nx: w, ny: w, nz: w, voxelSize: T), w2 = w1
