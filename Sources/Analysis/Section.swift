@@ -100,6 +100,8 @@ public final class AnalysisContext: @unchecked Sendable {
     public let halfPaths: (String, String)?
     /// Atomic model (Level A), if given.
     public let model: AtomicModel?
+    /// 2D classes (Level 2), if given; set before the sections run.
+    public var level2: Level2Inputs?
 
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?

@@ -2,6 +2,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import ImageData
 import Report
 
 struct ReportCommand: ParsableCommand {
@@ -33,6 +34,15 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
     var model: String?
+
+    @Option(name: .long, help: "2D class averages, an MRC stack (.mrcs, or .mrc with ispg 0) (Level 2).")
+    var classes: String?
+
+    @Option(name: .customLong("classes-pixel-size"), help: "Pixel size of the 2D classes in Å, when their header lacks it.")
+    var classesPixelSize: Double?
+
+    @Option(name: .long, help: "Symmetry of the map for the Level 2 orientation search: C1 (default), Cn, Dn, T, O or I.")
+    var symmetry: String = "C1"
 
     @Option(name: .long, help: "Title on the front page.")
     var title: String?
@@ -72,14 +82,22 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--half1 and --half2 go together: give both half maps or neither")
         }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
+        if let p = classesPixelSize, !(p.isFinite && p > 0) {
+            throw ValidationError("--classes-pixel-size must be a positive pixel size in Å, got \(p)")
+        }
+        if classesPixelSize != nil && classes == nil { throw ValidationError("--classes-pixel-size needs --classes") }
+        do { _ = try SymmetryGroup(symmetry) } catch { throw ValidationError("--symmetry: \(error)") }
     }
 
     func run() throws {
-        let request = ReportRequest(
+        var request = ReportRequest(
             mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
+        request.classesPath = classes
+        request.classesPixelSizeA = classesPixelSize
+        request.symmetry = symmetry
         let quiet = self.quiet
         do {
             let outcome = try ReportPipeline.run(request,
