@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
-        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData"]),
 
         // `make fuzz`: libFuzzer targets (built with -sanitize=fuzzer,address -D FUZZING); otherwise replay tools.
         .target(name: "FuzzTargets", dependencies: ["MapIO", "ModelIO"]),
