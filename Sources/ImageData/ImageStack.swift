@@ -25,13 +25,13 @@ public struct ImageStack: Sendable {
     /// Pixel size in Å from the header (cell a / mx), nil when the header gives 0, a negative or a
     /// non-finite value.
     public let headerPixelSizeA: Double?
-    private let file: ReadOnlyFile
+    private let file: PosixInputFile
     private let mode: MRCMode
     private let dataOffset: Int
 
     /// Opens a stack and checks its header against the file size. Errors name the file and header word.
     public init(path: String) throws {
-        let file = try ReadOnlyFile(path: path)
+        let file = try PosixInputFile(path: path)
         let size = try file.size()
         guard size >= MRCHeader.size else {
             throw ImageDataError.badStack(file: path, field: "file size", found: "\(size) bytes",
