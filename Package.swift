@@ -29,8 +29,10 @@ let package = Package(
         .target(name: "ModelIO", dependencies: ["CGemmi"]),
         // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
+        // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
+        .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
         // The analysis core: one file per report section; results are plain Codable values.
-        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics"], exclude: ["LevelA/README.md"]),
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ImageData"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
         .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "CTurboJPEG"]),
         // The default LaTeX templates, embedded in the binary.
@@ -38,15 +40,16 @@ let package = Package(
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics", "ImageData",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO", "VolumeNumerics",
+            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
-        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "ModelIO", "Rendering", "VolumeNumerics"]),
+        // `make bench`: times every section and whole reports on 128³, 256³ and 512³ phantoms; writes bench.json.
+        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "ModelIO", "Rendering",
+                                                          "VolumeNumerics", "ImageData"]),
 
         // `make fuzz`: libFuzzer targets (built with -sanitize=fuzzer,address -D FUZZING); otherwise replay tools.
         .target(name: "FuzzTargets", dependencies: ["MapIO", "ModelIO"]),
@@ -57,9 +60,10 @@ let package = Package(
         .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
         .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],
                     exclude: ["README.md"]),

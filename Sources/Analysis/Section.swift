@@ -118,6 +118,8 @@ public final class AnalysisContext: @unchecked Sendable {
     public let halfPaths: (String, String)?
     /// Atomic model (Level A), if given.
     public let model: AtomicModel?
+    /// 2D classes (Level 2), if given; set before the sections run.
+    public var level2: Level2Inputs?
 
     /// The value of every voxel when the map has no variance (all zeros, a constant, one voxel); else nil.
     public let constantValue: Float?

@@ -11,6 +11,7 @@
 //   EMBench level1 MAP H1 H2 T R          each Level 1 section alone
 //   EMBench levelA MAP MODEL T R          each Level A section alone
 //   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
+//   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
 import Analysis
 import Foundation
 import MapIO
@@ -207,6 +208,8 @@ case "phantom":
     try MRCWriter.write(halves.0, to: dir.appendingPathComponent("half1_\(n).mrc").path, labels: ["benchmark half map 1"])
     try MRCWriter.write(halves.1, to: dir.appendingPathComponent("half2_\(n).mrc").path, labels: ["benchmark half map 2"])
     print(String(format: "%.6g", phantom.threshold))
+case "level2":
+    try level2(n: Int(args[1])!, count: Int(args[2])!, stepDeg: args.count > 3 ? Double(args[3])! : 5)
 default:
     var sizes: [Int] = []
     var jsonPath = "bench.json"
@@ -280,6 +283,10 @@ default:
                                                                "--resolution", "3", "--model", modelPath, "--no-pdf"],
                                  work: work, inputMiB: mapMiB)
             }
+        }
+        if n == 128 {
+            print("-- Level 2: 100 classes of 128² at 5° in C1"); fflush(stdout)
+            try child(["level2", "128", "100"])
         }
         for p in [path, h1, h2] { try? FileManager.default.removeItem(atPath: p) }
     }

@@ -2,6 +2,7 @@
 // report.tex, compile the PDF, and move the finished folder into place.
 import Analysis
 import Foundation
+import ImageData
 import MapIO
 import ModelIO
 import Rendering
@@ -28,6 +29,10 @@ public struct ReportRequest: Sendable {
     public var latexTimeoutSeconds: Int
     /// `--sections` / `--skip`: the sections to run (default: every section the inputs allow).
     public var selection = SectionSelection()
+    /// 2D classes (Level 2): an MRC stack, its pixel size if the header lacks it, and the map's symmetry.
+    public var classesPath: String?
+    public var classesPixelSizeA: Double?
+    public var symmetry: String = "C1"
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -109,7 +114,7 @@ public enum ReportPipeline {
         let folder: OutputFolder
         // Every path the run reads, so that replacing OUTDIR cannot delete one of them (issue 17, point 2).
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
-                          request.templatesDirectory].compactMap { $0 }
+                          request.templatesDirectory, request.classesPath].compactMap { $0 }
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -130,10 +135,22 @@ public enum ReportPipeline {
             }
         }
 
+        let level2 = try request.classesPath.map { path in
+            try step("Reading 2D classes") { () throws -> Level2Inputs in
+                do {
+                    let symmetry = try SymmetryGroup(request.symmetry)
+                    return Level2Inputs(classes: try ClassAverages.load(path: path, pixelSizeFlag: request.classesPixelSizeA,
+                                                                        symmetry: symmetry, map: map))
+                } catch { throw ReportFailure.input("\(error)") }
+            }
+        }
+
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
-        let available = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+        context.level2 = level2
+        let available = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
+                                                                           classes: level2 != nil)
         let sections = available.filter { request.selection.includes($0.id) }
         let skipped = available.filter { !request.selection.includes($0.id) }
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }

@@ -2,6 +2,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import ImageData
 import Report
 import VolumeNumerics
 
@@ -42,6 +43,15 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .unconditional, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
     var model: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "2D class averages, an MRC stack (.mrcs, or .mrc with ispg 0) (Level 2).")
+    var classes: String?
+
+    @Option(name: .customLong("classes-pixel-size"), parsing: .unconditional, help: "Pixel size of the 2D classes in Å, when their header lacks it.")
+    var classesPixelSize: Double?
+
+    @Option(name: .long, parsing: .unconditional, help: "Symmetry of the map for the Level 2 orientation search: C1 (default), Cn, Dn, T, O or I.")
+    var symmetry: String = "C1"
 
     @Option(name: .long, parsing: .unconditional, help: "Title on the front page.")
     var title: String?
@@ -96,6 +106,11 @@ struct ReportCommand: ParsableCommand {
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
         if let t = threads, t < 1 || t > 4096 { throw ValidationError("--threads must be between 1 and 4096, got \(t)") }
         _ = try sectionSelection()
+        if let p = classesPixelSize, !(p.isFinite && p > 0) {
+            throw ValidationError("--classes-pixel-size must be a positive pixel size in Å, got \(p)")
+        }
+        if classesPixelSize != nil && classes == nil { throw ValidationError("--classes-pixel-size needs --classes") }
+        do { _ = try SymmetryGroup(symmetry) } catch { throw ValidationError("--symmetry: \(error)") }
     }
 
     /// `--sections` / `--skip` checked against every section id the report knows, and against the sections
@@ -105,7 +120,8 @@ struct ReportCommand: ParsableCommand {
             let selection = try SectionSelection.parse(sections: sections, skip: skip,
                                                        knownIDs: SectionRegistry.allSections().map(\.id))
             try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil,
-                                                                                  model: model != nil).map(\.id))
+                                                                                  model: model != nil,
+                                                                                  classes: classes != nil).map(\.id))
             return selection
         } catch let e as SectionSelection.SelectionError {
             throw ValidationError(e.description)
@@ -120,6 +136,9 @@ struct ReportCommand: ParsableCommand {
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
         request.selection = try sectionSelection()
         if let threads { Parallel.workers = threads }
+        request.classesPath = classes
+        request.classesPixelSizeA = classesPixelSize
+        request.symmetry = symmetry
         let quiet = self.quiet
         Interruption.install()
         do {

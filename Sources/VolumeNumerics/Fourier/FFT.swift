@@ -143,7 +143,12 @@ public final class FFTPlanCache: @unchecked Sendable {
     public static let singleThreadedVoxels = 48 * 48 * 48
 
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool) -> OpaquePointer {
-        let threads = self.threads
+        plan(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
+    }
+
+    /// A plan using `threads` threads: 1 for the many small transforms that callers run in parallel
+    /// themselves (2D image alignment), where FFTW's own threads only add overhead.
+    public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int) -> OpaquePointer {
         let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
         lock.lock(); defer { lock.unlock() }
         if let p = plans[key] { return p }
@@ -152,7 +157,7 @@ public final class FFTPlanCache: @unchecked Sendable {
             threadsReady = true
         }
         // Small boxes (local-FSC windows, run many at once across the cores) get single-threaded plans.
-        fftwf_plan_with_nthreads(Int32(nx * ny * nz <= FFTPlanCache.singleThreadedVoxels ? 1 : threads))
+        fftwf_plan_with_nthreads(Int32(nx * ny * nz <= FFTPlanCache.singleThreadedVoxels ? 1 : max(1, threads)))
         let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz
         let real = fftwf_alloc_real(nReal)!
         let complex = fftwf_alloc_complex(nComplex)!
