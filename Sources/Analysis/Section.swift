@@ -3,6 +3,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import ParticleAnalysis
 
 /// SPEC "Section status".
 public enum SectionStatus: String, Codable, Sendable {
@@ -100,6 +101,8 @@ public final class AnalysisContext: @unchecked Sendable {
     public let halfPaths: (String, String)?
     /// Atomic model (Level A), if given.
     public let model: AtomicModel?
+    /// Particles and their angles (Levels 3–4), if given; set by the command line after construction.
+    public var particles: ParticleInput?
 
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?

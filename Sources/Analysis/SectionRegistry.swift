@@ -3,11 +3,12 @@
 public enum SectionRegistry {
     /// The sections for the inputs given: Level 1 only with half maps, Level A only with a model (a report
     /// shows the levels its evidence allows; within a level, a section that cannot apply says why).
-    public static func reportSections(halfMaps: Bool, model: Bool) -> [any Section] {
+    public static func reportSections(halfMaps: Bool, model: Bool, particles: Bool = false) -> [any Section] {
         allSections().filter { s in
             switch s.id.split(separator: ".").first {
             case "1": return halfMaps
             case "A": return model
+            case "3", "4": return particles
             default: return true
             }
         }
@@ -22,6 +23,7 @@ public enum SectionRegistry {
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
+            OrientationEfficiencySection(), SamplingCompensationSection(),
         ]
     }
 }
