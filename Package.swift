@@ -27,8 +27,10 @@ let package = Package(
         .target(name: "ModelIO", dependencies: ["CGemmi"]),
         // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
+        // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
+        .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
         // Particles and their angles (Levels 3–4): Fourier reconstruction, orientation sampling (SCF, cryoEF).
-        .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics"]),
+        .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics", "ImageData"]),
         // The analysis core: one file per report section; results are plain Codable values.
         .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ParticleAnalysis"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
@@ -57,7 +59,8 @@ let package = Package(
         .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
-        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "ImageData", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
