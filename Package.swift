@@ -32,7 +32,7 @@ let package = Package(
         // Particles and their angles (Levels 3–4): Fourier reconstruction, orientation sampling (SCF, cryoEF).
         .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics", "ImageData"]),
         // The analysis core: one file per report section; results are plain Codable values.
-        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ParticleAnalysis"], exclude: ["LevelA/README.md"]),
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ImageData", "ParticleAnalysis"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
         .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo"]),
         // The default LaTeX templates, embedded in the binary.
@@ -40,7 +40,7 @@ let package = Package(
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "ParticleAnalysis",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
@@ -60,8 +60,8 @@ let package = Package(
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
-        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "ImageData", "VolumeNumerics", "MapIO"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).

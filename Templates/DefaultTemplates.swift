@@ -41,6 +41,8 @@ public enum DefaultTemplates {
         ("section-ad.tex", PackageResources.section_ad_tex),
         ("section-ae.tex", PackageResources.section_ae_tex),
         ("level-4.tex", PackageResources.level_4_tex),
+        ("section-4particles.tex", PackageResources.section_4particles_tex),
+        ("section-4f.tex", PackageResources.section_4f_tex),
         ("section-4g.tex", PackageResources.section_4g_tex),
         ("section-4h.tex", PackageResources.section_4h_tex),
     ]

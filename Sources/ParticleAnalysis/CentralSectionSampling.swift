@@ -6,6 +6,7 @@
 // Baldwin & Lyumkis 2020 (SCF) and the transfer function of Naydenova & Russo 2017 (cryoEF). S(u) = S(−u),
 // so the directions cover one hemisphere.
 import Foundation
+import ImageData
 
 public enum CentralSectionSampling {
     /// Number of directions used at Fourier radius K: 2πK² (one per unit area of the shell), at most 5000
@@ -33,8 +34,20 @@ public enum CentralSectionSampling {
 
     /// Viewing directions expanded by the symmetry operators L (map-space rotations): a particle at A is also
     /// seen at A·L, whose viewing direction is Lᵀ·n.
-    public static func symmetryExpanded(_ n: [SIMD3<Double>], operators: [OrientationMatrix]) -> [SIMD3<Double>] {
+    public static func symmetryExpanded(_ n: [SIMD3<Double>], operators: [Rotation3]) -> [SIMD3<Double>] {
         if operators.count <= 1 { return n }
         return operators.flatMap { l in n.map { l.transposed.apply($0) } }
+    }
+}
+
+/// Directions spread evenly over the upper hemisphere (z ≥ 0) on a Fibonacci spiral (equal area per point).
+public enum HemisphereDirections {
+    public static func fibonacci(count: Int) -> [SIMD3<Double>] {
+        let golden = (5.0.squareRoot() - 1) * Double.pi
+        return (0..<count).map { j in
+            let z = (Double(j) + 0.5) / Double(count)
+            let r = (1 - z * z).squareRoot(), phi = golden * Double(j)
+            return SIMD3(r * cos(phi), r * sin(phi), z)
+        }
     }
 }

@@ -3,7 +3,7 @@
 //
 // Each image (box n, square pixels) is zero-padded to N = padding·n with its centre at the origin, transformed
 // (FFTW, unnormalised), centred by undoing its shift (RELION's origin: the image is the projection shifted by
-// +origin), and inserted at 3D frequency Aᵀ·(kx, ky, 0) (OrientationMatrix) with trilinear weights up to the
+// +origin), and inserted at 3D frequency Aᵀ·(kx, ky, 0) (Rotation3) with trilinear weights up to the
 // Nyquist radius: data += w·CTF·F, weight += w·CTF². The map's spectrum is data / (weight + λ): CTF-weighted
 // averaging with a Wiener-like constant λ = `wienerFraction` × the mean weight (no CTF: λ only avoids division
 // by zero). Points on the kx = 0 plane also receive their Friedel mates' contributions. After the inverse
@@ -12,6 +12,7 @@
 //
 // Units: frequencies passed to the CTF in 1/Å; shifts in Å; the output has the images' pixel size.
 import Foundation
+import ImageData
 import MapIO
 import VolumeNumerics
 
@@ -19,11 +20,12 @@ import VolumeNumerics
 /// value at each 2D frequency (kx, ky in 1/Å) — nil for CTF-free (or already corrected) images.
 public struct ReconstructionInput: @unchecked Sendable {
     public var image: [Float]
-    public var orientation: OrientationMatrix
+    public var orientation: Rotation3
+    /// RELION's origin (rlnOriginX/YAngst) in Å: the image is the projection moved by −origin.
     public var shiftA: SIMD2<Double>
     public var ctf: ((Double, Double) -> Double)?
 
-    public init(image: [Float], orientation: OrientationMatrix, shiftA: SIMD2<Double> = .zero,
+    public init(image: [Float], orientation: Rotation3, shiftA: SIMD2<Double> = .zero,
                 ctf: ((Double, Double) -> Double)? = nil) {
         self.image = image; self.orientation = orientation; self.shiftA = shiftA; self.ctf = ctf
     }
@@ -77,13 +79,13 @@ public struct FourierAccumulator: Sendable {
                         let r2 = Double(kx * kx + ky * ky)
                         if r2 > rMax2 || (kx == 0 && ky < 0) { continue }   // (0, −ky) is (0, ky)'s Friedel mate
                         var f = spectrum[kx + hx * j]
-                        // Undo the shift: multiply by exp(+2πi k·o/N).
-                        let phase = 2 * Double.pi * (Double(kx) * shiftPx.x + Double(ky) * shiftPx.y) / Double(np)
+                        // Move the image by +origin: multiply by exp(−2πi k·o/N).
+                        let phase = -2 * Double.pi * (Double(kx) * shiftPx.x + Double(ky) * shiftPx.y) / Double(np)
                         let (cp, sp) = (Float(cos(phase)), Float(sin(phase)))
                         f = SIMD2(f.x * cp - f.y * sp, f.x * sp + f.y * cp)
                         var c: Float = 1
                         if let ctf = p.ctf { c = Float(ctf(Double(kx) * step, Double(ky) * step)) }
-                        var q = a.transposeApplyPlane(Double(kx), Double(ky))
+                        var q = a.r0 * Double(kx) + a.r1 * Double(ky)
                         if q.x < 0 { q = -q; f.y = -f.y }
                         Self.splat(q, value: f * c, weight: c * c, np: np, hx: hx, d: d, w: w)
                     }

@@ -10,6 +10,7 @@
 // arithmetic mean, E_od = (1/⟨1/k_u⟩)/⟨k_u⟩: 1 for uniform sampling, 0 when a direction is never sampled.
 // The mean directional resolution is 1/⟨k_u⟩ (Å), which stays finite when some k_u = 0.
 import Foundation
+import ImageData
 
 public struct OrientationEfficiency: Sendable, Equatable {
     public var efficiency: Double
@@ -22,7 +23,7 @@ public struct OrientationEfficiency: Sendable, Equatable {
 
     /// - Parameters: viewing directions of the particles; `resolutionA` R; `diameterA` D; `bFactorA2` B (Å²).
     public static func compute(viewingDirections n: [SIMD3<Double>], resolutionA: Double, diameterA: Double,
-                               bFactorA2: Double, symmetryOperators: [OrientationMatrix] = [],
+                               bFactorA2: Double, symmetryOperators: [Rotation3] = [],
                                directionCount: Int = 1000) -> OrientationEfficiency {
         let k = max(2, diameterA / resolutionA)
         let dirs = HemisphereDirections.fibonacci(count: directionCount)

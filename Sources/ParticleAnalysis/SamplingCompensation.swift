@@ -7,6 +7,7 @@
 // ratio of unsampled to sampled directions, SCF* = SCF / (1 + (q/p)·⟨S⟩·SCF/2), as in the authors' program
 // (LyumkisLab/CommandLineSCF). K = 50 is the program's default.
 import Foundation
+import ImageData
 
 public struct SamplingCompensation: Sendable, Equatable {
     public var scf: Double
@@ -18,7 +19,7 @@ public struct SamplingCompensation: Sendable, Equatable {
     public var directions: Int
 
     public static func compute(viewingDirections n: [SIMD3<Double>], fourierRadius k: Double = 50,
-                               symmetryOperators: [OrientationMatrix] = []) -> SamplingCompensation {
+                               symmetryOperators: [Rotation3] = []) -> SamplingCompensation {
         let dirs = HemisphereDirections.fibonacci(count: CentralSectionSampling.directionCount(fourierRadius: k))
         let expanded = CentralSectionSampling.symmetryExpanded(n, operators: symmetryOperators)
         let s = CentralSectionSampling.counts(viewingDirections: expanded, directions: dirs, fourierRadius: k)

@@ -25,6 +25,8 @@ public struct ReportRequest: Sendable {
     public var makePDF: Bool
     public var commandLine: [String]
     public var latexTimeoutSeconds: Int
+    /// Particles (Levels 3–4), if given.
+    public var particles: ParticleRequest? = nil
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -94,7 +96,8 @@ public enum ReportPipeline {
         catch { throw ReportFailure.template("\(error)") }
 
         let folder: OutputFolder
-        let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath].compactMap { $0 }
+        let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
+                          request.particles?.starPath].compactMap { $0 }
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -118,7 +121,10 @@ public enum ReportPipeline {
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
-        let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+        let particles = try request.particles.map { r in try step("Reading particles") { try r.load() } }
+        context.particles = particles
+        let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
+                                                                          particles: particles != nil)
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         let figuresDir = folder.staging.appendingPathComponent("figures")

@@ -34,6 +34,15 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
     var model: String?
 
+    @Option(name: .long, help: "Particles with their angles and CTFs, a RELION STAR file (Levels 3–4).")
+    var particles: String?
+
+    @Option(name: .customLong("particles-dir"), help: "Folder the STAR file's image paths are relative to (default: the STAR file's folder).")
+    var particlesDir: String?
+
+    @Option(name: .customLong("max-particles"), help: "Particles used by the per-particle sections: N, or `all` (default: each section's documented random subset).")
+    var maxParticles: String?
+
     @Option(name: .long, help: "Title on the front page.")
     var title: String?
 
@@ -72,14 +81,24 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--half1 and --half2 go together: give both half maps or neither")
         }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
+        if let m = maxParticles, m != "all", (Int(m) ?? 0) < 1 {
+            throw ValidationError("--max-particles must be a positive number of particles or `all`, got \(m)")
+        }
+        if particles == nil, particlesDir != nil || maxParticles != nil {
+            throw ValidationError("--particles-dir and --max-particles need --particles")
+        }
     }
 
     func run() throws {
-        let request = ReportRequest(
+        var request = ReportRequest(
             mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
+        request.particles = particles.map {
+            ParticleRequest(starPath: $0, particlesDirectory: particlesDir,
+                            maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! })
+        }
         let quiet = self.quiet
         do {
             let outcome = try ReportPipeline.run(request,

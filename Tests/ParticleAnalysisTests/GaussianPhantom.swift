@@ -1,7 +1,8 @@
 // A phantom made of 3D Gaussian blobs, whose projections are known in closed form: a blob of amplitude a and
 // width σ centred at c (Å from the box centre) projects along the viewing axis of A to a 2D Gaussian of
-// amplitude a·√(2π)·σ centred at the first two components of A·c (OrientationMatrix's convention).
+// amplitude a·√(2π)·σ centred at the first two components of A·c (Rotation3's convention).
 import Foundation
+import ImageData
 import MapIO
 import ParticleAnalysis
 import VolumeNumerics
@@ -34,14 +35,15 @@ struct GaussianPhantom {
         return Volume(nx: n, ny: n, nz: n, data: data, voxelSize: SIMD3(repeating: p))
     }
 
-    /// The projection (sum along the viewing axis, in voxel units: integral / pixel) shifted by `shiftA`.
-    func projection(box n: Int, pixelSizeA p: Double, orientation a: OrientationMatrix,
-                    shiftA: SIMD2<Double> = .zero) -> [Float] {
+    /// The projection (sum along the viewing axis, in voxel units: integral / pixel) moved by −`originA`
+    /// (RELION's origin convention, as ImageData documents it).
+    func projection(box n: Int, pixelSizeA p: Double, orientation a: Rotation3,
+                    originA: SIMD2<Double> = .zero) -> [Float] {
         var img = [Float](repeating: 0, count: n * n)
         let c = Double(n / 2)
         let centres = blobs.map { b -> (SIMD2<Double>, Double, Double) in
             let q = a.apply(b.centreA)
-            return (SIMD2(q.x, q.y) + shiftA, b.sigmaA, b.amplitude * (2 * Double.pi).squareRoot() * b.sigmaA / p)
+            return (SIMD2(q.x, q.y) - originA, b.sigmaA, b.amplitude * (2 * Double.pi).squareRoot() * b.sigmaA / p)
         }
         for y in 0..<n { for x in 0..<n {
             let r = SIMD2(Double(x) - c, Double(y) - c) * p

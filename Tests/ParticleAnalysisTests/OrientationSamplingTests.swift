@@ -1,24 +1,20 @@
 // SCF (Baldwin & Lyumkis 2020) and the cryoEF efficiency (Naydenova & Russo 2017) on distributions whose
 // values are known: uniform (SCF = 1, E_od = 1), pure side views (SCF = 8/π² ≈ 0.81), a single view (E_od ≈ 0).
 import Foundation
+import ImageData
 import XCTest
 import VolumeNumerics
 @testable import ParticleAnalysis
 
 final class OrientationSamplingTests: XCTestCase {
     func directions(_ angles: [(rot: Double, tilt: Double, psi: Double)]) -> [SIMD3<Double>] {
-        angles.map { OrientationMatrix(rotDeg: $0.rot, tiltDeg: $0.tilt, psiDeg: $0.psi).viewingDirection }
+        angles.map { EulerAngles(rot: $0.rot, tilt: $0.tilt, psi: $0.psi).matrix.r2 }
     }
 
-    func testViewingDirectionIsTheThirdRowAndTheMatrixIsARotation() {
-        let a = OrientationMatrix(rotDeg: 30, tiltDeg: 60, psiDeg: -20)
-        let d = a.viewingDirection
-        XCTAssertEqual(d.x, sin(Double.pi / 3) * cos(Double.pi / 6), accuracy: 1e-12)
-        XCTAssertEqual(d.y, sin(Double.pi / 3) * sin(Double.pi / 6), accuracy: 1e-12)
-        XCTAssertEqual(d.z, 0.5, accuracy: 1e-12)
-        let i = a.times(a.transposed)
-        XCTAssertEqual(i.r0.x, 1, accuracy: 1e-12); XCTAssertEqual(i.r0.y, 0, accuracy: 1e-12)
-        XCTAssertEqual(a.angleDeg(to: OrientationMatrix(rotDeg: 30, tiltDeg: 60, psiDeg: -10)), 10, accuracy: 1e-9)
+    func testViewingDirectionUsedIsTheProjectionDirection() {
+        let e = EulerAngles(rot: 30, tilt: 60, psi: -20)
+        let d = e.matrix.r2, p = e.projectionDirection
+        XCTAssertEqual(d.x, p.x, accuracy: 1e-12); XCTAssertEqual(d.y, p.y, accuracy: 1e-12); XCTAssertEqual(d.z, p.z, accuracy: 1e-12)
     }
 
     func testSCFOfUniformDistributionIsNearOne() {

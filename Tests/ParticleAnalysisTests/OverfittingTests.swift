@@ -1,6 +1,7 @@
 // 4.f: reconstructions from growing subsets of simulated particles (phantom projections with CTF and noise)
 // against the same numbers of pure-noise images carrying the same angles and CTFs.
 import Foundation
+import ImageData
 import XCTest
 import VolumeNumerics
 @testable import ParticleAnalysis
@@ -12,7 +13,7 @@ final class OverfittingTests: XCTestCase {
         let angles = randomOrientations(count, seed: 22)
         let ctfs = (0..<count).map { TestCTF(defocusA: 9000 + Double($0 % 11) * 1500) }
         let clean = (0..<count).map { i -> [Float] in
-            let a = OrientationMatrix(rotDeg: angles[i].rot, tiltDeg: angles[i].tilt, psiDeg: angles[i].psi)
+            let a = EulerAngles(rot: angles[i].rot, tilt: angles[i].tilt, psi: angles[i].psi).matrix
             return ctfs[i].apply(to: phantom.projection(box: n, pixelSizeA: pixel, orientation: a), box: n, pixelSizeA: pixel)
         }
         let signalSD = clean.map { img -> Double in
@@ -20,11 +21,11 @@ final class OverfittingTests: XCTestCase {
             return Double((img.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(img.count)).squareRoot())
         }.reduce(0, +) / Double(count)
         let noiseSD = signalSD * 1.5   // SNR ≈ 0.44 per image
-        func input(_ i: Int, image: [Float]) -> ReconstructionInput {
-            let a = OrientationMatrix(rotDeg: angles[i].rot, tiltDeg: angles[i].tilt, psiDeg: angles[i].psi)
+        @Sendable func input(_ i: Int, image: [Float]) -> ReconstructionInput {
+            let a = EulerAngles(rot: angles[i].rot, tilt: angles[i].tilt, psi: angles[i].psi).matrix
             return ReconstructionInput(image: image, orientation: a, ctf: ctfs[i].value)
         }
-        func noisy(_ i: Int, seed: UInt64, signal: Bool) -> [Float] {
+        @Sendable func noisy(_ i: Int, seed: UInt64, signal: Bool) -> [Float] {
             var rng = SplitMix64(seed: seed &+ UInt64(i))
             return (0..<n * n).map { j in (signal ? clean[i][j] : 0) + Float(rng.gaussian() * noiseSD) }
         }

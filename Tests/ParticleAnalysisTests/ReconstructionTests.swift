@@ -1,5 +1,6 @@
 // Direct Fourier inversion against a phantom whose projections are analytic (GaussianPhantom).
 import Foundation
+import ImageData
 import MapIO
 import XCTest
 import VolumeNumerics
@@ -15,8 +16,8 @@ final class ReconstructionTests: XCTestCase {
         let shifts = angles.map { _ in SIMD2(rng.uniform() * 8 - 4, rng.uniform() * 8 - 4) }
         let (n, pixel) = (self.n, self.pixel)
         let v = try FourierReconstruction.reconstruct(count: angles.count, box: n, pixelSizeA: pixel) { i in
-            let a = OrientationMatrix(rotDeg: angles[i].rot, tiltDeg: angles[i].tilt, psiDeg: angles[i].psi)
-            return ReconstructionInput(image: phantom.projection(box: n, pixelSizeA: pixel, orientation: a, shiftA: shifts[i]),
+            let a = EulerAngles(rot: angles[i].rot, tilt: angles[i].tilt, psi: angles[i].psi).matrix
+            return ReconstructionInput(image: phantom.projection(box: n, pixelSizeA: pixel, orientation: a, originA: shifts[i]),
                                        orientation: a, shiftA: shifts[i])
         }
         let truth = lowPassed(phantom.volume(box: n, pixelSizeA: pixel), radius: Double(n / 2) - 0.5)
@@ -33,7 +34,7 @@ final class ReconstructionTests: XCTestCase {
         let (n, pixel) = (self.n, self.pixel)
         let ctfs = (0..<angles.count).map { TestCTF(defocusA: 8000 + Double($0 % 17) * 1000) }
         let v = try FourierReconstruction.reconstruct(count: angles.count, box: n, pixelSizeA: pixel) { i in
-            let a = OrientationMatrix(rotDeg: angles[i].rot, tiltDeg: angles[i].tilt, psiDeg: angles[i].psi)
+            let a = EulerAngles(rot: angles[i].rot, tilt: angles[i].tilt, psi: angles[i].psi).matrix
             let img = ctfs[i].apply(to: phantom.projection(box: n, pixelSizeA: pixel, orientation: a), box: n, pixelSizeA: pixel)
             return ReconstructionInput(image: img, orientation: a, ctf: ctfs[i].value)
         }
@@ -48,7 +49,7 @@ final class ReconstructionTests: XCTestCase {
         let angles = randomOrientations(600, seed: 13)
         let (n, pixel) = (self.n, self.pixel)
         let noisy: @Sendable (Int) -> ReconstructionInput = { i in
-            let a = OrientationMatrix(rotDeg: angles[i].rot, tiltDeg: angles[i].tilt, psiDeg: angles[i].psi)
+            let a = EulerAngles(rot: angles[i].rot, tilt: angles[i].tilt, psi: angles[i].psi).matrix
             var img = phantom.projection(box: n, pixelSizeA: pixel, orientation: a)
             var r = SplitMix64(seed: UInt64(1000 + i))
             let sd = Double(img.max()!) * 0.7
