@@ -75,14 +75,7 @@ public struct CTF: Sendable {
     /// The CTF on the half-spectrum grid of an n×n image (FFTW r2c layout: kx = 0…n/2 fastest, then ky
     /// = 0…n−1 with ky ≥ n/2 meaning ky − n), pixel size in Å.
     public func halfSpectrum(size n: Int, pixelSizeA: Double) -> [Float] {
-        let hx = n / 2 + 1
-        var out = [Float](repeating: 0, count: hx * n)
-        let ds = 1 / (Double(n) * pixelSizeA)
-        for j in 0..<n {
-            let ky = j < (n + 1) / 2 ? j : j - n
-            for i in 0..<hx { out[i + hx * j] = Float(value(sx: Double(i) * ds, sy: Double(ky) * ds)) }
-        }
-        return out
+        halfSpectrum(size: n, ny: n, pixelSizeA: pixelSizeA)
     }
 
     /// The CTF as an n×n image with zero frequency at pixel (n/2, n/2), for figures and tests.
@@ -95,5 +88,48 @@ public struct CTF: Sendable {
             }
         }
         return img
+    }
+}
+
+extension CTF {
+    /// Multiplies the image's transform by `gain(ctf)` at every frequency (the image's own pixel size).
+    /// The Nyquist column and row (even sizes) are set to zero: an astigmatic CTF differs between +Nyquist
+    /// and −Nyquist, which the same coefficient stands for, so any gain there would break Hermitian symmetry.
+    func filtered(_ image: Image2D, _ gain: (Double) -> Double) -> Image2D {
+        var spectrum = FFT2D.forward(image)
+        let h = halfSpectrum(size: image.nx, ny: image.ny, pixelSizeA: image.pixelSizeA)
+        let hx = spectrum.hx
+        for j in 0..<image.ny {
+            for i in 0..<hx {
+                let o = i + hx * j
+                let nyquist = (image.nx % 2 == 0 && i == image.nx / 2) || (image.ny % 2 == 0 && j == image.ny / 2)
+                spectrum.data[o] *= nyquist ? 0 : Float(gain(Double(h[o])))
+            }
+        }
+        return FFT2D.inverse(spectrum)
+    }
+
+    /// The image as the microscope would record it: transform × CTF.
+    public func apply(to image: Image2D) -> Image2D { filtered(image) { $0 } }
+
+    /// Phase flipping: transform × sign(CTF).
+    public func phaseFlip(_ image: Image2D) -> Image2D { filtered(image) { $0 < 0 ? -1 : 1 } }
+
+    /// Wiener filter for one image: transform × CTF / (CTF² + 1/SNR), `snr` the spectral signal-to-noise
+    /// ratio (constant over frequency).
+    public func wienerFilter(_ image: Image2D, snr: Double) -> Image2D {
+        filtered(image) { $0 / ($0 * $0 + 1 / snr) }
+    }
+
+    /// The CTF on the half-spectrum grid of an nx×ny image.
+    public func halfSpectrum(size nx: Int, ny: Int, pixelSizeA: Double) -> [Float] {
+        let hx = nx / 2 + 1
+        var out = [Float](repeating: 0, count: hx * ny)
+        let dsx = 1 / (Double(nx) * pixelSizeA), dsy = 1 / (Double(ny) * pixelSizeA)
+        for j in 0..<ny {
+            let ky = j < (ny + 1) / 2 ? j : j - ny
+            for i in 0..<hx { out[i + hx * j] = Float(value(sx: Double(i) * dsx, sy: Double(ky) * dsy)) }
+        }
+        return out
     }
 }
