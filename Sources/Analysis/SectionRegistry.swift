@@ -23,7 +23,7 @@ public enum SectionRegistry {
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
-            ParticlesSection(), OverfittingSection(), OrientationEfficiencySection(), SamplingCompensationSection(),
+            ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(), SamplingCompensationSection(),
         ]
     }
 }

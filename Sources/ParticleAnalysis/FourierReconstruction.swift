@@ -61,7 +61,7 @@ public struct FourierAccumulator: Sendable {
                 padded[(x - c + nPad) % nPad + nPad * py] = image[x + n * y]
             }
         }
-        return FFT.forward(Volume(nx: nPad, ny: nPad, nz: 1, data: padded)).data
+        return FFT2D.forward(Image2D(nx: nPad, ny: nPad, data: padded, pixelSizeA: 1)).data
     }
 
     public mutating func insert(_ p: ReconstructionInput) {

@@ -55,10 +55,13 @@ public struct ParticleInput: Sendable {
     }
 
     /// Image of particle `i` (0-based row), x fastest.
-    public func image(_ i: Int) throws -> [Float] {
+    public func image(_ i: Int) throws -> [Float] { try particleImage(i).data }
+
+    /// Image of particle `i` (0-based row) with its pixel size.
+    public func particleImage(_ i: Int) throws -> Image2D {
         guard let t = table else { throw ImageDataError.missingBlock(file: starPath, block: "particles") }
         let p = t.particles[i]
-        return try stacks[p.stackPath]!.image(p.imageIndex, pixelSizeA: pixelSizeA).data
+        return try stacks[p.stackPath]!.image(p.imageIndex, pixelSizeA: pixelSizeA)
     }
 
     /// The particles a per-particle section uses: `maxParticles`, else the section's default `limit`, drawn as a

@@ -55,8 +55,9 @@ struct GaussianPhantom {
     }
 }
 
-/// An isotropic test CTF (RELION's phase formula without astigmatism): −sin(π λ Δf k² − π/2 Cs λ³ k⁴ + φ_a),
-/// φ_a = atan(w/√(1−w²)). Frequencies in 1/Å, defocus in Å, Cs in mm, voltage in kV.
+/// An isotropic test CTF with RELION's sign (positive at low frequency; RELION writes −sin(χ) with the
+/// defocus entering χ negatively): sin(π λ Δf k² − π/2 Cs λ³ k⁴ + φ_a), φ_a = atan(w/√(1−w²)), Δf the
+/// underfocus. Frequencies in 1/Å, defocus in Å, Cs in mm, voltage in kV.
 struct TestCTF {
     var defocusA: Double
     var voltageKV = 300.0, csMM = 2.7, amplitudeContrast = 0.1
@@ -68,7 +69,7 @@ struct TestCTF {
         let k2 = kx * kx + ky * ky, l = lambdaA, cs = csMM * 1e7
         let phase = Double.pi * l * defocusA * k2 - Double.pi / 2 * cs * l * l * l * k2 * k2
             + atan(amplitudeContrast / (1 - amplitudeContrast * amplitudeContrast).squareRoot())
-        return -sin(phase)
+        return sin(phase)
     }
 
     /// The image's spectrum multiplied by the CTF (the image's origin at pixel 0; the CTF is even in k).

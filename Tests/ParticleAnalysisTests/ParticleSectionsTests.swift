@@ -3,6 +3,7 @@
 import Foundation
 import ImageData
 import MapIO
+import VolumeNumerics
 import XCTest
 @testable import Analysis
 @testable import ParticleAnalysis
@@ -77,5 +78,55 @@ final class ParticleSectionsTests: XCTestCase {
             XCTAssertEqual(r.status, .notApplicable, s.id)
             XCTAssertTrue(r.reason?.contains("has no angles") == true, r.reason ?? "")
         }
+    }
+
+    func testSimilarityOfNoiselessParticlesIsNearOneAndDropsWithWrongAngles() throws {
+        let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
+        let star = try SimulatedParticles(count: 60, noiseSD: 0).write(phantom)
+        let p = try ParticleInput.load(starPath: star, maxParticles: nil)
+        let r = SimilaritySection().runIsolated(context(pixelSizeA: 2, particles: p))
+        XCTAssertEqual(r.status, .ok, r.reason ?? "")
+        let cc = try XCTUnwrap(r.metrics["cc_mean"]?.doubleValue), ccMin = try XCTUnwrap(r.metrics["cc_min"]?.doubleValue)
+        print("4.a noiseless: CC mean \(cc), min \(ccMin), IMED \(r.metrics["imed_mean"]!)")
+        XCTAssertGreaterThan(ccMin, 0.97, "the projector, the CTF and the origin convention agree with the simulation")
+        var wrong = p
+        wrong.table!.particles = p.table!.particles.map { q in var q = q; q.angles!.psiDeg += 40; return q }
+        let w = SimilaritySection().runIsolated(context(pixelSizeA: 2, particles: wrong))
+        let ccWrong = try XCTUnwrap(w.metrics["cc_mean"]?.doubleValue), imedWrong = try XCTUnwrap(w.metrics["imed_mean"]?.doubleValue)
+        XCTAssertLessThan(ccWrong, cc - 0.2)
+        XCTAssertGreaterThan(imedWrong, try XCTUnwrap(r.metrics["imed_mean"]?.doubleValue))
+    }
+
+    func testModeCountSeparatesOneAndTwoPopulations() {
+        var rng = SplitMix64(seed: 8)
+        let one = (0..<500).map { _ in 0.6 + 0.05 * rng.gaussian() }
+        let two = (0..<500).map { i in (i % 2 == 0 ? 0.3 : 0.7) + 0.04 * rng.gaussian() }
+        XCTAssertEqual(ParticleSimilarity.modeCount(one), 1)
+        XCTAssertEqual(ParticleSimilarity.modeCount(two), 2)
+    }
+
+    func testRealignmentFindsExactAnglesAndFlagsRandomOnes() throws {
+        let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
+        let star = try SimulatedParticles(count: 60, noiseSD: 0.3).write(phantom)
+        let p = try ParticleInput.load(starPath: star, maxParticles: nil)
+        let exact = RealignmentSection().runIsolated(context(pixelSizeA: 2, particles: p))
+        print("4.d exact:", exact.metrics["median_angle_difference_deg"]!, exact.metrics["fraction_angle_outliers"]!, exact.metrics["median_shift_difference_A"]!)
+        XCTAssertEqual(exact.status, .ok, "\(exact.warnings) \(exact.reason ?? "")")
+        XCTAssertLessThan(try XCTUnwrap(exact.metrics["median_angle_difference_deg"]?.doubleValue), 5, "below the search step")
+        XCTAssertLessThan(try XCTUnwrap(exact.metrics["median_shift_difference_A"]?.doubleValue), 2, "within a pixel")
+        // 40 % of the particles get random angles.
+        var rng = SplitMix64(seed: 77)
+        var shuffled = p
+        shuffled.table!.particles = p.table!.particles.enumerated().map { i, q in
+            var q = q
+            if i % 5 < 2 { q.angles = EulerAngles(rot: rng.uniform() * 360, tilt: acos(2 * rng.uniform() - 1) * 180 / .pi, psi: rng.uniform() * 360) }
+            return q
+        }
+        let r = RealignmentSection().runIsolated(context(pixelSizeA: 2, particles: shuffled))
+        let f = try XCTUnwrap(r.metrics["fraction_angle_outliers"]?.doubleValue)
+        print("4.d with 40 % random angles: flagged \(f)")
+        XCTAssertEqual(f, 0.4, accuracy: 0.1)
+        XCTAssertEqual(r.status, .warnings)
+        XCTAssertTrue(r.warnings.contains { $0.contains("5°") })
     }
 }

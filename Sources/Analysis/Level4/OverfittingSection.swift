@@ -18,12 +18,7 @@ public struct OverfittingSection: Section {
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        guard let p = context.particles, let table = p.table else {
-            throw SectionError.notApplicable("no particles given (--particles PARTICLES.star)")
-        }
-        guard p.anglesDeg != nil else {
-            throw SectionError.notApplicable("the STAR file \(p.starPath) has no angles (rlnAngleRot, rlnAngleTilt, rlnAnglePsi), so Level 4 does not apply")
-        }
+        let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
         guard used.count >= 20 else {
             throw SectionError.notApplicable("\(used.count) particles: at least 20 are needed for growing half-set reconstructions")
