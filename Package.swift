@@ -40,15 +40,15 @@ let package = Package(
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "ParticleAnalysis",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "ImageData", "ParticleAnalysis",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO",
+            "Report", "Analysis", "MapIO", "ImageData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
-        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+        .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "ParticleAnalysis"]),
 
         // `make fuzz`: libFuzzer targets (built with -sanitize=fuzzer,address -D FUZZING); otherwise replay tools.
         .target(name: "FuzzTargets", dependencies: ["MapIO", "ModelIO"]),
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
         .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],
                     exclude: ["README.md"]),

@@ -32,9 +32,13 @@ public struct ImagePanels: Codable, Sendable, Equatable {
     public var range: [Double]?
     /// Colour-bar label when a colour bar is drawn (nil: no colour bar).
     public var colorbarLabel: String?
+    /// Panels per row (nil: the renderer's default, up to 4 in one row, else 3 per row).
+    public var columns: Int?
 
-    public init(panels: [Image2D], colormap: String = "grey", range: [Double]? = nil, colorbarLabel: String? = nil) {
+    public init(panels: [Image2D], colormap: String = "grey", range: [Double]? = nil, colorbarLabel: String? = nil,
+                columns: Int? = nil) {
         self.panels = panels; self.colormap = colormap; self.range = range; self.colorbarLabel = colorbarLabel
+        self.columns = columns
     }
 }
 

@@ -103,6 +103,8 @@ public final class AnalysisContext: @unchecked Sendable {
     public let model: AtomicModel?
     /// Particles and their angles (Levels 3–4), if given; set by the command line after construction.
     public var particles: ParticleInput?
+    /// 2D classes (Level 2), if given; set before the sections run.
+    public var level2: Level2Inputs?
 
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?

@@ -5,6 +5,8 @@
 //   EMBench [N …]                 phantoms of N³ (default 128 256), every measurement below
 //   EMBench core MAP T R          read + masks + 0.a–0.c + sweep, then each section alone
 //   EMBench report MAP T R SCOPE  one whole report (SCOPE: level0core = Input data + 0.a–0.c, or all)
+//   EMBench particles MAP T R STAR [MAX]  each Level 4 section alone on a STAR file (ParticleBench.swift)
+//   EMBench level2 N COUNT [STEP] the Level 2 orientation search (Level2Bench.swift)
 import Analysis
 import Foundation
 import MapIO
@@ -98,8 +100,13 @@ let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "core":
     try core(path: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!)
+case "particles":
+    try particles(map: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, star: args[4],
+                  max: args.count > 5 ? args[5] : nil)
 case "report":
     try report(path: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, scope: args[4])
+case "level2":
+    try level2(n: Int(args[1])!, count: Int(args[2])!, stepDeg: args.count > 3 ? Double(args[3])! : 5)
 default:
     let sizes = args.compactMap { Int($0) }
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-bench-\(getpid())")
@@ -122,5 +129,9 @@ default:
         try child(["report", path, t, "3", "level0core"])
         print("-- report with every Level 0 section"); fflush(stdout)
         try child(["report", path, t, "3", "all"])
+        if n == 128 {
+            print("-- Level 2: 100 classes of 128² at 5° in C1"); fflush(stdout)
+            try child(["level2", "128", "100"])
+        }
     }
 }

@@ -25,13 +25,13 @@ public struct ImageStack: Sendable {
     /// Pixel size in Å from the header (cell a / mx), nil when the header gives 0, a negative or a
     /// non-finite value.
     public let headerPixelSizeA: Double?
-    private let file: ReadOnlyFile
+    private let file: PosixInputFile
     private let mode: MRCMode
     private let dataOffset: Int
 
     /// Opens a stack and checks its header against the file size. Errors name the file and header word.
     public init(path: String) throws {
-        let file = try ReadOnlyFile(path: path)
+        let file = try PosixInputFile(path: path)
         let size = try file.size()
         guard size >= MRCHeader.size else {
             throw ImageDataError.badStack(file: path, field: "file size", found: "\(size) bytes",
@@ -81,10 +81,11 @@ public struct ImageStack: Sendable {
     /// The pixel size to use and its source: the flag wins; then the STAR value where the header says
     /// nothing, or says exactly 1 Å (a placeholder several writers leave) and the STAR says otherwise; else
     /// the header. Throws when there is none.
-    public func pixelSize(star: Double? = nil, flag: Double? = nil) throws -> (valueA: Double, source: PixelSizeSource) {
+    public func pixelSize(star: Double? = nil, flag: Double? = nil,
+                          flagName: String = "a flag") throws -> (valueA: Double, source: PixelSizeSource) {
         if let f = flag {
             guard f > 0, f.isFinite else {
-                throw ImageDataError.noPixelSize(file: path, detail: "the flag gives \(f) Å; expected a positive value")
+                throw ImageDataError.noPixelSize(file: path, detail: "\(flagName) gives \(f) Å; expected a positive value")
             }
             return (f, .flag)
         }
@@ -95,7 +96,7 @@ public struct ImageStack: Sendable {
         }
         if let s { return (s, .star) }
         throw ImageDataError.noPixelSize(
-            file: path, detail: "header words 8 and 11 (mx, cell a) give \(header.cella.x) Å / \(header.mx); expected a positive pixel size (give it with a flag)")
+            file: path, detail: "header words 8 and 11 (mx, cell a) give \(header.cella.x) Å / \(header.mx); expected a positive pixel size in the header or \(flagName)")
     }
 
     /// Image `index` (1-based, as in `index@path`), pixel size as given.

@@ -3,6 +3,7 @@
 // pairs. Comments start with `#` outside quotes; values may be quoted with ' or " to hold spaces; columns may
 // come in any order and unknown columns are kept. Every row remembers its line number for error messages.
 import Foundation
+import MapIO
 
 /// One table of a STAR block: column labels (without the leading underscore) and rows of strings.
 public struct StarTable: Sendable, Equatable {
@@ -74,10 +75,10 @@ public struct StarFile: Sendable, Equatable {
 
     /// Reads and parses `path`.
     public init(path: String) throws {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ImageDataError.unreadable(file: path, reason: (error as NSError).localizedDescription)
-        }
+        let file = try PosixInputFile(path: path)
+        var bytes = [UInt8](repeating: 0, count: try file.size())
+        let got = try bytes.withUnsafeMutableBytes { try file.read(at: 0, into: $0) }
+        let data = Data(bytes.prefix(got))
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
             throw ImageDataError.unreadable(file: path, reason: "not text")
         }

@@ -18,12 +18,12 @@ func systemErrorText(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
 
-/// A file opened for reading; closed when released.
-final class PosixInputFile {
-    let path: String
+/// A file opened for reading; closed when released. Public for ImageData's stack reader (pread by offset).
+public final class PosixInputFile: @unchecked Sendable {
+    public let path: String
     private let fd: Int32
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw MapError.unreadable(file: path, reason: systemErrorText()) }
@@ -33,7 +33,7 @@ final class PosixInputFile {
     deinit { close(fd) }
 
     /// Size in bytes from fstat (what the file holds now).
-    func size() throws -> Int {
+    public func size() throws -> Int {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw MapError.unreadable(file: path, reason: systemErrorText()) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw MapError.unreadable(file: path, reason: "it is a directory") }
@@ -48,7 +48,7 @@ final class PosixInputFile {
     }
 
     /// Reads from byte `offset` until `buffer` is full or the file ends; returns the number of bytes read.
-    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress else { return 0 }
         var done = 0
         while done < buffer.count {

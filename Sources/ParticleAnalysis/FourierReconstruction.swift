@@ -187,28 +187,47 @@ public enum FourierReconstruction {
                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                                   particle: @Sendable (Int) throws -> ReconstructionInput) throws -> FourierAccumulator {
         let chunks = max(1, min(threads, count))
-        let partial = ChunkResults<FourierAccumulator>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let partial = ChunkedResults<FourierAccumulator>(count: chunks)
+        try partial.fill(chunks: chunks) { c in
             var acc = FourierAccumulator(box: n, pixelSizeA: pixelSizeA, padding: padding)
-            do {
-                var i = c
-                while i < count { acc.insert(try particle(i)); i += chunks }
-                partial.set(c, .success(acc))
-            } catch {
-                partial.set(c, .failure(error))
-            }
+            var i = c
+            while i < count { acc.insert(try particle(i)); i += chunks }
+            return acc
         }
-        var total = try partial.get(0)
-        for c in 1..<chunks { total.add(try partial.get(c)) }
+        let all = try partial.values()
+        var total = all[0]
+        for c in 1..<chunks { total.add(all[c]) }
         return total
     }
 }
 
-/// Results of parallel chunks, written once each under a lock.
-final class ChunkResults<T>: @unchecked Sendable {
-    private var values: [Result<T, Error>?]
+/// Per-item results computed in parallel (items k, k + chunks, … on one thread per chunk), each slot
+/// written once; the first error is rethrown.
+public final class ChunkedResults<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private var firstError: Error?
     private let lock = NSLock()
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<T, Error>) { lock.lock(); values[i] = r; lock.unlock() }
-    func get(_ i: Int) throws -> T { lock.lock(); defer { lock.unlock() }; return try values[i]!.get() }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    public func fill(chunks requested: Int = ProcessInfo.processInfo.activeProcessorCount,
+                     _ body: @Sendable (Int) throws -> T) throws {
+        let count = slots.count
+        let chunks = max(1, min(requested, count))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var k = c
+            while k < count {
+                do {
+                    let v = try body(k)
+                    lock.lock(); slots[k] = v; lock.unlock()
+                } catch {
+                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+                    return
+                }
+                k += chunks
+            }
+        }
+        if let e = firstError { throw e }
+    }
+
+    public func values() throws -> [T] { slots.map { $0! } }
 }

@@ -32,7 +32,7 @@ struct ImageLayout {
 
     init(_ p: ImagePanels, sizeInches: (w: Double, h: Double)?) {
         let n = max(1, p.panels.count)
-        let cols = n <= 4 ? n : 3
+        let cols = p.columns.map { max(1, min($0, n)) } ?? (n <= 4 ? n : 3)
         let rows = (n + cols - 1) / cols
         let hasBar = p.colorbarLabel != nil
         let width = (sizeInches?.w ?? (n == 1 ? 3.4 : (cols == 2 ? 5.0 : 7.0))) * 72

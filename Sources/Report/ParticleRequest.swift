@@ -1,6 +1,7 @@
 // The particle inputs of a report (Levels 3–4): `--particles PARTICLES.star [--particles-dir DIR]
 // [--max-particles N|all]`.
 import Foundation
+import ImageData
 import ParticleAnalysis
 
 public struct ParticleRequest: Sendable {
@@ -14,9 +15,14 @@ public struct ParticleRequest: Sendable {
         self.starPath = starPath; self.particlesDirectory = particlesDirectory; self.maxParticles = maxParticles
     }
 
-    /// Reads the STAR file and opens its stacks; errors become input failures (exit 65).
-    func load() throws -> ParticleInput {
-        do { return try ParticleInput.load(starPath: starPath, particlesDirectory: particlesDirectory, maxParticles: maxParticles) }
-        catch { throw ReportFailure.input("\(error)") }
+    /// Reads the STAR file and opens its stacks, with the map's symmetry group (RELION/XMIPP conventions);
+    /// errors become input failures (exit 65).
+    func load(symmetry: String) throws -> ParticleInput {
+        do {
+            var p = try ParticleInput.load(starPath: starPath, particlesDirectory: particlesDirectory, maxParticles: maxParticles)
+            let group = try SymmetryGroup(symmetry)
+            p.symmetryOperators = group.rotations; p.symmetryName = group.name
+            return p
+        } catch { throw ReportFailure.input("\(error)") }
     }
 }

@@ -2,6 +2,7 @@
 // report.tex, compile the PDF, and move the finished folder into place.
 import Analysis
 import Foundation
+import ImageData
 import MapIO
 import ModelIO
 import Rendering
@@ -27,6 +28,10 @@ public struct ReportRequest: Sendable {
     public var latexTimeoutSeconds: Int
     /// Particles (Levels 3–4), if given.
     public var particles: ParticleRequest? = nil
+    /// 2D classes (Level 2): an MRC stack, its pixel size if the header lacks it, and the map's symmetry.
+    public var classesPath: String?
+    public var classesPixelSizeA: Double?
+    public var symmetry: String = "C1"
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -97,7 +102,7 @@ public enum ReportPipeline {
 
         let folder: OutputFolder
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
-                          request.particles?.starPath].compactMap { $0 }
+                          request.classesPath, request.particles?.starPath].compactMap { $0 }
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -118,13 +123,24 @@ public enum ReportPipeline {
             }
         }
 
+        let level2 = try request.classesPath.map { path in
+            try step("Reading 2D classes") { () throws -> Level2Inputs in
+                do {
+                    let symmetry = try SymmetryGroup(request.symmetry)
+                    return Level2Inputs(classes: try ClassAverages.load(path: path, pixelSizeFlag: request.classesPixelSizeA,
+                                                                        symmetry: symmetry, map: map))
+                } catch { throw ReportFailure.input("\(error)") }
+            }
+        }
+
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
-        let particles = try request.particles.map { r in try step("Reading particles") { try r.load() } }
+        context.level2 = level2
+        let particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
         context.particles = particles
         let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
-                                                                          particles: particles != nil)
+                                                                          classes: level2 != nil, particles: particles != nil)
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         let figuresDir = folder.staging.appendingPathComponent("figures")

@@ -2,6 +2,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import ImageData
 import Report
 
 struct ReportCommand: ParsableCommand {
@@ -42,6 +43,14 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .customLong("max-particles"), help: "Particles used by the per-particle sections: N, or `all` (default: each section's documented random subset).")
     var maxParticles: String?
+    @Option(name: .long, help: "2D class averages, an MRC stack (.mrcs, or .mrc with ispg 0) (Level 2).")
+    var classes: String?
+
+    @Option(name: .customLong("classes-pixel-size"), help: "Pixel size of the 2D classes in Å, when their header lacks it.")
+    var classesPixelSize: Double?
+
+    @Option(name: .long, help: "Symmetry of the map for the Level 2 orientation search and Level 4 (SCF, efficiency, realignment): C1 (default), Cn, Dn, T, O or I.")
+    var symmetry: String = "C1"
 
     @Option(name: .long, help: "Title on the front page.")
     var title: String?
@@ -87,6 +96,11 @@ struct ReportCommand: ParsableCommand {
         if particles == nil, particlesDir != nil || maxParticles != nil {
             throw ValidationError("--particles-dir and --max-particles need --particles")
         }
+        if let p = classesPixelSize, !(p.isFinite && p > 0) {
+            throw ValidationError("--classes-pixel-size must be a positive pixel size in Å, got \(p)")
+        }
+        if classesPixelSize != nil && classes == nil { throw ValidationError("--classes-pixel-size needs --classes") }
+        do { _ = try SymmetryGroup(symmetry) } catch { throw ValidationError("--symmetry: \(error)") }
     }
 
     func run() throws {
@@ -99,6 +113,9 @@ struct ReportCommand: ParsableCommand {
             ParticleRequest(starPath: $0, particlesDirectory: particlesDir,
                             maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! })
         }
+        request.classesPath = classes
+        request.classesPixelSizeA = classesPixelSize
+        request.symmetry = symmetry
         let quiet = self.quiet
         do {
             let outcome = try ReportPipeline.run(request,

@@ -34,7 +34,7 @@ final class ImageStackTests: XCTestCase {
         XCTAssertEqual(stack.nx, 96)
         XCTAssertNil(stack.headerPixelSizeA)
         XCTAssertThrowsError(try stack.pixelSize()) { e in
-            XCTAssertEqual("\(e)", "\(path): no pixel size: header words 8 and 11 (mx, cell a) give 0.0 Å / 96; expected a positive pixel size (give it with a flag)")
+            XCTAssertEqual("\(e)", "\(path): no pixel size: header words 8 and 11 (mx, cell a) give 0.0 Å / 96; expected a positive pixel size in the header or a flag")
         }
         let flagged = try stack.pixelSize(flag: 3.2)
         XCTAssertEqual(flagged.valueA, 3.2)

@@ -59,3 +59,16 @@ func pearson(_ a: [Float], _ b: [Float]) -> Double {
     }
     return sab / (saa * sbb).squareRoot()
 }
+
+/// A compact, clearly asymmetric "protein": a body and ten lobes of different sizes at fixed pseudo-random
+/// places within radius 0.3·n.
+func lumpyPhantom(n: Int, voxelA: Double = 1) -> Volume {
+    let s = Double(n) / 48
+    let lobes: [(SIMD3<Double>, Double, Double)] = [
+        (SIMD3(11, 2, -3), 2.2, 0.9), (SIMD3(-6, 9, 4), 2.5, 0.8), (SIMD3(3, -10, 6), 2.0, 0.9),
+        (SIMD3(-9, -5, -7), 2.4, 0.7), (SIMD3(5, 6, 10), 1.8, 1.0), (SIMD3(-2, 1, -12), 2.0, 0.8),
+        (SIMD3(8, -7, -6), 1.6, 1.0), (SIMD3(-12, 3, 2), 1.8, 0.9), (SIMD3(1, 12, -5), 2.0, 0.7),
+        (SIMD3(6, 3, 2), 3.0, 0.6),
+    ]
+    return gaussianPhantom(n: n, voxelA: voxelA, blobs: [(SIMD3(0, 0, 0), 5 * s, 0.6)] + lobes.map { ($0.0 * s, $0.1 * s, $0.2) })
+}

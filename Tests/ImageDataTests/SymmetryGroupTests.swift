@@ -1,4 +1,5 @@
 import XCTest
+import VolumeNumerics
 @testable import ImageData
 
 final class SymmetryGroupTests: XCTestCase {
@@ -20,33 +21,18 @@ final class SymmetryGroupTests: XCTestCase {
     /// The grid covers the sphere divided by the group: every direction of a fine test set is within about
     /// one grid step of a grid direction or one of its mates, and the grid shrinks with the group order.
     func testDirectionGridCoversTheAsymmetricUnit() throws {
-        var gen = SplitMixTest(seed: 11)
+        var gen = SplitMix64(seed: 11)
         for (name, step) in [("C1", 10.0), ("D3", 10.0), ("O", 10.0)] {
             let g = try SymmetryGroup(name)
             let grid = g.directionGrid(stepDeg: step).map { $0.projectionDirection }
             let full = try SymmetryGroup("C1").directionGrid(stepDeg: step).count
             XCTAssertEqual(Double(grid.count), Double(full) / Double(g.order), accuracy: 0.25 * Double(full) / Double(g.order) + 2, name)
             for _ in 0..<300 {
-                let v = gen.unitVector()
+                let z = 2 * gen.uniform() - 1, a = 2 * Double.pi * gen.uniform(), rr = (1 - z * z).squareRoot()
+                let v = SIMD3(rr * cos(a), rr * sin(a), z)
                 let best = grid.map { d in g.rotations.map { (($0.apply(d)) * v).sum() }.max()! }.max()!
                 XCTAssertGreaterThan(best, cos(step * .pi / 180), name)
             }
         }
-    }
-}
-
-struct SplitMixTest {
-    var s: UInt64
-    init(seed: UInt64) { s = seed }
-    mutating func uniform() -> Double {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
-    mutating func unitVector() -> SIMD3<Double> {
-        let z = 2 * uniform() - 1, a = 2 * Double.pi * uniform(), r = (1 - z * z).squareRoot()
-        return SIMD3(r * cos(a), r * sin(a), z)
     }
 }

@@ -32,12 +32,8 @@ enum AngleSections {
     static let particleLimit = 100_000
 
     static func directions(_ context: AnalysisContext) throws -> (input: ParticleInput, directions: [SIMD3<Double>]) {
-        guard let p = context.particles else {
-            throw SectionError.notApplicable("no particles given (--particles PARTICLES.star)")
-        }
-        guard let dirs = p.viewingDirections(limit: particleLimit) else {
-            throw SectionError.notApplicable("the STAR file \(p.starPath) has no angles (rlnAngleRot, rlnAngleTilt, rlnAnglePsi), so Level 4 does not apply")
-        }
+        let p = try Level4Input.angles(context)
+        let dirs = p.viewingDirections(limit: particleLimit)!
         guard !dirs.isEmpty else { throw SectionError.notApplicable("the STAR file \(p.starPath) has no particles") }
         return (p, dirs)
     }

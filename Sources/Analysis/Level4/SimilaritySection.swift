@@ -71,42 +71,20 @@ public struct SimilaritySection: Section {
 
 /// The particles and their table for a Level 4 section, or why it does not apply.
 enum Level4Input {
-    static func withAngles(_ context: AnalysisContext) throws -> (ParticleInput, ParticleTable) {
-        guard let p = context.particles, let table = p.table else {
+    /// The particles with angles (the table may be absent for angle-only uses).
+    static func angles(_ context: AnalysisContext) throws -> ParticleInput {
+        guard let p = context.particles else {
             throw SectionError.notApplicable("no particles given (--particles PARTICLES.star)")
         }
         guard p.anglesDeg != nil else {
             throw SectionError.notApplicable("the STAR file \(p.starPath) has no angles (rlnAngleRot, rlnAngleTilt, rlnAnglePsi), so Level 4 does not apply")
         }
+        return p
+    }
+
+    static func withAngles(_ context: AnalysisContext) throws -> (ParticleInput, ParticleTable) {
+        let p = try angles(context)
+        guard let table = p.table else { throw SectionError.notApplicable("the particles have no STAR table") }
         return (p, table)
     }
-}
-
-/// Per-particle results computed in parallel chunks (one per core), each slot written once.
-final class ChunkedResults<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private var firstError: Error?
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func fill(_ body: @Sendable (Int) throws -> T) throws {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, slots.count))
-        let count = slots.count
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var k = c
-            while k < count {
-                do {
-                    let v = try body(k)
-                    lock.lock(); slots[k] = v; lock.unlock()
-                } catch {
-                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
-                    return
-                }
-                k += chunks
-            }
-        }
-        if let e = firstError { throw e }
-    }
-
-    func values() throws -> [T] { slots.map { $0! } }
 }
