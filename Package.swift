@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
         // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
         .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
+        // Particles and their angles (Levels 3–4): Fourier reconstruction, orientation sampling (SCF, cryoEF).
+        .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics", "ImageData"]),
         // The analysis core: one file per report section; results are plain Codable values.
-        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ImageData"], exclude: ["LevelA/README.md"]),
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ImageData", "ParticleAnalysis"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
         .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "CTurboJPEG"]),
         // The default LaTeX templates, embedded in the binary.
@@ -40,7 +42,7 @@ let package = Package(
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics", "ImageData",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics", "ImageData", "ParticleAnalysis",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
@@ -49,7 +51,7 @@ let package = Package(
         ]),
         // `make bench`: times every section and whole reports on 128³, 256³ and 512³ phantoms; writes bench.json.
         .executableTarget(name: "EMBench", dependencies: ["Report", "Analysis", "MapIO", "ModelIO", "Rendering",
-                                                          "VolumeNumerics", "ImageData"]),
+                                                          "VolumeNumerics", "ImageData", "ParticleAnalysis"]),
 
         // `make fuzz`: libFuzzer targets (built with -sanitize=fuzzer,address -D FUZZING); otherwise replay tools.
         .target(name: "FuzzTargets", dependencies: ["MapIO", "ModelIO"]),
@@ -61,7 +63,8 @@ let package = Package(
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).

@@ -43,5 +43,12 @@ public enum DefaultTemplates {
         ("section-ac.tex", PackageResources.section_ac_tex),
         ("section-ad.tex", PackageResources.section_ad_tex),
         ("section-ae.tex", PackageResources.section_ae_tex),
+        ("level-4.tex", PackageResources.level_4_tex),
+        ("section-4particles.tex", PackageResources.section_4particles_tex),
+        ("section-4a.tex", PackageResources.section_4a_tex),
+        ("section-4d.tex", PackageResources.section_4d_tex),
+        ("section-4f.tex", PackageResources.section_4f_tex),
+        ("section-4g.tex", PackageResources.section_4g_tex),
+        ("section-4h.tex", PackageResources.section_4h_tex),
     ]
 }

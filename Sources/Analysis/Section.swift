@@ -3,6 +3,7 @@
 import Foundation
 import MapIO
 import ModelIO
+import ParticleAnalysis
 
 /// docs/methods.md "Conventions" (section status).
 public enum SectionStatus: String, Codable, Sendable {
@@ -118,6 +119,8 @@ public final class AnalysisContext: @unchecked Sendable {
     public let halfPaths: (String, String)?
     /// Atomic model (Level A), if given.
     public let model: AtomicModel?
+    /// Particles and their angles (Levels 3–4), if given; set by the command line after construction.
+    public var particles: ParticleInput?
     /// 2D classes (Level 2), if given; set before the sections run.
     public var level2: Level2Inputs?
 

@@ -3,12 +3,13 @@
 public enum SectionRegistry {
     /// The sections for the inputs given: Level 1 only with half maps, Level A only with a model (a report
     /// shows the levels its evidence allows; within a level, a section that cannot apply says why).
-    public static func reportSections(halfMaps: Bool, model: Bool, classes: Bool = false) -> [any Section] {
+    public static func reportSections(halfMaps: Bool, model: Bool, classes: Bool = false, particles: Bool = false) -> [any Section] {
         allSections().filter { s in
             switch s.id.split(separator: ".").first {
             case "1": return halfMaps
             case "2": return classes
             case "A": return model
+            case "3", "4": return particles
             default: return true
             }
         }
@@ -24,6 +25,7 @@ public enum SectionRegistry {
             ClassesSection(), ReprojectionConsistency(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
+            ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(), SamplingCompensationSection(),
         ]
     }
 }

@@ -11,6 +11,7 @@
 //   EMBench level1 MAP H1 H2 T R          each Level 1 section alone
 //   EMBench levelA MAP MODEL T R          each Level A section alone
 //   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
+//   EMBench particles MAP T R STAR [MAX] each Level 4 section alone on a STAR file (ParticleBench.swift)
 //   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
 import Analysis
 import Foundation
@@ -208,6 +209,9 @@ case "phantom":
     try MRCWriter.write(halves.0, to: dir.appendingPathComponent("half1_\(n).mrc").path, labels: ["benchmark half map 1"])
     try MRCWriter.write(halves.1, to: dir.appendingPathComponent("half2_\(n).mrc").path, labels: ["benchmark half map 2"])
     print(String(format: "%.6g", phantom.threshold))
+case "particles":
+    try particles(map: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, star: args[4],
+                  max: args.count > 5 ? args[5] : nil)
 case "level2":
     try level2(n: Int(args[1])!, count: Int(args[2])!, stepDeg: args.count > 3 ? Double(args[3])! : 5)
 default:

@@ -29,6 +29,8 @@ public struct ReportRequest: Sendable {
     public var latexTimeoutSeconds: Int
     /// `--sections` / `--skip`: the sections to run (default: every section the inputs allow).
     public var selection = SectionSelection()
+    /// Particles (Levels 3–4), if given.
+    public var particles: ParticleRequest? = nil
     /// 2D classes (Level 2): an MRC stack, its pixel size if the header lacks it, and the map's symmetry.
     public var classesPath: String?
     public var classesPixelSizeA: Double?
@@ -114,7 +116,7 @@ public enum ReportPipeline {
         let folder: OutputFolder
         // Every path the run reads, so that replacing OUTDIR cannot delete one of them (issue 17, point 2).
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
-                          request.templatesDirectory, request.classesPath].compactMap { $0 }
+                          request.templatesDirectory, request.classesPath, request.particles?.starPath].compactMap { $0 }
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -149,8 +151,10 @@ public enum ReportPipeline {
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
         context.level2 = level2
+        let particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
+        context.particles = particles
         let available = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
-                                                                           classes: level2 != nil)
+                                                                           classes: level2 != nil, particles: particles != nil)
         let sections = available.filter { request.selection.includes($0.id) }
         let skipped = available.filter { !request.selection.includes($0.id) }
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }

@@ -44,13 +44,22 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
     var model: String?
 
+    @Option(name: .long, parsing: .unconditional, help: "Particles with their angles and CTFs, a RELION STAR file (Levels 3–4).")
+    var particles: String?
+
+    @Option(name: .customLong("particles-dir"), parsing: .unconditional, help: "Folder the STAR file's image paths are relative to (default: the STAR file's folder).")
+    var particlesDir: String?
+
+    @Option(name: .customLong("max-particles"), parsing: .unconditional, help: "Particles used by the per-particle sections: N, or `all` (default: each section's documented random subset).")
+    var maxParticles: String?
+
     @Option(name: .long, parsing: .unconditional, help: "2D class averages, an MRC stack (.mrcs, or .mrc with ispg 0) (Level 2).")
     var classes: String?
 
     @Option(name: .customLong("classes-pixel-size"), parsing: .unconditional, help: "Pixel size of the 2D classes in Å, when their header lacks it.")
     var classesPixelSize: Double?
 
-    @Option(name: .long, parsing: .unconditional, help: "Symmetry of the map for the Level 2 orientation search: C1 (default), Cn, Dn, T, O or I.")
+    @Option(name: .long, parsing: .unconditional, help: "Symmetry of the map for the Level 2 orientation search and Level 4 (SCF, efficiency, realignment): C1 (default), Cn, Dn, T, O or I.")
     var symmetry: String = "C1"
 
     @Option(name: .long, parsing: .unconditional, help: "Title on the front page.")
@@ -106,6 +115,12 @@ struct ReportCommand: ParsableCommand {
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
         if let t = threads, t < 1 || t > 4096 { throw ValidationError("--threads must be between 1 and 4096, got \(t)") }
         _ = try sectionSelection()
+        if let m = maxParticles, m != "all", (Int(m) ?? 0) < 1 {
+            throw ValidationError("--max-particles must be a positive number of particles or `all`, got \(m)")
+        }
+        if particles == nil, particlesDir != nil || maxParticles != nil {
+            throw ValidationError("--particles-dir and --max-particles need --particles")
+        }
         if let p = classesPixelSize, !(p.isFinite && p > 0) {
             throw ValidationError("--classes-pixel-size must be a positive pixel size in Å, got \(p)")
         }
@@ -121,7 +136,8 @@ struct ReportCommand: ParsableCommand {
                                                        knownIDs: SectionRegistry.allSections().map(\.id))
             try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil,
                                                                                   model: model != nil,
-                                                                                  classes: classes != nil).map(\.id))
+                                                                                  classes: classes != nil,
+                                                                                  particles: particles != nil).map(\.id))
             return selection
         } catch let e as SectionSelection.SelectionError {
             throw ValidationError(e.description)
@@ -136,6 +152,10 @@ struct ReportCommand: ParsableCommand {
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
         request.selection = try sectionSelection()
         if let threads { Parallel.workers = threads }
+        request.particles = particles.map {
+            ParticleRequest(starPath: $0, particlesDirectory: particlesDir,
+                            maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! })
+        }
         request.classesPath = classes
         request.classesPixelSizeA = classesPixelSize
         request.symmetry = symmetry

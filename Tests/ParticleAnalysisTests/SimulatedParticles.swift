@@ -1,0 +1,67 @@
+// Writes a RELION 3.1 STAR file and an MRC stack of particles simulated from a GaussianPhantom: analytic
+// projections at known angles and origins, CTF-modulated (TestCTF), with Gaussian noise.
+import Foundation
+import ImageData
+import MapIO
+import VolumeNumerics
+
+struct SimulatedParticles {
+    var count = 200, box = 32, pixelSizeA = 2.0, noiseSD = 0.5, withAngles = true, seed: UInt64 = 31
+
+    /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
+    func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("emv-particles-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let angles = randomOrientations(count, seed: seed)
+        var rng = SplitMix64(seed: seed &+ 1)
+        var rows: [String] = [], images: [Float] = []
+        for i in 0..<count {
+            let a = angles[i]
+            let origin = SIMD2((rng.uniform() - 0.5) * 4, (rng.uniform() - 0.5) * 4)
+            let defocus = 10000 + Double(i % 13) * 1000
+            let ctf = TestCTF(defocusA: defocus)
+            let clean = ctf.apply(to: phantom.projection(box: box, pixelSizeA: pixelSizeA,
+                                                         orientation: EulerAngles(rot: a.rot, tilt: a.tilt, psi: a.psi).matrix, originA: origin),
+                                  box: box, pixelSizeA: pixelSizeA)
+            images += clean.map { $0 + Float(rng.gaussian() * noiseSD) }
+            var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(defocus) \(defocus) 0.0"
+            if withAngles { row += " \(a.rot) \(a.tilt) \(a.psi) \(origin.x) \(origin.y)" }
+            rows.append(row)
+        }
+        let stack = Volume(nx: box, ny: box, nz: count, data: images, voxelSize: SIMD3(repeating: pixelSizeA))
+        try MRCWriter.write(stack, to: dir.appendingPathComponent("particles.mrcs").path, labels: ["simulated particles"])
+        var star = """
+        # version 30001
+        data_optics
+        loop_
+        _rlnOpticsGroup #1
+        _rlnOpticsGroupName #2
+        _rlnAmplitudeContrast #3
+        _rlnSphericalAberration #4
+        _rlnVoltage #5
+        _rlnImagePixelSize #6
+        _rlnImageSize #7
+        _rlnImageDimensionality #8
+        1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2
+
+        # version 30001
+        data_particles
+        loop_
+        _rlnImageName #1
+        _rlnMicrographName #2
+        _rlnOpticsGroup #3
+        _rlnDefocusU #4
+        _rlnDefocusV #5
+        _rlnDefocusAngle #6
+
+        """
+        if withAngles {
+            star += "_rlnAngleRot #7\n_rlnAngleTilt #8\n_rlnAnglePsi #9\n_rlnOriginXAngst #10\n_rlnOriginYAngst #11\n"
+        }
+        star += rows.joined(separator: "\n") + "\n"
+        let path = dir.appendingPathComponent("particles.star").path
+        try star.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
