@@ -19,28 +19,35 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CCompression", providers: [.apt(["zlib1g-dev", "libbz2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Graphviz (libgvc, Debian libgraphviz-dev): lays out the workflow graph (section W).
+        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
 
         // MRC/CCP4 maps: header, reader, writer, the Volume type.
         .target(name: "MapIO", dependencies: ["CCompression", "COpenSSL"]),
         // Atomic models (PDB/mmCIF) through gemmi (Debian gemmi-dev, header-only) behind a C interface.
         .target(name: "CGemmi", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "ModelIO", dependencies: ["CGemmi"]),
+        // Processing workflows (section W): Scipion workflow JSON and RELION default_pipeline.star as a graph,
+        // laid out by Graphviz.
+        .target(name: "WorkflowIO", dependencies: ["CGraphviz"]),
+        // Other techniques (sections O.a, O.b): cross-link CSV lists and SAXS curves.
+        .target(name: "TechniqueIO"),
         // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
         // The analysis core: one file per report section; results are plain Codable values.
-        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics"], exclude: ["LevelA/README.md"]),
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "WorkflowIO", "TechniqueIO"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
-        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo"]),
+        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "WorkflowIO"]),
         // The default LaTeX templates, embedded in the binary.
         .target(name: "DefaultTemplates", path: "Templates", exclude: ["README.md"],
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "WorkflowIO", "TechniqueIO",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO",
+            "Report", "Analysis", "MapIO", "TechniqueIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
@@ -54,6 +61,8 @@ let package = Package(
 
         .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
+        .testTarget(name: "WorkflowIOTests", dependencies: ["WorkflowIO"]),
+        .testTarget(name: "TechniqueIOTests", dependencies: ["TechniqueIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),

@@ -40,5 +40,9 @@ public enum DefaultTemplates {
         ("section-ac.tex", PackageResources.section_ac_tex),
         ("section-ad.tex", PackageResources.section_ad_tex),
         ("section-ae.tex", PackageResources.section_ae_tex),
+        ("section-w.tex", PackageResources.section_w_tex),
+        ("level-o.tex", PackageResources.level_o_tex),
+        ("section-oa.tex", PackageResources.section_oa_tex),
+        ("section-ob.tex", PackageResources.section_ob_tex),
     ]
 }

@@ -2,6 +2,7 @@
 // draws it with Cairo. Keeping figures as plain Codable values lets the report redraw them without
 // recomputing the analysis.
 import VolumeNumerics
+import WorkflowIO
 
 /// A 2D image. Pixel (u, v) is `pixels[u + width * v]`; u runs to the right and v upwards (v = 0 is the
 /// bottom row), so a slice V[i, :, :] along X is drawn with Y to the right and Z upwards.
@@ -102,6 +103,8 @@ public enum FigureContent: Codable, Sendable, Equatable {
     case histogram(Histogram)
     case plot(LinePlot)
     case surface(SurfaceViews)
+    /// A directed graph laid out by Graphviz (section W), drawn as boxes and arrows.
+    case graph(GraphLayout)
 }
 
 /// A figure of a section: `id` is unique in the report and names the file (figures/<id>.png|pdf).

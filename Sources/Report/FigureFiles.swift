@@ -12,12 +12,13 @@ enum FigureFiles {
         case .histogram: return "histogram"
         case .plot: return "plot"
         case .surface: return "surface"
+        case .graph: return "graph"
         }
     }
 
     static func draw(_ figure: Figure, into dir: URL) -> ReportDocument.FigureRecord {
         let k = kind(figure.content)
-        let formats: [FigureFormat] = (k == "plot" || k == "histogram") ? [.png, .pdf] : [.png]
+        let formats: [FigureFormat] = (k == "plot" || k == "histogram" || k == "graph") ? [.png, .pdf] : [.png]
         do {
             let written = try FigureRenderer.render(figure, to: dir, options: RenderOptions(formats: formats))
             var files: [String: String] = [:]

@@ -25,6 +25,8 @@ public struct ReportRequest: Sendable {
     public var makePDF: Bool
     public var commandLine: [String]
     public var latexTimeoutSeconds: Int
+    /// Workflow, cross-links, SAXS (sections W, O); set after init.
+    public var supplementary = SupplementaryInputs()
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -95,6 +97,7 @@ public enum ReportPipeline {
 
         let folder: OutputFolder
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath].compactMap { $0 }
+            + request.supplementary.paths
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -115,10 +118,14 @@ public enum ReportPipeline {
             }
         }
 
+        let supplementarySections = try request.supplementary.paths.isEmpty ? []
+            : step("Reading workflow, cross-links, SAXS") { try request.supplementary.sections() }
+
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
-        let sections = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+        let sections = explicitSections ?? (SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
+            + SectionRegistry.inputSections(supplementarySections, model: model != nil))
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         let figuresDir = folder.staging.appendingPathComponent("figures")

@@ -3,6 +3,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Report
+import TechniqueIO
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +34,24 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: "Atomic model fitted to the map, PDB or mmCIF, optionally gzipped (Level A).")
     var model: String?
+
+    @Option(name: .long, help: "Processing workflow (section W): a Scipion workflow export (JSON) or RELION's default_pipeline.star.")
+    var workflow: String?
+
+    @Option(name: .long, help: "Cross-links (section O.a, needs --model): CSV with protein and residue columns of both ends (IMP/PMI, xiNET, XlinkAnalyzer layouts).")
+    var crosslinks: String?
+
+    @Option(name: .customLong("crosslink-max-distance"), help: "Largest solvent-accessible surface distance of a satisfied cross-link, in Å (default 33, BS3/DSS).")
+    var crosslinkMaxDistance: Double = CrossLinkSection.defaultMaxDistanceA
+
+    @Option(name: .customLong("crosslink-chains"), help: "Model chain of each protein named in the cross-links, e.g. Rpb1=A,Rpb2=B (default: the names are chain ids).")
+    var crosslinkChains: String?
+
+    @Option(name: .long, help: "SAXS curve (section O.b, needs --model): columns q, I, σ.")
+    var saxs: String?
+
+    @Option(name: .customLong("saxs-q-unit"), help: "Unit of q in the SAXS file: A (Å⁻¹) or nm (nm⁻¹); default: detected.")
+    var saxsQUnit: String?
 
     @Option(name: .long, help: "Title on the front page.")
     var title: String?
@@ -71,15 +90,31 @@ struct ReportCommand: ParsableCommand {
         guard (half1 == nil) == (half2 == nil) else {
             throw ValidationError("--half1 and --half2 go together: give both half maps or neither")
         }
+        if crosslinks != nil || saxs != nil {
+            guard model != nil else { throw ValidationError("--crosslinks and --saxs compare the atomic model with other data: give --model as well") }
+        }
+        guard crosslinkMaxDistance.isFinite, crosslinkMaxDistance > 0, crosslinkMaxDistance < 1000 else {
+            throw ValidationError("--crosslink-max-distance must be a distance in Å between 0 and 1000, got \(crosslinkMaxDistance)")
+        }
+        if let c = crosslinkChains {
+            do { _ = try ChainMapping.parse(c) } catch { throw ValidationError("\(error)") }
+        }
+        if let u = saxsQUnit, QUnit(rawValue: u) == nil {
+            throw ValidationError("--saxs-q-unit must be A (Å⁻¹) or nm (nm⁻¹), got \"\(u)\"")
+        }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
     }
 
     func run() throws {
-        let request = ReportRequest(
+        var request = ReportRequest(
             mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
+        request.supplementary = SupplementaryInputs(
+            workflowPath: workflow, crossLinksPath: crosslinks,
+            crossLinkChains: (try? crosslinkChains.map { try ChainMapping.parse($0) }) ?? ChainMapping(),
+            crossLinkMaxDistanceA: crosslinkMaxDistance, saxsPath: saxs, saxsQUnit: saxsQUnit.flatMap(QUnit.init(rawValue:)))
         let quiet = self.quiet
         do {
             let outcome = try ReportPipeline.run(request,
