@@ -14,6 +14,8 @@ public struct Image2D: Codable, Sendable, Equatable {
     public var label: String
     /// Pixel size in Å along u and v (for the aspect ratio and scale bar).
     public var pixelSizeA: [Double]
+    /// Circles drawn over the image (particle boxes on a micrograph), in pixels of this image.
+    public var circles: [ImageCircle]? = nil
 
     public init(width: Int, height: Int, pixels: [Float], label: String = "", pixelSizeA: [Double] = [1, 1]) {
         precondition(pixels.count == width * height, "Image2D: \(pixels.count) pixels for \(width)×\(height)")
@@ -22,6 +24,16 @@ public struct Image2D: Codable, Sendable, Equatable {
     }
 
     @inline(__always) public subscript(u: Int, v: Int) -> Float { pixels[u + width * v] }
+}
+
+/// A circle over an image: centre (u, v) and radius in the image's pixels; flagged circles are drawn in red,
+/// the others in green.
+public struct ImageCircle: Codable, Sendable, Equatable {
+    public var u: Double, v: Double, radius: Double
+    public var flagged: Bool
+    public init(u: Double, v: Double, radius: Double, flagged: Bool = false) {
+        self.u = u; self.v = v; self.radius = radius; self.flagged = flagged
+    }
 }
 
 /// One or more images drawn side by side with a shared style.

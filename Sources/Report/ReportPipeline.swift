@@ -124,8 +124,8 @@ public enum ReportPipeline {
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
-        let sections = explicitSections ?? (SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil)
-            + SectionRegistry.inputSections(supplementarySections, model: model != nil))
+        let sections = (explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil))
+            + SectionRegistry.inputSections(supplementarySections, model: model != nil)
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         let figuresDir = folder.staging.appendingPathComponent("figures")

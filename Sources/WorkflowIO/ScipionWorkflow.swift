@@ -9,6 +9,8 @@ public enum ScipionWorkflow {
     static let bookkeeping: Set<String> = [
         "runName", "runMode", "hostName", "numberOfThreads", "numberOfMpi", "gpuList", "useGpu", "dataStreaming",
         "timeout", "fileTimeout", "copyFiles",
+        // Subset protocols' internal bookkeeping (which set file the subset was cut from).
+        "other", "sqliteFile", "outputClassName",
     ]
     /// At most this many parameters per step in the table (the first ones in file order).
     public static let maxParameters = 5
@@ -68,12 +70,14 @@ public enum ScipionWorkflow {
         return [(String(head), String(tail))]
     }
 
-    /// A parameter value as shown in the step table: numbers, `true`, non-empty strings (shortened); nil for
-    /// null, false and empty values, which say nothing about the processing.
+    /// A parameter value as shown in the step table: non-zero numbers, `true`, non-empty strings (shortened);
+    /// nil for null, false, zero and empty values (mostly defaults and first choices of menus).
     static func shownValue(_ value: JSON) -> String? {
         switch value {
         case .bool(let b): return b ? "yes" : nil
-        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : "\(n)"
+        case .number(let n):
+            if n == 0 { return nil }
+            return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : "\(n)"
         case .string(let s):
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if t.isEmpty { return nil }

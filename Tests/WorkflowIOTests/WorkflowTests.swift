@@ -27,7 +27,7 @@ private let knownWorkflow = """
  {"object.className": "CistemProtCTFFind", "object.id": "30", "object.label": "ctf",
   "inputMicrographs": "20.outputMicrographs", "lowRes": 30.0, "comment": ""},
  {"object.className": "ProtMotionCorr", "object.id": "20", "object.label": "motion",
-  "inputMovies": "10.outputMovies", "samplingRate": 0.885},
+  "inputMovies": "10.outputMovies", "cropOffsetX": 0, "samplingRate": 0.885},
  {"object.className": "ProtImportMovies", "object.id": "10", "object.label": "import", "voltage": 200.0,
   "filesPattern": "*.tiff", "runName": null}
 ]
@@ -49,6 +49,8 @@ private let knownWorkflow = """
     #expect(w.steps.first { $0.id == "40" }!.parameters.map { $0.name } == ["minDiameter"])
     #expect(w.steps.first { $0.id == "30" }!.parameters.map { $0.name } == ["lowRes"])
     #expect(w.steps.first { $0.id == "10" }!.parameters.map { $0.value } == ["200", "*.tiff"])
+    // Zero (a default or a menu's first choice) is left out too.
+    #expect(w.steps.first { $0.id == "20" }!.parameters == [WorkflowParameter(name: "samplingRate", value: "0.885")])
 }
 
 @Test func realScipionFixture() throws {

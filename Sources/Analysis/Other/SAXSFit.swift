@@ -58,8 +58,8 @@ public enum SAXS {
 
     /// Fits the model to the curve over the grid of c1, c2.
     public static func fit(histograms h: DebyeHistograms, kinds: [(String, Int)], q: [Double], intensity: [Double],
-                           sigma: [Double], c1Grid: [Double] = stride(from: 0.95, through: 1.0501, by: 0.01).map { $0 },
-                           c2Grid: [Double] = stride(from: 0.0, through: 4.0001, by: 0.1).map { $0 }) -> SAXSFitResult {
+                           sigma: [Double], c1Grid: [Double] = (95...105).map { Double($0) / 100 },
+                           c2Grid: [Double] = (0...40).map { Double($0) / 10 }) -> SAXSFitResult {
         let parts = q.map { h.parts(q: $0) }
         let water = q.map { FormFactors.water(q: $0) }
         var best: SAXSFitResult?
