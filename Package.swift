@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "TechniqueIO"),
         // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
+        // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
+        .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
         // The analysis core: one file per report section; results are plain Codable values.
         .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "WorkflowIO", "TechniqueIO"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "WorkflowIOTests", dependencies: ["WorkflowIO"]),
         .testTarget(name: "TechniqueIOTests", dependencies: ["TechniqueIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),

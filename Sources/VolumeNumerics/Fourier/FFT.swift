@@ -128,7 +128,7 @@ public enum FFT {
 public final class FFTPlanCache: @unchecked Sendable {
     public static let shared = FFTPlanCache()
 
-    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool }
+    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int }
     private let lock = NSLock()
     private var plans: [Key: OpaquePointer] = [:]
     private var threadsReady = false
@@ -141,14 +141,20 @@ public final class FFTPlanCache: @unchecked Sendable {
     public let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool) -> OpaquePointer {
-        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward)
+        plan(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
+    }
+
+    /// A plan using `threads` threads: 1 for the many small transforms that callers run in parallel
+    /// themselves (2D image alignment), where FFTW's own threads only add overhead.
+    public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int) -> OpaquePointer {
+        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
         lock.lock(); defer { lock.unlock() }
         if let p = plans[key] { return p }
         if !threadsReady {
             _ = fftwf_init_threads()
             threadsReady = true
         }
-        fftwf_plan_with_nthreads(Int32(threads))
+        fftwf_plan_with_nthreads(Int32(max(1, threads)))
         let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz
         let real = fftwf_alloc_real(nReal)!
         let complex = fftwf_alloc_complex(nComplex)!

@@ -1,0 +1,173 @@
+// Projections of a map by the central-slice theorem (Bracewell 1956; as in RELION's Projector, Scheres 2012):
+// the map is zero-padded ×`padding` (default 2, so that interpolation in Fourier space does not wrap the
+// projection around), divided by the real-space footprint of trilinear interpolation, sinc²(x/N)·sinc²(y/N)·
+// sinc²(z/N) with N the padded box (the "gridding correction"), and transformed once with FFTW. A projection
+// is then a central slice: the 2D frequency (kx, ky) of the n×n image samples the 3D transform at
+// padding·Aᵀ·(kx, ky, 0) (A = EulerAngles.matrix), trilinearly, up to radius n/2 (Nyquist).
+// The image is the ray sum Σ_z of the map (density × voxels) with the map centre (n/2, n/2, n/2) at pixel
+// (n/2, n/2), moved by (shiftX, shiftY) pixels (positive moves the content towards +x, +y).
+// Memory: the padded half spectrum holds (N/2 + 1)·N² complex floats, 8·(n + 1)·4n² bytes (68 MB for n = 128,
+// 540 MB for 256); a projection is computed on demand, never stored.
+import Foundation
+import MapIO
+import VolumeNumerics
+
+public final class FourierProjector: @unchecked Sendable {
+    /// How the 3D transform is sampled between its grid points.
+    public enum Interpolation: String, Sendable {
+        /// 8 neighbours (RELION's default), with the sinc² gridding correction; about 1–2 % RMS error on
+        /// smooth maps at padding 2 (FourierProjectorTests).
+        case trilinear
+        /// Keys' cubic convolution (a = −0.5; Keys 1981), 64 neighbours; about 0.1 % RMS at padding 2.
+        case cubic
+    }
+    public let interpolation: Interpolation
+    /// Map box (voxels, cubic, even) = projection size (pixels).
+    public let size: Int
+    /// Pixel size in Å (the map's voxel size along x).
+    public let pixelSizeA: Double
+    public let padding: Int
+    /// Padded box.
+    let paddedSize: Int
+    /// Padded 3D half spectrum, element (kx, ky, kz) at kx + hx·(ky + N·kz), hx = N/2 + 1.
+    let spectrum: [SIMD2<Float>]
+
+    /// Transforms `volume` once. Precondition: cubic box with an even edge.
+    public init(volume: Volume, padding: Int = 2, interpolation: Interpolation = .cubic) {
+        self.interpolation = interpolation
+        let griddingCorrection = interpolation == .trilinear
+        precondition(volume.nx == volume.ny && volume.ny == volume.nz && volume.nx % 2 == 0,
+                     "FourierProjector needs a cubic map with an even edge, got \(volume.nx)×\(volume.ny)×\(volume.nz)")
+        let n = volume.nx, pn = n * padding
+        size = n; self.padding = padding; paddedSize = pn; pixelSizeA = volume.voxelSize.x
+        // Gridding correction per axis, then place the map centre at the padded origin (wrapped).
+        var w = [Float](repeating: 1, count: n)
+        for i in 0..<n {
+            let t = Double(i - n / 2) / Double(pn)
+            if t != 0 && griddingCorrection { let s = sin(.pi * t) / (.pi * t); w[i] = Float(1 / (s * s)) }
+        }
+        var padded = Volume(nx: pn, ny: pn, nz: pn, voxelSize: volume.voxelSize)
+        for z in 0..<n {
+            let pz = (z - n / 2 + pn) % pn
+            for y in 0..<n {
+                let py = (y - n / 2 + pn) % pn
+                let wyz = w[y] * w[z]
+                let src = n * (y + n * z), dst = pn * (py + pn * pz)
+                for x in 0..<n {
+                    let px = (x - n / 2 + pn) % pn
+                    padded.data[dst + px] = volume.data[src + x] * w[x] * wyz
+                }
+            }
+        }
+        spectrum = FFT.forward(padded).data
+    }
+
+    /// Number of coefficients of a projection's half spectrum.
+    public var sliceCount: Int { (size / 2 + 1) * size }
+
+    /// The half spectrum (FFTW layout, see Fourier2D.swift) of the projection at `angles`, shifted by
+    /// (shiftX, shiftY) pixels, written into `output` (count ≥ sliceCount). Coefficients beyond
+    /// `maxRadius` (frequency index, default n/2) are zero.
+    public func slice(_ angles: EulerAngles, shiftX: Double = 0, shiftY: Double = 0, maxRadius: Double? = nil,
+                      into output: UnsafeMutableBufferPointer<SIMD2<Float>>) {
+        let n = size, hx = n / 2 + 1, pn = paddedSize, phx = pn / 2 + 1
+        let a = angles.matrix
+        let p = Double(padding)
+        let e0 = a.r0 * p, e1 = a.r1 * p
+        let rMax = min(maxRadius ?? Double(n / 2), Double(n / 2))
+        let r2Max = rMax * rMax
+        // Phase factor for the centre at n/2 plus the shift: exp(−2πi k·(n/2 + s)/n).
+        let cx = Double(n / 2) + shiftX, cy = Double(n / 2) + shiftY
+        spectrum.withUnsafeBufferPointer { f in
+            for j in 0..<n {
+                let ky = j < (n + 1) / 2 ? j : j - n
+                let kyD = Double(ky)
+                let rowPhase = -2 * Double.pi * kyD * cy / Double(n)
+                for i in 0..<hx {
+                    let o = i + hx * j
+                    let iD = Double(i)
+                    if iD * iD + kyD * kyD > r2Max { output[o] = .zero; continue }
+                    let v = interpolation == .cubic ? cubicSample(f, e0 * iD + e1 * kyD)
+                                                     : trilinearSample(f, e0 * iD + e1 * kyD)
+                    let phase = rowPhase - 2 * Double.pi * iD * cx / Double(n)
+                    let c = Float(cos(phase)), s = Float(sin(phase))
+                    output[o] = SIMD2(v.x * c - v.y * s, v.x * s + v.y * c)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func trilinearSample(_ f: UnsafeBufferPointer<SIMD2<Float>>, _ point: SIMD3<Double>) -> SIMD2<Float> {
+        let pn = paddedSize, phx = pn / 2 + 1
+        var q = point
+        var conjugate = false
+        if q.x < 0 { q = -q; conjugate = true }
+        let x0 = Int(q.x.rounded(.down)), y0f = q.y.rounded(.down), z0f = q.z.rounded(.down)
+        let fx = Float(q.x - Double(x0)), fy = Float(q.y - y0f), fz = Float(q.z - z0f)
+        let y0 = (Int(y0f) % pn + pn) % pn, z0 = (Int(z0f) % pn + pn) % pn
+        let y1 = y0 + 1 == pn ? 0 : y0 + 1, z1 = z0 + 1 == pn ? 0 : z0 + 1
+        let x1 = min(x0 + 1, phx - 1)
+        @inline(__always) func at(_ x: Int, _ y: Int, _ z: Int) -> SIMD2<Float> { f[x + phx * (y + pn * z)] }
+        let c00 = at(x0, y0, z0) + (at(x1, y0, z0) - at(x0, y0, z0)) * fx
+        let c10 = at(x0, y1, z0) + (at(x1, y1, z0) - at(x0, y1, z0)) * fx
+        let c01 = at(x0, y0, z1) + (at(x1, y0, z1) - at(x0, y0, z1)) * fx
+        let c11 = at(x0, y1, z1) + (at(x1, y1, z1) - at(x0, y1, z1)) * fx
+        let c0 = c00 + (c10 - c00) * fy, c1 = c01 + (c11 - c01) * fy
+        var v = c0 + (c1 - c0) * fz
+        if conjugate { v.y = -v.y }
+        return v
+    }
+
+    /// Keys' cubic convolution weights (a = −0.5) for the four neighbours at offsets −1, 0, 1, 2 of fraction t.
+    @inline(__always)
+    private static func keysWeights(_ t: Float) -> SIMD4<Float> {
+        let t2 = t * t, t3 = t2 * t
+        return SIMD4(-0.5 * t3 + t2 - 0.5 * t,
+                     1.5 * t3 - 2.5 * t2 + 1,
+                     -1.5 * t3 + 2 * t2 + 0.5 * t,
+                     0.5 * t3 - 0.5 * t2)
+    }
+
+    @inline(__always)
+    private func cubicSample(_ f: UnsafeBufferPointer<SIMD2<Float>>, _ q: SIMD3<Double>) -> SIMD2<Float> {
+        let pn = paddedSize, phx = pn / 2 + 1
+        let xf = q.x.rounded(.down), yf = q.y.rounded(.down), zf = q.z.rounded(.down)
+        let wx = Self.keysWeights(Float(q.x - xf)), wy = Self.keysWeights(Float(q.y - yf)), wz = Self.keysWeights(Float(q.z - zf))
+        let x0 = Int(xf) - 1, y0 = Int(yf) - 1, z0 = Int(zf) - 1
+        var sum = SIMD2<Float>.zero
+        for c in 0..<4 {
+            var plane = SIMD2<Float>.zero
+            for b in 0..<4 {
+                var line = SIMD2<Float>.zero
+                for a in 0..<4 {
+                    // Any integer frequency: wrap into the stored half (kx in 0…N/2) by Hermitian symmetry.
+                    var x = x0 + a, y = y0 + b, z = z0 + c
+                    x = (x % pn + pn) % pn
+                    var conj = false
+                    if x > pn / 2 { x = pn - x; y = -y; z = -z; conj = true }
+                    y = (y % pn + pn) % pn; z = (z % pn + pn) % pn
+                    var v = f[x + phx * (y + pn * z)]
+                    if conj { v.y = -v.y }
+                    line += v * wx[a]
+                }
+                plane += line * wy[b]
+            }
+            sum += plane * wz[c]
+        }
+        return sum
+    }
+
+    /// The half spectrum of a projection as a value.
+    public func sliceSpectrum(_ angles: EulerAngles, shiftX: Double = 0, shiftY: Double = 0,
+                              maxRadius: Double? = nil) -> Spectrum2D {
+        var out = [SIMD2<Float>](repeating: .zero, count: sliceCount)
+        out.withUnsafeMutableBufferPointer { slice(angles, shiftX: shiftX, shiftY: shiftY, maxRadius: maxRadius, into: $0) }
+        return Spectrum2D(nx: size, ny: size, pixelSizeA: pixelSizeA, data: out)
+    }
+
+    /// The projection at (rot, tilt, psi) degrees, shifted by (shiftX, shiftY) pixels: Σ_z of the map.
+    public func project(rot: Double, tilt: Double, psi: Double, shiftX: Double = 0, shiftY: Double = 0) -> Image2D {
+        FFT2D.inverse(sliceSpectrum(EulerAngles(rot: rot, tilt: tilt, psi: psi), shiftX: shiftX, shiftY: shiftY))
+    }
+}
