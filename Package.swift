@@ -29,15 +29,17 @@ let package = Package(
         .target(name: "ModelIO", dependencies: ["CGemmi"]),
         // Processing workflows (section W): Scipion workflow JSON and RELION default_pipeline.star as a graph,
         // laid out by Graphviz.
-        .target(name: "WorkflowIO", dependencies: ["CGraphviz"]),
+        .target(name: "WorkflowIO", dependencies: ["CGraphviz", "ImageData"]),
         // Other techniques (sections O.a, O.b): cross-link CSV lists and SAXS curves.
         .target(name: "TechniqueIO"),
         // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
         // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
         .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
+        // Micrographs and particle coordinates (Level 5): glob or STAR list, single-image MRC micrographs.
+        .target(name: "MicrographIO", dependencies: ["ImageData", "MapIO"]),
         // The analysis core: one file per report section; results are plain Codable values.
-        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "WorkflowIO", "TechniqueIO"], exclude: ["LevelA/README.md"]),
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "WorkflowIO", "TechniqueIO", "MicrographIO"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
         .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "WorkflowIO"]),
         // The default LaTeX templates, embedded in the binary.
@@ -45,7 +47,7 @@ let package = Package(
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "WorkflowIO", "TechniqueIO",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "WorkflowIO", "TechniqueIO", "MicrographIO",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [

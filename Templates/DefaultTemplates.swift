@@ -44,5 +44,8 @@ public enum DefaultTemplates {
         ("level-o.tex", PackageResources.level_o_tex),
         ("section-oa.tex", PackageResources.section_oa_tex),
         ("section-ob.tex", PackageResources.section_ob_tex),
+        ("level-5.tex", PackageResources.level_5_tex),
+        ("section-5micrographs.tex", PackageResources.section_5micrographs_tex),
+        ("section-5a.tex", PackageResources.section_5a_tex),
     ]
 }

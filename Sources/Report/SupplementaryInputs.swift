@@ -4,6 +4,7 @@
 import Analysis
 import Foundation
 import MapIO
+import MicrographIO
 import TechniqueIO
 import WorkflowIO
 
@@ -17,6 +18,11 @@ public struct SupplementaryInputs: Sendable {
     /// SAXS curve q, I, σ (section O.b) and its q unit when declared.
     public var saxsPath: String?
     public var saxsQUnit: QUnit?
+    /// Micrographs (glob or STAR), coordinates STAR, particle box (micrograph pixels), pixel size (Å) (Level 5).
+    public var micrographs: String?
+    public var coordinatesPath: String?
+    public var particleBoxPixels: Int?
+    public var micrographsPixelSizeA: Double?
 
     public init(workflowPath: String? = nil, crossLinksPath: String? = nil, crossLinkChains: ChainMapping = ChainMapping(),
                 crossLinkMaxDistanceA: Double = CrossLinkSection.defaultMaxDistanceA, saxsPath: String? = nil,
@@ -26,7 +32,7 @@ public struct SupplementaryInputs: Sendable {
     }
 
     /// The files given, for the output folder's check that it holds no input.
-    public var paths: [String] { [workflowPath, crossLinksPath, saxsPath].compactMap { $0 } }
+    public var paths: [String] { [workflowPath, crossLinksPath, saxsPath, coordinatesPath].compactMap { $0 } + (micrographs.map { [$0] } ?? []) }
 
     /// Parses every file given and returns the sections that report on them. Throws `ReportFailure.input`.
     func sections() throws -> [any Section] {
@@ -44,6 +50,15 @@ public struct SupplementaryInputs: Sendable {
             if let path = saxsPath {
                 let curve = try SAXSCurve.read(path: path, unit: saxsQUnit)
                 out.append(SAXSSection(curve: curve, path: path, sha256: try FileHash.sha256(path: path)))
+            }
+            if let spec = micrographs {
+                let list = try MicrographList.resolve(spec)
+                let coordinates = try coordinatesPath.map { try CoordinateTable.read(path: $0) }
+                let inputs = MicrographInputs(list: list, coordinates: coordinates,
+                                              boxPixels: particleBoxPixels ?? coordinates?.boxPixels, pixelSizeFlagA: micrographsPixelSizeA)
+                _ = try inputs.read(0)   // the first micrograph must be readable: a wrong pattern fails here, not later
+                out.append(MicrographsSection(inputs: inputs))
+                if coordinates != nil { out.append(MicrographScreeningSection(inputs: inputs)) }
             }
         } catch { throw ReportFailure.input("\(error)") }
         return out

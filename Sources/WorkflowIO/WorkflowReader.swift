@@ -1,5 +1,5 @@
 // Reads a workflow file and recognises its format from its content: a JSON list (Scipion workflow export)
-// or a STAR file with RELION's pipeline tables (default_pipeline.star).
+// or a STAR file with RELION's pipeline tables (default_pipeline.star, with data_pipeline_processes).
 import Foundation
 
 public enum WorkflowReader {
@@ -11,6 +11,9 @@ public enum WorkflowReader {
         if firstByte == UInt8(ascii: "[") || firstByte == UInt8(ascii: "{") {
             return try ScipionWorkflow.parse(data, file: path)
         }
-        throw WorkflowError(file: path, message: "unknown workflow format; expected a Scipion workflow export (a JSON list of protocols)")
+        if let text = String(data: data, encoding: .utf8), text.contains("data_pipeline_processes") {
+            return try RelionPipeline.parse(text, file: path)
+        }
+        throw WorkflowError(file: path, message: "unknown workflow format; expected a Scipion workflow export (a JSON list of protocols) or RELION's default_pipeline.star (with data_pipeline_processes)")
     }
 }

@@ -53,6 +53,18 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("saxs-q-unit"), help: "Unit of q in the SAXS file: A (Å⁻¹) or nm (nm⁻¹); default: detected.")
     var saxsQUnit: String?
 
+    @Option(name: .long, help: "Micrographs (Level 5): a quoted glob pattern of MRC files ('Micrographs/*.mrc') or a STAR file with rlnMicrographName.")
+    var micrographs: String?
+
+    @Option(name: .customLong("micrographs-pixel-size"), help: "Pixel size of the micrographs in Å (default: the STAR file's, else the MRC header's).")
+    var micrographsPixelSize: Double?
+
+    @Option(name: .long, help: "Particle coordinates (section 5.a): a STAR file with rlnMicrographName, rlnCoordinateX, rlnCoordinateY (e.g. a particles STAR).")
+    var coordinates: String?
+
+    @Option(name: .customLong("particle-box"), help: "Particle box size in micrograph pixels (default: rlnImageSize of the coordinates file).")
+    var particleBox: Int?
+
     @Option(name: .long, help: "Title on the front page.")
     var title: String?
 
@@ -102,6 +114,15 @@ struct ReportCommand: ParsableCommand {
         if let u = saxsQUnit, QUnit(rawValue: u) == nil {
             throw ValidationError("--saxs-q-unit must be A (Å⁻¹) or nm (nm⁻¹), got \"\(u)\"")
         }
+        if coordinates != nil || micrographsPixelSize != nil || particleBox != nil {
+            guard micrographs != nil else { throw ValidationError("--coordinates, --micrographs-pixel-size and --particle-box describe micrographs: give --micrographs as well") }
+        }
+        if let p = micrographsPixelSize, !(p.isFinite && p > 0 && p < 100) {
+            throw ValidationError("--micrographs-pixel-size must be a pixel size in Å between 0 and 100, got \(p)")
+        }
+        if let b = particleBox, !(b > 0 && b < 100_000) {
+            throw ValidationError("--particle-box must be a box size in pixels between 1 and 100000, got \(b)")
+        }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
     }
 
@@ -115,6 +136,10 @@ struct ReportCommand: ParsableCommand {
             workflowPath: workflow, crossLinksPath: crosslinks,
             crossLinkChains: (try? crosslinkChains.map { try ChainMapping.parse($0) }) ?? ChainMapping(),
             crossLinkMaxDistanceA: crosslinkMaxDistance, saxsPath: saxs, saxsQUnit: saxsQUnit.flatMap(QUnit.init(rawValue:)))
+        request.supplementary.micrographs = micrographs
+        request.supplementary.coordinatesPath = coordinates
+        request.supplementary.particleBoxPixels = particleBox
+        request.supplementary.micrographsPixelSizeA = micrographsPixelSize
         let quiet = self.quiet
         do {
             let outcome = try ReportPipeline.run(request,

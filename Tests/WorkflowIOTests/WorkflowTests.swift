@@ -143,3 +143,106 @@ private func errorText(_ text: String, name: String = "workflow.json") -> (Strin
     """)
     #expect(e6 == "\(p6): step 1 (B): the id 1 is used by two steps", "\(e6)")
 }
+
+/// A RELION 3.1 default_pipeline.star of the tutorial's first six jobs, as RELION writes it (numeric types and
+/// statuses). By hand: Import → MotionCorr → CtfFind → AutoPick → Extract (also from CtfFind) → Class2D:
+/// 6 steps, 6 edges.
+private let relionPipeline = """
+
+# version 30001
+
+data_pipeline_general
+
+_rlnPipeLineJobCounter                       7
+
+
+# version 30001
+
+data_pipeline_processes
+
+loop_
+_rlnPipeLineProcessName #1
+_rlnPipeLineProcessAlias #2
+_rlnPipeLineProcessType #3
+_rlnPipeLineProcessStatus #4
+Import/job001/       None            0            2
+MotionCorr/job002/   MotionCorr/own/ 1            2
+CtfFind/job003/       None            2            2
+AutoPick/job004/       None            4            2
+Extract/job005/       None            5            2
+Class2D/job006/       None            8            3
+
+
+# version 30001
+
+data_pipeline_nodes
+
+loop_
+_rlnPipeLineNodeName #1
+_rlnPipeLineNodeType #2
+Import/job001/movies.star            0
+MotionCorr/job002/corrected_micrographs.star            1
+CtfFind/job003/micrographs_ctf.star            1
+AutoPick/job004/coords_suffix_autopick.star            2
+Extract/job005/particles.star            3
+Class2D/job006/run_it025_data.star            3
+
+
+# version 30001
+
+data_pipeline_input_edges
+
+loop_
+_rlnPipeLineEdgeFromNode #1
+_rlnPipeLineEdgeProcess #2
+Import/job001/movies.star MotionCorr/job002/
+MotionCorr/job002/corrected_micrographs.star CtfFind/job003/
+CtfFind/job003/micrographs_ctf.star AutoPick/job004/
+AutoPick/job004/coords_suffix_autopick.star Extract/job005/
+CtfFind/job003/micrographs_ctf.star Extract/job005/
+Extract/job005/particles.star Class2D/job006/
+
+
+# version 30001
+
+data_pipeline_output_edges
+
+loop_
+_rlnPipeLineEdgeProcess #1
+_rlnPipeLineEdgeToNode #2
+Import/job001/ Import/job001/movies.star
+MotionCorr/job002/ MotionCorr/job002/corrected_micrographs.star
+CtfFind/job003/ CtfFind/job003/micrographs_ctf.star
+AutoPick/job004/ AutoPick/job004/coords_suffix_autopick.star
+Extract/job005/ Extract/job005/particles.star
+Class2D/job006/ Class2D/job006/run_it025_data.star
+
+"""
+
+@Test func relionPipelineHasItsJobsAndEdges() throws {
+    let path = write(relionPipeline, name: "default_pipeline.star")
+    let w = try WorkflowReader.read(path: path)
+    #expect(w.format == "RELION pipeline (STAR)")
+    #expect(w.steps.count == 6)
+    let pairs = Set(w.edges.map { "\($0.from)>\($0.to)" })
+    #expect(pairs == ["Import/job001/>MotionCorr/job002/", "MotionCorr/job002/>CtfFind/job003/", "CtfFind/job003/>AutoPick/job004/",
+                      "AutoPick/job004/>Extract/job005/", "CtfFind/job003/>Extract/job005/", "Extract/job005/>Class2D/job006/"])
+    #expect(try w.topologicalOrder(file: path).map { $0.program } == ["Import", "MotionCorr", "CtfFind", "AutoPick", "Extract", "Class2D"])
+    #expect(w.steps[1].label == "MotionCorr/own/ (MotionCorr/job002/)")
+    #expect(w.steps[5].parameters == [WorkflowParameter(name: "status", value: "failed")])
+    // Without output edges, a node is attributed to the job whose folder starts its path.
+    let noOutputs = relionPipeline.components(separatedBy: "data_pipeline_output_edges")[0]
+    let w2 = try WorkflowReader.read(path: write(noOutputs, name: "default_pipeline.star"))
+    #expect(Set(w2.edges.map { "\($0.from)>\($0.to)" }) == pairs)
+}
+
+@Test func relionPipelineErrorsNameTheLineAndStep() {
+    let orphan = relionPipeline.replacingOccurrences(of: "Extract/job005/particles.star Class2D/job006/",
+                                                     with: "Polish/job009/shiny.star Class2D/job006/")
+    let (p1, e1) = errorText(orphan, name: "default_pipeline.star")
+    #expect(e1.hasPrefix("\(p1): line "), "\(e1)")
+    #expect(e1.hasSuffix("step Class2D/job006/: input node Polish/job009/shiny.star was written by no step of the pipeline"), "\(e1)")
+    let noProcesses = "data_pipeline_processes\nloop_\n_rlnSomethingElse #1\nx\n"
+    let (p2, e2) = errorText(noProcesses, name: "default_pipeline.star")
+    #expect(e2 == "\(p2): no data_pipeline_processes table with rlnPipeLineProcessName; expected RELION's default_pipeline.star", "\(e2)")
+}
