@@ -1,5 +1,5 @@
-// Bad inputs of the workflow (--workflow), cross-link (--crosslinks and its options) and SAXS (--saxs,
-// --saxs-q-unit) flags through the built binary: one error line naming the file, the line or step, the field,
+// Bad inputs of the workflow (--workflow), cross-link (--crosslinks and its options), SAXS (--saxs,
+// --saxs-q-unit) and micrograph (--micrographs, --coordinates, --micrographs-pixel-size, --particle-box) flags through the built binary: one error line naming the file, the line or step, the field,
 // what was found and what was expected; exit 64 (arguments) or 65 (input); no output folder; inputs unchanged.
 // The bad files are written by the test.
 import Foundation
@@ -23,6 +23,9 @@ private let files: [String: String] = [
     "columns.csv": "p1,r1,p2,r2\nA,1,B,9\n",
     "curve.dat": "q I sigma\n0.01 100 1\n0.02 90 1\n0.03 80 -\n",
     "short.dat": "0.01 100\n",
+    "coords-noy.star": "data_particles\n\nloop_\n_rlnMicrographName #1\n_rlnCoordinateX #2\nmic1.mrc 10\n",
+    "coords-bad.star": "data_particles\n\nloop_\n_rlnMicrographName #1\n_rlnCoordinateX #2\n_rlnCoordinateY #3\nmic1.mrc 10 20\nmic1.mrc ten 20\n",
+    "mics.star": "data_micrographs\n\nloop_\n_rlnMicrographName #1\nMicrographs/absent.mrc\n",
 ]
 
 private let cases: [BadInputCase] = [
@@ -58,6 +61,26 @@ private let cases: [BadInputCase] = [
     BadInputCase(name: "SAXS q unit unknown",
                  args: [good, "--threshold", "0.5", "--model", model, "--saxs", "{dir}/curve.dat", "--saxs-q-unit", "pm", "-o", "{out}"],
                  exitCode: 64, message: ["--saxs-q-unit must be A (Å⁻¹) or nm (nm⁻¹), got \"pm\""], inputs: []),
+    BadInputCase(name: "micrograph pattern matching nothing", args: [good, "--threshold", "0.5", "--micrographs", "{dir}/none*.mrc", "-o", "{out}"],
+                 exitCode: 65, message: ["--micrographs '", "none*.mrc': no file matches"], inputs: []),
+    BadInputCase(name: "micrograph STAR naming a missing file", args: [good, "--threshold", "0.5", "--micrographs", "{dir}/mics.star", "-o", "{out}"],
+                 exitCode: 65, message: ["mics.star: line 5: rlnMicrographName Micrographs/absent.mrc does not exist"], inputs: ["{dir}/mics.star"]),
+    BadInputCase(name: "micrograph that is a volume", args: [good, "--threshold", "0.5", "--micrographs", good, "-o", "{out}"],
+                 exitCode: 65, message: ["good.mrc: header word 3 (nz) is 12; expected 1 (a single micrograph)"], inputs: [good]),
+    BadInputCase(name: "coordinates without micrographs", args: [good, "--threshold", "0.5", "--coordinates", "{dir}/coords-bad.star", "-o", "{out}"],
+                 exitCode: 64, message: ["give --micrographs as well"], inputs: []),
+    BadInputCase(name: "coordinates without rlnCoordinateY",
+                 args: [good, "--threshold", "0.5", "--micrographs", good, "--coordinates", "{dir}/coords-noy.star", "-o", "{out}"],
+                 exitCode: 65, message: ["coords-noy.star: the table of block particles has no column rlnCoordinateY"], inputs: ["{dir}/coords-noy.star"]),
+    BadInputCase(name: "coordinate not a number",
+                 args: [good, "--threshold", "0.5", "--micrographs", good, "--coordinates", "{dir}/coords-bad.star", "-o", "{out}"],
+                 exitCode: 65, message: ["coords-bad.star: line 8, column rlnCoordinateX: found 'ten'; expected a number"], inputs: ["{dir}/coords-bad.star"]),
+    BadInputCase(name: "micrograph pixel size zero",
+                 args: [good, "--threshold", "0.5", "--micrographs", good, "--micrographs-pixel-size", "0", "-o", "{out}"],
+                 exitCode: 64, message: ["--micrographs-pixel-size must be a pixel size in Å between 0 and 100, got 0"], inputs: []),
+    BadInputCase(name: "particle box negative",
+                 args: [good, "--threshold", "0.5", "--micrographs", good, "--particle-box=-4", "-o", "{out}"],
+                 exitCode: 64, message: ["--particle-box must be a box size in pixels between 1 and 100000, got -4"], inputs: []),
 ]
 
 @Suite(.serialized) struct SupplementaryInputTests {

@@ -3,8 +3,10 @@
 // valid against the schema, and the key numbers on the page.
 import Analysis
 import Foundation
+import MapIO
 import TechniqueIO
 import Testing
+import VolumeNumerics
 @testable import Report
 
 @Suite(.serialized) struct SupplementaryReportTests {
@@ -63,5 +65,58 @@ import Testing
         #expect(text.contains("O.b Small-angle X-ray scattering"))
         #expect(text.contains(printed(chi2)), "χ² \(printed(chi2)) not on the page")
         #expect(text.contains(printed(rg)))
+    }
+}
+
+/// Level 5 end-to-end: two synthetic micrographs (noise, one with a dark disc of thick ice) written as MRC files,
+/// a RELION-style coordinates STAR, through the pipeline and LaTeX.
+@Suite(.serialized) struct MicrographReportTests {
+    @Test(.enabled(if: haveLaTeX)) func micrographsAndScreening() throws {
+        let dir = try temporaryDirectory()
+        var rng = SplitMix64(seed: 5)
+        let n = 512
+        var star = "data_particles\n\nloop_\n_rlnMicrographName #1\n_rlnCoordinateX #2\n_rlnCoordinateY #3\n"
+        var inDisc = 0
+        for k in 1...2 {
+            var px = [Float](repeating: 0, count: n * n)
+            for y in 0..<n { for x in 0..<n {
+                let dx = Double(x - 200), dy = Double(y - 260)
+                // Micrograph 2: a disc of thick ice (radius 100 pixels), darker by 1.
+                if k == 2, dx * dx + dy * dy < 10000 { px[x + n * y] -= 1 }
+                px[x + n * y] += Float(rng.gaussian())
+            } }
+            let name = "mic\(k).mrc"
+            try MRCWriter.write(Volume(nx: n, ny: n, nz: 1, data: px, voxelSize: SIMD3(4, 4, 4)),
+                                to: dir.appendingPathComponent(name).path, labels: ["synthetic micrograph"])
+            // A 6 × 6 grid of particles 70 pixels apart, from (60, 60).
+            for gy in 0..<6 { for gx in 0..<6 {
+                let x = 60 + 70 * gx, y = 60 + 70 * gy
+                star += "Micrographs/\(name) \(x) \(y)\n"
+                if k == 2, (x - 200) * (x - 200) + (y - 260) * (y - 260) < 10000 { inDisc += 1 }
+            } }
+        }
+        let coords = dir.appendingPathComponent("particles.star")
+        try Data(star.utf8).write(to: coords)
+        let out = dir.appendingPathComponent("report")
+        var request = ReportRequest(mapPath: repositoryRoot.appendingPathComponent("Fixtures/strudel/emd_6272.mrc").path,
+                                    threshold: 0.5, resolution: nil, outputDirectory: out.path)
+        request.supplementary.micrographs = dir.path + "/mic*.mrc"
+        request.supplementary.coordinatesPath = coords.path
+        request.supplementary.particleBoxPixels = 40
+        let outcome = try ReportPipeline.run(request, sections: [InputData()])
+        let m = try #require(outcome.document.sections["5.micrographs"])
+        #expect(m.status == .ok && !m.scored)
+        #expect(m.metrics["micrographs"] == .int(2) && m.metrics["pixel_size_A"] == .number(4))
+        #expect(m.metrics["coordinates"] == .int(72) && m.metrics["particles_per_micrograph_max"] == .int(36))
+        let a = try #require(outcome.document.sections["5.a"])
+        #expect(a.metrics["coordinates"] == .int(72))
+        // The grid's particles inside the disc (counted above) are flagged, none of the others (all ≥ 60 pixels
+        // from the edge, box 40).
+        #expect(a.metrics["flagged"] == .int(inDisc), "flagged \(String(describing: a.metrics["flagged"])), in the disc \(inDisc)")
+        #expect(a.status == (Double(inDisc) / 72 > 0.2 ? .warnings : .ok))
+        try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
+        let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
+        #expect(text.contains("Level 5: micrographs and particle coordinates") && text.contains("5.a Micrograph screening"))
+        #expect(text.contains("\(inDisc) of 72 coordinates"))
     }
 }
