@@ -12,6 +12,8 @@ APT_PACKAGES := libcairo2-dev libpng-dev libfftw3-dev zlib1g-dev libbz2-dev libs
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	lmodern latexmk poppler-utils gemmi-dev tao-pegtl-dev fonts-dejavu-core \
 	libturbojpeg0-dev time
+# Section W: Graphviz (libgvc) lays out the processing workflow.
+APT_PACKAGES += libgraphviz-dev
 # Only the tests need these: RELION as an independent cross-check.
 APT_TEST_PACKAGES := relion
 # The Slurm batch test (scripts/slurm-local.sh) and the metrics.json schema oracle (Tests/Oracles/validate_metrics.py).

@@ -21,32 +21,43 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // JPEG output of shaded 3D views (Debian libturbojpeg0-dev).
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // Graphviz (libgvc, Debian libgraphviz-dev): lays out the workflow graph (section W).
+        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
 
         // MRC/CCP4 maps: header, reader, writer, the Volume type.
         .target(name: "MapIO", dependencies: ["CCompression", "COpenSSL"]),
         // Atomic models (PDB/mmCIF) through gemmi (Debian gemmi-dev, header-only) behind a C interface.
         .target(name: "CGemmi", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "ModelIO", dependencies: ["CGemmi"]),
+        // Processing workflows (section W): Scipion workflow JSON and RELION default_pipeline.star as a graph,
+        // laid out by Graphviz.
+        .target(name: "WorkflowIO", dependencies: ["CGraphviz", "ImageData"]),
+        // Other techniques (sections O.a, O.b): cross-link CSV lists and SAXS curves.
+        .target(name: "TechniqueIO"),
         // Numerics on volumes: statistics, FFT, connected components, morphology, filters.
         .target(name: "VolumeNumerics", dependencies: ["MapIO", "CFFTW"]),
         // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
         .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
         // Particles and their angles (Levels 3–4): Fourier reconstruction, orientation sampling (SCF, cryoEF).
         .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics", "ImageData"]),
+        // Micrographs and particle coordinates (Level 5): glob or STAR list, single-image MRC micrographs.
+        .target(name: "MicrographIO", dependencies: ["ImageData", "MapIO"]),
         // The analysis core: one file per report section; results are plain Codable values.
-        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ImageData", "ParticleAnalysis"], exclude: ["LevelA/README.md"]),
+        .target(name: "Analysis", dependencies: ["MapIO", "ModelIO", "VolumeNumerics", "ImageData", "ParticleAnalysis",
+                                                 "WorkflowIO", "TechniqueIO", "MicrographIO"], exclude: ["LevelA/README.md"]),
         // Cairo drawing of the figures that sections describe.
-        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "CTurboJPEG"]),
+        .target(name: "Rendering", dependencies: ["Analysis", "VolumeNumerics", "CCairo", "CTurboJPEG", "WorkflowIO"]),
         // The default LaTeX templates, embedded in the binary.
         .target(name: "DefaultTemplates", path: "Templates", exclude: ["README.md"],
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
             "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics", "ImageData", "ParticleAnalysis",
+            "WorkflowIO", "TechniqueIO", "MicrographIO",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData",
+            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and whole reports on 128³, 256³ and 512³ phantoms; writes bench.json.
@@ -61,6 +72,8 @@ let package = Package(
 
         .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
+        .testTarget(name: "WorkflowIOTests", dependencies: ["WorkflowIO"]),
+        .testTarget(name: "TechniqueIOTests", dependencies: ["TechniqueIO"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO"]),

@@ -50,5 +50,12 @@ public enum DefaultTemplates {
         ("section-4f.tex", PackageResources.section_4f_tex),
         ("section-4g.tex", PackageResources.section_4g_tex),
         ("section-4h.tex", PackageResources.section_4h_tex),
+        ("section-w.tex", PackageResources.section_w_tex),
+        ("level-o.tex", PackageResources.level_o_tex),
+        ("section-oa.tex", PackageResources.section_oa_tex),
+        ("section-ob.tex", PackageResources.section_ob_tex),
+        ("level-5.tex", PackageResources.level_5_tex),
+        ("section-5micrographs.tex", PackageResources.section_5micrographs_tex),
+        ("section-5a.tex", PackageResources.section_5a_tex),
     ]
 }

@@ -2,6 +2,7 @@
 // draws it with Cairo. Keeping figures as plain Codable values lets the report redraw them without
 // recomputing the analysis.
 import VolumeNumerics
+import WorkflowIO
 
 /// A 2D image. Pixel (u, v) is `pixels[u + width * v]`; u runs to the right and v upwards (v = 0 is the
 /// bottom row), so a slice V[i, :, :] along X is drawn with Y to the right and Z upwards.
@@ -13,6 +14,8 @@ public struct Image2D: Codable, Sendable, Equatable {
     public var label: String
     /// Pixel size in Å along u and v (for the aspect ratio and scale bar).
     public var pixelSizeA: [Double]
+    /// Circles drawn over the image (particle boxes on a micrograph), in pixels of this image.
+    public var circles: [ImageCircle]? = nil
 
     public init(width: Int, height: Int, pixels: [Float], label: String = "", pixelSizeA: [Double] = [1, 1]) {
         precondition(pixels.count == width * height, "Image2D: \(pixels.count) pixels for \(width)×\(height)")
@@ -21,6 +24,16 @@ public struct Image2D: Codable, Sendable, Equatable {
     }
 
     @inline(__always) public subscript(u: Int, v: Int) -> Float { pixels[u + width * v] }
+}
+
+/// A circle over an image: centre (u, v) and radius in the image's pixels; flagged circles are drawn in red,
+/// the others in green.
+public struct ImageCircle: Codable, Sendable, Equatable {
+    public var u: Double, v: Double, radius: Double
+    public var flagged: Bool
+    public init(u: Double, v: Double, radius: Double, flagged: Bool = false) {
+        self.u = u; self.v = v; self.radius = radius; self.flagged = flagged
+    }
 }
 
 /// One or more images drawn side by side with a shared style.
@@ -106,6 +119,8 @@ public enum FigureContent: Codable, Sendable, Equatable {
     case histogram(Histogram)
     case plot(LinePlot)
     case surface(SurfaceViews)
+    /// A directed graph laid out by Graphviz (section W), drawn as boxes and arrows.
+    case graph(GraphLayout)
 }
 
 /// A figure of a section: `id` is unique in the report and names the file (figures/<id>.png|pdf).

@@ -28,4 +28,10 @@ public enum SectionRegistry {
             ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(), SamplingCompensationSection(),
         ]
     }
+
+    /// Sections whose inputs are files other than maps and models (W, O), built by the caller from the parsed
+    /// inputs; they follow the sections above. O sections need the model: they are left out without one.
+    public static func inputSections(_ inputs: [any Section], model: Bool) -> [any Section] {
+        inputs.filter { s in s.id.hasPrefix("O.") ? model : true }
+    }
 }

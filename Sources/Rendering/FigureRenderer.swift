@@ -130,6 +130,9 @@ public enum FigureRenderer {
             return Drawer(size: size) { PlotDrawing.draw(plot: plot, size: size, on: $0) }
         case .surface:
             throw RenderError.unsupported(figure: figure.id, what: "3D surface content in a 2D drawing")
+        case .graph(let g):
+            let size = GraphDrawing.size(g, sizeInches: options.sizeInches)
+            return Drawer(size: size) { GraphDrawing.draw(g, size: size, on: $0) }
         }
     }
 

@@ -93,6 +93,7 @@ enum ImagePanelsDrawing {
             let range = shared ?? finiteRange(img.pixels)
             if img.width > 0 && img.height > 0 {
                 drawImage(img, range: range, lut: lut, in: cell, cr: cr)
+                drawCircles(img, in: cell, canvas: canvas)
             }
             canvas.setColor(.axis)
             canvas.setLine(width: 0.6)
@@ -117,6 +118,22 @@ enum ImagePanelsDrawing {
             for v in p where v.isFinite { if v < lo { lo = v }; if v > hi { hi = v } }
         }
         return lo <= hi ? (Double(lo), Double(hi)) : (0, 1)
+    }
+
+    /// The image's circles (v upwards, like the pixels): red when flagged, green otherwise.
+    static func drawCircles(_ img: Image2D, in cell: ImageLayout.Cell, canvas: Canvas) {
+        guard let circles = img.circles, !circles.isEmpty, img.width > 0, img.height > 0 else { return }
+        let sx = cell.w / Double(img.width), sy = cell.h / Double(img.height)
+        canvas.save()
+        canvas.clip(cell.x, cell.y, cell.w, cell.h)
+        canvas.setLine(width: 0.7)
+        for c in circles {
+            canvas.setColor(c.flagged ? RGB(hex: 0xD62728) : RGB(hex: 0x2CA02C))
+            cairo_new_sub_path(canvas.cr)
+            cairo_arc(canvas.cr, cell.x + (c.u + 0.5) * sx, cell.y + cell.h - (c.v + 0.5) * sy, max(0.5, c.radius * sx), 0, 2 * .pi)
+            cairo_stroke(canvas.cr)
+        }
+        canvas.restore()
     }
 
     /// Fills a Cairo image with the colour-mapped pixels (row 0 = top = v at its largest) and paints it into `cell`.

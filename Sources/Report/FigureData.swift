@@ -82,7 +82,7 @@ public enum FigureData {
             }
             s.mesh = TriangleMesh()
             fig.content = .surface(s)
-        case .histogram, .plot:
+        case .histogram, .plot, .graph:
             break
         }
         let encoder = JSONEncoder()
@@ -136,7 +136,7 @@ public enum FigureData {
                 s.atoms = a
             }
             fig.content = .surface(s)
-        case .histogram, .plot:
+        case .histogram, .plot, .graph:
             break
         }
         return fig

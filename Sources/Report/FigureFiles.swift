@@ -12,14 +12,15 @@ enum FigureFiles {
         case .histogram: return "histogram"
         case .plot: return "plot"
         case .surface: return "surface"
+        case .graph: return "graph"
         }
     }
 
-    /// What the report writes for each kind: PNG and vector PDF for plots and histograms, high-quality JPEG
+    /// What the report writes for each kind: PNG and vector PDF for plots, histograms and graphs, high-quality JPEG
     /// for shaded 3D views (a sixth of the PNG's size, no visible loss in print), PNG for images.
     static func defaultFormats(kind: String) -> [FigureFormat] {
         switch kind {
-        case "plot", "histogram": return [.png, .pdf]
+        case "plot", "histogram", "graph": return [.png, .pdf]
         case "surface": return [.jpg]
         default: return [.png]
         }

@@ -35,6 +35,8 @@ public struct ReportRequest: Sendable {
     public var classesPath: String?
     public var classesPixelSizeA: Double?
     public var symmetry: String = "C1"
+    /// Workflow, cross-links, SAXS (sections W, O); set after init.
+    public var supplementary = SupplementaryInputs()
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -117,6 +119,7 @@ public enum ReportPipeline {
         // Every path the run reads, so that replacing OUTDIR cannot delete one of them (issue 17, point 2).
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
                           request.templatesDirectory, request.classesPath, request.particles?.starPath].compactMap { $0 }
+            + request.supplementary.paths
         do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
@@ -146,6 +149,8 @@ public enum ReportPipeline {
                 } catch { throw ReportFailure.input("\(error)") }
             }
         }
+        let supplementarySections = try request.supplementary.paths.isEmpty ? []
+            : step("Reading workflow, cross-links, SAXS") { try request.supplementary.sections() }
 
         let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
@@ -153,8 +158,9 @@ public enum ReportPipeline {
         context.level2 = level2
         let particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
         context.particles = particles
-        let available = explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
-                                                                           classes: level2 != nil, particles: particles != nil)
+        let available = (explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
+                                                                            classes: level2 != nil, particles: particles != nil))
+            + SectionRegistry.inputSections(supplementarySections, model: model != nil)
         let sections = available.filter { request.selection.includes($0.id) }
         let skipped = available.filter { !request.selection.includes($0.id) }
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }

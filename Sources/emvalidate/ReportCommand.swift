@@ -5,6 +5,7 @@ import Foundation
 import ImageData
 import Report
 import VolumeNumerics
+import TechniqueIO
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,6 +63,36 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Symmetry of the map for the Level 2 orientation search and Level 4 (SCF, efficiency, realignment): C1 (default), Cn, Dn, T, O or I.")
     var symmetry: String = "C1"
 
+    @Option(name: .long, parsing: .unconditional, help: "Processing workflow (section W): a Scipion workflow export (JSON) or RELION's default_pipeline.star.")
+    var workflow: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "Cross-links (section O.a, needs --model): CSV with protein and residue columns of both ends (IMP/PMI, xiNET, XlinkAnalyzer layouts).")
+    var crosslinks: String?
+
+    @Option(name: .customLong("crosslink-max-distance"), parsing: .unconditional, help: "Largest solvent-accessible surface distance of a satisfied cross-link, in Å (default 33, BS3/DSS).")
+    var crosslinkMaxDistance: Double = CrossLinkSection.defaultMaxDistanceA
+
+    @Option(name: .customLong("crosslink-chains"), parsing: .unconditional, help: "Model chain of each protein named in the cross-links, e.g. Rpb1=A,Rpb2=B (default: the names are chain ids).")
+    var crosslinkChains: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "SAXS curve (section O.b, needs --model): columns q, I, σ.")
+    var saxs: String?
+
+    @Option(name: .customLong("saxs-q-unit"), parsing: .unconditional, help: "Unit of q in the SAXS file: A (Å⁻¹) or nm (nm⁻¹); default: detected.")
+    var saxsQUnit: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "Micrographs (Level 5): a quoted glob pattern of MRC files ('Micrographs/*.mrc') or a STAR file with rlnMicrographName.")
+    var micrographs: String?
+
+    @Option(name: .customLong("micrographs-pixel-size"), parsing: .unconditional, help: "Pixel size of the micrographs in Å (default: the STAR file's, else the MRC header's).")
+    var micrographsPixelSize: Double?
+
+    @Option(name: .long, parsing: .unconditional, help: "Particle coordinates (section 5.a): a STAR file with rlnMicrographName, rlnCoordinateX, rlnCoordinateY (e.g. a particles STAR).")
+    var coordinates: String?
+
+    @Option(name: .customLong("particle-box"), parsing: .unconditional, help: "Particle box size in micrograph pixels (default: rlnImageSize of the coordinates file).")
+    var particleBox: Int?
+
     @Option(name: .long, parsing: .unconditional, help: "Title on the front page.")
     var title: String?
 
@@ -112,6 +143,27 @@ struct ReportCommand: ParsableCommand {
         guard (half1 == nil) == (half2 == nil) else {
             throw ValidationError("--half1 and --half2 go together: give both half maps or neither")
         }
+        if crosslinks != nil || saxs != nil {
+            guard model != nil else { throw ValidationError("--crosslinks and --saxs compare the atomic model with other data: give --model as well") }
+        }
+        guard crosslinkMaxDistance.isFinite, crosslinkMaxDistance > 0, crosslinkMaxDistance < 1000 else {
+            throw ValidationError("--crosslink-max-distance must be a distance in Å between 0 and 1000, got \(crosslinkMaxDistance)")
+        }
+        if let c = crosslinkChains {
+            do { _ = try ChainMapping.parse(c) } catch { throw ValidationError("\(error)") }
+        }
+        if let u = saxsQUnit, QUnit(rawValue: u) == nil {
+            throw ValidationError("--saxs-q-unit must be A (Å⁻¹) or nm (nm⁻¹), got \"\(u)\"")
+        }
+        if coordinates != nil || micrographsPixelSize != nil || particleBox != nil {
+            guard micrographs != nil else { throw ValidationError("--coordinates, --micrographs-pixel-size and --particle-box describe micrographs: give --micrographs as well") }
+        }
+        if let p = micrographsPixelSize, !(p.isFinite && p > 0 && p < 100) {
+            throw ValidationError("--micrographs-pixel-size must be a pixel size in Å between 0 and 100, got \(p)")
+        }
+        if let b = particleBox, !(b > 0 && b < 100_000) {
+            throw ValidationError("--particle-box must be a box size in pixels between 1 and 100000, got \(b)")
+        }
         guard latexTimeout > 0 else { throw ValidationError("--latex-timeout must be positive") }
         if let t = threads, t < 1 || t > 4096 { throw ValidationError("--threads must be between 1 and 4096, got \(t)") }
         _ = try sectionSelection()
@@ -159,6 +211,14 @@ struct ReportCommand: ParsableCommand {
         request.classesPath = classes
         request.classesPixelSizeA = classesPixelSize
         request.symmetry = symmetry
+        request.supplementary = SupplementaryInputs(
+            workflowPath: workflow, crossLinksPath: crosslinks,
+            crossLinkChains: (try? crosslinkChains.map { try ChainMapping.parse($0) }) ?? ChainMapping(),
+            crossLinkMaxDistanceA: crosslinkMaxDistance, saxsPath: saxs, saxsQUnit: saxsQUnit.flatMap(QUnit.init(rawValue:)))
+        request.supplementary.micrographs = micrographs
+        request.supplementary.coordinatesPath = coordinates
+        request.supplementary.particleBoxPixels = particleBox
+        request.supplementary.micrographsPixelSizeA = micrographsPixelSize
         let quiet = self.quiet
         Interruption.install()
         do {
