@@ -36,11 +36,15 @@ let package = Package(
                 resources: [.embedInCode("tex")]),
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
-            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates",
+            "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "EntryMetadata",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // EMDB entry metadata (header XML v3.0, REST API JSON); no network.
+        .target(name: "EntryMetadata"),
+        // Downloads from the EMDB and PDB archives (URLSession) through a content-addressed cache.
+        .target(name: "EntryFetch", dependencies: ["EntryMetadata", "MapIO", "CCompression", "COpenSSL"]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO",
+            "Report", "Analysis", "MapIO", "EntryMetadata", "EntryFetch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and the whole report on 128³ and 256³ phantoms.
@@ -57,6 +61,8 @@ let package = Package(
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
+        .testTarget(name: "EntryMetadataTests", dependencies: ["EntryMetadata"]),
+        .testTarget(name: "EntryFetchTests", dependencies: ["EntryFetch", "EntryMetadata", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
         .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],

@@ -2,7 +2,8 @@
 //
 // Exit codes (sysexits.h): 0 report written (sections may still be "could not be measured");
 // 64 invalid arguments; 65 the map (or another input) is unreadable or invalid; 70 LaTeX failed (report.tex,
-// metrics.json and figures are kept, no PDF); 73 the output folder cannot be written; 78 a template is invalid.
+// metrics.json and figures are kept, no PDF); 73 the output folder cannot be written; 78 a template is invalid;
+// 69 (`report --emdb`) an archive file cannot be fetched (404, offline, still incomplete after the retries).
 // `batch` exits 65 when any row failed (the other rows are written).
 import ArgumentParser
 import Foundation
@@ -14,7 +15,8 @@ struct EMValidate: ParsableCommand {
         abstract: "Validate a cryo-EM density map and write a PDF validation report with metrics.json.",
         discussion: """
         Exit codes: 0 success; 64 invalid arguments; 65 unreadable or invalid input; 70 LaTeX failed \
-        (report.tex kept); 73 output folder cannot be written; 78 invalid template.
+        (report.tex kept); 69 archive file unavailable (--emdb: not found, offline); 73 output folder cannot be written; \
+        78 invalid template.
         """,
         version: "0.1.0",
         subcommands: [ReportCommand.self, RenderCommand.self, FiguresCommand.self, BatchCommand.self,

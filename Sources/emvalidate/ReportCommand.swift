@@ -1,6 +1,7 @@
 // `emvalidate report MAP --threshold T [--resolution R] … -o OUTDIR`
 import Analysis
 import ArgumentParser
+import EntryMetadata
 import Foundation
 import Report
 
@@ -12,15 +13,22 @@ struct ReportCommand: ParsableCommand {
         The output folder is written atomically: it appears only when the report is complete. An existing \
         folder is replaced only if it holds an earlier report.
 
-        Example:
+        With --emdb EMD-NNNN instead of MAP, the map, half maps, first fitted model, contour level, resolution, \
+        title and authors come from the EMDB and PDB archives (cached: a second report downloads nothing); \
+        --threshold, --resolution, --half1/--half2, --model, --title and --authors override them.
+
+        Examples:
+          emvalidate report --emdb EMD-1009 -o out/emd-1009
           emvalidate report emd_1234.map --threshold 0.02 --resolution 3.2 --emdb-id EMD-1234 -o out/emd_1234
         """)
 
-    @Argument(help: "The map (MRC/CCP4, optionally .gz or .bz2).")
-    var map: String
+    @Argument(help: "The map (MRC/CCP4, optionally .gz or .bz2); not with --emdb.")
+    var map: String?
 
-    @Option(name: .long, help: "Contour threshold T, in map units (the recommended contour level).")
-    var threshold: Double
+    @Option(name: .long, help: "Contour threshold T, in map units (the recommended contour level); with --emdb, default the entry's.")
+    var threshold: Double?
+
+    @OptionGroup var publicData: PublicDataOptions
 
     @Option(name: .long, help: "Reported resolution R, in Å.")
     var resolution: Double?
@@ -62,7 +70,13 @@ struct ReportCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number, got \(threshold)") }
+        if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number, got \(threshold)") }
+        if publicData.emdb != nil {
+            guard map == nil else { throw ValidationError("give either MAP or --emdb, not both") }
+        } else {
+            guard map != nil else { throw ValidationError("missing MAP (or --emdb EMD-NNNN for an entry of the EMDB archive)") }
+            guard threshold != nil else { throw ValidationError("missing --threshold T (the contour level, in map units)") }
+        }
         if let r = resolution {
             guard r.isFinite, r > 0, r < 1000 else {
                 throw ValidationError("--resolution must be a resolution in Å between 0 and 1000, got \(r)")
@@ -75,12 +89,23 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = ReportRequest(
-            mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
+        var request = ReportRequest(
+            mapPath: map ?? "", threshold: threshold ?? 0, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
         let quiet = self.quiet
+        if let id = publicData.emdb.flatMap(EMDBID.init) {
+            let user = UserInputs(threshold: threshold, resolution: resolution, half1: half1, half2: half2, model: model,
+                                  title: title, pdbID: pdbID, authors: authors)
+            do {
+                request = try PublicData.resolve(publicData, id: id, user: user, base: request,
+                                                 progress: { if !quiet { Stderr.print($0) } }).request
+            } catch let failure as PublicDataFailure {
+                Stderr.print("emvalidate: error: \(failure)")
+                throw ExitCode(failure.exitCode)
+            }
+        }
         do {
             let outcome = try ReportPipeline.run(request,
                                                  progress: { if !quiet { Stderr.print($0) } })
