@@ -43,7 +43,7 @@ final class XMLElementNode {
         let ok = parser.parse()
         guard ok, builder.error == nil, builder.stack.isEmpty, let root = builder.root else {
             let line = builder.errorLine ?? parser.lineNumber
-            let reason = (builder.error ?? parser.parserError).map { "\($0.localizedDescription)" }
+            let reason = (builder.error ?? parser.parserError).map { ($0 as? EntryMetadataError)?.message ?? $0.localizedDescription }
                 ?? (builder.root == nil ? "no root element" : "unclosed element <\(builder.stack.last!.name)>")
             throw EntryMetadataError("\(document), line \(line): not well-formed XML (\(reason))")
         }
