@@ -152,7 +152,7 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         }
         do {
             if start == 0 || !FileManager.default.fileExists(atPath: partial.path) {
-                FileManager.default.createFile(atPath: partial.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: partial.path, contents: nil)
                 start = 0
             }
             let h = try FileHandle(forWritingTo: partial)

@@ -69,7 +69,7 @@ final class ArchiveServer {
 
     init(root: URL, drop: [String] = []) throws {
         log = root.deletingLastPathComponent().appendingPathComponent("requests-\(UUID().uuidString.prefix(6)).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Servers/archive_server.py").path,
                              "--root", root.path, "--log", log.path] + drop.flatMap { ["--drop", $0] }

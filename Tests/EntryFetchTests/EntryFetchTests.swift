@@ -177,6 +177,26 @@ struct ServedEntry {
         #expect(caught?.message == "EMD-1010: cannot get the header: \(e.archive.root.path)/structures/EMD-1010/header/emd-1010-v30.xml: no such file in the local mirror")
     }
 
+    /// Large files report their progress: lines at every tenth, ending at 100 %.
+    @Test func progressLinesForLargeFiles() throws {
+        let e = try ServedEntry()
+        defer { e.cleanUp() }
+        let server = try ArchiveServer(root: e.archive.root)
+        defer { server.stop() }
+        let url = URL(string: "\(server.url)/structures/EMD-1009/map/emd_1009.map.gz")!
+        let lines = Locked<[String]>([])
+        _ = try DownloadCache(root: e.cache).file(for: url, options: FetchOptions(progressThresholdBytes: 1000),
+                                                  progress: { line in lines.mutate { $0.append(line) } })
+        let mb = String(format: "%.1f", Double(e.mapBytes.count) / 1e6)
+        #expect(lines.value.last == "downloading emd_1009.map.gz: 100% of \(mb) MB", "\(lines.value)")
+        #expect(lines.value.count <= 10)
+        // Below the threshold: silent.
+        let quiet = Locked<[String]>([])
+        _ = try DownloadCache(root: e.dir.appendingPathComponent("cache2")).file(for: url, options: FetchOptions(),
+                                                                                progress: { line in quiet.mutate { $0.append(line) } })
+        #expect(quiet.value.isEmpty)
+    }
+
     @Test func mirrorArgumentsThatAreNeitherURLNorFolder() {
         #expect(throws: FetchError.self) { try ArchiveMirror("/no/such/folder", flag: "--emdb-mirror") }
         #expect(throws: FetchError.self) { try ArchiveMirror("ftp://x", flag: "--emdb-mirror") }
