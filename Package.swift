@@ -53,11 +53,15 @@ let package = Package(
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
             "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics", "ImageData", "ParticleAnalysis",
-            "WorkflowIO", "TechniqueIO", "MicrographIO",
+            "WorkflowIO", "TechniqueIO", "MicrographIO", "EntryMetadata",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // EMDB entry metadata (header XML v3.0, REST API JSON); no network.
+        .target(name: "EntryMetadata"),
+        // Downloads from the EMDB and PDB archives (URLSession) through a content-addressed cache.
+        .target(name: "EntryFetch", dependencies: ["EntryMetadata", "MapIO", "CCompression", "COpenSSL"]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO",
+            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO", "EntryMetadata", "EntryFetch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and whole reports on 128³, 256³ and 512³ phantoms; writes bench.json.
@@ -79,6 +83,8 @@ let package = Package(
         .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
+        .testTarget(name: "EntryMetadataTests", dependencies: ["EntryMetadata"]),
+        .testTarget(name: "EntryFetchTests", dependencies: ["EntryFetch", "EntryMetadata", "MapIO"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
         .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],

@@ -55,7 +55,7 @@ public enum BatchIndex {
                    + ["pdf", "metrics", "error", "finished_utc"]).map(csvField).joined(separator: ",") + "\n"
         for e in entries {
             let byID = Dictionary(e.sections.map { ($0.id, $0.status) }, uniquingKeysWith: { a, _ in a })
-            var f = [String(e.row.index), e.row.name, e.row.value("map") ?? "", e.status,
+            var f = [String(e.row.index), e.row.name, e.row.value("map") ?? e.row.value("emdb") ?? "", e.status,
                      e.score.map { String($0.passed) } ?? "", e.score.map { String($0.evaluable) } ?? ""]
             f += ids.map { byID[$0] ?? "" }
             f += [e.pdf ?? "", e.metrics ?? "", e.error ?? "", e.finishedUTC ?? ""]
@@ -94,7 +94,7 @@ public enum BatchIndex {
         out += ids.map { "<th>\(html($0))</th>" }.joined() + "<th>Report</th><th>Error</th></tr></thead><tbody>\n"
         for e in entries {
             let byID = Dictionary(e.sections.map { ($0.id, $0.status) }, uniquingKeysWith: { a, _ in a })
-            out += "<tr><td>\(e.row.index)</td><td>\(html(e.row.name))</td><td>\(html(e.row.value("map") ?? ""))</td>"
+            out += "<tr><td>\(e.row.index)</td><td>\(html(e.row.name))</td><td>\(html(e.row.value("map") ?? e.row.value("emdb") ?? ""))</td>"
             out += "<td class=\"\(e.status)\">\(e.status)</td>"
             out += "<td>" + (e.score.map { "\($0.passed) / \($0.evaluable)" } ?? "") + "</td>"
             for id in ids {

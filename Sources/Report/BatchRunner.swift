@@ -21,10 +21,13 @@ public struct BatchOptions: Sendable {
     /// The emvalidate executable run for each row.
     public var executable: String
     public var latexTimeoutSeconds: Int
+    /// --emdb-mirror, --pdb-mirror and --cache as given to `batch`, passed on to each report of an `emdb` row.
+    public var publicDataArguments: [String]
     public init(outputDirectory: String, jobs: Int = 1, makePDF: Bool = true, executable: String,
-                latexTimeoutSeconds: Int = 300) {
+                latexTimeoutSeconds: Int = 300, publicDataArguments: [String] = []) {
         self.outputDirectory = outputDirectory; self.jobs = jobs; self.makePDF = makePDF
         self.executable = executable; self.latexTimeoutSeconds = latexTimeoutSeconds
+        self.publicDataArguments = publicDataArguments
     }
 }
 
@@ -78,6 +81,7 @@ public enum BatchRunner {
     static func parameters(_ row: BatchRow, _ options: BatchOptions) -> [String: String] {
         var p: [String: String] = ["tool_version": ReportPipeline.version, "pdf": options.makePDF ? "yes" : "no"]
         for c in ["threshold", "resolution", "title", "emdb_id", "pdb_id", "authors"] { p[c] = row.value(c) ?? "" }
+        if let e = row.value("emdb") { p["emdb"] = e }
         return p
     }
 
@@ -115,7 +119,10 @@ public enum BatchRunner {
 
     /// The emvalidate report arguments of a row.
     static func reportArguments(_ row: BatchRow, _ table: BatchTable, _ options: BatchOptions) -> [String] {
-        var a = ["report", table.resolvedPath(row, "map")!, "--threshold", row.value("threshold")!]
+        var a = ["report"]
+        if let e = row.value("emdb") { a += ["--emdb", e] + options.publicDataArguments }
+        else { a.append(table.resolvedPath(row, "map")!) }
+        if let t = row.value("threshold") { a += ["--threshold", t] }
         if let r = row.value("resolution") { a += ["--resolution", r] }
         for (column, flag) in [("half1", "--half1"), ("half2", "--half2"), ("model", "--model")] {
             if let p = table.resolvedPath(row, column) { a += [flag, p] }

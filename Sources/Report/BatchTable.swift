@@ -4,7 +4,10 @@
 // Columns (any order; unknown columns are an error, so that a typo does not silently drop an input):
 //   map (required), threshold (required, map units), resolution (Å, may be empty), half1, half2, model,
 //   title, emdb_id, pdb_id, authors, name (the entry's folder; default NNNN_<map stem>).
+// Public data: a column `emdb` (an EMDB id, EMD-NNNN) replaces map and threshold (both then optional: they
+// override the archive's); a file of bare EMDB ids, one per line and no header, is read as that column alone.
 // Relative paths are relative to the folder holding the table. Rows are numbered from 0 (Slurm array index).
+import EntryMetadata
 import Foundation
 
 public struct BatchTableError: Error, CustomStringConvertible {
@@ -32,7 +35,7 @@ public struct BatchRow: Sendable, Equatable {
 
 public struct BatchTable: Sendable {
     public static let columns = ["map", "threshold", "resolution", "half1", "half2", "model", "title",
-                                 "emdb_id", "pdb_id", "authors", "name"]
+                                 "emdb_id", "pdb_id", "authors", "name", "emdb"]
     public static let pathColumns = ["map", "half1", "half2", "model"]
 
     /// Names in the batch folder that belong to the batch itself, not to an entry.
@@ -46,11 +49,16 @@ public struct BatchTable: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw BatchTableError(message: "table \(path) cannot be read")
         }
-        let records: [Record]
+        var records: [Record]
         do { records = try BatchTable.parseCSV(String(decoding: data, as: UTF8.self)) }
         catch let e as BatchTableError { throw BatchTableError(message: "table \(path): \(e.message)") }
         guard let header = records.first else { throw BatchTableError(message: "table \(path) is empty; expected a header row") }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if names.count == 1, EMDBID(names[0]) != nil {
+            // A list of EMDB ids, one per line, without a header.
+            names = ["emdb"]
+            records.insert(Record(fields: ["emdb"], line: 0), at: 0)
+        }
         for n in names where !BatchTable.columns.contains(n) {
             throw BatchTableError(message: "table \(path), line 1: unknown column “\(n)”; expected some of \(BatchTable.columns.joined(separator: ", "))")
         }
@@ -59,7 +67,7 @@ public struct BatchTable: Sendable {
                 throw BatchTableError(message: "table \(path), line 1: column “\(n)” appears twice (columns \(first + 1) and \(k + 1))")
             }
         }
-        for required in ["map", "threshold"] where !names.contains(required) {
+        for required in ["map", "threshold"] where !names.contains(required) && !names.contains("emdb") {
             throw BatchTableError(message: "table \(path), line 1: no “\(required)” column")
         }
         var rows: [BatchRow] = []
@@ -102,6 +110,7 @@ public struct BatchTable: Sendable {
             let s = safe(n)
             return s.hasPrefix(".") ? "_" + s : s
         }
+        if row.value("map") == nil, let e = row.value("emdb") { return EMDBID(e)?.description ?? safe(e) }
         var stem = ((row.value("map") ?? "map") as NSString).lastPathComponent
         for ext in [".gz", ".bz2", ".mrc", ".map", ".ccp4"] where stem.lowercased().hasSuffix(ext) { stem = String(stem.dropLast(ext.count)) }
         return String(format: "%04d_", row.index + 1) + safe(stem)
@@ -109,9 +118,16 @@ public struct BatchTable: Sendable {
 
     /// What makes a row unusable before running it: missing map, numbers that are not numbers, a lone half.
     static func problem(_ row: BatchRow) -> String? {
-        guard row.value("map") != nil else { return "line \(row.line): the map is empty" }
-        guard let t = row.value("threshold") else { return "line \(row.line): the threshold is empty" }
-        guard let tv = Double(t), tv.isFinite else { return "line \(row.line): threshold “\(t)” is not a number" }
+        if let e = row.value("emdb") {
+            guard EMDBID(e) != nil else { return "line \(row.line): emdb “\(e)” is not an EMDB id (EMD- and digits)" }
+            guard row.value("map") == nil else { return "line \(row.line): give either map or emdb, not both" }
+        } else {
+            guard row.value("map") != nil else { return "line \(row.line): the map is empty" }
+            guard row.value("threshold") != nil else { return "line \(row.line): the threshold is empty" }
+        }
+        if let t = row.value("threshold") {
+            guard let tv = Double(t), tv.isFinite else { return "line \(row.line): threshold “\(t)” is not a number" }
+        }
         if let r = row.value("resolution") {
             guard let rv = Double(r), rv.isFinite, rv > 0, rv < 1000 else {
                 return "line \(row.line): resolution “\(r)” is not a resolution in Å between 0 and 1000"

@@ -63,13 +63,15 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         public var emdbID: String?
         public var pdbID: String?
         public var authors: String?
+        /// The EMDB entry of a public-data report (`report --emdb`); nil for a user-data report.
+        public var emdb: EMDBEntry?
         public init(map: MapInfo, threshold: Double, resolution: Double?, title: String? = nil,
-                    emdbID: String? = nil, pdbID: String? = nil, authors: String? = nil) {
+                    emdbID: String? = nil, pdbID: String? = nil, authors: String? = nil, emdb: EMDBEntry? = nil) {
             self.map = map; self.threshold = threshold; self.resolution = resolution; self.title = title
-            self.emdbID = emdbID; self.pdbID = pdbID; self.authors = authors
+            self.emdbID = emdbID; self.pdbID = pdbID; self.authors = authors; self.emdb = emdb
         }
         enum CodingKeys: String, CodingKey {
-            case map, threshold, resolution, title, emdbID = "emdb_id", pdbID = "pdb_id", authors
+            case map, threshold, resolution, title, emdbID = "emdb_id", pdbID = "pdb_id", authors, emdb
         }
         // Optional inputs are written as null rather than left out, so every key is always present.
         public func encode(to encoder: Encoder) throws {
@@ -78,6 +80,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
             try c.encode(resolution, forKey: .resolution); try c.encode(title, forKey: .title)
             try c.encode(emdbID, forKey: .emdbID); try c.encode(pdbID, forKey: .pdbID)
             try c.encode(authors, forKey: .authors)
+            try c.encode(emdb, forKey: .emdb)
         }
     }
 

@@ -37,6 +37,8 @@ public struct ReportRequest: Sendable {
     public var symmetry: String = "C1"
     /// Workflow, cross-links, SAXS (sections W, O); set after init.
     public var supplementary = SupplementaryInputs()
+    /// The EMDB entry of a public-data report (`report --emdb`), recorded as metrics.json `inputs.emdb`.
+    public var emdb: ReportDocument.EMDBEntry?
 
     public init(mapPath: String, threshold: Double, resolution: Double?, half1Path: String? = nil,
                 half2Path: String? = nil, modelPath: String? = nil, title: String? = nil, emdbID: String? = nil,
@@ -214,7 +216,7 @@ public enum ReportPipeline {
                        box: [map.nx, map.ny, map.nz], voxelSize: [map.voxelSize.x, map.voxelSize.y, map.voxelSize.z],
                        origin: [o.x, o.y, o.z]),
             threshold: request.threshold, resolution: request.resolution, title: request.title,
-            emdbID: request.emdbID, pdbID: request.pdbID, authors: request.authors)
+            emdbID: request.emdbID, pdbID: request.pdbID, authors: request.authors, emdb: request.emdb)
         let doc = ReportDocument(tool: .init(version: version, commandLine: request.commandLine),
                                  generatedUTC: ISO8601DateFormatter().string(from: Date()), inputs: inputs,
                                  sections: records, order: results.map { $0.id },

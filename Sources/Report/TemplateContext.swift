@@ -115,6 +115,7 @@ public enum TemplateContext {
         if let p = inputs.pdbID, !p.isEmpty { c["pdb_id"] = p }
         if let a = inputs.authors, !a.isEmpty { c["authors"] = a }
         if let r = inputs.resolution { c["resolution"] = NumberText.format(r) }
+        for (k, v) in provenance(inputs) { c[k] = v }
 
         let sections = doc.orderedSections
         c["levels_present"] = levelsPresent(sections.map { $0.record })

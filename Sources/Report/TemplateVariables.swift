@@ -22,7 +22,7 @@ public enum TemplateVariables {
 
     /// Values every template receives (TemplateContext.document).
     public static let document: [Variable] = [
-        .init("title", "title given with --title (absent if none)"),
+        .init("title", "title given with --title or from the EMDB entry (absent if none)"),
         .init("emdb_id", "EMDB id (absent if none)"),
         .init("pdb_id", "PDB id of the model (absent if none)"),
         .init("authors", "authors (absent if none)"),
@@ -44,6 +44,14 @@ public enum TemplateVariables {
         .init("resolution_summary", "range and mean of all resolution estimates (absent if none)",
               items: ["count", "min_A", "max_A", "mean_A", "estimates", "overestimated", "limit_A"]),
         .init("skipped_sections", "sections left out with --sections/--skip, as \"0.e Local resolution; …\" (absent if none)"),
+        .init("report_kind", "\"Public data-based report\" (report --emdb) or \"User data-based report\""),
+        .init("is_public_data", "true for a report of an EMDB entry fetched from the archive"),
+        .init("threshold_source", "where the contour threshold came from (the entry or --threshold)"),
+        .init("resolution_source", "where the reported resolution came from (absent if not reported)"),
+        .init("deposition_date", "deposition date of the EMDB entry, YYYY-MM-DD (absent if none)"),
+        .init("fitted_pdb_ids", "every PDB id fitted to the entry, e.g. \"1MI6, 1MVR\" (absent if none)"),
+        .init("header_sha256", "SHA-256 of the entry's header XML (public data only)"),
+        .init("absent_inputs", "inputs the archive did not provide, one sentence each (absent if none)"),
     ]
 
     /// Keys of `resolution_summary.estimates` items.

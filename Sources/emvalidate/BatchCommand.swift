@@ -10,14 +10,17 @@ struct BatchCommand: ParsableCommand {
         discussion: """
         Columns (header row; any order): map, threshold (required); resolution, half1, half2, model, title, \
         emdb_id, pdb_id, authors, name (the entry's folder; default NNNN_<map stem>). Relative paths are \
-        relative to the table's folder. Rows whose report already matches the inputs' SHA-256 and parameters \
+        relative to the table's folder. Public data: a column emdb (EMD-NNNN) instead of map and threshold \
+        fetches each entry from the archive as `report --emdb` does (a file of bare EMDB ids, one per line, \
+        works too); downloads go through the shared cache, so tasks never fetch the same file twice at once. Rows whose report already matches the inputs' SHA-256 and parameters \
         are skipped; a failing row is recorded and the others continue. Exit code 0 when every row is done, \
         65 when some row failed.
 
         With --slurm, nothing runs here: DIR/slurm/emvalidate-batch.sbatch is written, an array job with one \
         task per row still to do; submit it with sbatch. Each task writes its report and updates the index.
 
-        Example:
+        Examples:
+          emvalidate batch emdb-ids.txt -o reports --jobs 2
           emvalidate batch entries.csv -o reports --jobs 2
           emvalidate batch entries.csv -o reports --slurm && sbatch reports/slurm/emvalidate-batch.sbatch
         """)
@@ -49,6 +52,27 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress output on stderr.")
     var quiet = false
 
+    @Option(name: .customLong("emdb-mirror"), help: "EMDB archive URL or folder for emdb rows (see `emvalidate help report`).")
+    var emdbMirror: String?
+
+    @Option(name: .customLong("pdb-mirror"), help: "PDB archive URL or folder for emdb rows.")
+    var pdbMirror: String?
+
+    @Option(name: .long, help: "Cache of downloaded files shared by the rows (default $XDG_CACHE_HOME/emvalidate).")
+    var cache: String?
+
+    /// The public-data options passed on to each row's report (paths made absolute: rows run elsewhere).
+    var publicDataArguments: [String] {
+        var a: [String] = []
+        func absolute(_ s: String) -> String {
+            s.contains("://") ? s : URL(fileURLWithPath: s).standardizedFileURL.path
+        }
+        if let emdbMirror { a += ["--emdb-mirror", absolute(emdbMirror)] }
+        if let pdbMirror { a += ["--pdb-mirror", absolute(pdbMirror)] }
+        if let cache { a += ["--cache", absolute(cache)] }
+        return a
+    }
+
     func validate() throws {
         guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
         guard slurmCPUs >= 1 else { throw ValidationError("--slurm-cpus must be positive") }
@@ -65,7 +89,7 @@ struct BatchCommand: ParsableCommand {
         }
         let options = BatchOptions(outputDirectory: URL(fileURLWithPath: output).standardizedFileURL.path, jobs: jobs,
                                    makePDF: !noPDF, executable: BatchRunner.currentExecutable,
-                                   latexTimeoutSeconds: latexTimeout)
+                                   latexTimeoutSeconds: latexTimeout, publicDataArguments: publicDataArguments)
         do { try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true) }
         catch {
             Stderr.print("emvalidate: error: cannot create \(output): \(error.localizedDescription)")

@@ -1,6 +1,7 @@
 // `emvalidate report MAP --threshold T [--resolution R] … -o OUTDIR`
 import Analysis
 import ArgumentParser
+import EntryMetadata
 import Foundation
 import ImageData
 import Report
@@ -17,19 +18,26 @@ struct ReportCommand: ParsableCommand {
         nothing was added. If LaTeX fails, the folder is left as it was and the attempt is kept in \
         OUTDIR.latex-failed.
 
-        Example:
+        With --emdb EMD-NNNN instead of MAP, the map, half maps, first fitted model, contour level, resolution, \
+        title and authors come from the EMDB and PDB archives (cached: a second report downloads nothing); \
+        --threshold, --resolution, --half1/--half2, --model, --title and --authors override them.
+
+        Examples:
+          emvalidate report --emdb EMD-1009 -o out/emd-1009
           emvalidate report emd_1234.map --threshold 0.02 --resolution 3.2 --emdb-id EMD-1234 -o out/emd_1234
         """)
 
-    @Argument(help: "The map (MRC/CCP4, optionally .gz or .bz2).")
-    var map: String
+    @Argument(help: "The map (MRC/CCP4, optionally .gz or .bz2); not with --emdb.")
+    var map: String?
 
     // Value options take the next argument whatever it looks like, so that `--threshold -0.1` and
     // `--title "-ish"` work (a normalised map's contour level is often negative).
     @Option(name: .long, parsing: .unconditional,
-            help: "Contour threshold T, in map units (the recommended contour level; may be negative).",
+            help: "Contour threshold T, in map units (the recommended contour level; may be negative); with --emdb, default the entry's.",
             transform: NumberArgument.finite)
-    var threshold: Double
+    var threshold: Double?
+
+    @OptionGroup var publicData: PublicDataOptions
 
     @Option(name: .long, parsing: .unconditional,
             help: "Reported resolution R, in Å (between 2 × the voxel size and 1000 Å).",
@@ -134,7 +142,13 @@ struct ReportCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number, got \(threshold)") }
+        if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number, got \(threshold)") }
+        if publicData.emdb != nil {
+            guard map == nil else { throw ValidationError("give either MAP or --emdb, not both") }
+        } else {
+            guard map != nil else { throw ValidationError("missing MAP (or --emdb EMD-NNNN for an entry of the EMDB archive)") }
+            guard threshold != nil else { throw ValidationError("missing --threshold T (the contour level, in map units)") }
+        }
         if let r = resolution {
             guard r.isFinite, r > 0, r < 1000 else {
                 throw ValidationError("--resolution must be a resolution in Å between 0 and 1000, got \(r)")
@@ -186,8 +200,9 @@ struct ReportCommand: ParsableCommand {
         do {
             let selection = try SectionSelection.parse(sections: sections, skip: skip,
                                                        knownIDs: SectionRegistry.allSections().map(\.id))
-            try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil,
-                                                                                  model: model != nil,
+            // With --emdb the archive may bring half maps and a model.
+            try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil || publicData.emdb != nil,
+                                                                                  model: model != nil || publicData.emdb != nil,
                                                                                   classes: classes != nil,
                                                                                   particles: particles != nil).map(\.id))
             return selection
@@ -198,7 +213,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var request = ReportRequest(
-            mapPath: map, threshold: threshold, resolution: resolution, half1Path: half1, half2Path: half2,
+            mapPath: map ?? "", threshold: threshold ?? 0, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
             pdbID: pdbID, authors: authors, outputDirectory: output, templatesDirectory: templates,
             makePDF: !noPDF, commandLine: CommandLine.arguments, latexTimeoutSeconds: latexTimeout)
@@ -221,6 +236,17 @@ struct ReportCommand: ParsableCommand {
         request.supplementary.micrographsPixelSizeA = micrographsPixelSize
         let quiet = self.quiet
         Interruption.install()
+        if let id = publicData.emdb.flatMap(EMDBID.init) {
+            let user = UserInputs(threshold: threshold, resolution: resolution, half1: half1, half2: half2, model: model,
+                                  title: title, pdbID: pdbID, authors: authors)
+            do {
+                request = try PublicData.resolve(publicData, id: id, user: user, base: request,
+                                                 progress: { if !quiet { Stderr.print($0) } }).request
+            } catch let failure as PublicDataFailure {
+                Stderr.print("emvalidate: error: \(failure)")
+                throw ExitCode(failure.exitCode)
+            }
+        }
         do {
             let outcome = try ReportPipeline.run(request,
                                                  progress: { if !quiet { Stderr.print($0) } })

@@ -18,7 +18,12 @@ func richDocument() -> ReportDocument {
                                          reason: "why", scored: true, metrics: [:], figures: [])
     let inputs = ReportDocument.Inputs(
         map: .init(file: "m.mrc", sha256: String(repeating: "0", count: 64), box: [1, 2, 3], voxelSize: [1, 1, 1], origin: [0, 0, 0]),
-        threshold: 0.1, resolution: 2.0, title: "T", emdbID: "EMD-1", pdbID: "1ABC", authors: "X")
+        threshold: 0.1, resolution: 2.0, title: "T", emdbID: "EMD-1", pdbID: "1ABC", authors: "X",
+        emdb: .init(id: "EMD-1000", title: "T", authors: ["X"], depositionDate: "2002-01-01", contourLevel: 0.1,
+                    contourSource: "AUTHOR", resolutionA: 2.0, resolutionMethod: "FSC 0.143 CUT-OFF", fittedPDBIDs: ["1abc"],
+                    headerSHA256: String(repeating: "1", count: 64), headerURL: "https://x/emd-1000-v30.xml",
+                    sources: .init(threshold: .archive, resolution: .archive, halfMaps: .none, model: .archive),
+                    absentInputs: ["The entry has no half maps, so Level 1 is not run."]))
     return ReportDocument(tool: .init(version: "0.1.0", commandLine: ["emvalidate"]), generatedUTC: "2026-01-01T00:00:00Z",
                           inputs: inputs, sections: ["0.a": a, "1.b": b], order: ["0.a", "1.b"])
 }
