@@ -59,7 +59,9 @@ public struct AtomicModelSection: Section {
                          content: .histogram(Histogram(binEdges: bHist.edges, counts: bHist.counts,
                                                        xLabel: "B-factor (Å²)", yLabel: "Atoms")))
         var figures = [fig]
-        LocalMapSurface.append(Self.modelViews(atoms: model.atoms, context: context),
+        // The views draw the atoms near the map box (a model far larger than the map would otherwise shrink the
+        // map to a dot and cost minutes of drawing); atoms left out are counted in the metrics above.
+        LocalMapSurface.append(Self.modelViews(atoms: data.model.atoms.isEmpty ? model.atoms : data.model.atoms, context: context),
                                id: Self.viewsFigureId, figures: &figures, metrics: &metrics)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
