@@ -34,6 +34,8 @@ extension SectionResult {
                 if let r = panels.range, bad(r) { return "figure \(f.id) range" }
             case .surface(let s):
                 if let r = s.range, bad(r) { return "figure \(f.id) range" }
+            case .graph:
+                break   // laid out by Graphviz from the workflow's steps: no computed values
             }
         }
         return nil
