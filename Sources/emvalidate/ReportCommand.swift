@@ -23,12 +23,12 @@ struct ReportCommand: ParsableCommand {
     // `--title "-ish"` work (a normalised map's contour level is often negative).
     @Option(name: .long, parsing: .unconditional,
             help: "Contour threshold T, in map units (the recommended contour level; may be negative).",
-            transform: NumberArgument.finite)
+            transform: { try NumberArgument.finite($0) })
     var threshold: Double
 
     @Option(name: .long, parsing: .unconditional,
             help: "Reported resolution R, in Å (between 2 × the voxel size and 1000 Å).",
-            transform: NumberArgument.finite)
+            transform: { try NumberArgument.finite($0) })
     var resolution: Double?
 
     @Option(name: .long, parsing: .unconditional, help: "First half map (Level 1); needs --half2.")
