@@ -25,7 +25,7 @@ struct FiguresCommand: ParsableCommand {
     @Option(name: .long, help: "One format for every figure (png, jpg, pdf or svg); default: PNG, plus PDF for plots, JPEG for 3D views.")
     var format: String?
 
-    @Option(name: .long, help: "Resolution of PNG files, in pixels per inch (10–2400).", transform: NumberArgument.finite)
+    @Option(name: .long, help: "Resolution of PNG files, in pixels per inch (10–2400).", transform: { try NumberArgument.finite($0) })
     var dpi: Double = 150
 
     @Option(name: .long, help: "Figure size in inches, WxH (e.g. 6x4).")

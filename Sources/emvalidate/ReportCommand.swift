@@ -34,14 +34,14 @@ struct ReportCommand: ParsableCommand {
     // `--title "-ish"` work (a normalised map's contour level is often negative).
     @Option(name: .long, parsing: .unconditional,
             help: "Contour threshold T, in map units (the recommended contour level; may be negative); with --emdb, default the entry's.",
-            transform: NumberArgument.finite)
+            transform: { try NumberArgument.finite($0) })
     var threshold: Double?
 
     @OptionGroup var publicData: PublicDataOptions
 
     @Option(name: .long, parsing: .unconditional,
             help: "Reported resolution R, in Å (between 2 × the voxel size and 1000 Å).",
-            transform: NumberArgument.finite)
+            transform: { try NumberArgument.finite($0) })
     var resolution: Double?
 
     @Option(name: .long, parsing: .unconditional, help: "First half map (Level 1); needs --half2.")
