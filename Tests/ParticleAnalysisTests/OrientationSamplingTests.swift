@@ -54,13 +54,13 @@ final class OrientationSamplingTests: XCTestCase {
         var rng = SplitMix64(seed: 5)
         let single = (0..<3000).map { _ in (rot: 0.0, tilt: rng.uniform() * 2, psi: rng.uniform() * 360) }
         let e1 = OrientationEfficiency.compute(viewingDirections: directions(single), resolutionA: 4, diameterA: 100, bFactorA2: 100)
-        let broad = (0..<3000).map { i in i % 10 == 0 ? (rot: rng.uniform() * 360, tilt: acos(2 * rng.uniform() - 1) * 180 / .pi, psi: 0.0)
+        let broad = (0..<3000).map { i in i % 3 == 0 ? (rot: rng.uniform() * 360, tilt: acos(2 * rng.uniform() - 1) * 180 / .pi, psi: 0.0)
                                                       : (rot: rng.uniform() * 360, tilt: rng.uniform() * 30, psi: 0.0) }
         let e2 = OrientationEfficiency.compute(viewingDirections: directions(broad), resolutionA: 4, diameterA: 100, bFactorA2: 100)
-        print("single view E_od \(e1.efficiency); 90 % top views E_od \(e2.efficiency), mean res \(e2.meanDirectionalResolutionA) Å")
+        print("single view E_od \(e1.efficiency); two-thirds top views E_od \(e2.efficiency), mean res \(e2.meanDirectionalResolutionA) Å")
         XCTAssertLessThan(e1.efficiency, 0.1)
         XCTAssertGreaterThan(e2.efficiency, 0.5)
-        XCTAssertLessThan(e2.efficiency, 0.98)
+        XCTAssertLessThan(e2.efficiency, 0.99)
         XCTAssertGreaterThan(e2.meanDirectionalResolutionA, 4)
     }
 }
