@@ -38,6 +38,16 @@ public struct SupplementaryInputs: Sendable {
     func sections() throws -> [any Section] {
         var out: [any Section] = []
         do {
+            // Report order: Level 5, then the qualifiers W and O (as VRS orders its levels).
+            if let spec = micrographs {
+                let list = try MicrographList.resolve(spec)
+                let coordinates = try coordinatesPath.map { try CoordinateTable.read(path: $0) }
+                let inputs = MicrographInputs(list: list, coordinates: coordinates,
+                                              boxPixels: particleBoxPixels ?? coordinates?.boxPixels, pixelSizeFlagA: micrographsPixelSizeA)
+                _ = try inputs.read(0)   // the first micrograph must be readable: a wrong pattern fails here, not later
+                out.append(MicrographsSection(inputs: inputs))
+                if coordinates != nil { out.append(MicrographScreeningSection(inputs: inputs)) }
+            }
             if let path = workflowPath {
                 let workflow = try WorkflowReader.read(path: path)
                 out.append(WorkflowSection(workflow: workflow, path: path, sha256: try FileHash.sha256(path: path)))
@@ -50,15 +60,6 @@ public struct SupplementaryInputs: Sendable {
             if let path = saxsPath {
                 let curve = try SAXSCurve.read(path: path, unit: saxsQUnit)
                 out.append(SAXSSection(curve: curve, path: path, sha256: try FileHash.sha256(path: path)))
-            }
-            if let spec = micrographs {
-                let list = try MicrographList.resolve(spec)
-                let coordinates = try coordinatesPath.map { try CoordinateTable.read(path: $0) }
-                let inputs = MicrographInputs(list: list, coordinates: coordinates,
-                                              boxPixels: particleBoxPixels ?? coordinates?.boxPixels, pixelSizeFlagA: micrographsPixelSizeA)
-                _ = try inputs.read(0)   // the first micrograph must be readable: a wrong pattern fails here, not later
-                out.append(MicrographsSection(inputs: inputs))
-                if coordinates != nil { out.append(MicrographScreeningSection(inputs: inputs)) }
             }
         } catch { throw ReportFailure.input("\(error)") }
         return out

@@ -41,10 +41,10 @@ public struct MicrographScreeningSection: Section {
             }
             if overlay == nil {
                 var left = inputs.panel(m, target: 800, label: name, flags: cs.map { $0.flagged })
-                left.label = "\(name): flagged (red), kept (green)"
+                left.label = name
                 // The z map at the screening's own binning, with the same circles rescaled.
                 var right = Image2D(width: s.width, height: s.height, pixels: s.z.map { max(-8, min(8, $0)) },
-                                    label: "robust z of the local median; |z| ≥ 3 regions", pixelSizeA: [s.pixelSizeA, s.pixelSizeA])
+                                    label: "robust z (±8)", pixelSizeA: [s.pixelSizeA, s.pixelSizeA])
                 let scale = Double(left.width) / Double(s.width)
                 right.circles = left.circles?.map { ImageCircle(u: ($0.u + 0.5) / scale - 0.5, v: ($0.v + 0.5) / scale - 0.5, radius: $0.radius / scale, flagged: $0.flagged) }
                 overlay = Figure(id: "5a_screening_overlay", caption: "Screening of \(name): the micrograph with each particle box (red: flagged, green: kept) and the robust z-score of the local median density (clipped to ±8) from which bad regions (|z| ≥ 3, at least one box in area) are taken.", content: .images(ImagePanels(panels: [left, right])))
