@@ -47,6 +47,8 @@ public struct ImagePanels: Codable, Sendable, Equatable {
     public var colorbarLabel: String?
     /// Panels per row (nil: the renderer's default, up to 4 in one row, else 3 per row).
     public var columns: Int?
+    /// True for images whose axes are not lengths (an orientation map in degrees): no scale bar in Å.
+    public var noScaleBar: Bool?
 
     public init(panels: [Image2D], colormap: String = "grey", range: [Double]? = nil, colorbarLabel: String? = nil,
                 columns: Int? = nil) {

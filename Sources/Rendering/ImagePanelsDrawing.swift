@@ -102,7 +102,7 @@ enum ImagePanelsDrawing {
             canvas.text(img.label, cell.x + cell.w / 2, cell.y - 4.5, anchor: .center, vAnchor: .bottom)
         }
         // One scale bar (every panel has the same scale), under the first panel.
-        if let first = layout.images.first, !p.panels.isEmpty {
+        if let first = layout.images.first, !p.panels.isEmpty, p.noScaleBar != true {
             let narrowestA = p.panels.map { Double(max(1, $0.width)) * ImageLayout.pixelSize($0, 0) }.min() ?? 1
             drawScaleBar(lengthA: roundLength(narrowestA / 4), pointsPerA: layout.scale, at: first, canvas: canvas)
         }

@@ -18,10 +18,10 @@ enum OrientationMap {
         }
         let image = Image2D(width: rotBins, height: heightBins, pixels: counts,
                             label: "rot 0–360° (right), cos tilt −1…1 (up)", pixelSizeA: [1, 1])
-        return Figure(id: id, caption: caption,
-                      content: .images(ImagePanels(panels: [image], colormap: "viridis",
-                                                   range: [0, Double(counts.max() ?? 1)],
-                                                   colorbarLabel: "Particles per bin")))
+        var panels = ImagePanels(panels: [image], colormap: "viridis", range: [0, Double(counts.max() ?? 1)],
+                                 colorbarLabel: "Particles per bin")
+        panels.noScaleBar = true   // the axes are angles, not lengths
+        return Figure(id: id, caption: caption, content: .images(panels))
     }
 }
 
