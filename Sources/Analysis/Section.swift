@@ -73,8 +73,12 @@ public protocol Section: Sendable {
 extension Section {
     public var scored: Bool { true }
     public var reference: String { "" }
-    /// Every scored section except Level 1's, which measure the half maps (checked in Level1Data).
-    public var needsMapVariance: Bool { scored && !id.hasPrefix("1.") }
+    /// Every scored section except those that measure other data: Level 1 (the half maps, checked in
+    /// Level1Data), Level 5 (micrographs), W and O (workflow, cross-links, SAXS against the model) and the
+    /// angle-only sections 4.g and 4.h.
+    public var needsMapVariance: Bool {
+        scored && !["1.", "5.", "O.", "W", "4.g", "4.h"].contains { id.hasPrefix($0) }
+    }
 
     /// Runs the section, turning every thrown error into a `not_applicable` or `failed` result,
     /// so that one section's error never stops the report.

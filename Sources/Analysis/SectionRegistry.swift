@@ -15,7 +15,8 @@ public enum SectionRegistry {
         }
     }
 
-    /// Every section: Input data, Level 0, Level 1 (half maps), Level A (atomic model).
+    /// Every section: Input data, Level 0, Level 1 (half maps), Level 2 (classes), Level 4 (particles),
+    /// Level A (atomic model); Level 5, W and O come from `inputSections`.
     public static func allSections() -> [any Section] {
         [
             InputData(),
@@ -23,11 +24,15 @@ public enum SectionRegistry {
             LocalBFactor(), LocalOccupancy(), Hand(),
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             ClassesSection(), ReprojectionConsistency(),
+            ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
+            SamplingCompensationSection(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
-            ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(), SamplingCompensationSection(),
         ]
     }
+
+    /// Ids of the sections built from other input files (`inputSections`), for `--sections` / `--skip`.
+    public static let inputSectionIDs = ["5.micrographs", "5.a", "W", "O.a", "O.b"]
 
     /// Sections whose inputs are files other than maps and models (W, O), built by the caller from the parsed
     /// inputs; they follow the sections above. O sections need the model: they are left out without one.

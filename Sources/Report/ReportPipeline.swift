@@ -114,9 +114,6 @@ public enum ReportPipeline {
         do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
         catch { throw ReportFailure.template("\(error)") }
 
-        // Before any voxel is read or any folder made: the box, R against Nyquist, the memory needed.
-        try ReportPreflight.check(request, progress: progress)
-
         let folder: OutputFolder
         // Every path the run reads, so that replacing OUTDIR cannot delete one of them (issue 17, point 2).
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
@@ -126,6 +123,10 @@ public enum ReportPipeline {
         catch { throw ReportFailure.output("\(error)") }
         var committed = false
         defer { if !committed { folder.discard() } }
+
+        // Before any voxel is read (the output folder's start-up clean-up of dead runs has been done, and its
+        // staging folder is removed on failure): the box, R against Nyquist, the memory needed.
+        try ReportPreflight.check(request, progress: progress)
 
         let (file, sha) = try step("Reading map") { () throws -> (MRCFile, String) in
             do {

@@ -199,12 +199,14 @@ struct ReportCommand: ParsableCommand {
     func sectionSelection() throws -> SectionSelection {
         do {
             let selection = try SectionSelection.parse(sections: sections, skip: skip,
-                                                       knownIDs: SectionRegistry.allSections().map(\.id))
+                                                       knownIDs: SectionRegistry.allSections().map(\.id) + SectionRegistry.inputSectionIDs)
             // With --emdb the archive may bring half maps and a model.
             try selection.check(leavesSomethingOf: SectionRegistry.reportSections(halfMaps: half1 != nil || publicData.emdb != nil,
                                                                                   model: model != nil || publicData.emdb != nil,
                                                                                   classes: classes != nil,
-                                                                                  particles: particles != nil).map(\.id))
+                                                                                  particles: particles != nil).map(\.id)
+                + (workflow != nil ? ["W"] : []) + (crosslinks != nil ? ["O.a"] : []) + (saxs != nil ? ["O.b"] : [])
+                + (micrographs != nil ? ["5.micrographs", "5.a"] : []))
             return selection
         } catch let e as SectionSelection.SelectionError {
             throw ValidationError(e.description)

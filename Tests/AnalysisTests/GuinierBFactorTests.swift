@@ -107,7 +107,8 @@ func context(_ map: Volume, resolution: Double?, threshold: Double = 0) -> Analy
     }
 
     @Test func applicability() {
-        let map = Volume(nx: 16, ny: 16, nz: 16, value: 1)
+        var map = Volume(nx: 16, ny: 16, nz: 16, value: 1)
+        map[8, 8, 8] = 2   // not constant: a map without variance is "could not be measured" before anything else
         #expect(GuinierBFactor().runIsolated(context(map, resolution: nil)).status == .notApplicable)
         #expect(GuinierBFactor().runIsolated(context(map, resolution: 8.5)).status == .notApplicable)
     }

@@ -106,7 +106,8 @@ func mirroredX(_ v: Volume) -> Volume {
     }
 
     @Test func notApplicableWorseThan5A() {
-        let v = Volume(nx: 16, ny: 16, nz: 16, value: 1)
+        var v = Volume(nx: 16, ny: 16, nz: 16, value: 1)
+        v[8, 8, 8] = 2   // not constant: a map without variance is "could not be measured" before anything else
         #expect(Hand().runIsolated(AnalysisContext(map: v, mapPath: "m", threshold: 0.5, resolution: 6)).status == .notApplicable)
     }
 }

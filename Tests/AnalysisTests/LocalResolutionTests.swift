@@ -69,7 +69,8 @@ func thresholdKeeping(_ map: Volume, fraction: Double) -> Double {
     }
 
     @Test func applicability() {
-        let map = Volume(nx: 16, ny: 16, nz: 16, value: 1)
+        var map = Volume(nx: 16, ny: 16, nz: 16, value: 1)
+        map[8, 8, 8] = 2   // not constant: a map without variance is "could not be measured" before anything else
         for r in [nil, 1.5, 14.0] as [Double?] {
             let s = LocalResolution().runIsolated(AnalysisContext(map: map, mapPath: "m", threshold: 0.5, resolution: r))
             #expect(s.status == .notApplicable, "R = \(String(describing: r)): \(s.status)")

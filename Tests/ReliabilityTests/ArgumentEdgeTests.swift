@@ -56,7 +56,7 @@ private func metrics(_ folder: URL) throws -> [String: Any] {
     // MARK: 12. Parser errors: one line, exit 64
 
     @Test(arguments: [
-        (["report"], "Missing expected argument '<map>'"),
+        (["report"], "Missing expected argument '--output <output>'"),   // MAP is optional since --emdb
         (["report", "m.mrc", "-o", "x", "--threshold"], "Missing value for '--threshold <threshold>'"),
         (["report", "m.mrc", "-o", "x", "--threshold", "1e400"], "'1e400' is invalid for '--threshold <threshold>': out of range"),
         (["report", "m.mrc", "-o", "x", "--threshold", "0.5", "--resolution", "-1e400"], "out of range"),

@@ -25,7 +25,8 @@ func richDocument() -> ReportDocument {
                     sources: .init(threshold: .archive, resolution: .archive, halfMaps: .none, model: .archive),
                     absentInputs: ["The entry has no half maps, so Level 1 is not run."]))
     return ReportDocument(tool: .init(version: "0.1.0", commandLine: ["emvalidate"]), generatedUTC: "2026-01-01T00:00:00Z",
-                          inputs: inputs, sections: ["0.a": a, "1.b": b], order: ["0.a", "1.b"])
+                          inputs: inputs, sections: ["0.a": a, "1.b": b], order: ["0.a", "1.b"],
+                          skippedByRequest: [.init(id: "0.e", title: "Local resolution")])
 }
 
 @Suite struct TemplateVariableTests {

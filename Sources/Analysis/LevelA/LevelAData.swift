@@ -44,7 +44,9 @@ final class LevelAData: @unchecked Sendable {
         residues = model.residues
         let sim = ModelMap.simulate(model: model, on: context.map, resolutionA: resolutionA)
         modelMap = sim.map; skippedAtoms = sim.skippedAtoms
-        let heavy = model.atoms.filter { !$0.isHydrogen }
+        // The mean B (and so the mask radius) is the whole model's: it must not change with the atoms that
+        // happen to lie near the box (the fit check's candidate origins compare CC_mask with the same radius).
+        let heavy = full.atoms.filter { !$0.isHydrogen }
         meanB = heavy.isEmpty ? 0 : heavy.reduce(0.0) { $0 + max($1.bFactor, 0) } / Double(heavy.count)
         maskRadiusA = ModelMap.maskRadius(resolutionA: resolutionA, meanB: meanB)
         let mask = ModelMap.mask(model: model, on: context.map, radiusA: maskRadiusA)
