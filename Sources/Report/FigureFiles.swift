@@ -19,12 +19,12 @@ enum FigureFiles {
     /// What the report writes for each kind: PNG and vector PDF for plots, histograms and graphs, high-quality JPEG
     /// for shaded 3D views (a sixth of the PNG's size, no visible loss in print), PNG for images.
     static func defaultFormats(kind: String) -> [FigureFormat] {
-        switch kind {
-        case "plot", "histogram", "graph": return [.png, .pdf]
-        case "surface": return [.jpg]
-        default: return [.png]
-        }
+        if vectorKinds.contains(kind) { return [.png, .pdf] }
+        return kind == "surface" ? [.jpg] : [.png]
     }
+
+    /// Kinds drawn as vector PDF as well, which the report includes in preference to the PNG.
+    static let vectorKinds: Set<String> = ["plot", "histogram", "graph"]
 
     static func draw(_ figure: Figure, into dir: URL) -> ReportDocument.FigureRecord {
         let k = kind(figure.content)

@@ -62,7 +62,7 @@ public enum TemplateContext {
 
     /// The figure to include for a record: vector PDF for plots, JPEG or PNG for images and 3D views.
     static func figureContext(_ f: ReportDocument.FigureRecord) -> [String: Any] {
-        let preferPDF = f.kind == "plot" || f.kind == "histogram" || f.kind == "graph"
+        let preferPDF = FigureFiles.vectorKinds.contains(f.kind)
         let path = (preferPDF ? f.files["pdf"] : nil) ?? f.files["jpg"] ?? f.files["png"] ?? f.files["pdf"]
             ?? f.files.values.sorted().first
         var c: [String: Any] = ["id": f.id, "caption": f.caption, "label": "fig:" + f.id]

@@ -14,6 +14,22 @@ struct BadInputCase: CustomStringConvertible, Sendable {
     /// Files that must not change.
     var inputs: [String]
     var description: String { name }
+
+    /// Runs `emvalidate report ARGS` (the case's arguments with its placeholders filled in) and checks the
+    /// documented outcome: the exit code, one error line holding every fragment of `message`, no folder at
+    /// `out`, and the `inputs` byte-for-byte unchanged.
+    func expectRefused(args: [String], inputs: [String], out: URL) throws {
+        let before = try hashes(of: inputs)
+        let r = try emvalidate(["report"] + args)
+        #expect(r.status == exitCode, "\(name): exit \(r.status), expected \(exitCode); stderr: \(r.stderr)")
+        let errorLines = r.stderr.split(separator: "\n").filter { $0.lowercased().contains("error") }
+        #expect(errorLines.count == 1, "\(name): expected one error line, got: \(r.stderr)")
+        for fragment in message {
+            #expect(errorLines.first?.contains(fragment) == true, "\(name): message lacks “\(fragment)”: \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "\(name): output folder was created")
+        #expect(try hashes(of: inputs) == before, "\(name): an input file changed")
+    }
 }
 
 private func bad(_ file: String) -> String { badInputs.appendingPathComponent(file).path }
@@ -75,19 +91,10 @@ private let otherCases: [BadInputCase] = [
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("report")
-        let args = ["report"] + c.args.map { $0.replacingOccurrences(of: "{out}", with: out.path) }
-        let before = try hashes(of: c.inputs)
-        let r = try emvalidate(args)
-        #expect(r.status == c.exitCode, "\(c.name): exit \(r.status), expected \(c.exitCode); stderr: \(r.stderr)")
-        let errorLines = r.stderr.split(separator: "\n").filter { $0.lowercased().contains("error") }
-        #expect(errorLines.count == 1, "\(c.name): expected one error line, got: \(r.stderr)")
-        for fragment in c.message {
-            #expect(errorLines.first?.contains(fragment) == true, "\(c.name): message lacks “\(fragment)”: \(r.stderr)")
-        }
-        #expect(!FileManager.default.fileExists(atPath: out.path), "\(c.name): output folder was created")
+        try c.expectRefused(args: c.args.map { $0.replacingOccurrences(of: "{out}", with: out.path) },
+                            inputs: c.inputs, out: out)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(leftovers.isEmpty, "\(c.name): files left in the output's parent: \(leftovers)")
-        #expect(try hashes(of: c.inputs) == before, "\(c.name): an input file changed")
         #expect(!FileManager.default.fileExists(atPath: "\(good)/out"))
     }
 
