@@ -11,6 +11,8 @@
 //   EMBench level1 MAP H1 H2 T R          each Level 1 section alone
 //   EMBench levelA MAP MODEL T R          each Level A section alone
 //   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
+//   EMBench local MAP H1 H2 T R [DIR]     the numerics of 0.e, 0.f/0.g and 1.c alone; maps to DIR (LocalBench.swift)
+//   EMBench compare DIR1 DIR2             the largest differences between the maps of two `local` runs
 //   EMBench particles MAP T R STAR [MAX] each Level 4 section alone on a STAR file (ParticleBench.swift)
 //   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
 import Analysis
@@ -200,6 +202,11 @@ case "level1":
     try level1(path: args[1], half1: args[2], half2: args[3], threshold: Double(args[4])!, resolution: Double(args[5])!)
 case "levelA":
     try levelA(path: args[1], modelPath: args[2], threshold: Double(args[3])!, resolution: Double(args[4])!)
+case "local":
+    try localSections(path: args[1], half1: args[2], half2: args[3], threshold: Double(args[4])!,
+                      resolution: Double(args[5])!, dump: args.count > 6 ? args[6] : nil)
+case "compare":
+    try compareLocalDumps(args[1], args[2])
 case "phantom":
     let n = Int(args[1])!, dir = URL(fileURLWithPath: args[2])
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
