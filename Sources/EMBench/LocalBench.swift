@@ -28,15 +28,8 @@ func localSections(path: String, half1: String, half2: String, threshold: Double
 
     var bands: LocalBandMaps!
     let tBands = seconds {
-        // As LocalBandAnalysis (0.f): the coarsest voxel holding every band to 4σ above R, bands from 15 Å to R.
-        var resampled = map, mask = hard
-        let boxA = max(Double(map.nx) * map.voxelSize.x, Double(map.ny) * map.voxelSize.y, Double(map.nz) * map.voxelSize.z)
-        let voxelA = 1 / (2 * (1 / r + 4 * LocalBandFits.sigmaBins / boxA))
-        if voxelA > map.voxelSize.x * 1.001 {
-            resampled = FourierResample.resample(map, voxelSizeA: voxelA)
-            mask = LocalBandFits.resampleMask(hard, from: map.dims, to: resampled.dims)
-        }
-        bands = LocalBandFits.compute(map: resampled, mask: mask, lowA: 15, highA: r)
+        let (resampled, mask) = LocalBandFits.resampledForBands(map, mask: hard, highA: r)
+        bands = LocalBandFits.compute(map: resampled, mask: mask, lowA: 15, highA: r)   // 0.f's limits: 15 Å to R
     }
     row("0.f/0.g local band fits (\(bands.bandFrequenciesInvA.count) + \(bands.occupancyBandFrequenciesInvA.count) bands)", tBands)
     maps.append(("0f_bfactor", bands.bFactorA2)); maps.append(("0g_occupancy", bands.occupancy))

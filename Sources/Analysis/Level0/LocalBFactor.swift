@@ -43,13 +43,7 @@ struct LocalBandAnalysis {
     }
 
     static func compute(map: Volume, hardMask: [Bool], resolutionA r: Double) -> LocalBandAnalysis {
-        var resampled = map, mask = hardMask
-        let boxA = max(Double(map.nx) * map.voxelSize.x, Double(map.ny) * map.voxelSize.y, Double(map.nz) * map.voxelSize.z)
-        let voxelA = 1 / (2 * (1 / r + 4 * LocalBandFits.sigmaBins / boxA))
-        if voxelA > map.voxelSize.x * 1.001 {
-            resampled = FourierResample.resample(map, voxelSizeA: voxelA)
-            mask = LocalBandFits.resampleMask(hardMask, from: map.dims, to: resampled.dims)
-        }
+        let (resampled, mask) = LocalBandFits.resampledForBands(map, mask: hardMask, highA: r)
         let maps = LocalBandFits.compute(map: resampled, mask: mask, lowA: lowA, highA: r)
         return LocalBandAnalysis(resampled: resampled, maps: maps, resolutionA: r)
     }

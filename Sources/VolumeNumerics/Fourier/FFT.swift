@@ -22,7 +22,8 @@
 // - `RadialFilters.swift` — raised-cosine low/high/band-pass, `BFactorFilter` (exp(B s²/4), docs/methods.md "0.d" sign),
 //   `ProductGain`; `FourierVolume.filtered`, `Volume.filtered`.
 // - `MonogenicSignal.swift` — local amplitude sqrt(g² + |Riesz g|²) of a band, computed on the coarsest grid
-//   holding the band and interpolated (`localAmplitude`, `localAmplitudeGrid` + `sample`).
+//   holding the band and interpolated (`localAmplitude`, `localAmplitudeGrid` + `sample`); `AmplitudeWork`, the
+//   reused buffers (one spectrum transformed in place per component) shared with MonoRes's high-pass.
 // - `FourierResample.swift` — Fourier cropping/padding to another voxel size.
 // - `MonoRes.swift` — local resolution from one map (Vilas et al. 2018).
 // - `LocalBandFits.swift` — local B-factor and occupancy (after Kaur et al. 2021).
@@ -112,14 +113,28 @@ public enum FFT {
                voxelSize: spectrum.voxelSize)
     }
 
-    /// Inverse transform of spectrum coefficients given in an unsafe buffer (count hx·ny·nz), written into
-    /// `output` (count nx·ny·nz) without normalisation. `input` is destroyed. For hot loops that reuse buffers.
-    public static func inverseUnnormalised(nx: Int, ny: Int, nz: Int, input: UnsafeMutableBufferPointer<SIMD2<Float>>,
-                                           output: UnsafeMutableBufferPointer<Float>) {
-        precondition(input.count >= (nx / 2 + 1) * ny * nz && output.count >= nx * ny * nz)
-        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false)
-        input.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: input.count) { c in
-            fftwf_execute_dft_c2r(plan, c, output.baseAddress!)
+    /// Forward transform of `input` (count nx·ny·nz, not modified) into `output` (count hx·ny·nz), unnormalised,
+    /// with a plan of `threads` threads (1 for small boxes transformed by many workers at once). For hot loops
+    /// that reuse buffers.
+    public static func forwardUnnormalised(nx: Int, ny: Int, nz: Int, input: UnsafeMutableBufferPointer<Float>,
+                                           output: UnsafeMutableBufferPointer<SIMD2<Float>>, threads: Int) {
+        precondition(input.count >= nx * ny * nz && output.count >= (nx / 2 + 1) * ny * nz)
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, threads: threads)
+        output.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: output.count) { c in
+            fftwf_execute_dft_r2c(plan, input.baseAddress!, c)
+        }
+    }
+
+    /// In-place inverse transform, unnormalised: `buffer` holds hx·ny·nz coefficients and receives the real values
+    /// in FFTW's padded layout (rows of 2·hx floats, the first nx of each row are the values). `threads` as in
+    /// `forwardUnnormalised`. Saves the real output array of a full-size transform.
+    public static func inverseInPlace(nx: Int, ny: Int, nz: Int, buffer: UnsafeMutableBufferPointer<SIMD2<Float>>, threads: Int) {
+        precondition(buffer.count >= (nx / 2 + 1) * ny * nz)
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false, threads: threads, inPlace: true)
+        buffer.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: buffer.count) { c in
+            UnsafeMutableRawPointer(c).withMemoryRebound(to: Float.self, capacity: 2 * buffer.count) { r in
+                fftwf_execute_dft_c2r(plan, c, r)
+            }
         }
     }
 }
@@ -128,7 +143,7 @@ public enum FFT {
 public final class FFTPlanCache: @unchecked Sendable {
     public static let shared = FFTPlanCache()
 
-    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int }
+    private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int, inPlace: Bool }
     private let lock = NSLock()
     private var plans: [Key: OpaquePointer] = [:]
     private var threadsReady = false
@@ -148,8 +163,9 @@ public final class FFTPlanCache: @unchecked Sendable {
 
     /// A plan using `threads` threads: 1 for the many small transforms that callers run in parallel
     /// themselves (2D image alignment), where FFTW's own threads only add overhead.
-    public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int) -> OpaquePointer {
-        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads)
+    /// `inPlace`: a plan for a complex buffer that also holds the real values (padded rows of 2·hx floats).
+    public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int, inPlace: Bool = false) -> OpaquePointer {
+        let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads, inPlace: inPlace)
         lock.lock(); defer { lock.unlock() }
         if let p = plans[key] { return p }
         if !threadsReady {
@@ -159,9 +175,9 @@ public final class FFTPlanCache: @unchecked Sendable {
         // Small boxes (local-FSC windows, run many at once across the cores) get single-threaded plans.
         fftwf_plan_with_nthreads(Int32(nx * ny * nz <= FFTPlanCache.singleThreadedVoxels ? 1 : max(1, threads)))
         let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz
-        let real = fftwf_alloc_real(nReal)!
         let complex = fftwf_alloc_complex(nComplex)!
-        defer { fftwf_free(real); fftwf_free(complex) }
+        let real = inPlace ? UnsafeMutableRawPointer(complex).assumingMemoryBound(to: Float.self) : fftwf_alloc_real(nReal)!
+        defer { if !inPlace { fftwf_free(real) }; fftwf_free(complex) }
         let flags = FFTPlanCache.estimate | FFTPlanCache.unaligned
         let plan = forward
             ? fftwf_plan_dft_r2c_3d(Int32(nz), Int32(ny), Int32(nx), real, complex, flags)

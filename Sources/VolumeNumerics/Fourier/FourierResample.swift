@@ -20,30 +20,42 @@ public enum FourierResample {
     /// spectrum is `f` (coefficients beyond either grid's Nyquist index dropped). Normalised like `FFT.inverse`
     /// of `f`, so a constant keeps its value.
     public static func resampledValues(_ f: FourierVolume, to dims: SIMD3<Int>) -> [Float] {
-        let (nx, ny, nz) = (f.nx, f.ny, f.nz)
+        f.data.withUnsafeBufferPointer { resampledValues($0, grid: f.grid, to: dims, gain: Optional<AllPass>.none) }
+    }
+
+    /// The same for the half spectrum `src` of `grid`, each kept coefficient multiplied by `gain` of its |s| (1/Å)
+    /// on the way (the spectrum filtered and resampled in one pass).
+    static func resampledValues<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
+                                               to dims: SIMD3<Int>, gain: G?) -> [Float] {
+        let (nx, ny, nz) = (grid.nx, grid.ny, grid.nz)
         let (mx, my, mz) = (dims.x, dims.y, dims.z)
         precondition(mx > 0 && my > 0 && mz > 0, "FourierResample: empty target box \(dims)")
-        let hn = f.hx, hm = mx / 2 + 1
+        let hn = grid.hx, hm = mx / 2 + 1
+        precondition(src.count >= hn * ny * nz)
         var g = [SIMD2<Float>](repeating: .zero, count: hm * my * mz)
         // Largest |index| kept along each axis: below the Nyquist index of both grids.
         func limit(_ n: Int, _ m: Int) -> Int { (min(n, m) - 1) / 2 }
         let (lx, ly, lz) = (limit(nx, mx), limit(ny, my), limit(nz, mz))
-        f.data.withUnsafeBufferPointer { src in
-            g.withUnsafeMutableBufferPointer { dst in
-                for kc in 0..<mz {
-                    let sk = FrequencyGrid.signedIndex(kc, mz)
-                    if abs(sk) > lz { continue }
-                    let k = (sk + nz) % nz
-                    for jc in 0..<my {
-                        let sj = FrequencyGrid.signedIndex(jc, my)
-                        if abs(sj) > ly { continue }
-                        let j = (sj + ny) % ny
+        let (fx, fy, fz) = (grid.sx.map(Float.init), grid.sy.map(Float.init), grid.sz.map(Float.init))
+        g.withUnsafeMutableBufferPointer { dst in
+            for kc in 0..<mz {
+                let sk = FrequencyGrid.signedIndex(kc, mz)
+                if abs(sk) > lz { continue }
+                let k = (sk + nz) % nz
+                for jc in 0..<my {
+                    let sj = FrequencyGrid.signedIndex(jc, my)
+                    if abs(sj) > ly { continue }
+                    let j = (sj + ny) % ny
+                    if let gain {
+                        let yz = fy[j] * fy[j] + fz[k] * fz[k]
+                        for i in 0...lx { dst[i + hm * (jc + my * kc)] = src[i + hn * (j + ny * k)] * gain.gain((fx[i] * fx[i] + yz).squareRoot()) }
+                    } else {
                         for i in 0...lx { dst[i + hm * (jc + my * kc)] = src[i + hn * (j + ny * k)] }
                     }
                 }
             }
         }
-        let spectrum = FourierVolume(nx: mx, ny: my, nz: mz, voxelSize: f.voxelSize, data: g)
+        let spectrum = FourierVolume(nx: mx, ny: my, nz: mz, voxelSize: grid.voxelSize, data: g)
         // irfftn divides by m; the samples of the original band-limited function need 1/n.
         var values = FFT.inverseValues(spectrum)
         let scale = Float(Double(mx * my * mz) / Double(nx * ny * nz))

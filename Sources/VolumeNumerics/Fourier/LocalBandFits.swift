@@ -48,18 +48,57 @@ public enum LocalBandFits {
         }
     }
 
-    /// The annulus at `f` normalised to ΣH = 1 over the full spectrum of `grid` (Hermitian weights).
-    static func annulus(_ f: Double, sigma: Double, grid: FrequencyGrid) -> GaussianAnnulus {
+    /// The annulus at `f` normalised to ΣH = 1 over the full spectrum of `grid` (Hermitian weights), the sum taken
+    /// over the grid's distinct frequencies (`FrequencyTable`).
+    static func annulus(_ f: Double, sigma: Double, table: FrequencyTable) -> GaussianAnnulus {
         let raw = GaussianAnnulus(centre: Float(f), sigma: Float(sigma), scale: 1)
-        let (fx, fy, fz) = (grid.sx, grid.sy, grid.sz)
         var sum = 0.0
-        for k in 0..<grid.nz {
-            for j in 0..<grid.ny {
-                let yz = fy[j] * fy[j] + fz[k] * fz[k]
-                for i in 0..<grid.hx { sum += grid.hermitianWeight(i) * Double(raw.gain(Float((fx[i] * fx[i] + yz).squareRoot()))) }
-            }
-        }
+        for q in 0..<table.frequencies.count { sum += table.weights[q] * Double(raw.gain(table.frequencies[q])) }
         return GaussianAnnulus(centre: Float(f), sigma: Float(sigma), scale: Float(1 / max(sum, 1e-30)))
+    }
+
+    /// The distinct |s| (1/Å, as a radial gain sees them) of a grid's stored coefficients, increasing, each with
+    /// the number of full-spectrum coefficients at it (Hermitian weights): sums of a radial gain over the
+    /// spectrum in one pass over a few thousand values instead of every coefficient.
+    struct FrequencyTable {
+        let frequencies: [Float]
+        let weights: [Double]
+
+        init(_ grid: FrequencyGrid) {
+            let (fx, fy, fz) = (grid.sx, grid.sy, grid.sz)
+            let hx = grid.hx
+            // Keys: the Float's bits (non-negative floats sort as their bits) and whether the weight is 2.
+            var keys = [UInt64](repeating: 0, count: hx * grid.ny * grid.nz)
+            keys.withUnsafeMutableBufferPointer { kp in
+                parallelFor(grid.nz) { k in
+                    for j in 0..<grid.ny {
+                        let yz = fy[j] * fy[j] + fz[k] * fz[k], base = hx * (j + grid.ny * k)
+                        for i in 0..<hx {
+                            let s = Float((fx[i] * fx[i] + yz).squareRoot())
+                            kp[base + i] = UInt64(s.bitPattern) << 1 | (grid.hermitianWeight(i) == 2 ? 1 : 0)
+                        }
+                    }
+                }
+            }
+            keys.sort()
+            var f: [Float] = [], w: [Double] = []
+            for key in keys {
+                let s = Float(bitPattern: UInt32(key >> 1)), weight: Double = key & 1 == 1 ? 2 : 1
+                if let last = f.last, last == s { w[w.count - 1] += weight } else { f.append(s); w.append(weight) }
+            }
+            frequencies = f; weights = w
+        }
+    }
+
+    /// `map` Fourier-resampled to the coarsest voxel whose grid holds every band up to 4σ above 1/`highA` (the box
+    /// in Å is kept, so the bins Δs are unchanged), with `mask` carried over by nearest voxel; both as they are
+    /// when the map is already that coarse.
+    public static func resampledForBands(_ map: Volume, mask: [Bool], highA: Double) -> (map: Volume, mask: [Bool]) {
+        let boxA = max(Double(map.nx) * map.voxelSize.x, Double(map.ny) * map.voxelSize.y, Double(map.nz) * map.voxelSize.z)
+        let voxelA = 1 / (2 * (1 / highA + 4 * sigmaBins / boxA))
+        guard voxelA > map.voxelSize.x * 1.001 else { return (map, mask) }
+        let resampled = FourierResample.resample(map, voxelSizeA: voxelA)
+        return (resampled, resampleMask(mask, from: map.dims, to: resampled.dims))
     }
 
     /// Band centres (1/Å) from ⌊1/(lowA·Δs)⌋ to ⌊1/(highA·Δs)⌋ bins: `count` of them, or one per bin when nil.
@@ -92,12 +131,13 @@ public enum LocalBandFits {
         } } }
         let spectrum = FFT.forward(map)
         let grid = spectrum.grid
+        let table = FrequencyTable(grid)
         let ds = grid.shellWidthInvA, sigma = sigmaBins * ds
         let full = map.dims
         let rootN = Float(Double(map.count).squareRoot())
         // The monogenic modulus of one band at the mask voxels (and the noise voxels), × sqrt(N).
         func modulus(_ f: Double, at sets: [[Int32]]) -> [[Float]] {
-            let h = annulus(f, sigma: sigma, grid: grid)
+            let h = annulus(f, sigma: sigma, table: table)
             let (g, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: h, maxFrequencyInvA: f + 4 * sigma)
             return sets.map { MonogenicSignal.sample(g, dims: dims, fullDims: full, at: $0).map { $0 * rootN } }
         }

@@ -83,16 +83,26 @@ public enum LocalFSC {
         } } }
         let finest = 1 / freqs[nShells - 1], coarsest = 1 / freqs[1]
 
+        // The coefficients below the window's Nyquist shell, in storage order: index, shell, Hermitian weight.
+        var coeffIndex: [Int32] = [], coeffShell: [Int32] = [], coeffWeight: [Double] = []
+        for idx in 0..<shells.count where Int(shells[idx]) < nShells {
+            coeffIndex.append(Int32(idx)); coeffShell.append(shells[idx]); coeffWeight.append(weights[idx % hx])
+        }
+        let frequencies = Array(freqs[0..<nShells])
+
         var values = [Float](repeating: .nan, count: gx * gy * gz)
         let threshold = settings.threshold
+        let chunks = max(1, min(points.count, 64))
         values.withUnsafeMutableBufferPointer { vals in
             half1.data.withUnsafeBufferPointer { a in
                 half2.data.withUnsafeBufferPointer { b in
-                    Parallel.perform(iterations: max(1, min(points.count, 64))) { chunk in
-                        let lo = points.count * chunk / max(1, min(points.count, 64))
-                        let hi = points.count * (chunk + 1) / max(1, min(points.count, 64))
-                        var w1 = Volume(nx: w, ny: w, nz: w, voxelSize: T), w2 = w1
+                    Parallel.perform(iterations: chunks) { chunk in
+                        let lo = points.count * chunk / chunks, hi = points.count * (chunk + 1) / chunks
+                        // Each worker's own buffers; the windows' transforms use single-threaded plans.
+                        var w1 = [Float](repeating: 0, count: w * w * w), w2 = w1
+                        var f1 = [SIMD2<Float>](repeating: .zero, count: hx * w * w), f2 = f1
                         var cross = [Double](repeating: 0, count: nShells), p1 = cross, p2 = cross
+                        var fsc = cross
                         var xs = [Int](repeating: 0, count: w), ys = xs, zs = xs
                         for pi in lo..<hi {
                             let p = points[pi]
@@ -103,8 +113,8 @@ public enum LocalFSC {
                                 ys[q] = ((cj - w / 2 + q) % ny + ny) % ny
                                 zs[q] = ((ck - w / 2 + q) % nz + nz) % nz
                             }
-                            w1.data.withUnsafeMutableBufferPointer { d1 in
-                                w2.data.withUnsafeMutableBufferPointer { d2 in
+                            w1.withUnsafeMutableBufferPointer { d1 in
+                                w2.withUnsafeMutableBufferPointer { d2 in
                                     taper.withUnsafeBufferPointer { tp in
                                         for z in 0..<w {
                                             for y in 0..<w {
@@ -117,20 +127,33 @@ public enum LocalFSC {
                                             }
                                         }
                                     }
+                                    f1.withUnsafeMutableBufferPointer { o1 in
+                                        f2.withUnsafeMutableBufferPointer { o2 in
+                                            FFT.forwardUnnormalised(nx: w, ny: w, nz: w, input: d1, output: o1, threads: 1)
+                                            FFT.forwardUnnormalised(nx: w, ny: w, nz: w, input: d2, output: o2, threads: 1)
+                                        }
+                                    }
                                 }
                             }
-                            let f1 = FFT.forward(w1), f2 = FFT.forward(w2)
                             for s in 0..<nShells { cross[s] = 0; p1[s] = 0; p2[s] = 0 }
-                            for idx in 0..<f1.data.count {
-                                let s = Int(shells[idx])
-                                if s >= nShells { continue }
-                                let u = f1.data[idx], v = f2.data[idx], wt = weights[idx % hx]
-                                cross[s] += wt * (Double(u.x) * Double(v.x) + Double(u.y) * Double(v.y))
-                                p1[s] += wt * Double((u * u).sum()); p2[s] += wt * Double((v * v).sum())
+                            f1.withUnsafeBufferPointer { o1 in
+                                f2.withUnsafeBufferPointer { o2 in
+                                    coeffIndex.withUnsafeBufferPointer { ci in
+                                        coeffShell.withUnsafeBufferPointer { cs in
+                                            coeffWeight.withUnsafeBufferPointer { cw in
+                                                for q in 0..<ci.count {
+                                                    let idx = Int(ci[q]), s = Int(cs[q]), wt = cw[q]
+                                                    let u = o1[idx], v = o2[idx]
+                                                    cross[s] += wt * (Double(u.x) * Double(v.x) + Double(u.y) * Double(v.y))
+                                                    p1[s] += wt * Double((u * u).sum()); p2[s] += wt * Double((v * v).sum())
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                             }
-                            var fsc = [Double](repeating: 0, count: nShells)
-                            for s in 0..<nShells where p1[s] > 0 && p2[s] > 0 { fsc[s] = cross[s] / (p1[s] * p2[s]).squareRoot() }
-                            vals[p] = Float(1 / crossingFrequency(fsc, threshold: threshold, frequencies: Array(freqs[0..<nShells])))
+                            for s in 0..<nShells { fsc[s] = p1[s] > 0 && p2[s] > 0 ? cross[s] / (p1[s] * p2[s]).squareRoot() : 0 }
+                            vals[p] = Float(1 / crossingFrequency(fsc, threshold: threshold, frequencies: frequencies))
                         }
                     }
                 }

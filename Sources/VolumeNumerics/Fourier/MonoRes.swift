@@ -99,13 +99,15 @@ public enum MonoRes {
         }
         let amplitude = HighPassAmplitude(FFT.forward(map))
         let noiseAmplitude = noiseMap.map { HighPassAmplitude(FFT.forward($0)) }
+        // One set of full-size buffers, used in turn by the map's and the noise's amplitudes.
+        var (work, amp) = HighPassAmplitude.work(for: amplitude.spectrum)
 
         // Mask refinement (xmipp): full-band amplitude, Gaussian σ = 4 voxels, against its 95 % noise quantile.
         var noiseSet = region.indices
         var kept = [Int32]()
         do {
-            let a = GaussianFilter.smooth(map.withData(amplitude.amplitude(gain: AllPass())),
-                                          sigmaVoxels: 4).data
+            amplitude.amplitude(gain: AllPass(), work: &work, into: &amp)
+            let a = GaussianFilter.smooth(map.withData(amp), sigmaVoxels: 4).data
             let outside = noiseMap == nil ? noiseSet : region.indices.filter { !mask[Int($0)] }
             var nv = outside.map { a[Int($0)] }
             let t = nv.isEmpty ? -Float.infinity : orderStatistic(&nv, 0.95)
@@ -135,9 +137,10 @@ public enum MonoRes {
             let dk = 1 / f
             let highPass = RaisedCosineHighPass(cutoffInvA: (f + fPrev) / 2, widthInvA: f - fPrev)
             let smoothing = RaisedCosineLowPass(cutoffInvA: f + tail / 2, widthInvA: tail)
-            let g = amplitude.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail)
+            let g = amplitude.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail, work: &work, amplitude: &amp)
             let sig = MonogenicSignal.sample(g.values, dims: g.dims, fullDims: full, at: kept)
-            let gn = noiseAmplitude?.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail) ?? g
+            let gn = noiseAmplitude?.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail,
+                                              work: &work, amplitude: &amp) ?? g
             var nz = MonogenicSignal.sample(gn.values, dims: gn.dims, fullDims: full, at: noiseSample)
             var sumN = 0.0, sumN2 = 0.0
             for v in nz { sumN += Double(v); sumN2 += Double(v) * Double(v) }
@@ -196,19 +199,48 @@ public enum MonoRes {
     /// xmipp's quantile: the order statistic sorted[⌊n·q⌋] (`values` is reordered).
     public static func orderStatistic(_ values: inout [Float], _ q: Double) -> Float {
         precondition(!values.isEmpty)
-        values.sort()
-        return values[min(values.count - 1, Int(Double(values.count) * q))]
+        return select(&values, min(values.count - 1, Int(Double(values.count) * q)))
     }
 
     /// The q-quantile (linear interpolation between order statistics, numpy's default) of `values`,
     /// which is reordered.
     public static func quantile(_ values: inout [Float], _ q: Double) -> Float {
         precondition(!values.isEmpty)
-        values.sort()
         let pos = q * Double(values.count - 1)
         let lo = Int(pos.rounded(.down)), hi = min(lo + 1, values.count - 1)
         let t = Float(pos - Double(lo))
-        return values[lo] + t * (values[hi] - values[lo])
+        let a = select(&values, lo)
+        // After the selection everything beyond `lo` is ≥ a: the next order statistic is their minimum.
+        var b = a
+        if hi > lo { b = values[hi]; for i in (hi + 1)..<values.count where values[i] < b { b = values[i] } }
+        return a + t * (b - a)
+    }
+
+    /// The k-th smallest of `values` (0-based), the value `values.sorted()[k]` would hold, found by selection
+    /// (Hoare's quickselect, median of three) in linear time; `values` is reordered so that every element
+    /// before k is ≤ it and every element after is ≥ it. Values must not be NaN.
+    public static func select(_ values: inout [Float], _ k: Int) -> Float {
+        precondition(k >= 0 && k < values.count)
+        return values.withUnsafeMutableBufferPointer { v in
+            var lo = 0, hi = v.count - 1
+            while hi > lo {
+                let mid = lo + (hi - lo) / 2
+                // Median of three as the pivot, also placed so that the scans below stay in bounds.
+                if v[mid] < v[lo] { v.swapAt(mid, lo) }
+                if v[hi] < v[lo] { v.swapAt(hi, lo) }
+                if v[hi] < v[mid] { v.swapAt(hi, mid) }
+                let pivot = v[mid]
+                var i = lo, j = hi
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while pivot < v[j] { j -= 1 }
+                    if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+                }
+                // Now v[lo...j] ≤ pivot ≤ v[i...hi], and v[j+1..<i] == pivot.
+                if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+            }
+            return v[k]
+        }
     }
 }
 

@@ -3,84 +3,50 @@
 //
 // A high-pass keeps every frequency up to Nyquist, so g and its Riesz components r_j = IFFT(−i·(s_j/|s|)·G) need
 // full-size inverse transforms (four per frequency; MonogenicSignal.swift's cropping applies only to bands).
-// A = sqrt(g² + r_x² + r_y² + r_z²) is accumulated component by component in one buffer. The amplitude low-passed
-// at f_top is band-limited, so it is returned on a grid cropped to twice f_top (for accurate trilinear sampling).
+// A = sqrt(g² + r_x² + r_y² + r_z²) is accumulated component by component (AmplitudeWork, in-place transforms).
+// The amplitude low-passed at f_top is band-limited, so it is returned on a grid cropped to twice f_top (for
+// accurate trilinear sampling): one forward transform of A, the low-pass applied while cropping.
+// Cost per tested resolution: 5 full-size transforms (4 inverse, 1 forward) and one small inverse.
 import Foundation
 import MapIO
 
-final class HighPassAmplitude {
+struct HighPassAmplitude {
     let spectrum: FourierVolume
-    private let fx: [Float], fy: [Float], fz: [Float]
 
-    init(_ spectrum: FourierVolume) {
-        self.spectrum = spectrum
-        let g = spectrum.grid
-        fx = g.sx.map(Float.init); fy = g.sy.map(Float.init); fz = g.sz.map(Float.init)
+    init(_ spectrum: FourierVolume) { self.spectrum = spectrum }
+
+    /// The buffers a full-grid amplitude needs (shared by the map's and the noise's amplitudes, used in turn).
+    static func work(for spectrum: FourierVolume) -> (work: AmplitudeWork, amplitude: [Float]) {
+        (AmplitudeWork(dims: SIMD3(spectrum.nx, spectrum.ny, spectrum.nz)),
+         [Float](repeating: 0, count: spectrum.realCount))
     }
 
-    /// A on the full grid (x fastest), for the spectrum multiplied by `gain` (the DC term is dropped).
-    func amplitude<G: RadialGain>(gain: G) -> [Float] {
-        let (nx, ny, nz, hx) = (spectrum.nx, spectrum.ny, spectrum.nz, spectrum.hx)
-        let n = nx * ny * nz
-        var acc = [Float](repeating: 0, count: n)
-        var out = [Float](repeating: 0, count: n)
-        var scratch = [SIMD2<Float>](repeating: .zero, count: spectrum.count)
-        let (fx, fy, fz) = (self.fx, self.fy, self.fz)
-        for comp in 0..<4 {
-            scratch.withUnsafeMutableBufferPointer { sc in
-                spectrum.data.withUnsafeBufferPointer { src in
-                    parallelFor(nz) { k in
-                        for j in 0..<ny {
-                            let yz = fy[j] * fy[j] + fz[k] * fz[k]
-                            let base = hx * (j + ny * k)
-                            for i in 0..<hx {
-                                let s = (fx[i] * fx[i] + yz).squareRoot()
-                                guard s > 0 else { sc[base + i] = .zero; continue }
-                                let v = src[base + i] * gain.gain(s)
-                                switch comp {
-                                case 0: sc[base + i] = v
-                                default:
-                                    // −i·w·(a + ib) = w·b − i·w·a, w = s_axis/|s|
-                                    let w = (comp == 1 ? fx[i] : comp == 2 ? fy[j] : fz[k]) / s
-                                    sc[base + i] = SIMD2(w * v.y, -w * v.x)
-                                }
-                            }
-                        }
-                    }
-                }
-                out.withUnsafeMutableBufferPointer { o in
-                    FFT.inverseUnnormalised(nx: nx, ny: ny, nz: nz, input: sc, output: o)
-                }
-            }
-            acc.withUnsafeMutableBufferPointer { a in
-                out.withUnsafeBufferPointer { o in
-                    parallelFor(nz) { k in
-                        for i in (k * nx * ny)..<((k + 1) * nx * ny) { a[i] += o[i] * o[i] }
-                    }
-                }
+    /// A on the full grid (x fastest) in `amp`, for the spectrum multiplied by `gain` (the DC term is dropped).
+    func amplitude<G: RadialGain>(gain: G, work: inout AmplitudeWork, into amp: inout [Float]) {
+        spectrum.data.withUnsafeBufferPointer { src in
+            amp.withUnsafeMutableBufferPointer { a in
+                work.amplitude(src, full: spectrum.grid, gain: gain, into: a, threads: Parallel.workers, parallel: true)
             }
         }
-        let scale = 1 / Float(n)
-        acc.withUnsafeMutableBufferPointer { a in
-            parallelFor(nz) { k in
-                for i in (k * nx * ny)..<((k + 1) * nx * ny) { a[i] = a[i].squareRoot() * scale }
-            }
-        }
-        return acc
     }
 
     /// The amplitude under `highPass`, low-passed by `lowPass` (zero above `topInvA`), on the coarsest grid
     /// sampling 2·topInvA (sample it with `MonogenicSignal.sample`).
-    func smoothed(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double)
-        -> (values: [Float], dims: SIMD3<Int>) {
-        let v = Volume(nx: spectrum.nx, ny: spectrum.ny, nz: spectrum.nz, data: amplitude(gain: highPass),
-                       voxelSize: spectrum.voxelSize)
-        let f = FFT.forward(v).filtered(lowPass)
+    func smoothed(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double,
+                  work: inout AmplitudeWork, amplitude amp: inout [Float]) -> (values: [Float], dims: SIMD3<Int>) {
+        amplitude(gain: highPass, work: &work, into: &amp)
+        let grid = spectrum.grid
+        let n = SIMD3(grid.nx, grid.ny, grid.nz)
         let dims = SIMD3<Int>((0..<3).map { a in
-            let jmax = Int((2 * topInvA * Double(v.dims[a]) * v.voxelSize[a]).rounded(.up))
+            let jmax = Int((2 * topInvA * Double(n[a]) * grid.voxelSize[a]).rounded(.up))
             let m = FFT.goodSize(atLeast: 2 * jmax + 2)
-            return m >= v.dims[a] ? v.dims[a] : m
+            return m >= n[a] ? n[a] : m
         })
-        return (FourierResample.resampledValues(f, to: dims), dims)
+        let values = amp.withUnsafeMutableBufferPointer { a in
+            work.withForwardTransform(of: a) { f in
+                FourierResample.resampledValues(f, grid: grid, to: dims, gain: lowPass)
+            }
+        }
+        return (values, dims)
     }
 }

@@ -46,19 +46,15 @@ public enum MonogenicSignal {
             let m = FFT.goodSize(atLeast: 2 * jmax + 2)
             return m >= n ? n : m
         }
-        let (mx, my, mz) = (coarseSize(nx, T.x), coarseSize(ny, T.y), coarseSize(nz, T.z))
-        let components = riesz(spectrum, gain: gain, mx: mx, my: my, mz: mz)
-        var amp = [Float](repeating: 0, count: mx * my * mz)
-        amp.withUnsafeMutableBufferPointer { a in
-            components.withUnsafeBufferPointer { c in
-                let m = mx * my * mz
-                for i in 0..<m {
-                    let g = c[i], rx = c[m + i], ry = c[2 * m + i], rz = c[3 * m + i]
-                    a[i] = (g * g + rx * rx + ry * ry + rz * rz).squareRoot()
-                }
+        let dims = SIMD3(coarseSize(nx, T.x), coarseSize(ny, T.y), coarseSize(nz, T.z))
+        var amp = [Float](repeating: 0, count: dims.x * dims.y * dims.z)
+        var work = AmplitudeWork(dims: dims)
+        spectrum.data.withUnsafeBufferPointer { src in
+            amp.withUnsafeMutableBufferPointer { a in
+                work.amplitude(src, full: spectrum.grid, gain: gain, into: a, threads: Parallel.workers, parallel: true)
             }
         }
-        return (amp, SIMD3(mx, my, mz))
+        return (amp, dims)
     }
 
     /// Trilinear (periodic) samples of a coarse grid `values` of size `m` at the full-grid voxels `indices`
@@ -88,78 +84,6 @@ public enum MonogenicSignal {
                         let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
                         let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
                         o[q] = c0 + tz * (c1 - c0)
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// g, r_x, r_y, r_z on an (mx, my, mz) grid sampling the same box, concatenated (4·mx·my·mz values),
-    /// normalised as the full-size inverse transform would be.
-    static func riesz<G: RadialGain>(_ f: FourierVolume, gain: G, mx: Int, my: Int, mz: Int) -> [Float] {
-        let (nx, ny, nz) = (f.nx, f.ny, f.nz)
-        let hm = mx / 2 + 1, hn = f.hx
-        let fine = f.grid
-        let coarse = FrequencyGrid(nx: mx, ny: my, nz: mz,
-                                   voxelSize: SIMD3(Double(nx) * fine.voxelSize.x / Double(mx),
-                                                    Double(ny) * fine.voxelSize.y / Double(my),
-                                                    Double(nz) * fine.voxelSize.z / Double(mz)))
-        let (sx, sy, sz) = (coarse.sx.map(Float.init), coarse.sy.map(Float.init), coarse.sz.map(Float.init))
-        let cCount = hm * my * mz, rCount = mx * my * mz
-        // Band-passed coefficients and the three Riesz multipliers, gathered from the fine spectrum.
-        var g = [SIMD2<Float>](repeating: .zero, count: cCount)
-        var wx = [Float](repeating: 0, count: cCount), wy = wx, wz = wx
-        let cropX = mx < nx, cropY = my < ny, cropZ = mz < nz
-        f.data.withUnsafeBufferPointer { src in
-            g.withUnsafeMutableBufferPointer { gp in
-                wx.withUnsafeMutableBufferPointer { wxp in
-                    wy.withUnsafeMutableBufferPointer { wyp in
-                        wz.withUnsafeMutableBufferPointer { wzp in
-                            parallelFor(mz) { kc in
-                                let skz = FrequencyGrid.signedIndex(kc, mz)
-                                if cropZ && 2 * abs(skz) >= mz { return }
-                                let k = (skz + nz) % nz
-                                for jc in 0..<my {
-                                    let sjy = FrequencyGrid.signedIndex(jc, my)
-                                    if cropY && 2 * abs(sjy) >= my { continue }
-                                    let j = (sjy + ny) % ny
-                                    let yz = sy[jc] * sy[jc] + sz[kc] * sz[kc]
-                                    for ic in 0..<hm {
-                                        if cropX && 2 * ic >= mx { break }
-                                        let s = (sx[ic] * sx[ic] + yz).squareRoot()
-                                        let h = gain.gain(s)
-                                        if h == 0 || s == 0 { continue }
-                                        let o = ic + hm * (jc + my * kc)
-                                        gp[o] = src[ic + hn * (j + ny * k)] * h
-                                        wxp[o] = sx[ic] / s; wyp[o] = sy[jc] / s; wzp[o] = sz[kc] / s
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var out = [Float](repeating: 0, count: 4 * rCount)
-        var scratch = [SIMD2<Float>](repeating: .zero, count: cCount)
-        let scale = 1 / Float(nx * ny * nz)
-        out.withUnsafeMutableBufferPointer { o in
-            scratch.withUnsafeMutableBufferPointer { sc in
-                g.withUnsafeBufferPointer { gp in
-                    for comp in 0..<4 {
-                        if comp == 0 {
-                            for i in 0..<cCount { sc[i] = gp[i] }
-                        } else {
-                            let w = comp == 1 ? wx : comp == 2 ? wy : wz
-                            w.withUnsafeBufferPointer { wp in
-                                // −i·w·(a + ib) = w·b − i·w·a
-                                for i in 0..<cCount { sc[i] = SIMD2(gp[i].y * wp[i], -gp[i].x * wp[i]) }
-                            }
-                        }
-                        let dst = UnsafeMutableBufferPointer(rebasing: o[(comp * rCount)..<((comp + 1) * rCount)])
-                        FFT.inverseUnnormalised(nx: mx, ny: my, nz: mz, input: sc, output: dst)
-                        for i in 0..<rCount { dst[i] *= scale }
                     }
                 }
             }
@@ -217,6 +141,112 @@ extension FFT {
             for p in [2, 3, 5, 7] { while r % p == 0 { r /= p } }
             if r == 1 { return m }
             m += 1
+        }
+    }
+}
+
+/// The buffers of monogenic amplitudes on one grid, reused from one band (or tested resolution) to the next.
+///
+/// A = sqrt(g² + r_x² + r_y² + r_z²), where g and r_j = IFFT(−i·(s_j/|s|)·G) come from the spectrum G = F·H(|s|)
+/// gathered onto this grid (cropped when it is smaller than the spectrum's; the DC term dropped). The four
+/// components go one after the other through one scratch spectrum transformed in place, and their squares are
+/// accumulated in the output: memory of about two real volumes of this grid, whatever the number of components.
+struct AmplitudeWork {
+    let dims: SIMD3<Int>
+    /// hm·my·mz coefficients; after an in-place inverse, rows of 2·hm floats.
+    private var scratch: [SIMD2<Float>]
+    /// The gain of each coefficient of this grid (0 where it is cropped away or at DC), kept across components.
+    private var gains: [Float]
+
+    init(dims: SIMD3<Int>) {
+        self.dims = dims
+        scratch = [SIMD2<Float>](repeating: .zero, count: (dims.x / 2 + 1) * dims.y * dims.z)
+        gains = [Float](repeating: 0, count: scratch.count)
+    }
+
+    /// `body` given the forward transform of `values` (this grid's real volume, not modified), computed into the
+    /// scratch spectrum (which the next `amplitude` overwrites).
+    mutating func withForwardTransform<R>(of values: UnsafeMutableBufferPointer<Float>,
+                                          _ body: (UnsafeBufferPointer<SIMD2<Float>>) -> R) -> R {
+        scratch.withUnsafeMutableBufferPointer { sc in
+            FFT.forwardUnnormalised(nx: dims.x, ny: dims.y, nz: dims.z, input: values, output: sc, threads: Parallel.workers)
+            return body(UnsafeBufferPointer(sc))
+        }
+    }
+
+    /// A on this grid (x fastest, count mx·my·mz) for the half spectrum `src` of the grid `full` under `gain`,
+    /// normalised as the full-size inverse transform would be. `threads`: FFTW threads; `parallel`: whether the
+    /// gathering and accumulation loops use the cores (false when the caller runs several grids at once).
+    mutating func amplitude<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, full: FrequencyGrid, gain: G,
+                                           into amp: UnsafeMutableBufferPointer<Float>, threads: Int, parallel: Bool) {
+        let (mx, my, mz) = (dims.x, dims.y, dims.z)
+        let (nx, ny, nz, hn) = (full.nx, full.ny, full.nz, full.hx)
+        let hm = mx / 2 + 1
+        precondition(amp.count >= mx * my * mz && src.count >= hn * ny * nz)
+        let coarse = FrequencyGrid(nx: mx, ny: my, nz: mz,
+                                   voxelSize: SIMD3(Double(nx) * full.voxelSize.x / Double(mx),
+                                                    Double(ny) * full.voxelSize.y / Double(my),
+                                                    Double(nz) * full.voxelSize.z / Double(mz)))
+        let (sx, sy, sz) = (coarse.sx.map(Float.init), coarse.sy.map(Float.init), coarse.sz.map(Float.init))
+        let cropX = mx < nx, cropY = my < ny, cropZ = mz < nz
+        let scale = 1 / Float(nx * ny * nz)
+        func loop(_ n: Int, _ body: (Int) -> Void) { if parallel { parallelFor(n, body) } else { for i in 0..<n { body(i) } } }
+        gains.withUnsafeMutableBufferPointer { gp in
+            scratch.withUnsafeMutableBufferPointer { sc in
+                for comp in 0..<4 {
+                    // Gather G (comp 0) or −i·(s_j/|s|)·G (comp j) onto this grid; zero where cropped away.
+                    loop(mz) { kc in
+                        let skz = FrequencyGrid.signedIndex(kc, mz)
+                        let zOut = cropZ && 2 * abs(skz) >= mz
+                        let k = (skz + nz) % nz
+                        for jc in 0..<my {
+                            let sjy = FrequencyGrid.signedIndex(jc, my)
+                            let row = hm * (jc + my * kc)
+                            if zOut || (cropY && 2 * abs(sjy) >= my) {
+                                for ic in 0..<hm { sc[row + ic] = .zero }
+                                if comp == 0 { for ic in 0..<hm { gp[row + ic] = 0 } }
+                                continue
+                            }
+                            let j = (sjy + ny) % ny
+                            let yz = sy[jc] * sy[jc] + sz[kc] * sz[kc]
+                            let srcRow = hn * (j + ny * k)
+                            for ic in 0..<hm {
+                                let s = (sx[ic] * sx[ic] + yz).squareRoot()
+                                if comp == 0 {
+                                    gp[row + ic] = (cropX && 2 * ic >= mx) || s == 0 ? 0 : gain.gain(s)
+                                }
+                                let h = gp[row + ic]
+                                if h == 0 { sc[row + ic] = .zero; continue }
+                                let v = src[srcRow + ic] * h
+                                switch comp {
+                                case 0: sc[row + ic] = v
+                                default:
+                                    // −i·w·(a + ib) = w·b − i·w·a, w = s_axis/|s|
+                                    let w = (comp == 1 ? sx[ic] : comp == 2 ? sy[jc] : sz[kc]) / s
+                                    sc[row + ic] = SIMD2(v.y * w, -v.x * w)
+                                }
+                            }
+                        }
+                    }
+                    FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: threads)
+                    // Accumulate the squares of the normalised values (rows of 2·hm floats in the scratch).
+                    UnsafeMutableRawPointer(sc.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * sc.count) { r in
+                        loop(mz) { z in
+                            for y in 0..<my {
+                                let o = mx * (y + my * z), p = 2 * hm * (y + my * z)
+                                if comp == 0 {
+                                    for x in 0..<mx { let v = r[p + x] * scale; amp[o + x] = v * v }
+                                } else {
+                                    for x in 0..<mx { let v = r[p + x] * scale; amp[o + x] += v * v }
+                                }
+                            }
+                        }
+                    }
+                }
+                loop(mz) { z in
+                    for i in (mx * my * z)..<(mx * my * (z + 1)) { amp[i] = amp[i].squareRoot() }
+                }
+            }
         }
     }
 }

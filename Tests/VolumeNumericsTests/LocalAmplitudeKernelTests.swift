@@ -1,0 +1,104 @@
+// The kernels behind the local sections' speed (0.e, 0.f/0.g): selection instead of sorting for quantiles, the
+// full-grid monogenic amplitude with in-place transforms on odd and non-cubic boxes, and the table of distinct
+// frequencies that the band normalisation sums over. Truth: sorting, a plane wave's constant amplitude, and the
+// sum over every coefficient.
+import Foundation
+import Testing
+import MapIO
+@testable import VolumeNumerics
+
+@Suite struct LocalAmplitudeKernelTests {
+    /// Selection gives the value sorting would put at k, and leaves smaller values before it, larger after.
+    @Test func selectionMatchesSorting() {
+        var rng = FourierTestRNG(seed: 3)
+        for n in [1, 2, 3, 10, 101, 1000, 4097] {
+            // Few distinct values (many ties) and continuous values.
+            for distinct in [3, 1_000_000] {
+                let values = (0..<n).map { _ in Float(Int(rng.uniform() * Double(distinct))) / 7 }
+                let sorted = values.sorted()
+                for k in Set([0, n / 3, n / 2, n - 1, min(n - 1, Int(Double(n) * 0.95))]) {
+                    var v = values
+                    let s = MonoRes.select(&v, k)
+                    #expect(s == sorted[k], "n \(n), k \(k): selected \(s), sorted \(sorted[k])")
+                    #expect(v[..<k].allSatisfy { $0 <= s } && v[(k + 1)...].allSatisfy { $0 >= s })
+                    #expect(v.sorted() == sorted, "selection must only reorder")
+                }
+                for q in [0.0, 0.1, 0.25, 0.5, 0.9, 0.95, 1.0] {
+                    var v = values, w = values
+                    let pos = q * Double(n - 1), lo = Int(pos.rounded(.down)), hi = min(lo + 1, n - 1)
+                    let expected = sorted[lo] + Float(pos - Double(lo)) * (sorted[hi] - sorted[lo])
+                    #expect(MonoRes.quantile(&v, q) == expected, "n \(n), q \(q)")
+                    #expect(MonoRes.orderStatistic(&w, q) == sorted[min(n - 1, Int(Double(n) * q))], "n \(n), q \(q)")
+                }
+            }
+        }
+    }
+
+    /// A plane wave of amplitude a above the high-pass's edge has amplitude a at every voxel, on a box that is odd
+    /// along x and non-cubic (the in-place transforms' padded rows), and its low-passed amplitude is a as well.
+    @Test func highPassAmplitudeOfPlaneWaveOnOddBox() {
+        let (nx, ny, nz) = (27, 30, 24), a: Float = 1.7
+        let k = SIMD3<Double>(7, -5, 4)   // cycles per box along each axis
+        var v = Volume(nx: nx, ny: ny, nz: nz, voxelSize: SIMD3(1.1, 1.1, 1.1))
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
+            let ph = 2 * Double.pi * (k.x * Double(x) / Double(nx) + k.y * Double(y) / Double(ny) + k.z * Double(z) / Double(nz))
+            v[x, y, z] = a * Float(cos(ph - 1.1))
+        } } }
+        let s = ((k / (SIMD3(Double(nx), Double(ny), Double(nz)) * 1.1)) * (k / (SIMD3(Double(nx), Double(ny), Double(nz)) * 1.1))).sum().squareRoot()
+        let hp = HighPassAmplitude(FFT.forward(v))
+        var (work, amp) = HighPassAmplitude.work(for: hp.spectrum)
+        hp.amplitude(gain: RaisedCosineHighPass(cutoffInvA: s / 2, widthInvA: s / 4), work: &work, into: &amp)
+        let err = amp.map { abs($0 - a) }.max()!
+        #expect(err < 1e-4 * a, "full-grid amplitude: expected \(a) everywhere, max error \(err)")
+        // Removed by a high-pass above it.
+        hp.amplitude(gain: RaisedCosineHighPass(cutoffInvA: 2 * s, widthInvA: s / 4), work: &work, into: &amp)
+        #expect(amp.map { abs($0) }.max()! < 1e-4 * a)
+        // Low-passed (a constant passes any low-pass) on the cropped grid.
+        let g = hp.smoothed(highPass: RaisedCosineHighPass(cutoffInvA: s / 2, widthInvA: s / 4),
+                            lowPass: RaisedCosineLowPass(cutoffInvA: 0.1, widthInvA: 0.02), topInvA: 0.11,
+                            work: &work, amplitude: &amp)
+        #expect(g.dims.x < nx && g.dims.y < ny, "cropped grid \(g.dims)")
+        let errSmooth = g.values.map { abs($0 - a) }.max()!
+        #expect(errSmooth < 1e-4 * a, "smoothed amplitude: expected \(a), max error \(errSmooth)")
+    }
+
+    /// The band amplitude on a cropped grid of odd size equals the one on the full grid at the shared voxels.
+    @Test func croppedBandAmplitudeMatchesFullGrid() {
+        let n = 81   // the band reaches index 12: a cropped grid of goodSize(26) = 27 = 81/3 voxels
+        var rng = FourierTestRNG(seed: 9)
+        var v = Volume(nx: n, ny: n, nz: n, voxelSize: SIMD3(1, 1, 1))
+        for i in 0..<v.count { v.data[i] = Float(rng.gaussian()) }
+        let f = FFT.forward(v)
+        let band = RaisedCosineBand(centerInvA: 0.1, halfWidthInvA: 0.054)
+        let fine = MonogenicSignal.localAmplitudeGrid(f, gain: band, maxFrequencyInvA: band.maxFrequencyInvA, allowCoarseGrid: false)
+        let coarse = MonogenicSignal.localAmplitudeGrid(f, gain: band, maxFrequencyInvA: band.maxFrequencyInvA)
+        let m = coarse.dims
+        #expect(m.x < n && n % m.x == 0, "coarse grid \(m) should divide \(n) for this check")
+        let r = n / m.x
+        var maxErr: Float = 0, peak: Float = 0
+        for z in 0..<m.z { for y in 0..<m.y { for x in 0..<m.x {
+            let c = coarse.values[x + m.x * (y + m.y * z)], e = fine.values[r * x + n * (r * y + n * r * z)]
+            maxErr = max(maxErr, abs(c - e)); peak = max(peak, e)
+        } } }
+        #expect(maxErr < 1e-4 * peak, "coarse and full grids differ by \(maxErr) (peak \(peak))")
+    }
+
+    /// The table of distinct frequencies holds every coefficient once (weights sum to the voxel count) and sums a
+    /// gain as the loop over every coefficient does.
+    @Test func frequencyTableSumsLikeEveryCoefficient() {
+        for (nx, ny, nz, t) in [(32, 32, 32, SIMD3(1.0, 1.0, 1.0)), (25, 30, 18, SIMD3(1.2, 0.9, 1.5))] {
+            let grid = FrequencyGrid(nx: nx, ny: ny, nz: nz, voxelSize: t)
+            let table = LocalBandFits.FrequencyTable(grid)
+            #expect(table.weights.reduce(0, +) == Double(nx * ny * nz))
+            #expect(zip(table.frequencies, table.frequencies.dropFirst()).allSatisfy { $0 < $1 })
+            let h = LocalBandFits.GaussianAnnulus(centre: 0.2, sigma: 0.03, scale: 1)
+            var direct = 0.0
+            let (fx, fy, fz) = (grid.sx, grid.sy, grid.sz)
+            for k in 0..<nz { for j in 0..<ny { for i in 0..<grid.hx {
+                direct += grid.hermitianWeight(i) * Double(h.gain(Float((fx[i] * fx[i] + fy[j] * fy[j] + fz[k] * fz[k]).squareRoot())))
+            } } }
+            let normalised = LocalBandFits.annulus(0.2, sigma: 0.03, table: table)
+            #expect(abs(Double(normalised.scale) * direct - 1) < 1e-6, "ΣH = \(Double(normalised.scale) * direct)")
+        }
+    }
+}
