@@ -1,5 +1,6 @@
 // `EMBench local MAP H1 H2 T R [DIR]`: the numerics of the local sections alone — 0.e (MonoRes on the map),
-// 0.f/0.g (the local band fits, shared), 1.c (local FSC and MonoRes on the halves) — each timed (wall, CPU), and
+// 0.f/0.g (the local band fits, shared), 1.c (local FSC and MonoRes on the halves) — each timed (wall, CPU, peak
+// resident memory of the step: the process's own, with the maps and masks already read), and
 // with DIR their per-voxel maps written there as raw float32 (x fastest, NaN outside the mask).
 // `EMBench compare DIR1 DIR2` prints, per map, the largest difference between two such runs (two commits), so
 // that a speed change can show that it kept the results. A benchmark, not a test: it asserts nothing.
@@ -19,40 +20,43 @@ func localSections(path: String, half1: String, half2: String, threshold: Double
     var maps: [(String, [Float])] = []
 
     var mono: LocalResolutionMap!
+    var peak = startStepPeak()
     let tMono = try seconds {
         mono = try MonoRes.localResolution(map: map, mask: hard, excluded: other,
                                            settings: LocalResolution.settings(for: map, resolutionA: r))
     }
-    row("0.e MonoRes on the map (\(mono.scannedResolutionsA.count) resolutions)", tMono)
+    row("0.e MonoRes on the map (\(mono.scannedResolutionsA.count) resolutions)", tMono, peak: stepPeakMiB(peak))
     maps.append(("0e_monores", mono.resolutionA))
 
     var bands: LocalBandMaps!
+    peak = startStepPeak()
     let tBands = seconds {
         let (resampled, mask) = LocalBandFits.resampledForBands(map, mask: hard, highA: r)
         bands = LocalBandFits.compute(map: resampled, mask: mask, lowA: 15, highA: r)   // 0.f's limits: 15 Å to R
     }
-    row("0.f/0.g local band fits (\(bands.bandFrequenciesInvA.count) + \(bands.occupancyBandFrequenciesInvA.count) bands)", tBands)
+    row("0.f/0.g local band fits (\(bands.bandFrequenciesInvA.count) + \(bands.occupancyBandFrequenciesInvA.count) bands)", tBands, peak: stepPeakMiB(peak))
     maps.append(("0f_bfactor", bands.bFactorA2)); maps.append(("0g_occupancy", bands.occupancy))
 
     let t = max(h1.voxelSize.x, h1.voxelSize.y, h1.voxelSize.z)
     let w = LocalResolutionFromHalves.window(resolutionA: r, voxelA: t, box: min(h1.nx, h1.ny, h1.nz))
     var fsc: LocalFSCMap!
+    peak = startStepPeak()
     let tFSC = seconds {
         fsc = LocalFSC.compute(h1, h2, mask: hard, settings: LocalFSCSettings(window: w, step: max(2, w / 4)))
     }
-    row("1.c local FSC (\(fsc.windowCount) windows of \(w)³)", tFSC)
+    row("1.c local FSC (\(fsc.windowCount) windows of \(w)³)", tFSC, peak: stepPeakMiB(peak))
     maps.append(("1c_local_fsc", fsc.resolutionA))
 
     var monoHalves: LocalResolutionMap!
+    peak = startStepPeak()
     let tMonoHalves = try seconds {
         let mean = h1.withData(zip(h1.data, h2.data).map { ($0 + $1) / 2 })
         let noise = h1.withData(zip(h1.data, h2.data).map { ($0 - $1) / 2 })
         monoHalves = try MonoRes.localResolution(map: mean, mask: hard, settings: LocalResolution.settings(for: mean, resolutionA: r),
                                                  noise: noise)
     }
-    row("1.c MonoRes on the halves (\(monoHalves.scannedResolutionsA.count) resolutions)", tMonoHalves)
+    row("1.c MonoRes on the halves (\(monoHalves.scannedResolutionsA.count) resolutions)", tMonoHalves, peak: stepPeakMiB(peak))
     maps.append(("1c_monores", monoHalves.resolutionA))
-    row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
 
     guard let dump else { return }
     try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true)

@@ -45,6 +45,21 @@ func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024   // Linux reports KiB
 }
 
+/// Starts measuring a step's peak resident memory: the kernel's high-water mark is reset to the current size
+/// (Linux /proc/self/clear_refs "5"); false where that is not allowed. `stepPeakMiB` then reads it (MiB).
+func startStepPeak() -> Bool {
+    guard let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+    defer { try? h.close() }
+    return (try? h.write(contentsOf: Data("5".utf8))) != nil
+}
+
+func stepPeakMiB(_ started: Bool) -> Double? {
+    guard started, let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+    return kB / 1024
+}
+
 /// One line of bench.json.
 struct BenchRecord: Codable {
     var size: Int
@@ -101,8 +116,9 @@ func core(path: String, threshold: Double, resolution: Double) throws {
     for section in SectionRegistry.reportSections(halfMaps: false, model: false)
     where !["0.a", "0.b", "0.c"].contains(section.id) {
         var result: SectionResult!
+        let peak = startStepPeak()
         let t = seconds { result = section.runIsolated(context) }
-        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t)
+        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t, peak: stepPeakMiB(peak))
     }
     row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
 }
@@ -116,8 +132,9 @@ func level1(path: String, half1: String, half2: String, threshold: Double, resol
     row("masks (shared with Level 0)", tMasks)
     for section in SectionRegistry.reportSections(halfMaps: true, model: false) where section.id.hasPrefix("1.") {
         var result: SectionResult!
+        let peak = startStepPeak()
         let t = seconds { result = section.runIsolated(context) }
-        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t)
+        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t, peak: stepPeakMiB(peak))
     }
     row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
 }
