@@ -55,11 +55,23 @@ public enum FourierResample {
                 }
             }
         }
-        let spectrum = FourierVolume(nx: mx, ny: my, nz: mz, voxelSize: grid.voxelSize, data: g)
-        // irfftn divides by m; the samples of the original band-limited function need 1/n.
-        var values = FFT.inverseValues(spectrum)
-        let scale = Float(Double(mx * my * mz) / Double(nx * ny * nz))
-        values.withUnsafeMutableBufferPointer { v in for i in 0..<v.count { v[i] *= scale } }
+        // Transformed in place (no copy of the spectrum); the samples of the original band-limited function need
+        // 1/n (FFT.inverse's 1/m times m/n).
+        var values = [Float](repeating: 0, count: mx * my * mz)
+        let scale = 1 / Float(nx * ny * nz)
+        g.withUnsafeMutableBufferPointer { sc in
+            FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: Parallel.workers)
+            UnsafeMutableRawPointer(sc.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * sc.count) { r in
+                values.withUnsafeMutableBufferPointer { v in
+                    parallelFor(mz) { z in
+                        for y in 0..<my {
+                            let o = mx * (y + my * z), p = 2 * hm * (y + my * z)
+                            for x in 0..<mx { v[o + x] = r[p + x] * scale }
+                        }
+                    }
+                }
+            }
+        }
         return values
     }
 

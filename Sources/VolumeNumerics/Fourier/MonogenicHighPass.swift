@@ -17,7 +17,7 @@ struct HighPassAmplitude {
 
     /// The buffers a full-grid amplitude needs (shared by the map's and the noise's amplitudes, used in turn).
     static func work(for spectrum: FourierVolume) -> (work: AmplitudeWork, amplitude: [Float]) {
-        (AmplitudeWork(dims: SIMD3(spectrum.nx, spectrum.ny, spectrum.nz)),
+        (AmplitudeWork(dims: SIMD3(spectrum.nx, spectrum.ny, spectrum.nz), cachesGains: false),   // raised cosines are cheap
          [Float](repeating: 0, count: spectrum.realCount))
     }
 

@@ -155,13 +155,16 @@ struct AmplitudeWork {
     let dims: SIMD3<Int>
     /// hm·my·mz coefficients; after an in-place inverse, rows of 2·hm floats.
     private var scratch: [SIMD2<Float>]
-    /// The gain of each coefficient of this grid (0 where it is cropped away or at DC), kept across components.
+    /// The gain of each coefficient of this grid (0 where it is cropped away or at DC), kept across components
+    /// when `cachesGains` (gains that cost more than a lookup, such as the bands' exponentials); else empty.
     private var gains: [Float]
+    private let cachesGains: Bool
 
-    init(dims: SIMD3<Int>) {
+    init(dims: SIMD3<Int>, cachesGains: Bool = true) {
         self.dims = dims
+        self.cachesGains = cachesGains
         scratch = [SIMD2<Float>](repeating: .zero, count: (dims.x / 2 + 1) * dims.y * dims.z)
-        gains = [Float](repeating: 0, count: scratch.count)
+        gains = [Float](repeating: 0, count: cachesGains ? scratch.count : 0)
     }
 
     /// `body` given the forward transform of `values` (this grid's real volume, not modified), computed into the
@@ -190,6 +193,7 @@ struct AmplitudeWork {
         let (sx, sy, sz) = (coarse.sx.map(Float.init), coarse.sy.map(Float.init), coarse.sz.map(Float.init))
         let cropX = mx < nx, cropY = my < ny, cropZ = mz < nz
         let scale = 1 / Float(nx * ny * nz)
+        let cachesGains = self.cachesGains
         func loop(_ n: Int, _ body: (Int) -> Void) { if parallel { parallelFor(n, body) } else { for i in 0..<n { body(i) } } }
         gains.withUnsafeMutableBufferPointer { gp in
             scratch.withUnsafeMutableBufferPointer { sc in
@@ -204,7 +208,7 @@ struct AmplitudeWork {
                             let row = hm * (jc + my * kc)
                             if zOut || (cropY && 2 * abs(sjy) >= my) {
                                 for ic in 0..<hm { sc[row + ic] = .zero }
-                                if comp == 0 { for ic in 0..<hm { gp[row + ic] = 0 } }
+                                if comp == 0 && cachesGains { for ic in 0..<hm { gp[row + ic] = 0 } }
                                 continue
                             }
                             let j = (sjy + ny) % ny
@@ -212,10 +216,13 @@ struct AmplitudeWork {
                             let srcRow = hn * (j + ny * k)
                             for ic in 0..<hm {
                                 let s = (sx[ic] * sx[ic] + yz).squareRoot()
-                                if comp == 0 {
-                                    gp[row + ic] = (cropX && 2 * ic >= mx) || s == 0 ? 0 : gain.gain(s)
+                                let h: Float
+                                if comp == 0 || !cachesGains {
+                                    h = (cropX && 2 * ic >= mx) || s == 0 ? 0 : gain.gain(s)
+                                    if cachesGains { gp[row + ic] = h }
+                                } else {
+                                    h = gp[row + ic]
                                 }
-                                let h = gp[row + ic]
                                 if h == 0 { sc[row + ic] = .zero; continue }
                                 let v = src[srcRow + ic] * h
                                 switch comp {
