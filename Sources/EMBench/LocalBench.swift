@@ -57,6 +57,7 @@ func localSections(path: String, half1: String, half2: String, threshold: Double
     }
     row("1.c MonoRes on the halves (\(monoHalves.scannedResolutionsA.count) resolutions)", tMonoHalves, peak: stepPeakMiB(peak))
     maps.append(("1c_monores", monoHalves.resolutionA))
+    row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
 
     guard let dump else { return }
     try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true)

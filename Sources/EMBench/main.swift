@@ -42,22 +42,32 @@ func cpuSeconds() -> Double {
 func peakRSSMiB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024   // Linux reports KiB
+    // Linux reports KiB; resetting the high-water mark for a step (startStepPeak) resets this too.
+    return max(Double(usage.ru_maxrss) / 1024, highWaterMiB() ?? 0, peakBeforeResetsMiB)
+}
+
+/// The largest high-water mark seen before a reset (startStepPeak), so that the process's peak survives them.
+var peakBeforeResetsMiB = 0.0
+
+/// The kernel's high-water mark of resident memory (VmHWM), MiB.
+func highWaterMiB() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+    return kB / 1024
 }
 
 /// Starts measuring a step's peak resident memory: the kernel's high-water mark is reset to the current size
 /// (Linux /proc/self/clear_refs "5"); false where that is not allowed. `stepPeakMiB` then reads it (MiB).
 func startStepPeak() -> Bool {
+    peakBeforeResetsMiB = max(peakBeforeResetsMiB, highWaterMiB() ?? 0)
     guard let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
     defer { try? h.close() }
     return (try? h.write(contentsOf: Data("5".utf8))) != nil
 }
 
 func stepPeakMiB(_ started: Bool) -> Double? {
-    guard started, let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-    return kB / 1024
+    started ? highWaterMiB() : nil
 }
 
 /// One line of bench.json.
