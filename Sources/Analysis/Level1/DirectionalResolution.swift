@@ -30,7 +30,7 @@ public struct DirectionalResolution: Section {
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let data = try Level1Data.of(context)
-        let mask = try context.masks().soft
+        let mask = try context.softMask()
         let f1 = FFT.forward(FSC.masked(data.half1, by: mask)), f2 = FFT.forward(FSC.masked(data.half2, by: mask))
         let dirs = ConicalFSC.hemisphereDirections(count: directionCount)
         let cones = ConicalFSC.compute(f1, f2, directions: dirs, coneHalfAngleDeg: coneHalfAngleDeg)

@@ -66,7 +66,7 @@ public struct GlobalResolution: Section {
         let data = try Level1Data.of(context)
         let masks = try context.masks()
         let g = GlobalFSC.compute(half1: data.half1, half2: data.half2, spectrum1: data.spectrum1,
-                                  spectrum2: data.spectrum2, unmasked: data.unmaskedFSC, mask: masks.soft)
+                                  spectrum2: data.spectrum2, unmasked: data.unmaskedFSC, mask: try context.softMask())
         let freqs = g.unmasked.frequencyInvA
         let nyquistA = Level1Format.resolutionA(freqs.last ?? 0)
         var metrics: [String: JSONValue] = [:]
