@@ -81,6 +81,37 @@ public enum FFT {
         return FourierVolume(nx: volume.nx, ny: volume.ny, nz: volume.nz, voxelSize: volume.voxelSize, data: out)
     }
 
+    /// The forward transform of `volume` multiplied by `mask` (zero outside the mask's box), made in place in
+    /// the spectrum's own storage: no masked copy of the volume (512 MiB at 512³) is made.
+    public static func forward(_ volume: Volume, maskedBy mask: CroppedVolume) -> FourierVolume {
+        precondition(volume.dims == mask.dims, "FFT.forward: mask box \(mask.dims) differs from the volume's \(volume.dims)")
+        let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
+        let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, inPlace: true)
+        let lo = mask.lo, c = mask.crop.dims
+        let data = [SIMD2<Float>](unsafeUninitializedCapacity: hx * rows) { out, initialised in
+            UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
+                real.initialize(repeating: 0, count: padded * rows)
+                volume.data.withUnsafeBufferPointer { v in
+                    mask.crop.data.withUnsafeBufferPointer { m in
+                        parallelFor(c.z) { z in
+                            for y in 0..<c.y {
+                                let row = (lo.y + y) + ny * (lo.z + z)
+                                let dst = real + row * padded + lo.x, src = row * nx + lo.x, mrow = c.x * (y + c.y * z)
+                                for x in 0..<c.x { dst[x] = v[src + x] * m[mrow + x] }
+                            }
+                        }
+                    }
+                }
+                real.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { cplx in
+                    fftwf_execute_dft_r2c(plan, real, cplx)
+                }
+            }
+            initialised = hx * rows
+        }
+        return FourierVolume(nx: nx, ny: ny, nz: nz, voxelSize: volume.voxelSize, data: data)
+    }
+
     /// The normalised inverse transform of `spectrum`, using its storage as FFTW's scratch space (c2r destroys
     /// its input) instead of a copy: `spectrum` is left empty. For spectra made only to be inverted (a filtered
     /// copy), this saves one spectrum-sized buffer at the peak.
