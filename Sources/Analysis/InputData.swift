@@ -19,14 +19,14 @@ public struct InputData: Section {
 
     /// SHA-256 of a file (hex); injectable so tests need no real file.
     public var hasher: @Sendable (String) throws -> String
-    /// The hard and soft masks as volumes on the map's grid; injectable for tests.
-    public var masksProvider: @Sendable (AnalysisContext) throws -> (hard: Volume, soft: Volume)
+    /// The hard mask and the soft mask (as its non-zero box) on the map's grid; injectable for tests.
+    public var masksProvider: @Sendable (AnalysisContext) throws -> (hard: BinaryMask, soft: CroppedVolume)
 
     /// Number of histogram bins between the map's minimum and maximum.
     public static let histogramBins = 128
 
     public init(hasher: @escaping @Sendable (String) throws -> String = { try FileHash.sha256(path: $0) },
-                masksProvider: @escaping @Sendable (AnalysisContext) throws -> (hard: Volume, soft: Volume) = InputData.contextMasks) {
+                masksProvider: @escaping @Sendable (AnalysisContext) throws -> (hard: BinaryMask, soft: CroppedVolume) = InputData.contextMasks) {
         self.hasher = hasher; self.masksProvider = masksProvider
     }
 
@@ -130,18 +130,22 @@ public struct InputData: Section {
 
         do {
             let masks = try masksProvider(context)
-            let hardIdx = InputData.maxVarianceIndices(masks.hard)
-            let softIdx = InputData.maxVarianceIndices(masks.soft)
+            // From the masks as stored (one byte per voxel, the soft mask's non-zero box): no full float copy.
+            let hardIdx = Axis.allCases.map { masks.hard.maxVarianceIndex($0) }
+            let softIdx = Axis.allCases.map { masks.soft.maxVarianceIndex($0) }
             metrics["hard_mask_max_variance_slices"] = JSONValue(SIMD3(hardIdx[0], hardIdx[1], hardIdx[2]))
             metrics["soft_mask_max_variance_slices"] = JSONValue(SIMD3(softIdx[0], softIdx[1], softIdx[2]))
             metrics["dilation_voxels"] = .int(Masks.dilationRadius(voxelSizeA: map.voxelSize.x))
-            for (name, vol, idx, what) in [("hard", masks.hard, hardIdx, "hard mask (largest connected component at T, dilated)"),
-                                           ("soft", masks.soft, softIdx, "soft mask (hard mask smoothed by a Gaussian of σ = 2 voxels)")] {
+            let slices: [(String, (Axis, Int) -> Plane, [Int], String)] = [
+                ("hard", { masks.hard.slice($0, $1, voxelSize: map.voxelSize) }, hardIdx,
+                 "hard mask (largest connected component at T, dilated)"),
+                ("soft", { masks.soft.slice($0, $1) }, softIdx, "soft mask (hard mask smoothed by a Gaussian of σ = 2 voxels)")]
+            for (name, slice, idx, what) in slices {
                 figures.append(Figure(
                     id: "input_\(name)_mask_slices",
                     caption: "Slices of largest variance of the \(what): X = \(idx[0]), Y = \(idx[1]), Z = \(idx[2]).",
                     content: .images(ImagePanels(panels: Axis.allCases.map {
-                        Image2D(vol.slice($0, idx[$0.rawValue]), label: "\($0.name) = \(idx[$0.rawValue])")
+                        Image2D(slice($0, idx[$0.rawValue]), label: "\($0.name) = \(idx[$0.rawValue])")
                     }, range: [0, 1]))))
             }
         } catch {
@@ -191,12 +195,6 @@ public struct InputData: Section {
         }
         let edges = (0...bins).map { $0 == bins ? hi : lo + Double($0) * width }
         return (edges, counts.map(Double.init))
-    }
-
-    /// The maximum-variance slice index along X, Y and Z (the first one on ties, as `maxVarianceIndex`).
-    public static func maxVarianceIndices(_ v: Volume) -> [Int] {
-        let acc = PlaneSums.accumulate(v, projections: false)
-        return (0..<3).map { acc.maxVarianceIndex(axis: $0, volume: v) }
     }
 
     /// Sum and standard-deviation projections along X, Y and Z, and the max-variance slice indices, from
@@ -316,15 +314,9 @@ public struct InputData: Section {
 
     // MARK: Masks from the shared context
 
-    /// The context's hard mask (as 0/1 values) and soft mask as volumes on the map's grid.
-    public static let contextMasks: @Sendable (AnalysisContext) throws -> (hard: Volume, soft: Volume) = { context in
+    /// The context's hard mask and soft mask (its non-zero box).
+    public static let contextMasks: @Sendable (AnalysisContext) throws -> (hard: BinaryMask, soft: CroppedVolume) = { context in
         let masks = try context.masks()
-        let hard = masks.hard.voxels.withUnsafeBufferPointer { p in
-            [Float](unsafeUninitializedCapacity: p.count) { out, n in
-                for i in 0..<p.count { out[i] = p[i] ? 1 : 0 }
-                n = p.count
-            }
-        }
-        return (context.map.withData(hard), masks.soft)
+        return (masks.hard, masks.soft)
     }
 }

@@ -11,8 +11,12 @@ import VolumeNumerics
 public struct Masks: Sendable {
     /// The contour threshold T (map units).
     public let threshold: Double
-    /// Raw mask: voxels with V >= T.
-    public let raw: BinaryMask
+    /// The map the masks were made from (shared storage, not a copy): the raw mask is rebuilt from it.
+    let map: Volume
+    /// Number of voxels in the raw mask (V >= T).
+    public let rawVoxelCount: Int
+    /// Number of voxels in both the raw and the hard mask.
+    public let rawHardOverlapCount: Int
     /// The raw mask's 26-connected components.
     public let rawComponents: ComponentLabels
     /// Label of the largest raw component (the one the hard mask grows from).
@@ -21,8 +25,13 @@ public struct Masks: Sendable {
     public let dilationRadiusVoxels: Int
     /// Hard ("constructed") mask: largest raw component dilated by a ball.
     public let hard: BinaryMask
-    /// Soft mask in [0, 1]: the hard mask smoothed by a Gaussian of σ = `softSigmaVoxels`.
-    public let soft: Volume
+    /// Soft mask in [0, 1]: the hard mask smoothed by a Gaussian of σ = `softSigmaVoxels`, stored as the box
+    /// where it is not zero (`soft.full()` is the whole volume; `AnalysisContext.softMask()` caches that).
+    public let soft: CroppedVolume
+
+    /// Raw mask: voxels with V >= T. Rebuilt on each call (one byte per voxel, 128 MiB at 512³), not kept:
+    /// only 0.e needs the voxels; the counts are `rawVoxelCount` and `rawHardOverlapCount`.
+    public func rawMask() -> BinaryMask { BinaryMask(volume: map, threshold: threshold) }
 
     /// σ of the soft mask's Gaussian, in voxels.
     public static let softSigmaVoxels = 2.0
@@ -48,18 +57,20 @@ public struct Masks: Sendable {
         }
         let radius = dilationRadius(voxelSizeA: map.voxelSize.x)
         let hard = components.mask(ofLabel: largest).dilated(ballRadius: radius)
-        let soft = map.withData(softMask(hard, sigmaVoxels: softSigmaVoxels))
-        return Masks(threshold: threshold, raw: raw, rawComponents: components, largestLabel: largest,
-                     dilationRadiusVoxels: radius, hard: hard, soft: soft)
+        let soft = softMask(hard, sigmaVoxels: softSigmaVoxels, like: map)
+        return Masks(threshold: threshold, map: map, rawVoxelCount: raw.trueCount,
+                     rawHardOverlapCount: raw.intersectionCount(hard), rawComponents: components,
+                     largestLabel: largest, dilationRadiusVoxels: radius, hard: hard, soft: soft)
     }
 
-    /// The hard mask smoothed by a Gaussian (zero outside the box) and clipped to [0, 1], as voxel values.
-    /// Only the hard mask's bounding box grown by the kernel radius can be non-zero, so the smoothing runs
-    /// on that crop (the same values as smoothing the whole box).
-    static func softMask(_ hard: BinaryMask, sigmaVoxels: Double) -> [Float] {
+    /// The hard mask smoothed by a Gaussian (zero outside the box) and clipped to [0, 1]. Only the hard mask's
+    /// bounding box grown by the kernel radius can be non-zero, so the smoothing runs on that crop (the same
+    /// values as smoothing the whole box) and the crop is what is kept.
+    static func softMask(_ hard: BinaryMask, sigmaVoxels: Double, like map: Volume) -> CroppedVolume {
         let nx = hard.nx, ny = hard.ny
-        var out = [Float](repeating: 0, count: hard.count)
-        guard let box = hard.boundingBox() else { return out }
+        guard let box = hard.boundingBox() else {
+            return CroppedVolume(crop: Volume(nx: 1, ny: 1, nz: 1, data: [0]), at: .zero, like: map)
+        }
         let margin = GaussianFilter.kernel(sigmaVoxels: sigmaVoxels).count / 2
         let lo = SIMD3(max(0, box.first.x - margin), max(0, box.first.y - margin), max(0, box.first.z - margin))
         let hi = SIMD3(min(nx - 1, box.last.x + margin), min(ny - 1, box.last.y + margin),
@@ -74,15 +85,11 @@ public struct Masks: Sendable {
                 } }
             }
         }
-        let smooth = GaussianFilter.smooth(Volume(nx: c.x, ny: c.y, nz: c.z, data: crop), sigmaVoxels: sigmaVoxels)
-        smooth.data.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { dst in
-                for z in 0..<c.z { for y in 0..<c.y {
-                    let d = lo.x + nx * (lo.y + y + ny * (lo.z + z)), src = c.x * (y + c.y * z)
-                    for x in 0..<c.x { dst[d + x] = min(1, max(0, s[src + x])) }
-                } }
-            }
+        var smooth = GaussianFilter.smooth(Volume(nx: c.x, ny: c.y, nz: c.z, data: crop, voxelSize: map.voxelSize),
+                                           sigmaVoxels: sigmaVoxels)
+        smooth.data.withUnsafeMutableBufferPointer { s in
+            for i in 0..<s.count { s[i] = min(1, max(0, s[i])) }
         }
-        return out
+        return CroppedVolume(crop: smooth, at: lo, like: map)
     }
 }

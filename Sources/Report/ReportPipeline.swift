@@ -297,8 +297,18 @@ public enum ReportPipeline {
         return (halves[0], halves[1])
     }
 
-    /// Runs every section, concurrently, each isolated from the others' errors; results in input order.
+    /// Maps larger than this (voxels) run their sections one at a time: most sections hold one or two
+    /// spectra and volumes of the map's size while they run (1–2 GB each at 512³), and two at once would
+    /// double the peak (issue 16: a 512³ report within 4× the map). Each section still uses every core inside
+    /// (FFTW's threads, its own parallel loops). Smaller maps run their sections concurrently.
+    public static let concurrentSectionsMaxVoxels = 200 * 200 * 200
+
+    /// Runs every section, each isolated from the others' errors; results in input order. Concurrently for
+    /// maps up to `concurrentSectionsMaxVoxels`, one at a time above.
     public static func runSections(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
+        if context.map.count > concurrentSectionsMaxVoxels {
+            return sections.map { $0.runIsolated(context) }
+        }
         let box = ResultsBox<SectionResult>(count: sections.count)
         Parallel.perform(iterations: sections.count) { i in
             box.set(i, sections[i].runIsolated(context))

@@ -107,7 +107,7 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     let soft = blob(SIMD3(16, 12, 10), centre: SIMD3(10, 3, 7), sigma: 2)
     let ctx = AnalysisContext(map: map, mapPath: "blob.mrc", threshold: 0.5, resolution: 4.2)
     let hardMask = hard
-    let r = try InputData(hasher: { _ in "h" }, masksProvider: { _ in (hardMask, soft) }).run(ctx)
+    let r = try InputData(hasher: { _ in "h" }, masksProvider: { _ in (BinaryMask(volume: hardMask, threshold: 0.5), CroppedVolume(full: soft)) }).run(ctx)
     #expect(r.metrics["max_variance_slices"] == [9, 4, 6], "map: \(String(describing: r.metrics["max_variance_slices"]))")
     #expect(r.metrics["hard_mask_max_variance_slices"] == [5, 6, 4], "hard: \(String(describing: r.metrics["hard_mask_max_variance_slices"]))")
     #expect(r.metrics["soft_mask_max_variance_slices"] == [10, 3, 7], "soft: \(String(describing: r.metrics["soft_mask_max_variance_slices"]))")

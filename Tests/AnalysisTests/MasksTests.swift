@@ -19,7 +19,7 @@ import VolumeNumerics
             .init(center: SIMD3(42, 38, 34), radius: 2, value: 1),   // a small second component, far away
         ])
         let m = try Masks.build(map: map, threshold: 0.5)
-        #expect(m.raw.trueCount == Level0Phantom.ballCount(radius: 10) + Level0Phantom.ballCount(radius: 2))
+        #expect(m.rawVoxelCount == Level0Phantom.ballCount(radius: 10) + Level0Phantom.ballCount(radius: 2))
         #expect(m.rawComponents.count == 2)
         #expect(m.rawComponents.sizes[m.largestLabel - 1] == Level0Phantom.ballCount(radius: 10))
         #expect(m.dilationRadiusVoxels == 2)
@@ -44,13 +44,24 @@ import VolumeNumerics
         #expect(!m.hard[42, 38, 34], "the small component must not be in the hard mask")
 
         // Soft mask: in [0, 1], 1 deep inside, 0 more than 8 voxels (4σ) outside the hard mask.
-        let (lo, hi) = (m.soft.data.min()!, m.soft.data.max()!)
+        let soft = m.soft.full()
+        let (lo, hi) = (soft.data.min()!, soft.data.max()!)
         #expect(lo >= 0 && hi <= 1, "soft mask range [\(lo), \(hi)]")
-        #expect(abs(m.soft[24, 22, 20] - 1) < 1e-6, "soft at the centre: \(m.soft[24, 22, 20])")
-        #expect(m.soft[2, 2, 2] == 0, "soft far away: \(m.soft[2, 2, 2])")
-        let edge = m.soft[24 + 12, 22, 20]   // last hard voxel along +X
+        #expect(abs(soft[24, 22, 20] - 1) < 1e-6, "soft at the centre: \(soft[24, 22, 20])")
+        #expect(soft[2, 2, 2] == 0, "soft far away: \(soft[2, 2, 2])")
+        let edge = soft[24 + 12, 22, 20]   // last hard voxel along +X
         #expect(edge > 0.2 && edge < 0.8, "soft at the hard-mask edge: \(edge)")
-        #expect(m.soft.voxelSize == map.voxelSize)
+        #expect(soft.voxelSize == map.voxelSize)
+        // The crop holds every non-zero value: its slices and slice variances are the whole volume's.
+        for axis in Axis.allCases {
+            #expect(m.soft.maxVarianceIndex(axis) == soft.maxVarianceIndex(axis))
+            let k = soft.maxVarianceIndex(axis)
+            #expect(m.soft.slice(axis, k) == soft.slice(axis, k))
+            #expect(m.soft.slice(axis, 0) == soft.slice(axis, 0))
+            let hardVolume = map.withData(m.hard.voxels.map { $0 ? 1 : 0 })
+            #expect(m.hard.maxVarianceIndex(axis) == hardVolume.maxVarianceIndex(axis))
+            #expect(m.hard.slice(axis, k, voxelSize: map.voxelSize) == hardVolume.slice(axis, k))
+        }
     }
 
     @Test func anisotropicVoxelsUseTheXSize() throws {
@@ -75,6 +86,6 @@ import VolumeNumerics
         // V >= T is inclusive: T equal to the maximum keeps the voxels at the maximum.
         let map = Level0Phantom.map(SIMD3(16, 16, 16), balls: [.init(center: SIMD3(8, 8, 8), radius: 3, value: 1.5)])
         let m = try Masks.build(map: map, threshold: 1.5)
-        #expect(m.raw.trueCount == Level0Phantom.ballCount(radius: 3))
+        #expect(m.rawVoxelCount == Level0Phantom.ballCount(radius: 3))
     }
 }

@@ -4,6 +4,7 @@ import Testing
 @testable import Rendering
 import Analysis
 import MapIO
+import VolumeNumerics
 
 /// A protein-like phantom: a few Gaussian blobs of different sizes plus deterministic noise.
 func proteinPhantom(n: Int, voxel: Double = 1.1) -> Volume {
@@ -34,7 +35,7 @@ func proteinPhantom(n: Int, voxel: Double = 1.1) -> Volume {
     // Masks stand-in: V ≥ T and a box-smoothed copy (the real masks come from the context).
     let hard = map.withData(map.data.map { $0 >= 0.3 ? 1 : 0 })
     let soft = map.withData(hard.data.map { $0 * 0.8 + 0.1 })
-    let result = try InputData(hasher: { _ in "0" }, masksProvider: { _ in (hard, soft) }).run(ctx)
+    let result = try InputData(hasher: { _ in "0" }, masksProvider: { _ in (BinaryMask(volume: hard, threshold: 0.5), CroppedVolume(full: soft)) }).run(ctx)
     let dir = Gallery.tempDir("input")
     var small = SurfaceRenderer.Options()   // debug builds: small 3D views without ambient occlusion
     small.viewWidth = 260; small.viewHeight = 140; small.supersample = 1; small.aoDirections = 0

@@ -99,6 +99,42 @@ func relErr(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-12
     }
 
     /// A Gaussian of σ Å centred on voxel 0 has F(s) = (2πσ²)^{3/2} / T³ · exp(−2π²σ²s²).
+    /// The in-place filter (one padded buffer) and the inverse that consumes its spectrum give the values of
+    /// the out-of-place path (forward, gain, inverse), on even and odd, non-cubic boxes.
+    @Test func inPlaceFilteringMatchesOutOfPlace() {
+        let gain = ProductGain(BFactorFilter(bFactorA2: -40), RaisedCosineLowPass(cutoffInvA: 0.3, widthInvA: 0.05))
+        for dims in [SIMD3(16, 12, 10), SIMD3(15, 13, 11)] {
+            let v = randomVolume(dims.x, dims.y, dims.z, voxelSize: SIMD3(1.1, 1, 0.9), seed: 7)
+            let reference = FFT.inverse(FFT.forward(v).filtered(gain), like: v)
+            let inPlace = v.filtered(gain)
+            let scale = Double(reference.data.map { abs($0) }.max()!)
+            let err = Double(zip(reference.data, inPlace.data).map { abs($0 - $1) }.max()!)
+            #expect(inPlace.dims == v.dims && inPlace.data.count == v.count)
+            #expect(err < 1e-5 * scale, "\(dims): in-place vs out-of-place max difference \(err) (scale \(scale))")
+            var spectrum = FFT.forward(v)
+            let taken = FFT.inverse(taking: &spectrum, like: v)
+            #expect(spectrum.data.isEmpty, "the consumed spectrum is left empty")
+            #expect(zip(taken.data, v.data).map { abs($0 - $1) }.max()! < 1e-5, "\(dims): round trip through inverse(taking:)")
+        }
+    }
+
+    /// The spectrum of a volume masked by a cropped mask, made in place, is the spectrum of the volume
+    /// multiplied by the whole mask.
+    @Test func maskedForwardMatchesMaskedCopy() {
+        for dims in [SIMD3(16, 12, 10), SIMD3(15, 13, 11)] {
+            let v = randomVolume(dims.x, dims.y, dims.z, voxelSize: SIMD3(1, 1, 1), seed: 11)
+            let cropDims = dims &- SIMD3(6, 5, 4)
+            var rng = SplitMix64(seed: 12)
+            let crop = Volume(nx: cropDims.x, ny: cropDims.y, nz: cropDims.z,
+                              data: (0..<(cropDims.x * cropDims.y * cropDims.z)).map { _ in Float(rng.uniform()) })
+            let mask = CroppedVolume(crop: crop, at: SIMD3(2, 3, 1), like: v)
+            let expected = FFT.forward(FSC.masked(v, by: mask.full()))
+            let got = FFT.forward(v, maskedBy: mask)
+            let err = zip(expected.data, got.data).map { max(abs($0.x - $1.x), abs($0.y - $1.y)) }.max()!
+            #expect(err < 1e-4, "\(dims): masked spectrum max difference \(err)")
+        }
+    }
+
     @Test func gaussianTransformIsAnalytic() {
         let n = 32, t = 1.25, sigma = 2.5
         var v = Volume(nx: n, ny: n, nz: n, voxelSize: SIMD3(t, t, t))

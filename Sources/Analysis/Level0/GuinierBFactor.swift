@@ -61,9 +61,18 @@ public enum Guinier {
 
     /// The map corrected by the fitted B (multiplied by exp(−a·s²)), low-passed from 1/R to 1.1/R.
     public static func corrected(_ spectrum: FourierVolume, fit: GuinierFit, resolutionA: Double, like map: Volume) -> Volume {
+        var copy = spectrum
+        return corrected(taking: &copy, fit: fit, resolutionA: resolutionA, like: map)
+    }
+
+    /// `corrected` filtering `spectrum` in place and inverting it in its own storage (left empty): one
+    /// spectrum and the result at the peak, instead of three buffers.
+    public static func corrected(taking spectrum: inout FourierVolume, fit: GuinierFit, resolutionA: Double,
+                                 like map: Volume) -> Volume {
         let sR = 1 / resolutionA
         let lowPass = RaisedCosineLowPass(cutoffInvA: 1.05 * sR, widthInvA: 0.1 * sR)
-        return FFT.inverse(spectrum.filtered(ProductGain(BFactorFilter(bFactorA2: -fit.bFactorA2), lowPass)), like: map)
+        spectrum.filter(ProductGain(BFactorFilter(bFactorA2: -fit.bFactorA2), lowPass))
+        return FFT.inverse(taking: &spectrum, like: map)
     }
 }
 
@@ -87,7 +96,7 @@ public struct GuinierBFactor: Section {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is worse than 8 Å: too few shells for a Guinier fit", r))
         }
         let map = context.map
-        let spectrum = FFT.forward(map)
+        var spectrum = FFT.forward(map)
         let profile = FourierShells.profile(spectrum)
         // A resolution finer than Nyquist cannot be fitted beyond Nyquist.
         let nyquistA = 1 / spectrum.grid.nyquistInvA
@@ -103,7 +112,7 @@ public struct GuinierBFactor: Section {
             warnings.append(String(format: "B-factor %.1f Å² is below −300 Å²: the map seems strongly blurred (OK range [−300, 0] Å²)", b))
         }
 
-        let correctedMap = Guinier.corrected(spectrum, fit: fit, resolutionA: r, like: map)
+        let correctedMap = Guinier.corrected(taking: &spectrum, fit: fit, resolutionA: r, like: map)
         var metrics: [String: JSONValue] = [
             "b_factor_A2": .number(b),
             "fit_slope_A2": .number(fit.slopeA2),

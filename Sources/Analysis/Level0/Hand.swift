@@ -44,18 +44,21 @@ public enum HelixHandedness {
         let t = map.voxelSize
         // 1. Blurred map: Gaussian of σ Å is the B filter of −8π²σ².
         let blurred = map.filtered(BFactorFilter(bFactorA2: -8 * .pi * .pi * blurSigmaA * blurSigmaA))
-        var inside = [Int]()
-        for i in 0..<mask.count where mask[i] { inside.append(i) }
-        guard inside.count > 27 else {
+        // The mask's values, without a list of its indices (8 bytes per voxel at 512³ would be hundreds of MB).
+        var lv = [Float]()
+        blurred.data.withUnsafeBufferPointer { b in
+            for i in 0..<mask.count where mask[i] { lv.append(b[i]) }
+        }
+        guard lv.count > 27 else {
             return HandednessResult(leftHandedVoteFraction: nil, candidates: 0, votesRight: 0, votesLeft: 0, pValue: 1)
         }
-        var lv = inside.map { blurred.data[$0] }
         lv.sort()
         let cut = lv[Int(Double(lv.count - 1) * 0.7)]
+        lv = []
         struct Rod { var index: Int; var value: Float; var axis: SIMD3<Double> }
         var rods = [Rod]()
         blurred.data.withUnsafeBufferPointer { b in
-            for i in inside where b[i] >= cut {
+            for i in 0..<mask.count where mask[i] && b[i] >= cut {
                 let x = i % nx, y = (i / nx) % ny, z = i / (nx * ny)
                 guard x > 0, y > 0, z > 0, x < nx - 1, y < ny - 1, z < nz - 1 else { continue }
                 let sx = nx, sy = nx * ny

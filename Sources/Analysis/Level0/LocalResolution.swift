@@ -56,7 +56,7 @@ public struct LocalResolution: Section {
         }
         let masks = try context.masks()
         let hard = masks.hard.voxels
-        let other = zip(masks.raw.voxels, hard).map { $0 && !$1 }
+        let other = zip(masks.rawMask().voxels, hard).map { $0 && !$1 }
         var (result, local) = try evaluate(map: context.map, hardMask: hard, otherDensity: other, resolutionA: r)
         LocalResolution.addSurfaceFigure(to: &result, context: context, local: context.map.withData(local.resolutionA))
         return result

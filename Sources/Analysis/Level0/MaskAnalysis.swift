@@ -79,7 +79,7 @@ public struct MaskAnalysis: Section {
         let remainingMean: Double? = remaining.isEmpty ? nil : Double(remaining.reduce(0, +)) / Double(remaining.count)
 
         let hardVoxels = masks.hard.trueCount
-        let overlap = Double(masks.raw.intersectionCount(masks.hard)) / Double(rawVoxels)
+        let overlap = Double(masks.rawHardOverlapCount) / Double(rawVoxels)
 
         // Threshold sweep.
         let maxV = Double(Statistics.extremes(map.data)?.max ?? 0)

@@ -31,7 +31,7 @@ public struct DirectionalResolution: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let data = try Level1Data.of(context)
         let mask = try context.masks().soft
-        let f1 = FFT.forward(FSC.masked(data.half1, by: mask)), f2 = FFT.forward(FSC.masked(data.half2, by: mask))
+        let f1 = FFT.forward(data.half1, maskedBy: mask), f2 = FFT.forward(data.half2, maskedBy: mask)
         let dirs = ConicalFSC.hemisphereDirections(count: directionCount)
         let cones = ConicalFSC.compute(f1, f2, directions: dirs, coneHalfAngleDeg: coneHalfAngleDeg)
         let freqs = cones.frequencyInvA

@@ -34,15 +34,20 @@ public enum GlobalFSC {
 
     /// Computes every curve of 1.a. `mask`: soft mask in [0, 1] on the halves' box.
     public static func compute(half1: Volume, half2: Volume, spectrum1: FourierVolume, spectrum2: FourierVolume,
-                               unmasked: FSCCurve, mask: Volume, seed: UInt64 = 20131) -> GlobalFSCResult {
+                               unmasked: FSCCurve, mask: CroppedVolume, seed: UInt64 = 20131) -> GlobalFSCResult {
         let masked = FSC.curve(half1, half2, mask: mask)
         var randomized: FSCCurve? = nil
         var corrected = masked
         let shell = FSC.firstShellBelow(unmasked, randomizeBelowFSC)
         if let shell {
-            let r1 = FFT.inverse(PhaseRandomization.randomized(spectrum1, fromShell: shell, seed: seed), like: half1)
-            let r2 = FFT.inverse(PhaseRandomization.randomized(spectrum2, fromShell: shell, seed: seed &+ 7919), like: half2)
-            let rm = FSC.curve(r1, r2, mask: mask)
+            // One randomised half at a time, each inverted in its own storage and masked as it is transformed:
+            // two masked spectra and one volume at the peak.
+            func randomizedMaskedSpectrum(_ spectrum: FourierVolume, _ half: Volume, _ seed: UInt64) -> FourierVolume {
+                var randomized = PhaseRandomization.randomized(spectrum, fromShell: shell, seed: seed)
+                return FFT.forward(FFT.inverse(taking: &randomized, like: half), maskedBy: mask)
+            }
+            let rm = FSC.curve(randomizedMaskedSpectrum(spectrum1, half1, seed),
+                               randomizedMaskedSpectrum(spectrum2, half2, seed &+ 7919))
             randomized = rm
             corrected = FSC.phaseRandomizationCorrected(masked: masked, randomizedMasked: rm, randomizedFromShell: shell)
         }

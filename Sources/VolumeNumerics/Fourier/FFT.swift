@@ -67,37 +67,85 @@ public enum FFT {
     /// The unnormalised forward transform of `volume` (numpy.fft.rfftn).
     public static func forward(_ volume: Volume) -> FourierVolume {
         let plan = FFTPlanCache.shared.plan(nx: volume.nx, ny: volume.ny, nz: volume.nz, forward: true)
-        var out = [SIMD2<Float>](repeating: .zero, count: (volume.nx / 2 + 1) * volume.ny * volume.nz)
-        var input = volume.data   // FFTW's r2c does not modify its input, but the API takes a mutable pointer
-        input.withUnsafeMutableBufferPointer { inp in
-            out.withUnsafeMutableBufferPointer { o in
-                o.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: o.count) { c in
-                    fftwf_execute_dft_r2c(plan, inp.baseAddress!, c)
+        let count = (volume.nx / 2 + 1) * volume.ny * volume.nz
+        // Every coefficient is written by FFTW; no zero fill (it would touch 540 MB at 512³ for nothing).
+        let out = [SIMD2<Float>](unsafeUninitializedCapacity: count) { o, initialised in
+            // An out-of-place r2c plan keeps its input (FFTW_PRESERVE_INPUT is the default for r2c); the API
+            // takes a mutable pointer only, so the volume's storage is passed as is instead of a copy of it.
+            volume.data.withUnsafeBufferPointer { inp in
+                o.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: count) { c in
+                    fftwf_execute_dft_r2c(plan, UnsafeMutablePointer(mutating: inp.baseAddress!), c)
                 }
             }
+            initialised = count
         }
         return FourierVolume(nx: volume.nx, ny: volume.ny, nz: volume.nz, voxelSize: volume.voxelSize, data: out)
+    }
+
+    /// The forward transform of `volume` multiplied by `mask` (zero outside the mask's box), made in place in
+    /// the spectrum's own storage: no masked copy of the volume (512 MiB at 512³) is made.
+    public static func forward(_ volume: Volume, maskedBy mask: CroppedVolume) -> FourierVolume {
+        precondition(volume.dims == mask.dims, "FFT.forward: mask box \(mask.dims) differs from the volume's \(volume.dims)")
+        let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
+        let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, inPlace: true)
+        let lo = mask.lo, c = mask.crop.dims
+        let data = [SIMD2<Float>](unsafeUninitializedCapacity: hx * rows) { out, initialised in
+            UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
+                real.initialize(repeating: 0, count: padded * rows)
+                volume.data.withUnsafeBufferPointer { v in
+                    mask.crop.data.withUnsafeBufferPointer { m in
+                        parallelFor(c.z) { z in
+                            for y in 0..<c.y {
+                                let row = (lo.y + y) + ny * (lo.z + z)
+                                let dst = real + row * padded + lo.x, src = row * nx + lo.x, mrow = c.x * (y + c.y * z)
+                                for x in 0..<c.x { dst[x] = v[src + x] * m[mrow + x] }
+                            }
+                        }
+                    }
+                }
+                real.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { cplx in
+                    fftwf_execute_dft_r2c(plan, real, cplx)
+                }
+            }
+            initialised = hx * rows
+        }
+        return FourierVolume(nx: nx, ny: ny, nz: nz, voxelSize: volume.voxelSize, data: data)
+    }
+
+    /// The normalised inverse transform of `spectrum`, using its storage as FFTW's scratch space (c2r destroys
+    /// its input) instead of a copy: `spectrum` is left empty. For spectra made only to be inverted (a filtered
+    /// copy), this saves one spectrum-sized buffer at the peak.
+    public static func inverseValues(taking spectrum: inout FourierVolume) -> [Float] {
+        let (nx, ny, nz) = (spectrum.nx, spectrum.ny, spectrum.nz)
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false)
+        let count = nx * ny * nz
+        let scale = 1 / Float(count)
+        let out = [Float](unsafeUninitializedCapacity: count) { o, initialised in
+            spectrum.data.withUnsafeMutableBufferPointer { s in
+                s.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: s.count) { c in
+                    fftwf_execute_dft_c2r(plan, c, o.baseAddress!)
+                }
+            }
+            for i in 0..<count { o[i] *= scale }
+            initialised = count
+        }
+        spectrum.data = []
+        return out
+    }
+
+    /// `inverseValues(taking:)` as a volume with the geometry (origin, start) of `like`.
+    public static func inverse(taking spectrum: inout FourierVolume, like: Volume) -> Volume {
+        precondition(like.nx == spectrum.nx && like.ny == spectrum.ny && like.nz == spectrum.nz,
+                     "FFT.inverse: box \(like.dims) differs from the spectrum's")
+        return like.withData(inverseValues(taking: &spectrum))
     }
 
     /// The normalised inverse transform (numpy.fft.irfftn) as raw values, x fastest.
     /// The coefficients are taken as Hermitian: kx = 0 and kx = nx/2 planes should be Hermitian-symmetric.
     public static func inverseValues(_ spectrum: FourierVolume) -> [Float] {
-        let (nx, ny, nz) = (spectrum.nx, spectrum.ny, spectrum.nz)
-        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false)
-        var scratch = spectrum.data   // c2r destroys its input
-        var out = [Float](repeating: 0, count: nx * ny * nz)
-        scratch.withUnsafeMutableBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                s.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: s.count) { c in
-                    fftwf_execute_dft_c2r(plan, c, o.baseAddress!)
-                }
-            }
-        }
-        let scale = 1 / Float(nx * ny * nz)
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<o.count { o[i] *= scale }
-        }
-        return out
+        var scratch = spectrum   // c2r destroys its input
+        return inverseValues(taking: &scratch)
     }
 
     /// The normalised inverse transform as a volume with the geometry (origin, start) of `like`.
@@ -137,6 +185,46 @@ public enum FFT {
             }
         }
     }
+
+    /// `volume` transformed, changed by `modify` (the half spectrum, layout as `FourierVolume.data`, unnormalised)
+    /// and transformed back (normalised), all in one buffer: FFTW's in-place transforms on rows padded to
+    /// 2·(nx/2 + 1) values, compacted to nx values at the end. The buffer's spare tail (2·ny·nz values at most)
+    /// stays allocated with the returned array.
+    public static func inPlace(_ volume: Volume, _ modify: (UnsafeMutableBufferPointer<SIMD2<Float>>) -> Void) -> [Float] {
+        let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
+        let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
+        let forward = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, inPlace: true)
+        let backward = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false, inPlace: true)
+        var buffer = [Float](unsafeUninitializedCapacity: padded * rows) { b, initialised in
+            volume.data.withUnsafeBufferPointer { src in
+                for r in 0..<rows {
+                    (b.baseAddress! + r * padded).update(from: src.baseAddress! + r * nx, count: nx)
+                    for x in nx..<padded { b[r * padded + x] = 0 }
+                }
+            }
+            initialised = padded * rows
+        }
+        let scale = 1 / Float(nx * ny * nz)
+        buffer.withUnsafeMutableBufferPointer { b in
+            let base = b.baseAddress!
+            base.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { c in
+                fftwf_execute_dft_r2c(forward, base, c)
+            }
+            UnsafeMutableRawPointer(base).withMemoryRebound(to: SIMD2<Float>.self, capacity: hx * rows) { c in
+                modify(UnsafeMutableBufferPointer(start: c, count: hx * rows))
+            }
+            base.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { c in
+                fftwf_execute_dft_c2r(backward, c, base)
+            }
+            // Row r moves from r·padded to r·nx: never forward of where it is read, so in order is safe.
+            for r in 0..<rows {
+                let dst = base + r * nx, src = base + r * padded
+                for x in 0..<nx { dst[x] = src[x] * scale }
+            }
+        }
+        buffer.removeLast(buffer.count - nx * rows)   // keeps the capacity: no reallocation, no copy
+        return buffer
+    }
 }
 
 /// FFTW plans by box size and direction, made once under a lock and kept for the life of the process.
@@ -164,6 +252,11 @@ public final class FFTPlanCache: @unchecked Sendable {
     /// A plan using `threads` threads: 1 for the many small transforms that callers run in parallel
     /// themselves (2D image alignment), where FFTW's own threads only add overhead.
     /// `inPlace`: a plan for a complex buffer that also holds the real values (padded rows of 2·hx floats).
+    /// An in-place plan (`inPlace`): real rows padded to 2·(nx/2 + 1) values, sharing the complex array's memory.
+    public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, inPlace: Bool) -> OpaquePointer {
+        plan(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads, inPlace: inPlace)
+    }
+
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int, inPlace: Bool = false) -> OpaquePointer {
         let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads, inPlace: inPlace)
         lock.lock(); defer { lock.unlock() }
@@ -175,6 +268,7 @@ public final class FFTPlanCache: @unchecked Sendable {
         // Small boxes (local-FSC windows, run many at once across the cores) get single-threaded plans.
         fftwf_plan_with_nthreads(Int32(nx * ny * nz <= FFTPlanCache.singleThreadedVoxels ? 1 : max(1, threads)))
         let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz
+        // FFTW_ESTIMATE does not touch the arrays: for an in-place plan, the complex array is the real one.
         let complex = fftwf_alloc_complex(nComplex)!
         let real = inPlace ? UnsafeMutableRawPointer(complex).assumingMemoryBound(to: Float.self) : fftwf_alloc_real(nReal)!
         defer { if !inPlace { fftwf_free(real) }; fftwf_free(complex) }

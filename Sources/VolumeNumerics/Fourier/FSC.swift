@@ -50,6 +50,13 @@ public enum FSC {
         return curve(FFT.forward(v1), FFT.forward(v2))
     }
 
+    /// The FSC of two maps, each multiplied by `mask` first; each masked spectrum is made in place (no masked
+    /// copies of the maps).
+    public static func curve(_ v1: Volume, _ v2: Volume, mask: CroppedVolume) -> FSCCurve {
+        precondition(v1.dims == v2.dims, "FSC.curve: boxes \(v1.dims) and \(v2.dims) differ")
+        return curve(FFT.forward(v1, maskedBy: mask), FFT.forward(v2, maskedBy: mask))
+    }
+
     /// `volume` multiplied voxel by voxel by `mask`.
     public static func masked(_ volume: Volume, by mask: Volume) -> Volume {
         precondition(volume.dims == mask.dims, "FSC.masked: mask box \(mask.dims) differs from the map's \(volume.dims)")

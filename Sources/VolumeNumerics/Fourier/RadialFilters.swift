@@ -63,26 +63,37 @@ public struct ProductGain<A: RadialGain, B: RadialGain>: RadialGain {
 extension FourierVolume {
     /// This spectrum multiplied by a radial gain.
     public func filtered<G: RadialGain>(_ g: G) -> FourierVolume {
+        var out = self
+        out.filter(g)
+        return out
+    }
+
+    /// Multiplies this spectrum by a radial gain, in place (no second spectrum-sized buffer).
+    public mutating func filter<G: RadialGain>(_ g: G) {
         let grid = self.grid
+        data.withUnsafeMutableBufferPointer { FourierVolume.applyGain(g, grid: grid, to: $0) }
+    }
+
+    /// Multiplies coefficients in the half-spectrum layout of `grid` by a radial gain.
+    static func applyGain<G: RadialGain>(_ g: G, grid: FrequencyGrid, to o: UnsafeMutableBufferPointer<SIMD2<Float>>) {
         let (fx, fy, fz) = (grid.sx.map(Float.init), grid.sy.map(Float.init), grid.sz.map(Float.init))
         let (hx, ny, nz) = (grid.hx, grid.ny, grid.nz)
-        var out = data
-        out.withUnsafeMutableBufferPointer { o in
-            parallelFor(nz) { k in
-                for j in 0..<ny {
-                    let yz = fy[j] * fy[j] + fz[k] * fz[k]
-                    let base = hx * (j + ny * k)
-                    for i in 0..<hx { o[base + i] *= g.gain((fx[i] * fx[i] + yz).squareRoot()) }
-                }
+        parallelFor(nz) { k in
+            for j in 0..<ny {
+                let yz = fy[j] * fy[j] + fz[k] * fz[k]
+                let base = hx * (j + ny * k)
+                for i in 0..<hx { o[base + i] *= g.gain((fx[i] * fx[i] + yz).squareRoot()) }
             }
         }
-        return withData(out)
     }
 }
 
 extension Volume {
-    /// This volume filtered by a radial gain (forward FFT, gain, inverse FFT); geometry kept.
+    /// This volume filtered by a radial gain (forward FFT, gain, inverse FFT); geometry kept. The transforms
+    /// run in place in one buffer of the spectrum's size, which becomes the result: 540 MB at 512³ instead
+    /// of a spectrum and a volume (1.05 GB).
     public func filtered<G: RadialGain>(_ g: G) -> Volume {
-        FFT.inverse(FFT.forward(self).filtered(g), like: self)
+        let grid = FrequencyGrid(nx: nx, ny: ny, nz: nz, voxelSize: voxelSize)
+        return withData(FFT.inPlace(self) { FourierVolume.applyGain(g, grid: grid, to: $0) })
     }
 }
