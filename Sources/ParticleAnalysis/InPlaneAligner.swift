@@ -31,6 +31,9 @@ public struct InPlaneAligner: Sendable {
     /// Largest shift searched (pixels, radius).
     public let maxShiftPx: Int
     public let references: [Image2D]
+    /// Rotations of the polar amplitude correlation tried (each with its 180° partner) in a full alignment:
+    /// with noisy particles the true rotation is not always the highest peak.
+    static let candidates = 4
     let polar: PolarAmplitudes
     let spectra: [[SIMD2<Float>]]
     let norms: [Double]
@@ -50,27 +53,27 @@ public struct InPlaneAligner: Sendable {
         features = specs.map { s in s.withUnsafeBufferPointer { polar.features($0) } }
     }
 
-    /// The best rotation and shift of `image` onto reference `r`: the two best rotations of the polar
+    /// The best rotation and shift of `image` onto reference `r`: the four best rotations of the polar
     /// amplitudes and their 180° partners, the best refined by hill-climbing on the angle.
     public func align(_ image: Image2D, to r: Int) -> InPlaneAlignment {
         var work = Workspace(size: size)
         let f = imageFeatures(image, &work)
-        return refine(image, r, coarse(image, r, f, candidates: 2, &work), &work)
+        return refine(image, r, coarse(image, r, f, candidates: Self.candidates, &work), &work)
     }
 
     /// The reference that `image` matches best and the alignment onto it: every reference is screened with the
-    /// best polar rotation and its 180° partner; the winner is then aligned as in `align(_:to:)`.
+    /// best polar rotation and its 180° partner; the three best-screened references are then aligned as in
+    /// `align(_:to:)` and the best kept (screening alone misses the true reference for some noisy images).
     public func alignBest(_ image: Image2D) -> (reference: Int, alignment: InPlaneAlignment) {
         var work = Workspace(size: size)
         let f = imageFeatures(image, &work)
+        let screened = spectra.indices.map { r in (r, coarse(image, r, f, candidates: 1, &work).score) }
         var best = (reference: 0, alignment: InPlaneAlignment(angleDeg: 0, shiftX: 0, shiftY: 0, score: -2))
-        for r in spectra.indices {
-            let a = coarse(image, r, f, candidates: 1, &work)
+        for (r, _) in screened.sorted(by: { $0.1 > $1.1 }).prefix(3) {
+            let a = refine(image, r, coarse(image, r, f, candidates: Self.candidates, &work), &work)
             if a.score > best.alignment.score { best = (r, a) }
         }
-        let second = coarse(image, best.reference, f, candidates: 2, &work)
-        let start = second.score > best.alignment.score ? second : best.alignment
-        return (best.reference, refine(image, best.reference, start, &work))
+        return best
     }
 
     /// A quick score of `image` against reference `r`: the best polar rotation and its 180° partner, unrefined.
@@ -118,9 +121,12 @@ public struct InPlaneAligner: Sendable {
         } }
         // The peak's height at the sub-pixel shift (a parabola per axis through the integer peak and its
         // neighbours), so that angles are not favoured when they happen to bring the shift onto whole pixels.
-        let bx = Int(s.x.rounded()), by = Int(s.y.rounded())
+        // Only a true local maximum is interpolated (a peak on the search window's edge keeps its height).
         func at(_ dx: Int, _ dy: Int) -> Double { Double(work.real[((dx % n) + n) % n + n * (((dy % n) + n) % n)]) / Double(n * n) }
+        let bx = [Int(s.x.rounded(.down)), Int(s.x.rounded(.up))].max { at($0, Int(s.y.rounded())) < at($1, Int(s.y.rounded())) }!
+        let by = [Int(s.y.rounded(.down)), Int(s.y.rounded(.up))].max { at(bx, $0) < at(bx, $1) }!
         func rise(_ m: Double, _ z: Double, _ p: Double) -> Double {
+            guard z >= m && z >= p else { return 0 }
             let c = m - 2 * z + p
             return c < 0 ? -(m - p) * (m - p) / (8 * c) : 0
         }
