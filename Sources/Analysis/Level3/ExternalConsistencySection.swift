@@ -35,12 +35,14 @@ public struct ExternalConsistencySection: Section {
         let ours = ReferenceFreeClassification(images: chosen.map { a.images[$0] }, classes: k, maxShiftPx: a.maxShiftPx)
         let new = ours.averages.map(Level3Input.standardised)
         let mask = a.mask
-        // CC after alignment of every user class (image) onto every new class (reference).
+        // CC after alignment of every user class (image) onto every new class (reference). The user's classes are
+        // CTF-corrected and ours are averages of phase-flipped particles: the user's get the particles' mean |CTF|.
+        let user = a.classes.map { Level3Input.standardised(a.withCTFEnvelope($0)) }
         let aligner = InPlaneAligner(references: new, maxShiftPx: a.maxShiftPx)
         let cc: [[Double]] = ReferenceFreeClassification.parallelMap(k) { u in
             (0..<k).map { n in
-                let al = aligner.align(a.classes[u], to: n)
-                return aligner.maskedCC(aligned: InPlaneAligner.apply(al, to: a.classes[u]), reference: n, mask: mask)
+                let al = aligner.align(user[u], to: n)
+                return aligner.maskedCC(aligned: InPlaneAligner.apply(al, to: user[u]), reference: n, mask: mask)
             }
         }
         let userBest = (0..<k).map { u in (0..<k).max { cc[u][$0] < cc[u][$1] }! }
@@ -87,7 +89,8 @@ public struct ExternalConsistencySection: Section {
     func densityFigure(_ user: [Double], _ new: [Double]) -> Figure {
         let all = user + new
         let h = max(KernelDensity.bandwidth(user), KernelDensity.bandwidth(new))
-        let lo = max(-1, all.min()! - 3 * h), hi = min(1, all.max()! + 3 * h)
+        // The range always shows the 0.8 limit.
+        let lo = max(-1, min(all.min()! - 3 * h, Self.ccLimit - 0.05)), hi = min(1, max(all.max()! + 3 * h, Self.ccLimit + 0.05))
         let grid = (0..<200).map { lo + (hi - lo) * Double($0) / 199 }
         return Figure(id: "3c_density",
             caption: "Kernel densities (Gaussian kernel, Silverman's bandwidth) of the best correlation of each user class with our classes and of each of our classes with the user's; the dashed line marks 0.8.",

@@ -37,6 +37,28 @@ public struct Level3Alignment: Sendable {
     /// Whether the particles carried CTF parameters (and were phase-flipped).
     public let phaseFlipped: Bool
     public let maxShiftPx: Int
+    /// Mean |CTF| of the particles used, per ring radius 0 … box/2 of the working box (isotropic: each particle's
+    /// mean defocus); nil without CTF parameters. Averages of phase-flipped particles carry it; the user's
+    /// CTF-corrected classes do not.
+    public let ctfEnvelope: [Double]?
+
+    /// `image` (working box) with its transform multiplied by the particles' mean |CTF|, so that a CTF-corrected
+    /// class compares with averages of phase-flipped particles on the same footing.
+    public func withCTFEnvelope(_ image: ImageData.Image2D) -> ImageData.Image2D {
+        guard let env = ctfEnvelope else { return image }
+        var f = FFT2D.forward(image)
+        for j in 0..<f.ny {
+            let ky = Double(f.ky(j))
+            for i in 0..<f.hx {
+                let r: Double = (Double(i * i) + ky * ky).squareRoot()
+                let k: Int = min(Int(r), env.count - 2)
+                let t: Double = min(1, r - Double(k))
+                let gain: Double = env[k] * (1 - t) + env[k + 1] * t
+                f.data[i + f.hx * j] *= Float(gain)
+            }
+        }
+        return FFT2D.inverse(f)
+    }
 
     /// Particles of class c (0-based), as indices into `rows`.
     public func members(of c: Int) -> [Int] { classOf.indices.filter { classOf[$0] == c } }
@@ -98,7 +120,23 @@ enum Level3Input {
                                images: keep.map { images[$0] }, classOf: results.map(\.0), alignments: results.map(\.1),
                                aligned: results.map(\.2), assignment: byNumber ? .classNumber : .bestCorrelation,
                                outsideStack: rows.count - keep.count, particlesTotal: p.totalCount,
-                               phaseFlipped: rows.allSatisfy { table.particles[$0].ctf != nil }, maxShiftPx: maxShift)
+                               phaseFlipped: rows.allSatisfy { table.particles[$0].ctf != nil }, maxShiftPx: maxShift,
+                               ctfEnvelope: envelope(table, keep.map { rows[$0] }, box: w, pixelSizeA: px))
+    }
+
+    /// Mean |CTF| over the particles, per ring radius 0 … box/2, with each particle's mean defocus (nil when a
+    /// particle has no CTF parameters).
+    static func envelope(_ table: ParticleTable, _ rows: [Int], box w: Int, pixelSizeA px: Double) -> [Double]? {
+        guard !rows.isEmpty, rows.allSatisfy({ table.particles[$0].ctf != nil }) else { return nil }
+        var env = [Double](repeating: 0, count: w / 2 + 1)
+        for r in rows {
+            var p = table.particles[r].ctf!
+            let mean = (p.defocusUA + p.defocusVA) / 2
+            p.defocusUA = mean; p.defocusVA = mean
+            let ctf = CTF(p)
+            for k in 0..<env.count { env[k] += abs(ctf.value(sx: Double(k) / (Double(w) * px), sy: 0)) }
+        }
+        return env.map { $0 / Double(rows.count) }
     }
 
     static func standardised(_ img: ImageData.Image2D) -> ImageData.Image2D {
