@@ -89,6 +89,19 @@ final class Level3SectionsTests: XCTestCase {
         XCTAssertTrue(other.warnings.first?.contains("(2)") == true, other.warnings.first ?? "")
     }
 
+    func testClassNumbersOutsideTheStackAreLeftOutAndCounted() throws {
+        var w = try SimulatedClasses(perView: [20, 20, 20], junkNoise: 10).write(phantom)
+        // A class stack of the three views only: the junk particles' class number 4 has no image.
+        let stack = try ImageStack(path: w.classes)
+        let three = try (1...3).flatMap { try stack.image($0, pixelSizeA: 2).data }
+        w.classes = w.folder.appendingPathComponent("three.mrcs").path
+        try MRCWriter.write(Volume(nx: 32, ny: 32, nz: 3, data: three, voxelSize: SIMD3(repeating: 2)), to: w.classes, labels: [])
+        let r = OutlierDetectionSection().runIsolated(try context(w))
+        XCTAssertEqual(r.metrics["particles_used"], .int(60))
+        XCTAssertEqual(r.metrics["particles_outside_stack"], .int(10))
+        XCTAssertTrue(r.metrics["outside_stack_note"]?.stringValue?.hasPrefix("10 particles") == true, "\(r.metrics)")
+    }
+
     func testLevelThreeDoesNotApplyWithoutClasses() throws {
         let c = try context(try SimulatedClasses(perView: [10, 10, 10]).write(phantom), classes: false)
         for s in [OutlierDetectionSection() as any Section, InternalConsistencySection(), ExternalConsistencySection()] {

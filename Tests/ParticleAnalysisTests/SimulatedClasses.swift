@@ -78,33 +78,7 @@ struct SimulatedClasses {
         let classes = Volume(nx: box, ny: box, nz: classImages.count, data: classImages.flatMap { $0 }, voxelSize: SIMD3(repeating: pixelSizeA))
         let classPath = dir.appendingPathComponent("classes.mrcs").path
         try MRCWriter.write(classes, to: classPath, labels: ["simulated 2D classes"])
-        var star = """
-        # version 30001
-        data_optics
-        loop_
-        _rlnOpticsGroup #1
-        _rlnOpticsGroupName #2
-        _rlnAmplitudeContrast #3
-        _rlnSphericalAberration #4
-        _rlnVoltage #5
-        _rlnImagePixelSize #6
-        _rlnImageSize #7
-        _rlnImageDimensionality #8
-        1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2
-
-        # version 30001
-        data_particles
-        loop_
-        _rlnImageName #1
-        _rlnMicrographName #2
-        _rlnOpticsGroup #3
-        _rlnDefocusU #4
-        _rlnDefocusV #5
-        _rlnDefocusAngle #6
-
-        """
-        if withClassNumbers { star += "_rlnClassNumber #7\n" }
-        star += rows.joined(separator: "\n") + "\n"
+        let star = relion31Star(pixelSizeA: pixelSizeA, box: box, extraColumns: withClassNumbers ? ["rlnClassNumber"] : [], rows: rows)
         let path = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: path, atomically: true, encoding: .utf8)
         return Written(star: path, classes: classPath, folder: dir)

@@ -149,13 +149,17 @@ enum Level3Input {
 
     /// Metrics every Level 3 section repeats so that its text can say what was used.
     static func commonMetrics(_ a: Level3Alignment) -> [String: JSONValue] {
-        [
+        var m: [String: JSONValue] = [
             "particles_used": .int(a.rows.count), "particles_total": .int(a.particlesTotal),
             "particles_outside_stack": .int(a.outsideStack), "assignment": .string(a.assignment.rawValue),
             "assigned_by_class_number": .bool(a.assignment == .classNumber),
             "working_box_px": .int(a.box), "working_pixel_size_A": .number(a.pixelSizeA),
             "max_shift_A": .number(Double(a.maxShiftPx) * a.pixelSizeA), "phase_flipped": .bool(a.phaseFlipped),
         ]
+        if a.outsideStack > 0 {
+            m["outside_stack_note"] = .string("\(a.outsideStack) particles of the subset have an rlnClassNumber that is not an image of the class stack (\(a.classes.count) classes) and were left out")
+        }
+        return m
     }
 }
 
