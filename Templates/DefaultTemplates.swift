@@ -57,5 +57,9 @@ public enum DefaultTemplates {
         ("level-5.tex", PackageResources.level_5_tex),
         ("section-5micrographs.tex", PackageResources.section_5micrographs_tex),
         ("section-5a.tex", PackageResources.section_5a_tex),
+        ("level-3.tex", PackageResources.level_3_tex),
+        ("section-3a.tex", PackageResources.section_3a_tex),
+        ("section-3b.tex", PackageResources.section_3b_tex),
+        ("section-3c.tex", PackageResources.section_3c_tex),
     ]
 }

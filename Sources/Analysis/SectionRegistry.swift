@@ -24,6 +24,7 @@ public enum SectionRegistry {
             LocalBFactor(), LocalOccupancy(), Hand(),
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             ClassesSection(), ReprojectionConsistency(),
+            OutlierDetectionSection(), InternalConsistencySection(), ExternalConsistencySection(),
             ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
             SamplingCompensationSection(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),

@@ -15,6 +15,7 @@
 //   EMBench compare DIR1 DIR2             the largest differences between the maps of two `local` runs
 //   EMBench particles MAP T R STAR [MAX] each Level 4 section alone on a STAR file (ParticleBench.swift)
 //   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
+//   EMBench level3 N COUNT CLASSES [MAX]  Level 3 on simulated particles in classes (Level3Bench.swift)
 import Analysis
 import Foundation
 import MapIO
@@ -246,6 +247,8 @@ case "phantom":
 case "particles":
     try particles(map: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, star: args[4],
                   max: args.count > 5 ? args[5] : nil)
+case "level3":
+    try level3(n: Int(args[1])!, count: Int(args[2])!, classCount: Int(args[3])!, max: args.count > 4 ? args[4] : nil)
 case "level2":
     try level2(n: Int(args[1])!, count: Int(args[2])!, stepDeg: args.count > 3 ? Double(args[3])! : 5)
 default:

@@ -31,37 +31,43 @@ struct SimulatedParticles {
         }
         let stack = Volume(nx: box, ny: box, nz: count, data: images, voxelSize: SIMD3(repeating: pixelSizeA))
         try MRCWriter.write(stack, to: dir.appendingPathComponent("particles.mrcs").path, labels: ["simulated particles"])
-        var star = """
-        # version 30001
-        data_optics
-        loop_
-        _rlnOpticsGroup #1
-        _rlnOpticsGroupName #2
-        _rlnAmplitudeContrast #3
-        _rlnSphericalAberration #4
-        _rlnVoltage #5
-        _rlnImagePixelSize #6
-        _rlnImageSize #7
-        _rlnImageDimensionality #8
-        1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2
-
-        # version 30001
-        data_particles
-        loop_
-        _rlnImageName #1
-        _rlnMicrographName #2
-        _rlnOpticsGroup #3
-        _rlnDefocusU #4
-        _rlnDefocusV #5
-        _rlnDefocusAngle #6
-
-        """
-        if withAngles {
-            star += "_rlnAngleRot #7\n_rlnAngleTilt #8\n_rlnAnglePsi #9\n_rlnOriginXAngst #10\n_rlnOriginYAngst #11\n"
-        }
-        star += rows.joined(separator: "\n") + "\n"
+        let star = relion31Star(pixelSizeA: pixelSizeA, box: box,
+                                extraColumns: withAngles ? ["rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"] : [],
+                                rows: rows)
         let path = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+}
+
+/// A RELION 3.1 STAR file: one optics group (300 kV, Cs 2.7 mm, amplitude contrast 0.1) and a particle table with
+/// rlnImageName, rlnMicrographName, rlnOpticsGroup, rlnDefocusU, rlnDefocusV, rlnDefocusAngle, then `extraColumns`.
+func relion31Star(pixelSizeA: Double, box: Int, extraColumns: [String], rows: [String]) -> String {
+    var star = """
+    # version 30001
+    data_optics
+    loop_
+    _rlnOpticsGroup #1
+    _rlnOpticsGroupName #2
+    _rlnAmplitudeContrast #3
+    _rlnSphericalAberration #4
+    _rlnVoltage #5
+    _rlnImagePixelSize #6
+    _rlnImageSize #7
+    _rlnImageDimensionality #8
+    1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2
+
+    # version 30001
+    data_particles
+    loop_
+    _rlnImageName #1
+    _rlnMicrographName #2
+    _rlnOpticsGroup #3
+    _rlnDefocusU #4
+    _rlnDefocusV #5
+    _rlnDefocusAngle #6
+
+    """
+    for (k, c) in extraColumns.enumerated() { star += "_\(c) #\(7 + k)\n" }
+    return star + rows.joined(separator: "\n") + "\n"
 }

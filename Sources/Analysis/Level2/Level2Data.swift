@@ -50,6 +50,8 @@ public final class Level2Inputs: @unchecked Sendable {
     public let classes: ClassAverages
     /// Angular step of the orientation grid (degrees).
     public let angularStepDeg: Double
+    /// Level 3's particles aligned to these classes (Level3Data.swift), computed on first use.
+    let level3Cache = Level3Cache()
     private let lock = NSLock()
     private var cached: Result<Level2Search, Error>?
 
