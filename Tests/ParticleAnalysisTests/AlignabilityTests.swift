@@ -1,0 +1,71 @@
+// 4.b (alignability smoothness) on particles simulated from an asymmetric Gaussian phantom at known angles:
+// exact assignments against assignments turned by a known 20–30° on a known fraction of the particles.
+import Foundation
+import ImageData
+import MapIO
+import VolumeNumerics
+import XCTest
+@testable import Analysis
+@testable import ParticleAnalysis
+
+final class AlignabilityTests: XCTestCase {
+    func context(_ p: ParticleInput, phantom: GaussianPhantom, box: Int = 32, pixelSizeA: Double = 2) -> AnalysisContext {
+        let c = AnalysisContext(map: phantom.volume(box: box, pixelSizeA: pixelSizeA), mapPath: "phantom.mrc",
+                                threshold: 0.3, resolution: 8)
+        c.particles = p
+        return c
+    }
+
+    /// The particles with every `every`-th one (from offset 0) turned by an angle in [20°, 30°] about a random
+    /// axis; returns the input and the indices turned.
+    func perturbed(_ p: ParticleInput, fraction: Double, seed: UInt64) -> (ParticleInput, Set<Int>) {
+        var rng = SplitMix64(seed: seed)
+        var out = p, turned = Set<Int>()
+        out.table!.particles = p.table!.particles.enumerated().map { i, q in
+            var q = q
+            if rng.uniform() < fraction {
+                let z = 2 * rng.uniform() - 1, phi = 2 * Double.pi * rng.uniform(), s = (1 - z * z).squareRoot()
+                let turn = Rotation3(axis: SIMD3(s * cos(phi), s * sin(phi), z), angleDeg: 20 + 10 * rng.uniform())
+                q.angles = EulerAngles(matrix: turn * q.angles!.matrix)
+                turned.insert(i)
+            }
+            return q
+        }
+        return (out, turned)
+    }
+
+    func testSmoothnessKeepsExactAnglesAndFlagsTurnedOnes() throws {
+        let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
+        let star = try SimulatedParticles(count: 80, noiseSD: 0.5).write(phantom)
+        let p = try ParticleInput.load(starPath: star, maxParticles: nil)
+        let exact = AlignabilitySmoothnessSection().runIsolated(context(p, phantom: phantom))
+        let fExact = try XCTUnwrap(exact.metrics["fraction_beyond_10_deg"]?.doubleValue)
+        print("4.b exact: beyond 10° \(fExact), median \(exact.metrics["median_distance_deg"]!)")
+        XCTAssertEqual(exact.status, .ok, "\(exact.warnings) \(exact.reason ?? "")")
+        XCTAssertLessThan(fExact, 0.1, "exact angles sit at their landscape's maximum")
+        XCTAssertLessThan(try XCTUnwrap(exact.metrics["median_distance_deg"]?.doubleValue), 5)
+        XCTAssertEqual(exact.metrics["particles_used"], .int(80))
+
+        let (turned, which) = perturbed(p, fraction: 0.4, seed: 5)
+        let truth = Double(which.count) / 80
+        let r = AlignabilitySmoothnessSection().runIsolated(context(turned, phantom: phantom))
+        let f = try XCTUnwrap(r.metrics["fraction_beyond_10_deg"]?.doubleValue)
+        print("4.b with \(which.count) of 80 turned by 20–30°: beyond 10° \(f)")
+        XCTAssertGreaterThan(truth, 0.3, "the draw turns more than the tolerated 30 %")
+        XCTAssertEqual(f, truth, accuracy: 0.1)
+        XCTAssertEqual(r.status, .warnings)
+        XCTAssertTrue(r.warnings.contains { $0.contains("10°") }, "\(r.warnings)")
+    }
+
+    func testSmoothedMaximumOfAnAnalyticLandscapeIsFoundBelowTheGridStep() {
+        // A landscape that peaks at a known rotation ω₀ (not on the grid): cc = exp(−|ω − ω₀|²/2s²).
+        let s = AlignabilitySmoothness()
+        let peak = SIMD3(7.0, -4.0, 2.5), width = 12.0
+        let cc = s.vectors.map { w -> Double in let d = w - peak; return exp(-(d * d).sum() / (2 * width * width)) }
+        let r = s.analyse(cc, angles: EulerAngles(rot: 30, tilt: 60, psi: 10))
+        let expected = (peak * peak).sum().squareRoot()
+        print("analytic landscape: distance \(r.distanceDeg), expected \(expected)")
+        XCTAssertEqual(r.distanceDeg, expected, accuracy: 1.5)
+        XCTAssertFalse(r.atEdge)
+    }
+}
