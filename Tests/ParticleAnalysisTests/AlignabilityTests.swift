@@ -8,14 +8,15 @@ import XCTest
 @testable import Analysis
 @testable import ParticleAnalysis
 
-final class AlignabilityTests: XCTestCase {
-    func context(_ p: ParticleInput, phantom: GaussianPhantom, box: Int = 32, pixelSizeA: Double = 2) -> AnalysisContext {
-        let c = AnalysisContext(map: phantom.volume(box: box, pixelSizeA: pixelSizeA), mapPath: "phantom.mrc",
-                                threshold: 0.3, resolution: 8)
-        c.particles = p
-        return c
-    }
+/// The phantom's map (32³, 2 Å) with the particles.
+func context(_ p: ParticleInput, phantom: GaussianPhantom, box: Int = 32, pixelSizeA: Double = 2) -> AnalysisContext {
+    let c = AnalysisContext(map: phantom.volume(box: box, pixelSizeA: pixelSizeA), mapPath: "phantom.mrc",
+                            threshold: 0.3, resolution: 8)
+    c.particles = p
+    return c
+}
 
+final class AlignabilityTests: XCTestCase {
     /// The particles with every `every`-th one (from offset 0) turned by an angle in [20°, 30°] about a random
     /// axis; returns the input and the indices turned.
     func perturbed(_ p: ParticleInput, fraction: Double, seed: UInt64) -> (ParticleInput, Set<Int>) {
@@ -67,5 +68,32 @@ final class AlignabilityTests: XCTestCase {
         print("analytic landscape: distance \(r.distanceDeg), expected \(expected)")
         XCTAssertEqual(r.distanceDeg, expected, accuracy: 1.5)
         XCTAssertFalse(r.atEdge)
+    }
+}
+
+final class MultireferenceAlignabilityTests: XCTestCase {
+    func testGoodParticlesAreAlignableAndNoiseIsNot() throws {
+        let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
+        let star = try SimulatedParticles(count: 60, noiseSD: 0.2).write(phantom)
+        let p = try ParticleInput.load(starPath: star, maxParticles: nil)
+        let good = AlignabilitySection().runIsolated(context(p, phantom: phantom))
+        print("4.c good: precision mean \(good.metrics["precision_mean"]!), accuracy mean \(good.metrics["accuracy_mean"]!), below 0.5: \(good.metrics["fraction_precision_below_0_5"]!) \(good.metrics["fraction_accuracy_below_0_5"]!), noise spread \(good.metrics["noise_spread_deg"]!), step \(good.metrics["gallery_step_deg"]!), D \(good.metrics["diameter_A"]!)")
+        XCTAssertEqual(good.status, .ok, "\(good.warnings) \(good.reason ?? "")")
+        XCTAssertGreaterThan(try XCTUnwrap(good.metrics["precision_mean"]?.doubleValue), 0.6)
+        XCTAssertGreaterThan(try XCTUnwrap(good.metrics["accuracy_mean"]?.doubleValue), 0.8)
+        XCTAssertLessThan(try XCTUnwrap(good.metrics["fraction_accuracy_below_0_5"]?.doubleValue), 0.1)
+        XCTAssertLessThan(try XCTUnwrap(good.metrics["fraction_precision_below_0_5"]?.doubleValue), 0.3)
+
+        // Pure noise images carrying the same angles, origins and CTFs.
+        let noise = try SimulatedParticles(count: 60, noiseSD: 1).write(GaussianPhantom(blobs: []))
+        let q = try ParticleInput.load(starPath: noise, maxParticles: nil)
+        let bad = AlignabilitySection().runIsolated(context(q, phantom: phantom))
+        print("4.c noise: precision mean \(bad.metrics["precision_mean"]!), accuracy mean \(bad.metrics["accuracy_mean"]!), below 0.5: \(bad.metrics["fraction_precision_below_0_5"]!) \(bad.metrics["fraction_accuracy_below_0_5"]!)")
+        XCTAssertEqual(bad.status, .warnings)
+        XCTAssertLessThan(try XCTUnwrap(bad.metrics["accuracy_mean"]?.doubleValue), 0.3)
+        XCTAssertLessThan(try XCTUnwrap(bad.metrics["precision_mean"]?.doubleValue), 0.3)
+        XCTAssertGreaterThan(try XCTUnwrap(bad.metrics["fraction_accuracy_below_0_5"]?.doubleValue), 0.7)
+        XCTAssertGreaterThan(try XCTUnwrap(bad.metrics["fraction_precision_below_0_5"]?.doubleValue), 0.5)
+        XCTAssertEqual(bad.warnings.count, 2, "\(bad.warnings)")
     }
 }
