@@ -24,7 +24,7 @@ public enum SectionRegistry {
             LocalBFactor(), LocalOccupancy(), Hand(),
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             ClassesSection(), ReprojectionConsistency(),
-            ParticlesSection(), SimilaritySection(), AlignabilitySmoothnessSection(), AlignabilitySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
+            ParticlesSection(), SimilaritySection(), AlignabilitySmoothnessSection(), AlignabilitySection(), RealignmentSection(), ClassificationWithoutAlignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
             SamplingCompensationSection(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
