@@ -22,21 +22,13 @@ public struct AlignabilitySmoothnessSection: Section {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
         let projector = FourierProjector(volume: context.map, interpolation: .trilinear)
-        let n = projector.size, px = projector.pixelSizeA
-        let resample = p.box != n || abs(p.pixelSizeA - px) > 1e-6 * px
-        var configured = AlignabilitySmoothness(lowPassA: max(8, 2 * px))
-        configured.symmetry = p.symmetryOperators.isEmpty ? [Rotation3.identity] : p.symmetryOperators
+        var configured = AlignabilitySmoothness(lowPassA: max(8, 2 * projector.pixelSizeA))
+        configured.symmetry = p.symmetryOrIdentity
         let search = configured
-        let results = ChunkedResults<SmoothnessResult>(count: used.count)
-        try results.fill { k in
-            let q = table.particles[used[k]]
-            var img = try p.particleImage(used[k])
-            if resample { img = img.resampled(pixelSizeA: px, box: n) }
-            let cc = search.landscape(image: img, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
-                                      ctf: q.ctf.map { CTF($0) }, projector: projector)
-            return search.analyse(cc, angles: q.angles!)
+        let all = try p.forEachParticle(used, table: table, at: projector) { q, img in
+            search.analyse(search.landscape(image: img, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
+                                            ctf: q.ctf.map { CTF($0) }, projector: projector), angles: q.angles!)
         }
-        let all = try results.values()
         let distances = all.map(\.distanceDeg)
         let sorted = distances.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
