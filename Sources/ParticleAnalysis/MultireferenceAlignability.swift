@@ -12,8 +12,8 @@
 //   CTFs and assigned angles of some of the particles),
 //   precision = (S_noise − S_particle) / (S_noise − S_reference),
 //   accuracy  = (D_noise − D_particle) / (D_noise − D_reference),
-// so that 1 means "as well determined as a noise-free projection", 0 "no better than chance", negative worse
-// than chance. Values are clamped to [−1, 1] (the reference program leaves them unbounded and VRS drops those
+// so that 1 means "as well determined as a noise-free projection", 0 "no better than pure noise", negative
+// worse. Values are clamped to [−1, 1] (the reference program leaves them unbounded and VRS drops those
 // outside; clamping keeps every particle in the fractions). The denominators are floored at the gallery step
 // so that a map that cannot orient even its own projections does not divide by zero.
 // The reference program takes its zero from K gallery directions drawn at random (≈ 90° apart for C1). But

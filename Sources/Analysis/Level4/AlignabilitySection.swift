@@ -1,8 +1,8 @@
 // 4.c Alignability precision and accuracy (ParticleAnalysis/MultireferenceAlignability.swift; Vargas et al.
 // 2016 and 2017, as VRS runs them through Xmipp's multireference alignability): per particle, how tightly its
 // best-matching projection directions of the map cluster (precision) and how close they lie to its assigned
-// direction (accuracy), each relative to a noise-free projection at the assigned angles (1) and to pure
-// chance (0), clamped to [−1, 1]. Warnings (VRS): more than 30 % of the particles with accuracy < 0.5, or with
+// direction (accuracy), each relative to a noise-free projection at the assigned angles (1) and to
+// pure noise (0), clamped to [−1, 1]. Warnings (VRS): more than 30 % of the particles with accuracy < 0.5, or with
 // precision < 0.5.
 import Foundation
 import ImageData
@@ -72,9 +72,9 @@ public struct AlignabilitySection: Section {
                              markers: [Marker(value: 0.5, label: "0.5")])
         }
         let figures = [
-            Figure(id: "4c_precision", caption: "Alignability precision of the \(used.count) particles (1: the best-matching directions cluster as tightly as a noise-free projection's; 0: as scattered as chance; dashed: 0.5).",
+            Figure(id: "4c_precision", caption: "Alignability precision of the \(used.count) particles (1: the best-matching directions cluster as tightly as a noise-free projection's; 0: no more than pure noise's; dashed: 0.5).",
                    content: .histogram(histogram(precision, "Precision"))),
-            Figure(id: "4c_accuracy", caption: "Alignability accuracy (1: the best-matching directions lie as close to the assigned one as a noise-free projection's; 0: no closer than chance; dashed: 0.5).",
+            Figure(id: "4c_accuracy", caption: "Alignability accuracy (1: the best-matching directions lie as close to the assigned one as a noise-free projection's; 0: no closer than pure noise's; dashed: 0.5).",
                    content: .histogram(histogram(accuracy, "Accuracy"))),
             Figure(id: "4c_precision_accuracy", caption: "Precision against accuracy, one point per particle: well-aligned particles gather near (1, 1).",
                    content: .plot(LinePlot(series: [Series(label: "Particles", x: precision, y: accuracy, style: .points)],
