@@ -25,7 +25,7 @@ public enum SectionRegistry {
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             ClassesSection(), ReprojectionConsistency(),
             OutlierDetectionSection(), InternalConsistencySection(), ExternalConsistencySection(),
-            ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
+            ParticlesSection(), SimilaritySection(), AlignabilitySmoothnessSection(), AlignabilitySection(), RealignmentSection(), ClassificationWithoutAlignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
             SamplingCompensationSection(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),

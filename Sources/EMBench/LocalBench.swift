@@ -16,7 +16,7 @@ func localSections(path: String, half1: String, half2: String, threshold: Double
                                   halves: (h1, h2), halfPaths: (half1, half2))
     let masks = try context.masks()
     let hard = masks.hard.voxels
-    let other = zip(masks.raw.voxels, hard).map { $0 && !$1 }
+    let other = zip(masks.rawMask().voxels, hard).map { $0 && !$1 }
     var maps: [(String, [Float])] = []
 
     var mono: LocalResolutionMap!

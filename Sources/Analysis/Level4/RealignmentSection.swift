@@ -20,20 +20,13 @@ public struct RealignmentSection: Section {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
         let projector = FourierProjector(volume: context.map, interpolation: .trilinear)
-        let n = projector.size, px = projector.pixelSizeA
-        let resample = p.box != n || abs(p.pixelSizeA - px) > 1e-6 * px
         var configured = LocalRealignment()
-        configured.symmetry = p.symmetryOperators.isEmpty ? [Rotation3.identity] : p.symmetryOperators
+        configured.symmetry = p.symmetryOrIdentity
         let search = configured
-        let results = ChunkedResults<RealignmentResult>(count: used.count)
-        try results.fill { k in
-            let q = table.particles[used[k]]
-            var img = try p.particleImage(used[k])
-            if resample { img = img.resampled(pixelSizeA: px, box: n) }
-            return search.realign(image: img, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
-                                  ctf: q.ctf.map { CTF($0) }, projector: projector)
+        let all = try p.forEachParticle(used, table: table, at: projector) { q, img in
+            search.realign(image: img, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
+                           ctf: q.ctf.map { CTF($0) }, projector: projector)
         }
-        let all = try results.values()
         let angles = all.map(\.angleDifferenceDeg).sorted(), shifts = all.map(\.shiftDifferenceA).sorted()
         func median(_ v: [Double]) -> Double { v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2 }
         func mad(_ v: [Double]) -> Double { let m = median(v); return median(v.map { abs($0 - m) }.sorted()) }
