@@ -50,6 +50,7 @@ public enum DefaultTemplates {
         ("section-4f.tex", PackageResources.section_4f_tex),
         ("section-4g.tex", PackageResources.section_4g_tex),
         ("section-4h.tex", PackageResources.section_4h_tex),
+        ("section-4i.tex", PackageResources.section_4i_tex),
         ("section-w.tex", PackageResources.section_w_tex),
         ("level-o.tex", PackageResources.level_o_tex),
         ("section-oa.tex", PackageResources.section_oa_tex),

@@ -25,7 +25,7 @@ public enum SectionRegistry {
             HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution(),
             ClassesSection(), ReprojectionConsistency(),
             ParticlesSection(), SimilaritySection(), RealignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
-            SamplingCompensationSection(),
+            SamplingCompensationSection(), CTFStabilitySection(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
         ]

@@ -7,6 +7,10 @@ import VolumeNumerics
 
 struct SimulatedParticles {
     var count = 200, box = 32, pixelSizeA = 2.0, noiseSD = 0.5, withAngles = true, seed: UInt64 = 31
+    /// Added to the defocus written in the STAR file (the images carry the true one), Å.
+    var starDefocusOffsetA = 0.0
+    /// Write rlnVoltage, rlnSphericalAberration and rlnAmplitudeContrast in data_optics.
+    var opticsCTFColumns = true
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
     func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
@@ -25,25 +29,23 @@ struct SimulatedParticles {
                                                          orientation: EulerAngles(rot: a.rot, tilt: a.tilt, psi: a.psi).matrix, originA: origin),
                                   box: box, pixelSizeA: pixelSizeA)
             images += clean.map { $0 + Float(rng.gaussian() * noiseSD) }
-            var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(defocus) \(defocus) 0.0"
+            let starDefocus = defocus + starDefocusOffsetA
+            var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(starDefocus) \(starDefocus) 0.0"
             if withAngles { row += " \(a.rot) \(a.tilt) \(a.psi) \(origin.x) \(origin.y)" }
             rows.append(row)
         }
         let stack = Volume(nx: box, ny: box, nz: count, data: images, voxelSize: SIMD3(repeating: pixelSizeA))
         try MRCWriter.write(stack, to: dir.appendingPathComponent("particles.mrcs").path, labels: ["simulated particles"])
+        let optics = opticsCTFColumns
+            ? "_rlnAmplitudeContrast #3\n_rlnSphericalAberration #4\n_rlnVoltage #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n_rlnImageDimensionality #8\n1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2"
+            : "_rlnImagePixelSize #3\n_rlnImageSize #4\n_rlnImageDimensionality #5\n1 opticsGroup1 \(pixelSizeA) \(box) 2"
         var star = """
         # version 30001
         data_optics
         loop_
         _rlnOpticsGroup #1
         _rlnOpticsGroupName #2
-        _rlnAmplitudeContrast #3
-        _rlnSphericalAberration #4
-        _rlnVoltage #5
-        _rlnImagePixelSize #6
-        _rlnImageSize #7
-        _rlnImageDimensionality #8
-        1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2
+        \(optics)
 
         # version 30001
         data_particles
