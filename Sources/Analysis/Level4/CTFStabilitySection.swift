@@ -133,7 +133,7 @@ public struct CTFStabilitySection: Section {
         metrics["parameters"] = .array(parameterRows)
 
         let figures = rows.map { row in
-            Figure(id: "4i_" + row.key,
+            Figure(id: "4i_" + row.key.lowercased(),
                    caption: "\(row.name) (\(row.source)) of the \(used.count) particles.",
                    content: .histogram(ParticlesSection.histogram(row.values, xLabel: row.name + (row.unit.isEmpty ? "" : " (\(row.unit))"),
                                                                   yLabel: "Particles")))
