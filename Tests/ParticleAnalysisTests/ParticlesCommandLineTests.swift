@@ -106,7 +106,7 @@ final class ParticlesCommandLineTests: XCTestCase {
         for heading in ["Level 4", "Particles", "4.a Similarity", "4.f Overfitting detection", "4.i CTF stability"] {
             XCTAssertTrue(text.contains(heading), "\(heading) is not in the PDF")
         }
-        XCTAssertTrue(text.contains("CTF voltage from the STAR file's rlnVoltage"))
+        XCTAssertTrue(text.contains("CTF voltage from the STAR file's rlnVoltage; spherical aberration from the STAR file's rlnSphericalAberration"))
     }
 
     /// A refused run: exit code, one line naming `fragments`, no output folder, the STAR file unchanged.

@@ -123,10 +123,13 @@ public struct CTFStabilitySection: Section {
                     pass = false
                     warnings.append("the 95 % interval of the \(row.name.lowercased()), \(interval), does not contain \(NumberText.format(row.centre))" + (row.key == "defocus_change_A" ? ": the STAR file's defoci are off by about \(NumberText.format(q[1])) Å (median)" : ""))
                 }
-                entry["rule"] = .string("within \(NumberText.format(lo))…\(NumberText.format(hi))" + (row.unit.isEmpty ? "" : " \(row.unit)") + (row.containsCentre ? ", containing \(NumberText.format(row.centre))" : ""))
+                let range = row.centre == 0 ? "±\(NumberText.format(b))" : "\(NumberText.format(row.centre)) ± \(NumberText.format(b))"
+                entry["rule"] = .string(range + (row.unit.isEmpty ? "" : " \(row.unit)") + (row.containsCentre ? ", contains \(NumberText.format(row.centre))" : ""))
                 entry["pass"] = .bool(pass)
+                entry["met"] = .string(pass ? "yes" : "no")
             } else {
-                entry["rule"] = .string("none (informative)")
+                entry["rule"] = .string("none")
+                entry["met"] = .string("")
             }
             parameterRows.append(.object(entry))
         }

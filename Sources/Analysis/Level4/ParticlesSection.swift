@@ -50,7 +50,10 @@ public struct ParticlesSection: Section {
             metrics["box_note"] = .string("the particle images are \(p.box)² pixels of \(NumberText.format(p.pixelSizeA)) Å (\(NumberText.format(Double(p.box) * p.pixelSizeA)) Å across), the map \(map.nx)³ voxels of \(NumberText.format(mapPixel)) Å (\(NumberText.format(Double(map.nx) * mapPixel)) Å); the reconstructions of Level 4 use the particles' own box and pixel size")
         }
         if !table.ctfSources.isEmpty {
-            metrics["ctf_optics"] = .array(table.ctfSources.map { Self.opticsRow($0) })
+            let rows = table.ctfSources.map { Self.opticsRow($0) }
+            metrics["ctf_optics"] = .array(rows)
+            // One sentence: "CTF voltage from the STAR file's rlnVoltage; … ."
+            metrics["ctf_optics_note"] = .string("CTF " + rows.map { "\($0["parameter"]!.stringValue!) from the \($0["source"]!.stringValue!)" }.joined(separator: "; "))
         }
         if !defocus.isEmpty {
             metrics["defocus_min_A"] = .number(defocus.min()!); metrics["defocus_max_A"] = .number(defocus.max()!)
@@ -109,7 +112,9 @@ public struct ParticlesSection: Section {
     }
 
     static func histogram(_ values: [Double], xLabel: String, yLabel: String, bins: Int = 30) -> Histogram {
-        let lo = values.min()!, hi = max(values.max()!, lo + 1)
+        // The data's own range; one unit wide only when every value is the same (a correlation range of
+        // 0.97–0.99 must not be drawn on 0.97–1.97).
+        let lo = values.min()!, hi = values.max()! > lo ? values.max()! : lo + 1
         var counts = [Double](repeating: 0, count: bins)
         for v in values { counts[min(bins - 1, Int((v - lo) / (hi - lo) * Double(bins)))] += 1 }
         return Histogram(binEdges: (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }, counts: counts,
