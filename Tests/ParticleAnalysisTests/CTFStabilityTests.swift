@@ -58,6 +58,22 @@ final class CTFStabilityTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.contains("defocus change") && $0.contains("does not contain 0") }, "\(r.warnings)")
     }
 
+    /// The images carry 1500 Å of astigmatism with U at 30°; the STAR says none. The refined astigmatism
+    /// finds it, its vector change is 1500·(cos 60°, sin 60°) = (750, 1299) Å, and the rule warns.
+    func testAstigmatismMissingFromTheStarIsFound() throws {
+        let star = try SimulatedParticles(count: 120, noiseSD: 0.3, trueAstigmatismA: 1500, trueAstigmatismAngleDeg: 30).write(phantom)
+        let r = CTFStabilitySection().runIsolated(context(try ParticleInput.load(starPath: star, maxParticles: nil)))
+        let astig = try percentiles(r, "astigmatism_A"), c = try percentiles(r, "astigmatism_change_cos_A")
+        let sn = try percentiles(r, "astigmatism_change_sin_A"), change = try percentiles(r, "defocus_change_A")
+        print("4.i astigmatism 1500 Å at 30°: |U − V| \(astig), cos \(c), sin \(sn), defocus change \(change), warnings \(r.warnings)")
+        XCTAssertEqual(astig.1, 1500, accuracy: 150)
+        XCTAssertEqual(c.1, 750, accuracy: 150)
+        XCTAssertEqual(sn.1, 1299, accuracy: 150)
+        XCTAssertEqual(change.1, 0, accuracy: 50, "the mean defocus is right")
+        XCTAssertEqual(r.status, .warnings)
+        XCTAssertTrue(r.warnings.contains { $0.contains("astigmatism vector change, sin 2α") && $0.contains("does not contain 0") }, "\(r.warnings)")
+    }
+
     func testWithoutDefocusOrAnglesTheSectionDoesNotApply() throws {
         let noAngles = try SimulatedParticles(count: 10, withAngles: false).write(phantom)
         let r = CTFStabilitySection().runIsolated(context(try ParticleInput.load(starPath: noAngles, maxParticles: nil)))

@@ -11,6 +11,8 @@ struct SimulatedParticles {
     var starDefocusOffsetA = 0.0
     /// Write rlnVoltage, rlnSphericalAberration and rlnAmplitudeContrast in data_optics.
     var opticsCTFColumns = true
+    /// Astigmatism U − V (Å) and the angle of U (degrees) that the images carry; the STAR says U = V.
+    var trueAstigmatismA = 0.0, trueAstigmatismAngleDeg = 0.0
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
     func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
@@ -24,7 +26,7 @@ struct SimulatedParticles {
             let a = angles[i]
             let origin = SIMD2((rng.uniform() - 0.5) * 4, (rng.uniform() - 0.5) * 4)
             let defocus = 10000 + Double(i % 13) * 1000
-            let ctf = TestCTF(defocusA: defocus)
+            let ctf = TestCTF(defocusA: defocus, astigmatismA: trueAstigmatismA, astigmatismAngleDeg: trueAstigmatismAngleDeg)
             let clean = ctf.apply(to: phantom.projection(box: box, pixelSizeA: pixelSizeA,
                                                          orientation: EulerAngles(rot: a.rot, tilt: a.tilt, psi: a.psi).matrix, originA: origin),
                                   box: box, pixelSizeA: pixelSizeA)
