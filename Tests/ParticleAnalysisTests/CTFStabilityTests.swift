@@ -74,6 +74,22 @@ final class CTFStabilityTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.contains("astigmatism vector change, sin 2α") && $0.contains("does not contain 0") }, "\(r.warnings)")
     }
 
+    /// Phase shift, B-factor and scale from the STAR are shown with their rules: B = 0 meets ±5 Å² containing 0;
+    /// a scale of 1.3 on every particle is outside 1 ± 0.1 and its interval does not contain 1 (two warnings).
+    func testStarPhaseShiftBFactorAndScaleAreShownWithTheirRules() throws {
+        let star = try SimulatedParticles(count: 20, noiseSD: 0.3, extraColumns: [("rlnPhaseShift", "0"), ("rlnCtfBfactor", "0"),
+                                                                                   ("rlnCtfScalefactor", "1.3")]).write(phantom)
+        let r = CTFStabilitySection().runIsolated(context(try ParticleInput.load(starPath: star, maxParticles: nil)))
+        guard case .array(let rows) = r.metrics["parameters"] else { return XCTFail("no parameter table") }
+        let byKey = Dictionary(uniqueKeysWithValues: rows.map { ($0["parameter"]!.stringValue!, $0) })
+        XCTAssertEqual(byKey["Phase shift"]?["rule"], .string("none"))
+        XCTAssertEqual(byKey["CTF B-factor"]?["pass"], .bool(true))
+        XCTAssertEqual(byKey["CTF scale"]?["pass"], .bool(false))
+        XCTAssertEqual(try percentiles(r, "scale").1, 1.3, accuracy: 1e-6)
+        XCTAssertEqual(r.warnings.filter { $0.contains("CTF scale") }.count, 2, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.contains { $0.contains("CTF scale") && $0.contains("does not contain 1") }, "\(r.warnings)")
+    }
+
     func testWithoutDefocusOrAnglesTheSectionDoesNotApply() throws {
         let noAngles = try SimulatedParticles(count: 10, withAngles: false).write(phantom)
         let r = CTFStabilitySection().runIsolated(context(try ParticleInput.load(starPath: noAngles, maxParticles: nil)))

@@ -13,6 +13,8 @@ struct SimulatedParticles {
     var opticsCTFColumns = true
     /// Astigmatism U − V (Å) and the angle of U (degrees) that the images carry; the STAR says U = V.
     var trueAstigmatismA = 0.0, trueAstigmatismAngleDeg = 0.0
+    /// Further particle columns, the same value on every row (e.g. ("rlnCtfScalefactor", "1.3")).
+    var extraColumns: [(name: String, value: String)] = []
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
     func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
@@ -34,6 +36,7 @@ struct SimulatedParticles {
             let starDefocus = defocus + starDefocusOffsetA
             var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(starDefocus) \(starDefocus) 0.0"
             if withAngles { row += " \(a.rot) \(a.tilt) \(a.psi) \(origin.x) \(origin.y)" }
+            for c in extraColumns { row += " \(c.value)" }
             rows.append(row)
         }
         let stack = Volume(nx: box, ny: box, nz: count, data: images, voxelSize: SIMD3(repeating: pixelSizeA))
@@ -63,6 +66,7 @@ struct SimulatedParticles {
         if withAngles {
             star += "_rlnAngleRot #7\n_rlnAngleTilt #8\n_rlnAnglePsi #9\n_rlnOriginXAngst #10\n_rlnOriginYAngst #11\n"
         }
+        for c in extraColumns { star += "_\(c.name)\n" }
         star += rows.joined(separator: "\n") + "\n"
         let path = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: path, atomically: true, encoding: .utf8)

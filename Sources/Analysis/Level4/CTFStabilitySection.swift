@@ -112,16 +112,18 @@ public struct CTFStabilitySection: Section {
             var entry: [String: JSONValue] = ["parameter": .string(row.name), "unit": .string(row.unit), "source": .string(row.source),
                                               "p2_5": .number(q[0]), "p50": .number(q[1]), "p97_5": .number(q[2])]
             if let b = row.bound {
+                // In a sentence: "the defocus change", "the CTF scale".
+                let name = row.name.hasPrefix("CTF") ? row.name : row.name.prefix(1).lowercased() + row.name.dropFirst()
                 let lo = row.centre - b, hi = row.centre + b
                 let interval = "[\(NumberText.format(q[0])), \(NumberText.format(q[2]))]" + (row.unit.isEmpty ? "" : " \(row.unit)")
                 var pass = true
                 if q[0] < lo || q[2] > hi {
                     pass = false
-                    warnings.append("the 95 % interval of the \(row.name.lowercased()), \(interval), extends beyond \(NumberText.format(lo))…\(NumberText.format(hi))" + (row.unit.isEmpty ? "" : " \(row.unit)"))
+                    warnings.append("the 95 % interval of the \(name), \(interval), extends beyond \(NumberText.format(lo))…\(NumberText.format(hi))" + (row.unit.isEmpty ? "" : " \(row.unit)"))
                 }
                 if row.containsCentre, q[0] > row.centre || q[2] < row.centre {
                     pass = false
-                    warnings.append("the 95 % interval of the \(row.name.lowercased()), \(interval), does not contain \(NumberText.format(row.centre))" + (row.key == "defocus_change_A" ? ": the STAR file's defoci are off by about \(NumberText.format(q[1])) Å (median)" : ""))
+                    warnings.append("the 95 % interval of the \(name), \(interval), does not contain \(NumberText.format(row.centre))" + (row.key == "defocus_change_A" ? ": the STAR file's defoci are off by about \(NumberText.format(q[1])) Å (median)" : ""))
                 }
                 let range = row.centre == 0 ? "±\(NumberText.format(b))" : "\(NumberText.format(row.centre)) ± \(NumberText.format(b))"
                 entry["rule"] = .string(range + (row.unit.isEmpty ? "" : " \(row.unit)") + (row.containsCentre ? ", contains \(NumberText.format(row.centre))" : ""))
