@@ -50,7 +50,8 @@ public struct CTFRefinementResult: Sendable, Equatable {
 public enum CTFRefinement {
     /// The frequencies and products one particle's search needs, precomputed once.
     struct Terms {
-        var sx: [Double] = [], sy: [Double] = [], cross: [Double] = [], power: [Double] = []
+        /// |s|² (Å⁻²), cos 2φ and sin 2φ of the azimuth, w·Re(I P*), w·|P|².
+        var s2: [Double] = [], cos2: [Double] = [], sin2: [Double] = [], cross: [Double] = [], power: [Double] = []
     }
 
     static func terms(image: Spectrum2D, projection: Spectrum2D, maxFrequencyInvA: Double) -> Terms {
@@ -67,7 +68,7 @@ public enum CTFRefinement {
                 // Columns 1…nx/2−1 stand for their Hermitian mates too.
                 let w = (i == 0 || (image.nx % 2 == 0 && i == image.nx / 2)) ? 1.0 : 2.0
                 let a = image.data[i + image.hx * j], b = projection.data[i + image.hx * j]
-                t.sx.append(sx); t.sy.append(sy)
+                t.s2.append(s2); t.cos2.append((sx * sx - sy * sy) / s2); t.sin2.append(2 * sx * sy / s2)
                 t.cross.append(w * (Double(a.x) * Double(b.x) + Double(a.y) * Double(b.y)))
                 t.power.append(w * (Double(b.x) * Double(b.x) + Double(b.y) * Double(b.y)))
             }
@@ -79,8 +80,8 @@ public enum CTFRefinement {
     static func score(_ t: Terms, _ p: CTFParameters) -> Double {
         let ctf = CTF(p)
         var num = 0.0, den = 0.0
-        for k in 0..<t.sx.count {
-            let c = ctf.value(sx: t.sx[k], sy: t.sy[k])
+        for k in 0..<t.s2.count {
+            let c = ctf.value(s2: t.s2[k], cos2: t.cos2[k], sin2: t.sin2[k])
             num += c * t.cross[k]; den += c * c * t.power[k]
         }
         return den > 0 ? num / den.squareRoot() : 0
