@@ -53,6 +53,7 @@ public enum DefaultTemplates {
         ("section-4b.tex", PackageResources.section_4b_tex),
         ("section-4c.tex", PackageResources.section_4c_tex),
         ("section-4e.tex", PackageResources.section_4e_tex),
+        ("section-4i.tex", PackageResources.section_4i_tex),
         ("section-w.tex", PackageResources.section_w_tex),
         ("level-o.tex", PackageResources.level_o_tex),
         ("section-oa.tex", PackageResources.section_oa_tex),

@@ -26,7 +26,7 @@ public enum SectionRegistry {
             ClassesSection(), ReprojectionConsistency(),
             OutlierDetectionSection(), InternalConsistencySection(), ExternalConsistencySection(),
             ParticlesSection(), SimilaritySection(), AlignabilitySmoothnessSection(), AlignabilitySection(), RealignmentSection(), ClassificationWithoutAlignmentSection(), OverfittingSection(), OrientationEfficiencySection(),
-            SamplingCompensationSection(),
+            SamplingCompensationSection(), CTFStabilitySection(),
             AtomicModelSection(), FitCheckSection(), MapModelAgreementSection(), AtomInclusionSection(),
             MapModelGuinierSection(), QScoreSection(), EMRingerSection(),
         ]

@@ -45,6 +45,8 @@ public struct CTF: Sendable {
     public let parameters: CTFParameters
     private let k1: Double, k2: Double, k3: Double, k4: Double, k5: Double
     private let defocusAverage: Double, defocusDeviation: Double, azimuth: Double
+    /// cos 2α_ast, sin 2α_ast (for `value(s2:cos2:sin2:)`).
+    private let azimuthCos2: Double, azimuthSin2: Double
 
     public init(_ p: CTFParameters) {
         parameters = p
@@ -59,6 +61,7 @@ public struct CTF: Sendable {
         defocusAverage = -(p.defocusUA + p.defocusVA) / 2
         defocusDeviation = -(p.defocusUA - p.defocusVA) / 2
         azimuth = p.defocusAngleDeg * .pi / 180
+        azimuthCos2 = cos(2 * azimuth); azimuthSin2 = sin(2 * azimuth)
     }
 
     /// CTF at spatial frequency (sx, sy) in Å⁻¹.
@@ -66,6 +69,17 @@ public struct CTF: Sendable {
     public func value(sx: Double, sy: Double) -> Double {
         let u2 = sx * sx + sy * sy
         let deltaF = defocusAverage + defocusDeviation * cos(2 * (atan2(sy, sx) - azimuth))
+        let chi = k1 * deltaF * u2 + k2 * u2 * u2 - k5 - k3
+        var c = -sin(chi)
+        if k4 != 0 { c *= exp(k4 * u2) }
+        return c
+    }
+
+    /// The same CTF at a frequency given by s² = |s|² (Å⁻²) and cos 2φ, sin 2φ of its azimuth φ, for loops over a
+    /// fixed set of frequencies (no atan2): cos 2(φ − α_ast) = cos 2φ cos 2α_ast + sin 2φ sin 2α_ast.
+    @inline(__always)
+    public func value(s2 u2: Double, cos2: Double, sin2: Double) -> Double {
+        let deltaF = defocusAverage + defocusDeviation * (cos2 * azimuthCos2 + sin2 * azimuthSin2)
         let chi = k1 * deltaF * u2 + k2 * u2 * u2 - k5 - k3
         var c = -sin(chi)
         if k4 != 0 { c *= exp(k4 * u2) }

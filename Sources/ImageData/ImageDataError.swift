@@ -20,6 +20,9 @@ public enum ImageDataError: Error, Equatable, Sendable, CustomStringConvertible 
     case imageOutOfRange(file: String, index: Int, count: Int)
     /// A pixel size that is absent or not positive.
     case noPixelSize(file: String, detail: String)
+    /// A CTF optics value (voltage, Cs, amplitude contrast) that neither the STAR file nor a flag gives.
+    /// `blocks` names where it was looked for ("block data_particles has", "blocks data_particles and data_optics have").
+    case missingCTFParameter(file: String, line: Int, blocks: String, column: String, flag: String, unit: String)
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum ImageDataError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(file): image \(index) requested; the stack holds images 1…\(count)"
         case let .noPixelSize(file, detail):
             return "\(file): no pixel size: \(detail)"
+        case let .missingCTFParameter(file, line, blocks, column, flag, unit):
+            return "\(file): line \(line): \(blocks) no column \(column); expected it for the particle's CTF, or \(flag) \(unit)"
         }
     }
 }

@@ -6,6 +6,9 @@
 // Origins are kept with RELION's meaning (Å): the particle is the projection moved by −origin, and RELION
 // re-centres a particle by shifting it by +origin (re-extraction uses coordinate − origin).
 // Image references `N@path` are resolved against `particlesDirectory` (default: the STAR file's folder).
+// CTF optics (voltage, Cs, amplitude contrast) come from the STAR file; a flag (`CTFFlags`) supplies one only
+// where the STAR lacks the column, and a STAR without the column and without the flag is an error: no value
+// is assumed (300 kV / 2.7 mm / 0.1 are common, not universal: 200 kV, Cs-corrected and 0.07 are too).
 import Foundation
 
 /// One particle (or 2D class / micrograph row) with what Levels 2–5 use. Optional fields are nil when the
@@ -41,13 +44,16 @@ public struct ParticleTable: Sendable {
     public var particles: [Particle]
     /// The particle table as read (every column, unknown ones included).
     public var table: StarTable
+    /// Where each CTF optics value came from (voltage, Cs, amplitude contrast), in `CTFFlags.fields` order;
+    /// empty when the STAR file has no defocus.
+    public var ctfSources: [CTFParameterSource] = []
 
     /// Reads a particle STAR file. `particlesDirectory` overrides the folder image paths are relative to.
-    public init(path: String, particlesDirectory: String? = nil) throws {
-        try self.init(star: try StarFile(path: path), particlesDirectory: particlesDirectory)
+    public init(path: String, particlesDirectory: String? = nil, ctfFlags: CTFFlags = CTFFlags()) throws {
+        try self.init(star: try StarFile(path: path), particlesDirectory: particlesDirectory, ctfFlags: ctfFlags)
     }
 
-    public init(star: StarFile, particlesDirectory: String? = nil) throws {
+    public init(star: StarFile, particlesDirectory: String? = nil, ctfFlags: CTFFlags = CTFFlags()) throws {
         path = star.path
         let base = particlesDirectory ?? (URL(fileURLWithPath: star.path).deletingLastPathComponent().path)
         let optics = star.table(block: "optics")
@@ -71,6 +77,7 @@ public struct ParticleTable: Sendable {
         }
         var out: [Particle] = []
         out.reserveCapacity(table.rowCount)
+        var sources = CTFFlags.fields.map { CTFParameterSource(field: $0) }
         for r in 0..<table.rowCount {
             // A value from the particle row, else from its optics group.
             var opticsRow: Int?
@@ -104,11 +111,26 @@ public struct ParticleTable: Sendable {
             }
             var ctf: CTFParameters?
             if let du = try value("rlnDefocusU") {
+                // Voltage, Cs, amplitude contrast: the STAR's value, else the flag's, else an error.
+                var opticsValues: [Double] = []
+                for (k, field) in CTFFlags.fields.enumerated() {
+                    let flag = ctfFlags[field]
+                    if let v = try value(field.column) {
+                        sources[k].record(v, fromFlag: false)
+                        if let flag, abs(flag - v) > 1e-9 * max(abs(v), 1) { sources[k].conflicts.insert(v) }
+                        opticsValues.append(v)
+                    } else if let flag {
+                        sources[k].record(flag, fromFlag: true)
+                        opticsValues.append(flag)
+                    } else {
+                        let blocks = optics != nil ? "blocks data_\(table.block) and data_optics have" : "block data_\(table.block) has"
+                        throw ImageDataError.missingCTFParameter(file: star.path, line: table.lines[r], blocks: blocks,
+                                                                 column: field.column, flag: field.flag, unit: field.unit)
+                    }
+                }
                 ctf = CTFParameters(defocusUA: du, defocusVA: try value("rlnDefocusV") ?? du,
                                     defocusAngleDeg: try value("rlnDefocusAngle") ?? 0,
-                                    sphericalAberrationMM: try value("rlnSphericalAberration") ?? 2.7,
-                                    voltageKV: try value("rlnVoltage") ?? 300,
-                                    amplitudeContrast: try value("rlnAmplitudeContrast") ?? 0.1,
+                                    sphericalAberrationMM: opticsValues[1], voltageKV: opticsValues[0], amplitudeContrast: opticsValues[2],
                                     phaseShiftDeg: try value("rlnPhaseShift") ?? 0,
                                     bFactorA2: try value("rlnCtfBfactor") ?? 0)
             }
@@ -122,6 +144,7 @@ public struct ParticleTable: Sendable {
                                 opticsGroup: opticsGroup))
         }
         particles = out
+        ctfSources = sources.filter { !$0.values.isEmpty }
     }
 
     /// Splits `N@path` into the 1-based index and the path resolved against `base` (absolute paths kept).
@@ -160,5 +183,55 @@ public struct ParticleTable: Sendable {
             }
         }
         return stacks
+    }
+}
+
+/// `--voltage`, `--cs`, `--amplitude-contrast`: CTF optics for a STAR file that lacks the columns. Used only
+/// where the STAR has no such column; where it has one, the STAR's value is used (and a differing flag noted).
+public struct CTFFlags: Sendable, Equatable {
+    public var voltageKV: Double?
+    public var sphericalAberrationMM: Double?
+    public var amplitudeContrast: Double?
+
+    public init(voltageKV: Double? = nil, sphericalAberrationMM: Double? = nil, amplitudeContrast: Double? = nil) {
+        self.voltageKV = voltageKV; self.sphericalAberrationMM = sphericalAberrationMM; self.amplitudeContrast = amplitudeContrast
+    }
+
+    /// One optics field: its STAR column, the flag that supplies it and the flag's unit.
+    public struct Field: Sendable, Equatable {
+        public var name: String, column: String, flag: String, unit: String
+    }
+
+    /// Voltage, Cs, amplitude contrast, in this order.
+    public static let fields = [
+        Field(name: "voltage", column: "rlnVoltage", flag: "--voltage", unit: "kV"),
+        Field(name: "spherical aberration", column: "rlnSphericalAberration", flag: "--cs", unit: "mm"),
+        Field(name: "amplitude contrast", column: "rlnAmplitudeContrast", flag: "--amplitude-contrast", unit: "FRACTION"),
+    ]
+
+    public subscript(field: Field) -> Double? {
+        switch field.column {
+        case "rlnVoltage": return voltageKV
+        case "rlnSphericalAberration": return sphericalAberrationMM
+        default: return amplitudeContrast
+        }
+    }
+}
+
+/// Where the particles' values of one CTF optics field came from.
+public struct CTFParameterSource: Sendable, Equatable {
+    public var field: CTFFlags.Field
+    /// The distinct values used (one per optics group, usually one).
+    public var values: Set<Double> = []
+    /// Particles whose value came from the STAR file, and from the flag.
+    public var fromStar = 0, fromFlag = 0
+    /// STAR values that differ from the flag given (the STAR's are used).
+    public var conflicts: Set<Double> = []
+
+    init(field: CTFFlags.Field) { self.field = field }
+
+    mutating func record(_ v: Double, fromFlag flag: Bool) {
+        values.insert(v)
+        if flag { fromFlag += 1 } else { fromStar += 1 }
     }
 }

@@ -176,7 +176,7 @@ public struct FourierAccumulator: Sendable {
 public enum FourierReconstruction {
     /// Reconstructs from `count` particles supplied by `particle(i)`, inserting in `threads` parallel chunks.
     public static func reconstruct(count: Int, box n: Int, pixelSizeA: Double, padding: Int = 2,
-                                   wienerFraction: Double = 1e-3, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                   wienerFraction: Double = 1e-3, threads: Int = Parallel.workers,
                                    particle: @Sendable (Int) throws -> ReconstructionInput) throws -> Volume {
         try accumulate(count: count, box: n, pixelSizeA: pixelSizeA, padding: padding, threads: threads,
                        particle: particle).volume(wienerFraction: wienerFraction)
@@ -184,7 +184,7 @@ public enum FourierReconstruction {
 
     /// The accumulated spectrum of `count` particles, in `threads` chunks run in parallel.
     public static func accumulate(count: Int, box n: Int, pixelSizeA: Double, padding: Int = 2,
-                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                  threads: Int = Parallel.workers,
                                   particle: @Sendable (Int) throws -> ReconstructionInput) throws -> FourierAccumulator {
         let chunks = max(1, min(threads, count))
         let partial = ChunkedResults<FourierAccumulator>(count: chunks)
@@ -202,18 +202,20 @@ public enum FourierReconstruction {
 }
 
 /// Per-item results computed in parallel (items k, k + chunks, … on one thread per chunk), each slot
-/// written once; the first error is rethrown.
+/// written once; the first error is rethrown. Chunks run through `Parallel.perform`, so `--threads` holds;
+/// a body that reads its particle's image itself keeps at most one image per thread in memory, whatever the
+/// number of particles (`--max-particles all`).
 public final class ChunkedResults<T>: @unchecked Sendable {
     private var slots: [T?]
     private var firstError: Error?
     private let lock = NSLock()
     public init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    public func fill(chunks requested: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public func fill(chunks requested: Int = Parallel.workers,
                      _ body: @Sendable (Int) throws -> T) throws {
         let count = slots.count
         let chunks = max(1, min(requested, count))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        Parallel.perform(iterations: chunks) { c in
             var k = c
             while k < count {
                 do {

@@ -5,17 +5,41 @@
 // angles themselves (not the images) carry the structure — the reconstruction can be overfitted.
 //
 // Each subset is the first m particles of the order given; its halves are the even and odd positions. The
-// FSC is unmasked, in one-voxel shells (VolumeNumerics.FSC), and its first fall below 0.143 from shell 1 on
-// (interpolated) gives the resolution in Å. Unlike 1.a we do not skip the first shells: a pure-noise curve
-// falls below 0.143 at once, and skipping would report its first later crossing instead.
+// FSC is unmasked, in one-voxel shells (VolumeNumerics.FSC), and its 0.143 crossing follows the project's one
+// rule (FSCCrossings.firstDownward, docs/methods.md "FSC crossings"): a curve below 0.143 from the lowest
+// shells on gives no resolution (nil, flagged), never a number coarser than the box; a curve that never falls
+// below it is flagged as limited by Nyquist. So every resolution lies in [2 × pixel, box × pixel].
 import Foundation
 import MapIO
 import VolumeNumerics
 
 public struct OverfittingPoint: Sendable, Equatable, Codable {
     public var particles: Int
-    public var resolutionA: Double
-    public var noiseResolutionA: Double
+    /// FSC-0.143 resolution of the particles' half sets in Å; nil when the curve gives none.
+    public var resolutionA: Double?
+    /// The same for pure noise with the same angles and CTFs.
+    public var noiseResolutionA: Double?
+    /// The curve did not fall below 0.143 before Nyquist (the resolution is the Nyquist limit, a bound).
+    public var atNyquist: Bool
+    public var noiseAtNyquist: Bool
+
+    public init(particles: Int, resolutionA: Double?, noiseResolutionA: Double?, atNyquist: Bool = false, noiseAtNyquist: Bool = false) {
+        self.particles = particles; self.resolutionA = resolutionA; self.noiseResolutionA = noiseResolutionA
+        self.atNyquist = atNyquist; self.noiseAtNyquist = noiseAtNyquist
+    }
+
+    /// Noise does as well as the particles: it has a resolution, and the particles have none or no better one.
+    public var noiseMatchesParticles: Bool {
+        guard let noise = noiseResolutionA else { return false }
+        guard let real = resolutionA else { return true }
+        return noise <= real
+    }
+}
+
+/// A half-set FSC-0.143 resolution: nil when the curve gives none; `atNyquist` when it never falls below.
+public struct HalfSetResolution: Sendable, Equatable {
+    public var resolutionA: Double?
+    public var atNyquist: Bool
 }
 
 public enum OverfittingCurve {
@@ -31,29 +55,24 @@ public enum OverfittingCurve {
             if m <= count, !sizes.contains(m) { sizes.append(m) }
         }
         return try sizes.map { m in
-            OverfittingPoint(particles: m,
-                             resolutionA: try halfSetResolution(m, box: n, pixelSizeA: pixelSizeA, particle),
-                             noiseResolutionA: try halfSetResolution(m, box: n, pixelSizeA: pixelSizeA, noise))
+            let real = try halfSetResolution(m, box: n, pixelSizeA: pixelSizeA, particle)
+            let pure = try halfSetResolution(m, box: n, pixelSizeA: pixelSizeA, noise)
+            return OverfittingPoint(particles: m, resolutionA: real.resolutionA, noiseResolutionA: pure.resolutionA,
+                                    atNyquist: real.atNyquist, noiseAtNyquist: pure.atNyquist)
         }
     }
 
     /// FSC-0.143 resolution (Å) between reconstructions of the even and odd particles among the first m.
     public static func halfSetResolution(_ m: Int, box n: Int, pixelSizeA: Double,
-                                         _ source: @Sendable (Int) throws -> ReconstructionInput) throws -> Double {
+                                         _ source: @Sendable (Int) throws -> ReconstructionInput) throws -> HalfSetResolution {
         let h1 = try FourierReconstruction.reconstruct(count: (m + 1) / 2, box: n, pixelSizeA: pixelSizeA) { try source(2 * $0) }
         let h2 = try FourierReconstruction.reconstruct(count: m / 2, box: n, pixelSizeA: pixelSizeA) { try source(2 * $0 + 1) }
         return resolutionA(FSC.curve(h1, h2))
     }
 
-    /// The 0.143 crossing of an FSC curve in Å (Nyquist when it never crosses).
-    public static func resolutionA(_ curve: FSCCurve) -> Double {
-        let c = curve.fsc, f = curve.frequencyInvA, t = 0.143
-        guard c.count > 2 else { return .infinity }
-        for s in 1..<c.count where c[s] < t {
-            if c[s - 1] < t || s == 1 && c[0] < t { return 1 / f[s] }
-            let w = (c[s - 1] - t) / (c[s - 1] - c[s])
-            return 1 / (f[s - 1] + w * (f[s] - f[s - 1]))
-        }
-        return 1 / f[c.count - 1]
+    /// The 0.143 crossing of an FSC curve by the project's rule (FSCCrossings.firstDownward).
+    public static func resolutionA(_ curve: FSCCurve) -> HalfSetResolution {
+        let crossing = FSCCrossings.crossing(curve, .fixed(0.143))
+        return HalfSetResolution(resolutionA: crossing.resolutionA(curve.frequencyInvA), atNyquist: crossing == .notBeforeNyquist)
     }
 }

@@ -25,6 +25,8 @@ public struct ParticleInput: Sendable {
     /// `--max-particles`: per-particle sections use at most this many (a seeded random subset); nil = each
     /// section's default, Int.max = all.
     public var maxParticles: Int?
+    /// The CTF optics flags given (`--voltage`, `--cs`, `--amplitude-contrast`).
+    public var ctfFlags = CTFFlags()
 
     public init(starPath: String, totalCount: Int, anglesDeg: [SIMD3<Double>]?,
                 symmetryOperators: [Rotation3] = [], symmetryName: String = "C1") {
@@ -34,8 +36,10 @@ public struct ParticleInput: Sendable {
 
     /// Reads the STAR file and opens every stack it refers to (a missing image file is an error naming the
     /// STAR file, its line and the reference). Angles are kept only when every particle has them.
-    public static func load(starPath: String, particlesDirectory: String? = nil, maxParticles: Int?) throws -> ParticleInput {
-        let table = try ParticleTable(path: starPath, particlesDirectory: particlesDirectory)
+    /// `ctfFlags` supply the CTF optics only where the STAR file lacks them (ParticleTable).
+    public static func load(starPath: String, particlesDirectory: String? = nil, maxParticles: Int?,
+                            ctfFlags: CTFFlags = CTFFlags()) throws -> ParticleInput {
+        let table = try ParticleTable(path: starPath, particlesDirectory: particlesDirectory, ctfFlags: ctfFlags)
         guard let first = table.particles.first else {
             throw ImageDataError.malformedStar(file: starPath, line: 1, detail: "no particle rows; expected at least one")
         }
@@ -46,13 +50,16 @@ public struct ParticleInput: Sendable {
         var p = ParticleInput(starPath: starPath, totalCount: table.particles.count, anglesDeg: angles)
         let px = try stack.pixelSize(star: first.pixelSizeA)
         p.table = table; p.stacks = stacks; p.pixelSizeA = px.valueA; p.pixelSizeSource = px.source
-        p.box = stack.nx; p.maxParticles = maxParticles
+        p.box = stack.nx; p.maxParticles = maxParticles; p.ctfFlags = ctfFlags
         for s in stacks.values where s.nx != stack.nx || s.ny != stack.nx {
             throw ImageDataError.badStack(file: s.path, field: "box (nx, ny)", found: "\(s.nx)×\(s.ny)",
                                           expected: "square images of the first stack's \(stack.nx)×\(stack.nx)")
         }
         return p
     }
+
+    /// The value of a CTF optics flag (nil when not given).
+    public func ctfFlagValue(_ field: CTFFlags.Field) -> Double { ctfFlags[field] ?? .nan }
 
     /// Image of particle `i` (0-based row), x fastest.
     public func image(_ i: Int) throws -> [Float] { try particleImage(i).data }

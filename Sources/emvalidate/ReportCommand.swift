@@ -62,6 +62,20 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("max-particles"), parsing: .unconditional, help: "Particles used by the per-particle sections: N, or `all` (default: each section's documented random subset).")
     var maxParticles: String?
 
+    // CTF optics for a STAR file that lacks them; where the STAR has the column, the STAR's value is used.
+    @Option(name: .long, parsing: .unconditional, help: "Acceleration voltage in kV, only for a particles STAR file without rlnVoltage.",
+            transform: { try NumberArgument.finite($0) })
+    var voltage: Double?
+
+    @Option(name: .long, parsing: .unconditional, help: "Spherical aberration Cs in mm, only for a particles STAR file without rlnSphericalAberration.",
+            transform: { try NumberArgument.finite($0) })
+    var cs: Double?
+
+    @Option(name: .customLong("amplitude-contrast"), parsing: .unconditional,
+            help: "Amplitude contrast (fraction, 0–1), only for a particles STAR file without rlnAmplitudeContrast.",
+            transform: { try NumberArgument.finite($0) })
+    var amplitudeContrast: Double?
+
     @Option(name: .long, parsing: .unconditional, help: "2D class averages, an MRC stack (.mrcs, or .mrc with ispg 0) (Level 2).")
     var classes: String?
 
@@ -187,6 +201,14 @@ struct ReportCommand: ParsableCommand {
         if particles == nil, particlesDir != nil || maxParticles != nil {
             throw ValidationError("--particles-dir and --max-particles need --particles")
         }
+        if particles == nil, voltage != nil || cs != nil || amplitudeContrast != nil {
+            throw ValidationError("--voltage, --cs and --amplitude-contrast describe the particles' CTF: give --particles as well")
+        }
+        if let v = voltage, !(v >= 10 && v <= 3000) { throw ValidationError("--voltage must be an acceleration voltage in kV between 10 and 3000, got \(v)") }
+        if let c = cs, !(c >= 0 && c <= 20) { throw ValidationError("--cs must be a spherical aberration in mm between 0 and 20, got \(c)") }
+        if let q = amplitudeContrast, !(q >= 0 && q < 1) {
+            throw ValidationError("--amplitude-contrast must be a fraction between 0 and 1 (exclusive), got \(q)")
+        }
         if let p = classesPixelSize, !(p.isFinite && p > 0) {
             throw ValidationError("--classes-pixel-size must be a positive pixel size in Å, got \(p)")
         }
@@ -223,7 +245,8 @@ struct ReportCommand: ParsableCommand {
         if let threads { Parallel.workers = threads }
         request.particles = particles.map {
             ParticleRequest(starPath: $0, particlesDirectory: particlesDir,
-                            maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! })
+                            maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! },
+                            ctfFlags: CTFFlags(voltageKV: voltage, sphericalAberrationMM: cs, amplitudeContrast: amplitudeContrast))
         }
         request.classesPath = classes
         request.classesPixelSizeA = classesPixelSize

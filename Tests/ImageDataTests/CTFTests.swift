@@ -3,6 +3,15 @@ import XCTest
 
 final class CTFTests: XCTestCase {
     /// λ at 300 kV is 0.019687 Å and at 200 kV 0.025079 Å (relativistic; tabulated values).
+    /// The fast form for fixed frequencies (|s|², cos 2φ, sin 2φ) equals the direct one, astigmatic with envelope.
+    func testValueFromSquaredFrequencyAndDoubleAngleEqualsTheDirectOne() {
+        let ctf = CTF(CTFParameters(defocusUA: 14000, defocusVA: 11000, defocusAngleDeg: 37, phaseShiftDeg: 20, bFactorA2: 40))
+        for (sx, sy) in [(0.01, 0.0), (0.0, -0.03), (0.12, 0.07), (-0.2, 0.15), (-0.05, -0.31)] {
+            let s2 = sx * sx + sy * sy, phi = atan2(sy, sx)
+            XCTAssertEqual(ctf.value(s2: s2, cos2: cos(2 * phi), sin2: sin(2 * phi)), ctf.value(sx: sx, sy: sy), accuracy: 1e-12)
+        }
+    }
+
     func testWavelength() {
         XCTAssertEqual(CTFParameters(defocusUA: 1e4, defocusVA: 1e4, voltageKV: 300).wavelengthA, 0.019687, accuracy: 2e-6)
         XCTAssertEqual(CTFParameters(defocusUA: 1e4, defocusVA: 1e4, voltageKV: 200).wavelengthA, 0.025079, accuracy: 2e-6)

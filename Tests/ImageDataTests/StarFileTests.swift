@@ -45,6 +45,26 @@ final class StarFileTests: XCTestCase {
         return s
     }
 
+    /// A RELION 3.1 file without optics columns: each missing one is an error naming the file, the line, both
+    /// blocks, the column and the flag; the flags fill them in.
+    func testMissingCTFOpticsNeedTheFlags() throws {
+        let bare = "data_optics\nloop_\n_rlnOpticsGroup\n_rlnImagePixelSize\n1 1.4\ndata_particles\nloop_\n_rlnImageName\n_rlnOpticsGroup\n_rlnDefocusU\n1@a.mrcs 1 12000\n"
+        XCTAssertThrowsError(try ParticleTable(star: StarFile(text: bare, path: "b.star"))) { e in
+            XCTAssertEqual("\(e)", "b.star: line 11: blocks data_particles and data_optics have no column rlnVoltage; expected it for the particle's CTF, or --voltage kV")
+        }
+        XCTAssertThrowsError(try ParticleTable(star: StarFile(text: bare, path: "b.star"), ctfFlags: CTFFlags(voltageKV: 200))) { e in
+            XCTAssertTrue("\(e)".contains("no column rlnSphericalAberration; expected it for the particle's CTF, or --cs mm"), "\(e)")
+        }
+        let t = try ParticleTable(star: StarFile(text: bare, path: "b.star"),
+                                  ctfFlags: CTFFlags(voltageKV: 200, sphericalAberrationMM: 0.01, amplitudeContrast: 0.07))
+        let c = try XCTUnwrap(t.particles[0].ctf)
+        XCTAssertEqual([c.voltageKV, c.sphericalAberrationMM, c.amplitudeContrast], [200, 0.01, 0.07])
+        XCTAssertEqual(t.ctfSources.map(\.fromFlag), [1, 1, 1])
+        // Without a defocus there is no CTF, and nothing is asked for.
+        let noCTF = "data_particles\nloop_\n_rlnImageName\n1@a.mrcs\n"
+        XCTAssertNil(try ParticleTable(star: StarFile(text: noCTF, path: "n.star")).particles[0].ctf)
+    }
+
     func testRelion30And31GiveTheSameParticles() throws {
         let a = try ParticleTable(star: StarFile(text: Self.relion30(), path: "/data/run30.star"))
         let b = try ParticleTable(star: StarFile(text: Self.relion31(), path: "/data/run31.star"))
@@ -131,7 +151,19 @@ final class StarFileTests: XCTestCase {
     /// The real RELION 3.0 file (metadata only): 3.0 layout, pixel size from detector pixel and magnification.
     func testRealRelion30Fixture() throws {
         let path = imageDataRepositoryRoot.appendingPathComponent("Fixtures/particles/FinalRefinement-OriginalParticles-PfCRT.star").path
-        let t = try ParticleTable(path: path)
+        // The file has rlnVoltage and rlnSphericalAberration but no rlnAmplitudeContrast: no value is assumed.
+        XCTAssertThrowsError(try ParticleTable(path: path)) { e in
+            XCTAssertEqual("\(e)", "\(path): line 28: block data_images has no column rlnAmplitudeContrast; expected it for the particle's CTF, or --amplitude-contrast FRACTION")
+        }
+        let t = try ParticleTable(path: path, ctfFlags: CTFFlags(voltageKV: 200, amplitudeContrast: 0.07))
+        XCTAssertEqual(t.particles[0].ctf!.amplitudeContrast, 0.07, "the flag supplies the missing column")
+        XCTAssertEqual(t.particles[0].ctf!.voltageKV, 300, "the STAR's rlnVoltage wins over --voltage 200")
+        XCTAssertEqual(t.ctfSources.map(\.field.column), ["rlnVoltage", "rlnSphericalAberration", "rlnAmplitudeContrast"])
+        XCTAssertEqual(t.ctfSources[0].conflicts, [300], "--voltage 200 against the STAR's 300 kV is noted")
+        XCTAssertEqual(t.ctfSources[0].fromFlag, 0)
+        XCTAssertEqual(t.ctfSources[2].fromFlag, t.particles.count)
+        XCTAssertEqual(t.ctfSources[2].values, [0.07])
+        XCTAssertTrue(t.ctfSources[1].conflicts.isEmpty, "no --cs given")
         XCTAssertEqual(t.layout, "3.0")
         XCTAssertGreaterThan(t.particles.count, 3)
         let p = t.particles[0]

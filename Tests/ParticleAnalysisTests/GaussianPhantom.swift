@@ -61,13 +61,17 @@ struct GaussianPhantom {
 struct TestCTF {
     var defocusA: Double
     var voltageKV = 300.0, csMM = 2.7, amplitudeContrast = 0.1
+    /// Astigmatism U − V (Å) with U along `astigmatismAngleDeg` from x: the defocus at azimuth φ is
+    /// defocusA + astigmatismA/2 · cos 2(φ − angle) (Mindell & Grigorieff 2003), defocusA being (U + V)/2.
+    var astigmatismA = 0.0, astigmatismAngleDeg = 0.0
     var lambdaA: Double {
         let v = voltageKV * 1e3
         return 12.2643247 / (v * (1 + v * 0.978466e-6)).squareRoot()
     }
     func value(_ kx: Double, _ ky: Double) -> Double {
         let k2 = kx * kx + ky * ky, l = lambdaA, cs = csMM * 1e7
-        let phase = Double.pi * l * defocusA * k2 - Double.pi / 2 * cs * l * l * l * k2 * k2
+        let df = defocusA + astigmatismA / 2 * cos(2 * (atan2(ky, kx) - astigmatismAngleDeg * .pi / 180))
+        let phase = Double.pi * l * df * k2 - Double.pi / 2 * cs * l * l * l * k2 * k2
             + atan(amplitudeContrast / (1 - amplitudeContrast * amplitudeContrast).squareRoot())
         return sin(phase)
     }

@@ -7,6 +7,14 @@ import VolumeNumerics
 
 struct SimulatedParticles {
     var count = 200, box = 32, pixelSizeA = 2.0, noiseSD = 0.5, withAngles = true, seed: UInt64 = 31
+    /// Added to the defocus written in the STAR file (the images carry the true one), Å.
+    var starDefocusOffsetA = 0.0
+    /// Write rlnVoltage, rlnSphericalAberration and rlnAmplitudeContrast in data_optics.
+    var opticsCTFColumns = true
+    /// Astigmatism U − V (Å) and the angle of U (degrees) that the images carry; the STAR says U = V.
+    var trueAstigmatismA = 0.0, trueAstigmatismAngleDeg = 0.0
+    /// Further particle columns, the same value on every row (e.g. ("rlnCtfScalefactor", "1.3")).
+    var extraColumns: [(name: String, value: String)] = []
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
     func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
@@ -20,20 +28,23 @@ struct SimulatedParticles {
             let a = angles[i]
             let origin = SIMD2((rng.uniform() - 0.5) * 4, (rng.uniform() - 0.5) * 4)
             let defocus = 10000 + Double(i % 13) * 1000
-            let ctf = TestCTF(defocusA: defocus)
+            let ctf = TestCTF(defocusA: defocus, astigmatismA: trueAstigmatismA, astigmatismAngleDeg: trueAstigmatismAngleDeg)
             let clean = ctf.apply(to: phantom.projection(box: box, pixelSizeA: pixelSizeA,
                                                          orientation: EulerAngles(rot: a.rot, tilt: a.tilt, psi: a.psi).matrix, originA: origin),
                                   box: box, pixelSizeA: pixelSizeA)
             images += clean.map { $0 + Float(rng.gaussian() * noiseSD) }
-            var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(defocus) \(defocus) 0.0"
+            let starDefocus = defocus + starDefocusOffsetA
+            var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(starDefocus) \(starDefocus) 0.0"
             if withAngles { row += " \(a.rot) \(a.tilt) \(a.psi) \(origin.x) \(origin.y)" }
+            for c in extraColumns { row += " \(c.value)" }
             rows.append(row)
         }
         let stack = Volume(nx: box, ny: box, nz: count, data: images, voxelSize: SIMD3(repeating: pixelSizeA))
         try MRCWriter.write(stack, to: dir.appendingPathComponent("particles.mrcs").path, labels: ["simulated particles"])
         let star = relion31Star(pixelSizeA: pixelSizeA, box: box,
-                                extraColumns: withAngles ? ["rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"] : [],
-                                rows: rows)
+                                extraColumns: (withAngles ? ["rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"] : [])
+                                    + extraColumns.map(\.name),
+                                rows: rows, opticsCTFColumns: opticsCTFColumns)
         let path = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -42,20 +53,19 @@ struct SimulatedParticles {
 
 /// A RELION 3.1 STAR file: one optics group (300 kV, Cs 2.7 mm, amplitude contrast 0.1) and a particle table with
 /// rlnImageName, rlnMicrographName, rlnOpticsGroup, rlnDefocusU, rlnDefocusV, rlnDefocusAngle, then `extraColumns`.
-func relion31Star(pixelSizeA: Double, box: Int, extraColumns: [String], rows: [String]) -> String {
+func relion31Star(pixelSizeA: Double, box: Int, extraColumns: [String], rows: [String],
+                  opticsCTFColumns: Bool = true) -> String {
+    // Without the CTF columns the optics block lacks rlnVoltage, rlnSphericalAberration and rlnAmplitudeContrast.
+    let optics = opticsCTFColumns
+        ? "_rlnAmplitudeContrast #3\n_rlnSphericalAberration #4\n_rlnVoltage #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n_rlnImageDimensionality #8\n1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2"
+        : "_rlnImagePixelSize #3\n_rlnImageSize #4\n_rlnImageDimensionality #5\n1 opticsGroup1 \(pixelSizeA) \(box) 2"
     var star = """
     # version 30001
     data_optics
     loop_
     _rlnOpticsGroup #1
     _rlnOpticsGroupName #2
-    _rlnAmplitudeContrast #3
-    _rlnSphericalAberration #4
-    _rlnVoltage #5
-    _rlnImagePixelSize #6
-    _rlnImageSize #7
-    _rlnImageDimensionality #8
-    1 opticsGroup1 0.1 2.7 300.0 \(pixelSizeA) \(box) 2
+    \(optics)
 
     # version 30001
     data_particles

@@ -2,7 +2,8 @@
 // reconstructions from growing subsets of the particles (3, 10, 30, 75, 100 % of those used) against the
 // same numbers of pure-noise images carrying the same angles, origins and CTFs. The noise images are Gaussian
 // with the standard deviation of the particle images (measured on up to 50 of them), seeded per particle.
-// Warning: the noise reaches a better resolution than the particles at some size.
+// Warning: the noise reaches a better resolution than the particles at some size. Resolutions follow the
+// project's crossing rule: a curve below 0.143 from the lowest shells gives none (null, `no_resolution`).
 import Foundation
 import ImageData
 import ParticleAnalysis
@@ -46,23 +47,31 @@ public struct OverfittingSection: Section {
                 return input(k, (0..<n * n).map { _ in Float(rng.gaussian() * noiseSD) })
             })
         var warnings: [String] = []
-        let beaten = curve.filter { $0.noiseResolutionA <= $0.resolutionA }
-        if let b = beaten.first {
-            warnings.append("with \(b.particles) particles, pure noise with the same angles and CTFs reaches \(NumberText.format(b.noiseResolutionA)) Å, as good as or better than the particles (\(NumberText.format(b.resolutionA)) Å): the reconstruction may be overfitted")
+        func text(_ r: Double?) -> String { r.map { "\(NumberText.format($0)) Å" } ?? "no resolution" }
+        if let b = curve.first(where: { $0.noiseMatchesParticles }) {
+            warnings.append("with \(b.particles) particles, pure noise with the same angles and CTFs reaches \(text(b.noiseResolutionA)), as good as or better than the particles (\(text(b.resolutionA))): the reconstruction may be overfitted")
         }
+        func value(_ r: Double?) -> JSONValue { r.map { .number($0) } ?? .null }
         let metrics: [String: JSONValue] = [
-            "curve": .array(curve.map { .object(["particles": .int($0.particles), "resolution_A": .number($0.resolutionA),
-                                                 "noise_resolution_A": .number($0.noiseResolutionA)]) }),
+            "curve": .array(curve.map { .object(["particles": .int($0.particles), "resolution_A": value($0.resolutionA),
+                                                 "noise_resolution_A": value($0.noiseResolutionA),
+                                                 "no_resolution": .bool($0.resolutionA == nil), "noise_no_resolution": .bool($0.noiseResolutionA == nil),
+                                                 "at_nyquist": .bool($0.atNyquist), "noise_at_nyquist": .bool($0.noiseAtNyquist)]) }),
             "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
             "noise_sd": .number(noiseSD), "box": .int(n), "pixel_size_A": .number(p.pixelSizeA),
-            "final_resolution_A": .number(curve.last!.resolutionA), "final_noise_resolution_A": .number(curve.last!.noiseResolutionA),
+            "final_resolution_A": value(curve.last!.resolutionA), "final_noise_resolution_A": value(curve.last!.noiseResolutionA),
+            "nyquist_A": .number(2 * p.pixelSizeA), "box_A": .number(Double(n) * p.pixelSizeA),
         ]
-        let x = curve.map { Double($0.particles) }
-        let plot = LinePlot(series: [Series(label: "Particles", x: x, y: curve.map { 1 / $0.resolutionA }, style: .linePoints),
-                                     Series(label: "Pure noise, same angles and CTFs", x: x, y: curve.map { 1 / $0.noiseResolutionA }, style: .linePoints)],
+        // Curves without a resolution have no point on the plot (1/resolution would be 0: no information).
+        func series(_ label: String, _ r: (OverfittingPoint) -> Double?) -> Series {
+            let points = curve.compactMap { q in r(q).map { (Double(q.particles), 1 / $0) } }
+            return Series(label: label, x: points.map(\.0), y: points.map(\.1), style: .linePoints)
+        }
+        let plot = LinePlot(series: [series("Particles") { $0.resolutionA },
+                                     series("Pure noise, same angles and CTFs") { $0.noiseResolutionA }],
                             xLabel: "Number of particles", yLabel: "1 / resolution (1/Å), FSC 0.143", logX: true)
         let fig = Figure(id: "4f_overfitting",
-                         caption: "Inverse half-set FSC-0.143 resolution of reconstructions from growing subsets of \(used.count) particles and from as many pure-noise images with the same angles and CTFs. Higher is better; the particles' curve should lie above the noise's and rise with the number of particles.",
+                         caption: "Inverse half-set FSC-0.143 resolution of reconstructions from growing subsets of \(used.count) particles and from as many pure-noise images with the same angles and CTFs. Higher is better; the particles' curve should lie above the noise's and rise with the number of particles. A subset whose FSC is below 0.143 from the lowest frequencies has no resolution and no point.",
                          content: .plot(plot))
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: [fig])
     }

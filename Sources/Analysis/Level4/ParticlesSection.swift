@@ -2,6 +2,8 @@
 // box, optics groups, micrographs — the first 32 images in a grid, and histograms of the defocus and of the
 // number of particles per micrograph. Warnings: the STAR pixel size differs from the map's by more than 1 %.
 // A particle box different from the map's is stated (the sections here reconstruct at the particles' own box).
+// The CTF optics (voltage, Cs, amplitude contrast) are listed with their source (STAR column or flag); a flag
+// that disagrees with the STAR's value warns (the STAR's value is used; ImageData/ParticleTable.swift).
 import Foundation
 import ImageData
 import ParticleAnalysis
@@ -25,6 +27,10 @@ public struct ParticlesSection: Section {
         if pixelDiff > 0.01 {
             warnings.append("the particles' pixel size (\(NumberText.format(p.pixelSizeA)) Å, from the \(p.pixelSizeSource.rawValue)) differs from the map's (\(NumberText.format(mapPixel)) Å) by \(NumberText.format(pixelDiff * 100)) %, more than 1 %")
         }
+        for source in table.ctfSources where !source.conflicts.isEmpty {
+            let star = source.conflicts.sorted().map(NumberText.format).joined(separator: ", ")
+            warnings.append("\(source.field.flag) \(NumberText.format(p.ctfFlagValue(source.field))) differs from the STAR file's \(source.field.column) (\(star)): the STAR's value is used")
+        }
         let defocus = table.particles.compactMap { $0.ctf.map { ($0.defocusUA + $0.defocusVA) / 2 } }
         var perMicrograph: [String: Int] = [:]
         for q in table.particles { if let m = q.micrographName { perMicrograph[m, default: 0] += 1 } }
@@ -42,6 +48,12 @@ public struct ParticlesSection: Section {
         ]
         if p.box != map.nx || pixelDiff > 1e-6 {
             metrics["box_note"] = .string("the particle images are \(p.box)² pixels of \(NumberText.format(p.pixelSizeA)) Å (\(NumberText.format(Double(p.box) * p.pixelSizeA)) Å across), the map \(map.nx)³ voxels of \(NumberText.format(mapPixel)) Å (\(NumberText.format(Double(map.nx) * mapPixel)) Å); the reconstructions of Level 4 use the particles' own box and pixel size")
+        }
+        if !table.ctfSources.isEmpty {
+            let rows = table.ctfSources.map { Self.opticsRow($0) }
+            metrics["ctf_optics"] = .array(rows)
+            // One sentence: "CTF voltage from the STAR file's rlnVoltage; … ."
+            metrics["ctf_optics_note"] = .string("CTF " + rows.map { "\($0["parameter"]!.stringValue!) from the \($0["source"]!.stringValue!)" }.joined(separator: "; "))
         }
         if !defocus.isEmpty {
             metrics["defocus_min_A"] = .number(defocus.min()!); metrics["defocus_max_A"] = .number(defocus.max()!)
@@ -89,8 +101,20 @@ public struct ParticlesSection: Section {
                       content: .images(ImagePanels(panels: [image], range: [0, 1])))
     }
 
+    /// One row of the CTF optics table: the field, its value(s) with unit, and where it came from.
+    static func opticsRow(_ s: CTFParameterSource) -> JSONValue {
+        let unit = s.field.unit == "FRACTION" ? "" : " " + s.field.unit
+        let values = s.values.sorted().map { NumberText.format($0) + unit }.joined(separator: ", ")
+        var from: [String] = []
+        if s.fromStar > 0 { from.append("STAR file's \(s.field.column)" + (s.fromFlag > 0 ? " (\(s.fromStar) particles)" : "")) }
+        if s.fromFlag > 0 { from.append("flag \(s.field.flag) (the STAR file has no \(s.field.column)" + (s.fromStar > 0 ? "; \(s.fromFlag) particles)" : ")")) }
+        return .object(["parameter": .string(s.field.name), "value": .string(values), "source": .string(from.joined(separator: "; "))])
+    }
+
     static func histogram(_ values: [Double], xLabel: String, yLabel: String, bins: Int = 30) -> Histogram {
-        let lo = values.min()!, hi = max(values.max()!, lo + 1)
+        // The data's own range; one unit wide only when every value is the same (a correlation range of
+        // 0.97–0.99 must not be drawn on 0.97–1.97).
+        let lo = values.min()!, hi = values.max()! > lo ? values.max()! : lo + 1
         var counts = [Double](repeating: 0, count: bins)
         for v in values { counts[min(bins - 1, Int((v - lo) / (hi - lo) * Double(bins)))] += 1 }
         return Histogram(binEdges: (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }, counts: counts,
