@@ -244,14 +244,8 @@ public struct InputData: Section {
         }
 
         func maxVarianceIndex(axis a: Int, volume v: Volume) -> Int {
-            let m = Double(v.count / [v.nx, v.ny, v.nz][a])
-            var best = 0, bestVar = -Double.infinity
-            for k in slice[a].indices {
-                let mean = slice[a][k] / m
-                let variance = max(0, slice2[a][k] / m - mean * mean)
-                if variance > bestVar { best = k; bestVar = variance }
-            }
-            return best
+            SliceVariance.largest(SliceVariance.variances(sums: slice[a], sumsOfSquares: slice2[a],
+                                                          valuesPerSlice: Double(v.count / [v.nx, v.ny, v.nz][a])))
         }
 
         static func accumulate(_ v: Volume, projections: Bool) -> PlaneSums {

@@ -26,7 +26,7 @@ public struct Masks: Sendable {
     /// Hard ("constructed") mask: largest raw component dilated by a ball.
     public let hard: BinaryMask
     /// Soft mask in [0, 1]: the hard mask smoothed by a Gaussian of σ = `softSigmaVoxels`, stored as the box
-    /// where it is not zero (`soft.full()` is the whole volume; `AnalysisContext.softMask()` caches that).
+    /// where it is not zero (`soft.full()` makes the whole volume, for writing it to a file).
     public let soft: CroppedVolume
 
     /// Raw mask: voxels with V >= T. Rebuilt on each call (one byte per voxel, 128 MiB at 512³), not kept:

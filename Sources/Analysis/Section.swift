@@ -133,7 +133,6 @@ public final class AnalysisContext: @unchecked Sendable {
 
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?
-    private var cachedSoftMask: Volume?
 
     public init(map: Volume, mapPath: String, threshold: Double, resolution: Double?,
                 halves: (Volume, Volume)? = nil, model: AtomicModel? = nil, halfPaths: (String, String)? = nil) {
@@ -151,16 +150,5 @@ public final class AnalysisContext: @unchecked Sendable {
         let result = Result { try Masks.build(map: map, threshold: threshold) }
         cachedMasks = result
         return try result.get()
-    }
-
-    /// The soft mask as a whole volume on the map's grid, made on first use and kept (Level 1 masks the halves
-    /// with it); Level 0 alone never makes it (the masks hold only its non-zero box).
-    public func softMask() throws -> Volume {
-        let masks = try masks()
-        lock.lock(); defer { lock.unlock() }
-        if let cached = cachedSoftMask { return cached }
-        let full = masks.soft.full()
-        cachedSoftMask = full
-        return full
     }
 }

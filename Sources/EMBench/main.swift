@@ -308,7 +308,7 @@ default:
             if FileManager.default.isExecutableFile(atPath: "/usr/bin/relion_postprocess") {
                 let ctx = AnalysisContext(map: phantom.map, mapPath: path, threshold: phantom.threshold, resolution: 3)
                 let mask = work.appendingPathComponent("softmask.mrc").path
-                try MRCWriter.write(try ctx.softMask(), to: mask, labels: ["benchmark soft mask"])
+                try MRCWriter.write(try ctx.masks().soft.full(), to: mask, labels: ["benchmark soft mask"])
                 let pp = work.appendingPathComponent("relion").path
                 try FileManager.default.createDirectory(atPath: pp, withIntermediateDirectories: true)
                 let r = try runCommand(["relion_postprocess", "--i", h1, "--i2", h2, "--o", pp + "/postprocess",

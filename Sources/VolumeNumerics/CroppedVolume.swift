@@ -87,12 +87,7 @@ public struct CroppedVolume: Sendable {
                 sum[k] += d; sum2[k] += d * d
             } } }
         }
-        var best = 0, bestVar = -Double.infinity
-        for k in 0..<n {
-            let variance = max(0, sum2[k] / m - (sum[k] / m) * (sum[k] / m))
-            if variance > bestVar { best = k; bestVar = variance }
-        }
-        return best
+        return SliceVariance.largest(SliceVariance.variances(sums: sum, sumsOfSquares: sum2, valuesPerSlice: m))
     }
 }
 
@@ -111,8 +106,7 @@ extension BinaryMask {
     }
 
     /// The index of the slice with the largest 2D variance of the 0/1 values along `axis` (the first one on
-    /// ties), as `Volume.maxVarianceIndex` of the mask as a volume: a slice with a fraction p of its voxels in
-    /// the mask has variance p(1 − p).
+    /// ties), as `Volume.maxVarianceIndex` of the mask as a volume.
     public func maxVarianceIndex(_ axis: Axis) -> Int {
         let n = dims[axis.rawValue]
         var counts = [Int](repeating: 0, count: n)
@@ -123,13 +117,8 @@ extension BinaryMask {
                 i += 1
             } } }
         }
-        let m = Double(count / n)
-        var best = 0, bestVar = -Double.infinity
-        for k in 0..<n {
-            let f = Double(counts[k]) / m
-            let variance = max(0, f - f * f)
-            if variance > bestVar { best = k; bestVar = variance }
-        }
-        return best
+        // For 0/1 values the sum of squares is the count itself.
+        let sums = counts.map(Double.init)
+        return SliceVariance.largest(SliceVariance.variances(sums: sums, sumsOfSquares: sums, valuesPerSlice: Double(count / n)))
     }
 }

@@ -85,17 +85,11 @@ extension Volume {
         forEachVoxel(across: axis) { _, _, k, val in
             let d = Double(val); sum[k] += d; sum2[k] += d * d
         }
-        let m = Double(count / n)
-        return (0..<n).map { k in max(0, sum2[k] / m - (sum[k] / m) * (sum[k] / m)) }
+        return SliceVariance.variances(sums: sum, sumsOfSquares: sum2, valuesPerSlice: Double(count / n))
     }
 
     /// The index of the slice with the largest 2D variance along `axis` (the first one on ties).
-    public func maxVarianceIndex(_ axis: Axis) -> Int {
-        let vars = sliceVariances(axis)
-        var best = 0
-        for k in 1..<vars.count where vars[k] > vars[best] { best = k }
-        return best
-    }
+    public func maxVarianceIndex(_ axis: Axis) -> Int { SliceVariance.largest(sliceVariances(axis)) }
 
     /// Projection along `axis`: the sum over that axis.
     public func projection(_ axis: Axis) -> Plane {
@@ -116,5 +110,21 @@ extension Volume {
         let n = Double(size(along: axis))
         let out = (0..<s.count).map { i in Float(max(0, s2[i] / n - (s[i] / n) * (s[i] / n)).squareRoot()) }
         return Plane(width: g.w, height: g.h, values: out, pixelSizeA: g.px)
+    }
+}
+
+/// Slice variances from per-slice sums, shared by every volume-like type that picks its "slice of largest
+/// variance" (volumes, cropped volumes, binary masks, the input section's one-pass sums).
+public enum SliceVariance {
+    /// Population variance of each slice from its sum and sum of squares over `m` values (≥ 0).
+    public static func variances(sums: [Double], sumsOfSquares: [Double], valuesPerSlice m: Double) -> [Double] {
+        sums.indices.map { k in max(0, sumsOfSquares[k] / m - (sums[k] / m) * (sums[k] / m)) }
+    }
+
+    /// The index of the largest variance (the first one on ties).
+    public static func largest(_ variances: [Double]) -> Int {
+        var best = 0
+        for k in variances.indices.dropFirst() where variances[k] > variances[best] { best = k }
+        return best
     }
 }

@@ -131,7 +131,7 @@ func expectedCrossing(_ y: [Double], _ t: [Double], _ f: [Double]) -> Double?? {
         let h = unrelatedHalves()
         let ctx = unrelatedContext(h)
         let ours = try GlobalResolution().run(ctx)
-        let table = try relionPostprocess(relion, halves: h, mask: try ctx.softMask(), voxelA: 1.37)
+        let table = try relionPostprocess(relion, halves: h, mask: try ctx.masks().soft.full(), voxelA: 1.37)
         let freqs = try #require(table.column("_rlnResolution"))
         let shellWidth = 1 / (40 * 1.37)
         for (label, curve) in [("_rlnFourierShellCorrelationUnmaskedMaps", "unmasked"), ("_rlnFourierShellCorrelationMaskedMaps", "masked")] {

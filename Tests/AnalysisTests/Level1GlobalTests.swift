@@ -145,7 +145,7 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
             let halves = level1Halves(phantom, crossingInvA: 14 / (Double(n) * t), seed: seed + 1, exponent: 10)
             let context = level1Context(phantom, halves: halves)
             let ours = try GlobalResolution().run(context)
-            let table = try relionPostprocess(relion, halves: halves, mask: try context.softMask(), voxelA: t)
+            let table = try relionPostprocess(relion, halves: halves, mask: try context.masks().soft.full(), voxelA: t)
             let relionFinal = table.finalResolutionA
             let labels = table.labels, rows = table.rows
             let freqs = rows.map { $0[labels.firstIndex(of: "_rlnResolution")!] }

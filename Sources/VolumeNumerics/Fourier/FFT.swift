@@ -88,7 +88,6 @@ public enum FFT {
         precondition(volume.dims == mask.dims, "FFT.forward: mask box \(mask.dims) differs from the volume's \(volume.dims)")
         let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
         let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
-        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, inPlace: true)
         let lo = mask.lo, c = mask.crop.dims
         let data = [SIMD2<Float>](unsafeUninitializedCapacity: hx * rows) { out, initialised in
             UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
@@ -104,9 +103,7 @@ public enum FFT {
                         }
                     }
                 }
-                real.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { cplx in
-                    fftwf_execute_dft_r2c(plan, real, cplx)
-                }
+                forwardInPlace(nx: nx, ny: ny, nz: nz, real: real)
             }
             initialised = hx * rows
         }
@@ -186,6 +183,15 @@ public enum FFT {
         }
     }
 
+    /// In-place forward transform, unnormalised: `real` holds the values in FFTW's padded layout (rows of
+    /// 2·(nx/2 + 1) floats) and receives the hx·ny·nz coefficients.
+    static func forwardInPlace(nx: Int, ny: Int, nz: Int, real: UnsafeMutablePointer<Float>) {
+        let plan = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, inPlace: true)
+        real.withMemoryRebound(to: fftwf_complex.self, capacity: (nx / 2 + 1) * ny * nz) { c in
+            fftwf_execute_dft_r2c(plan, real, c)
+        }
+    }
+
     /// `volume` transformed, changed by `modify` (the half spectrum, layout as `FourierVolume.data`, unnormalised)
     /// and transformed back (normalised), all in one buffer: FFTW's in-place transforms on rows padded to
     /// 2·(nx/2 + 1) values, compacted to nx values at the end. The buffer's spare tail (2·ny·nz values at most)
@@ -193,8 +199,6 @@ public enum FFT {
     public static func inPlace(_ volume: Volume, _ modify: (UnsafeMutableBufferPointer<SIMD2<Float>>) -> Void) -> [Float] {
         let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
         let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
-        let forward = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: true, inPlace: true)
-        let backward = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: nz, forward: false, inPlace: true)
         var buffer = [Float](unsafeUninitializedCapacity: padded * rows) { b, initialised in
             volume.data.withUnsafeBufferPointer { src in
                 for r in 0..<rows {
@@ -207,14 +211,11 @@ public enum FFT {
         let scale = 1 / Float(nx * ny * nz)
         buffer.withUnsafeMutableBufferPointer { b in
             let base = b.baseAddress!
-            base.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { c in
-                fftwf_execute_dft_r2c(forward, base, c)
-            }
+            forwardInPlace(nx: nx, ny: ny, nz: nz, real: base)
             UnsafeMutableRawPointer(base).withMemoryRebound(to: SIMD2<Float>.self, capacity: hx * rows) { c in
-                modify(UnsafeMutableBufferPointer(start: c, count: hx * rows))
-            }
-            base.withMemoryRebound(to: fftwf_complex.self, capacity: hx * rows) { c in
-                fftwf_execute_dft_c2r(backward, c, base)
+                let spectrum = UnsafeMutableBufferPointer(start: c, count: hx * rows)
+                modify(spectrum)
+                inverseInPlace(nx: nx, ny: ny, nz: nz, buffer: spectrum, threads: FFTPlanCache.shared.threads)
             }
             // Row r moves from r·padded to r·nx: never forward of where it is read, so in order is safe.
             for r in 0..<rows {
