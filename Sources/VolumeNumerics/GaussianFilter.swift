@@ -21,73 +21,82 @@ public enum GaussianFilter {
     }
 
     /// `volume` smoothed by a Gaussian of standard deviation `sigmaVoxels` (voxels, same on every axis).
-    /// Pure: the input is not modified.
+    /// Pure: the input is not modified (one copy of the volume is made and smoothed in place).
     public static func smooth(_ volume: Volume, sigmaVoxels: Double, truncate: Double = 4) -> Volume {
+        var data = volume.data
+        smoothInPlace(&data, dims: volume.dims, sigmaVoxels: sigmaVoxels, truncate: truncate)
+        return volume.withData(data)
+    }
+
+    /// Smooths `data` (a volume of `dims`, x fastest) in place, with the values `smooth` would give: no
+    /// full-size buffer beyond the data itself (a plane per worker for X and Y, a block of Z columns for Z),
+    /// so that the local maps of large boxes (MonoRes at 512³) are smoothed without two extra volumes.
+    public static func smoothInPlace(_ data: inout [Float], dims: SIMD3<Int>, sigmaVoxels: Double, truncate: Double = 4) {
         let w = kernel(sigmaVoxels: sigmaVoxels, truncate: truncate)
         let radius = w.count / 2
-        let nx = volume.nx, ny = volume.ny, nz = volume.nz
+        let (nx, ny, nz) = (dims.x, dims.y, dims.z)
         let plane = nx * ny
-        var a = [Float](repeating: 0, count: volume.count)   // after X and Y
-        var b = [Float](repeating: 0, count: volume.count)   // after Z
-
-        // Which planes hold a non-zero value: planes of zeros add nothing to the Z pass.
+        precondition(data.count == plane * nz, "GaussianFilter: \(data.count) values for \(nx)×\(ny)×\(nz)")
+        // Which planes hold a non-zero value after X and Y: planes of zeros add nothing to the Z pass.
         var planeNonZero = [Bool](repeating: false, count: nz)
-        volume.data.withUnsafeBufferPointer { src in
-            a.withUnsafeMutableBufferPointer { dstA in
-                planeNonZero.withUnsafeMutableBufferPointer { pnz in
-                    let s = src.baseAddress!, d = dstA.baseAddress!, flags = pnz.baseAddress!
-                    // X then Y, plane by plane.
-                    Parallel.perform(iterations: nz) { z in
-                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
-                        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: plane)
-                        let rowNonZero = UnsafeMutablePointer<Bool>.allocate(capacity: ny)
-                        defer { padded.deallocate(); tmp.deallocate(); rowNonZero.deallocate() }
-                        padded.initialize(repeating: 0, count: nx + 2 * radius)
-                        tmp.initialize(repeating: 0, count: plane)
-                        rowNonZero.initialize(repeating: false, count: ny)
-                        let zin = s + z * plane
-                        var any = false
-                        for y in 0..<ny {
-                            // Rows of zeros (most of a mask's box) stay zero and are skipped below.
-                            let row = zin + y * nx
-                            var allZero = true
-                            for x in 0..<nx where row[x] != 0 { allZero = false; break }
-                            if allZero { continue }
-                            rowNonZero[y] = true; any = true
-                            let out = tmp + y * nx
-                            (padded + radius).update(from: row, count: nx)
-                            for k in 0..<w.count {
-                                let wk = w[k], shifted = padded + k
-                                for x in 0..<nx { out[x] += wk * shifted[x] }
-                            }
-                        }
-                        flags[z] = any
-                        if !any { return }
-                        let zout = d + z * plane
-                        for y in 0..<ny {
-                            let out = zout + y * nx
-                            for k in max(0, radius - y)..<min(w.count, ny - y + radius) where rowNonZero[y + k - radius] {
-                                let wk = w[k], row = tmp + (y + k - radius) * nx
-                                for x in 0..<nx { out[x] += wk * row[x] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        a.withUnsafeBufferPointer { srcA in
-            b.withUnsafeMutableBufferPointer { dstB in
-                let s = srcA.baseAddress!, d = dstB.baseAddress!
+        data.withUnsafeMutableBufferPointer { buf in
+            planeNonZero.withUnsafeMutableBufferPointer { pnz in
+                let d = buf.baseAddress!, flags = pnz.baseAddress!
+                // X then Y, plane by plane: X into a plane buffer, Y from it back into the plane.
                 Parallel.perform(iterations: nz) { z in
-                    let out = d + z * plane
-                    for k in max(0, radius - z)..<min(w.count, nz - z + radius) where planeNonZero[z + k - radius] {
-                        let wk = w[k], pl = s + (z + k - radius) * plane
-                        for i in 0..<plane { out[i] += wk * pl[i] }
+                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: nx + 2 * radius)
+                    let tmp = UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                    let rowNonZero = UnsafeMutablePointer<Bool>.allocate(capacity: ny)
+                    defer { padded.deallocate(); tmp.deallocate(); rowNonZero.deallocate() }
+                    padded.initialize(repeating: 0, count: nx + 2 * radius)
+                    tmp.initialize(repeating: 0, count: plane)
+                    rowNonZero.initialize(repeating: false, count: ny)
+                    let zio = d + z * plane
+                    var any = false
+                    for y in 0..<ny {
+                        // Rows of zeros (most of a mask's box) stay zero and are skipped below.
+                        let row = zio + y * nx
+                        var allZero = true
+                        for x in 0..<nx where row[x] != 0 { allZero = false; break }
+                        if allZero { continue }
+                        rowNonZero[y] = true; any = true
+                        let out = tmp + y * nx
+                        (padded + radius).update(from: row, count: nx)
+                        for k in 0..<w.count {
+                            let wk = w[k], shifted = padded + k
+                            for x in 0..<nx { out[x] += wk * shifted[x] }
+                        }
+                    }
+                    flags[z] = any
+                    if !any { return }
+                    for y in 0..<ny {
+                        let out = zio + y * nx
+                        for x in 0..<nx { out[x] = 0 }
+                        for k in max(0, radius - y)..<min(w.count, ny - y + radius) where rowNonZero[y + k - radius] {
+                            let wk = w[k], row = tmp + (y + k - radius) * nx
+                            for x in 0..<nx { out[x] += wk * row[x] }
+                        }
+                    }
+                }
+                // Z, on blocks of columns: a block's nz values per column are copied out, then summed back.
+                let block = 64
+                let blocks = (plane + block - 1) / block
+                Parallel.perform(iterations: blocks) { b in
+                    let i0 = b * block, width = min(block, plane - i0)
+                    let column = UnsafeMutablePointer<Float>.allocate(capacity: nz * width)
+                    defer { column.deallocate() }
+                    for z in 0..<nz { (column + z * width).update(from: d + z * plane + i0, count: width) }
+                    for z in 0..<nz {
+                        let out = d + z * plane + i0
+                        for i in 0..<width { out[i] = 0 }
+                        for k in max(0, radius - z)..<min(w.count, nz - z + radius) where flags[z + k - radius] {
+                            let wk = w[k], pl = column + (z + k - radius) * width
+                            for i in 0..<width { out[i] += wk * pl[i] }
+                        }
                     }
                 }
             }
         }
-        return volume.withData(b)
     }
 }
 

@@ -90,33 +90,56 @@ public enum MonoRes {
         for i in 0..<mask.count where mask[i] { inside.append(Int32(i)) }
         guard !inside.isEmpty else { throw MonoResError.emptyMask }
         let region = try MonoResNoise.region(map: noiseMap ?? map, mask: mask, excluded: excluded,
-                                             includeMask: noiseMap != nil)
+                                             includeMask: noiseMap != nil, maxSample: 1_000_000)
         let grid = FrequencyGrid(nx: full.x, ny: full.y, nz: full.z, voxelSize: map.voxelSize)
         let ds = grid.shellWidthInvA, nyquist = grid.nyquistInvA
         let tail = 0.02 / max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)   // xmipp's 0.02 cycles/voxel
         guard settings.lowestResolutionA > 1 / nyquist else {
             throw MonoResError.badRange(String(format: "the scan's start %.2f Å is not coarser than Nyquist %.2f Å", settings.lowestResolutionA, 1 / nyquist))
         }
+        let scan = try Self.scan(map: map, noiseMap: noiseMap, inside: inside, mask: mask, region: region,
+                                 settings: settings, shellWidthInvA: ds, nyquistInvA: nyquist, tailInvA: tail)
+        return postProcess(dims: full, voxelSize: map.voxelSize, kept: scan.kept, resolution: scan.resolution,
+                           nyquistA: 1 / nyquist, scanned: scan.scanned, thresholds: scan.thresholds,
+                           maskVoxels: inside.count, noiseVoxels: scan.noiseVoxels, noiseRadius: region.radiusVoxels,
+                           stop: scan.stop)
+    }
+
+    /// The scan's outcome per refined-mask voxel, before the post-processing. Its full-size buffers (the
+    /// spectra, the work and the amplitude) live only in `scan`, so they are gone before the post-processing.
+    struct ScanResult {
+        var kept: [Int32], resolution: [Float], scanned: [Double], thresholds: [Double], stop: String, noiseVoxels: Int
+    }
+
+    static func scan(map: Volume, noiseMap: Volume?, inside: [Int32], mask: [Bool], region: MonoResNoise.Region,
+                     settings: MonoResSettings, shellWidthInvA ds: Double, nyquistInvA nyquist: Double,
+                     tailInvA tail: Double) throws -> ScanResult {
         let amplitude = HighPassAmplitude(FFT.forward(map))
         let noiseAmplitude = noiseMap.map { HighPassAmplitude(FFT.forward($0)) }
         // One set of full-size buffers, used in turn by the map's and the noise's amplitudes.
         var (work, amp) = HighPassAmplitude.work(for: amplitude.spectrum)
 
-        // Mask refinement (xmipp): full-band amplitude, Gaussian σ = 4 voxels, against its 95 % noise quantile.
-        var noiseSet = region.indices
+        // Mask refinement (xmipp): full-band amplitude, Gaussian σ = 4 voxels, against its 95 % noise quantile
+        // (taken over the region's sample of at most ~10⁶ noise voxels, see MonoResNoise).
+        var noiseSample = region.sample
+        var noiseVoxels = region.count
         var kept = [Int32]()
         do {
             amplitude.amplitude(gain: AllPass(), work: &work, into: &amp)
-            let a = GaussianFilter.smooth(map.withData(amp), sigmaVoxels: 4).data
-            let outside = noiseMap == nil ? noiseSet : region.indices.filter { !mask[Int($0)] }
-            var nv = outside.map { a[Int($0)] }
+            GaussianFilter.smoothInPlace(&amp, dims: map.dims, sigmaVoxels: 4)
+            let outside = noiseMap == nil ? noiseSample : noiseSample.filter { !mask[Int($0)] }
+            var nv = outside.map { amp[Int($0)] }
             let t = nv.isEmpty ? -Float.infinity : orderStatistic(&nv, 0.95)
-            for q in inside { if a[Int(q)] >= t { kept.append(q) } else if noiseMap == nil { noiseSet.append(q) } }
+            var dropped = 0
+            for q in inside {
+                if amp[Int(q)] >= t { kept.append(q); continue }
+                guard noiseMap == nil else { continue }
+                // Dropped voxels join the noise, sampled with the region's stride.
+                if dropped % region.stride == 0 { noiseSample.append(q) }
+                dropped += 1; noiseVoxels += 1
+            }
         }
         guard !kept.isEmpty else { throw MonoResError.emptyMask }
-        // At most 10⁶ noise voxels, evenly strided (the 95 % quantile moves by < 0.1 %).
-        let stride = max(1, noiseSet.count / 1_000_000)
-        let noiseSample = Swift.stride(from: 0, to: noiseSet.count, by: stride).map { noiseSet[$0] }
 
         var resolution = [Float](repeating: 0, count: kept.count)
         var state = [Int8](repeating: 1, count: kept.count)   // ≥ 1 scanning (1 + failures in a row); −1 done
@@ -137,11 +160,18 @@ public enum MonoRes {
             let dk = 1 / f
             let highPass = RaisedCosineHighPass(cutoffInvA: (f + fPrev) / 2, widthInvA: f - fPrev)
             let smoothing = RaisedCosineLowPass(cutoffInvA: f + tail / 2, widthInvA: tail)
-            let g = amplitude.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail, work: &work, amplitude: &amp)
-            let sig = MonogenicSignal.sample(g.values, dims: g.dims, fullDims: full, at: kept)
-            let gn = noiseAmplitude?.smoothed(highPass: highPass, lowPass: smoothing, topInvA: f + tail,
-                                              work: &work, amplitude: &amp) ?? g
-            var nz = MonogenicSignal.sample(gn.values, dims: gn.dims, fullDims: full, at: noiseSample)
+            let sig: [Float], noiseValues: [Float]
+            if let noiseAmplitude {
+                sig = amplitude.smoothedSamples(highPass: highPass, lowPass: smoothing, topInvA: f + tail,
+                                                work: &work, amplitude: &amp, at: [kept])[0]
+                noiseValues = noiseAmplitude.smoothedSamples(highPass: highPass, lowPass: smoothing, topInvA: f + tail,
+                                                             work: &work, amplitude: &amp, at: [noiseSample])[0]
+            } else {
+                let both = amplitude.smoothedSamples(highPass: highPass, lowPass: smoothing, topInvA: f + tail,
+                                                     work: &work, amplitude: &amp, at: [kept, noiseSample])
+                sig = both[0]; noiseValues = both[1]
+            }
+            var nz = noiseValues
             var sumN = 0.0, sumN2 = 0.0
             for v in nz { sumN += Double(v); sumN2 += Double(v) * Double(v) }
             let nN = Double(nz.count), meanN = sumN / nN, varN = sumN2 / nN - meanN * meanN
@@ -164,9 +194,8 @@ public enum MonoRes {
             if z < zCritical { stop = String(format: "the mask's mean amplitude was no longer significantly above the noise at %.2f Å", dk); break scan }
         }
         guard !scanned.isEmpty else { throw MonoResError.badRange("no resolution between the scan's start and Nyquist") }
-        return postProcess(dims: full, voxelSize: map.voxelSize, kept: kept, resolution: resolution, nyquistA: 1 / nyquist,
-                           scanned: scanned, thresholds: thresholds, maskVoxels: inside.count, noiseVoxels: noiseSet.count,
-                           noiseRadius: region.radiusVoxels, stop: stop)
+        return ScanResult(kept: kept, resolution: resolution, scanned: scanned, thresholds: thresholds, stop: stop,
+                          noiseVoxels: noiseVoxels)
     }
 
     /// xmipp's post-processing: median fill outside, Gaussian σ = 3 voxels, min(smoothed, raw) in the mask.
@@ -179,17 +208,17 @@ public enum MonoRes {
         var sorted = values.sorted()
         let fill = sorted.isEmpty ? Float(scanned[0]) : sorted[sorted.count / 2]
         sorted = []
-        var filled = [Float](repeating: fill, count: n)
-        for (q, i) in assigned.enumerated() { filled[Int(i)] = values[q] }
-        let smooth = GaussianFilter.smooth(Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: filled, voxelSize: voxelSize),
-                                           sigmaVoxels: 3).data
-        var out = [Float](repeating: .nan, count: n)
+        // One full-size volume: the filled map, smoothed in place, then overwritten by the result.
+        var out = [Float](repeating: fill, count: n)
+        for (q, i) in assigned.enumerated() { out[Int(i)] = values[q] }
+        GaussianFilter.smoothInPlace(&out, dims: dims, sigmaVoxels: 3)
         var masked = [Float](repeating: 0, count: assigned.count)
         for (q, i) in assigned.enumerated() {
-            let raw = values[q], s = smooth[Int(i)]
-            let v = Double(s) < nyquistA ? raw : min(s, raw)
-            out[Int(i)] = v; masked[q] = v
+            let raw = values[q], s = out[Int(i)]
+            masked[q] = Double(s) < nyquistA ? raw : min(s, raw)
         }
+        for i in 0..<n { out[i] = .nan }
+        for (q, i) in assigned.enumerated() { out[Int(i)] = masked[q] }
         return LocalResolutionMap(resolutionA: out, maskedResolutionA: masked, scannedResolutionsA: scanned,
                                   noiseThresholds: thresholds, droppedBelowNoise: maskVoxels - kept.count,
                                   maskVoxels: maskVoxels, noiseVoxels: noiseVoxels, noiseRadiusVoxels: noiseRadius,

@@ -12,8 +12,18 @@ import Foundation
 import MapIO
 
 public enum MonoResNoise {
-    public static func region(map: Volume, mask: [Bool], excluded: [Bool]?, includeMask: Bool) throws
-        -> (indices: [Int32], radiusVoxels: Int) {
+    /// The noise voxels: their number, and every `stride`-th of them in index order (at most about `maxSample`;
+    /// the 95 % quantile of 10⁶ evenly strided voxels moves by < 0.1 %, and a 512³ box would otherwise hold
+    /// a list of ~7·10⁷ indices, 280 MB).
+    public struct Region: Sendable {
+        public var sample: [Int32]
+        public var count: Int
+        public var stride: Int
+        public var radiusVoxels: Int
+    }
+
+    public static func region(map: Volume, mask: [Bool], excluded: [Bool]?, includeMask: Bool,
+                              maxSample: Int = .max) throws -> Region {
         let (nx, ny, nz) = (map.nx, map.ny, map.nz)
         let c = SIMD3<Double>(Double(nx / 2), Double(ny / 2), Double(nz / 2))   // xmipp's origin: the box centre
         let outer = min(nx, ny, nz) / 2
@@ -33,19 +43,30 @@ public enum MonoResNoise {
                 last = v
             }
         }
-        var indices = [Int32](), zeros = 0, candidates = 0
+        var zeros = 0, candidates = 0, noiseCount = 0
         let limit2 = Double(limit * limit), outer2 = Double(outer * outer)
+        func isNoise(_ i: Int, _ r2: Double) -> Bool {
+            !(r2 >= limit2 || (mask[i] && !includeMask) || map.data[i] == 0)
+        }
         forEachVoxel(map.dims, centre: c) { i, r2 in
             if excluded?[i] == true || r2 >= outer2 { return }
             if !mask[i] { candidates += 1; if map.data[i] == 0 { zeros += 1 } }
-            if r2 >= limit2 || (mask[i] && !includeMask) || map.data[i] == 0 { return }
-            indices.append(Int32(i))
+            if isNoise(i, r2) { noiseCount += 1 }
         }
         if !includeMask && candidates > 0 && 2 * zeros > candidates {
             throw MonoResError.zeroBackground(fraction: Double(zeros) / Double(candidates))
         }
-        guard indices.count >= 100 else { throw MonoResError.noNoiseVoxels }
-        return (indices, limit)
+        guard noiseCount >= 100 else { throw MonoResError.noNoiseVoxels }
+        let stride = max(1, noiseCount / max(1, maxSample))
+        var sample = [Int32]()
+        sample.reserveCapacity(noiseCount / stride + 1)
+        var seen = 0
+        forEachVoxel(map.dims, centre: c) { i, r2 in
+            if excluded?[i] == true || r2 >= outer2 || !isNoise(i, r2) { return }
+            if seen % stride == 0 { sample.append(Int32(i)) }
+            seen += 1
+        }
+        return Region(sample: sample, count: noiseCount, stride: stride, radiusVoxels: limit)
     }
 
     /// Calls `body(index, squared distance in voxels from centre)` for every voxel, x fastest.

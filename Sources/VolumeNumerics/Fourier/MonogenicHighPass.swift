@@ -6,7 +6,8 @@
 // A = sqrt(g² + r_x² + r_y² + r_z²) is accumulated component by component (AmplitudeWork, in-place transforms).
 // The amplitude low-passed at f_top is band-limited, so it is returned on a grid cropped to twice f_top (for
 // accurate trilinear sampling): one forward transform of A, the low-pass applied while cropping.
-// Cost per tested resolution: 5 full-size transforms (4 inverse, 1 forward) and one small inverse.
+// Cost per tested resolution: 5 full-size transforms (4 inverse, 1 forward) and one small inverse (a full-size
+// one, in place, at the resolutions where the cropped grid would be the whole box).
 import Foundation
 import MapIO
 
@@ -35,18 +36,77 @@ struct HighPassAmplitude {
     func smoothed(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double,
                   work: inout AmplitudeWork, amplitude amp: inout [Float]) -> (values: [Float], dims: SIMD3<Int>) {
         amplitude(gain: highPass, work: &work, into: &amp)
+        let dims = smoothingGrid(topInvA: topInvA)
         let grid = spectrum.grid
-        let n = SIMD3(grid.nx, grid.ny, grid.nz)
-        let dims = SIMD3<Int>((0..<3).map { a in
-            let jmax = Int((2 * topInvA * Double(n[a]) * grid.voxelSize[a]).rounded(.up))
-            let m = FFT.goodSize(atLeast: 2 * jmax + 2)
-            return m >= n[a] ? n[a] : m
-        })
         let values = amp.withUnsafeMutableBufferPointer { a in
             work.withForwardTransform(of: a) { f in
                 FourierResample.resampledValues(f, grid: grid, to: dims, gain: lowPass)
             }
         }
         return (values, dims)
+    }
+
+    /// The smoothed amplitude (as `smoothed`) at the full-grid voxels of each of `sets`. When the smoothing grid
+    /// is the full grid the low-pass is applied in place in `amp` and the work's scratch: no further volume
+    /// (at 512³ this saves a spectrum and a volume, 1 GB, at every fine resolution of the scan).
+    func smoothedSamples(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double,
+                         work: inout AmplitudeWork, amplitude amp: inout [Float], at sets: [[Int32]]) -> [[Float]] {
+        let grid = spectrum.grid
+        let full = SIMD3(grid.nx, grid.ny, grid.nz)
+        if smoothingGrid(topInvA: topInvA) != full {
+            let g = smoothed(highPass: highPass, lowPass: lowPass, topInvA: topInvA, work: &work, amplitude: &amp)
+            return sets.map { MonogenicSignal.sample(g.values, dims: g.dims, fullDims: full, at: $0) }
+        }
+        amplitude(gain: highPass, work: &work, into: &amp)
+        amp.withUnsafeMutableBufferPointer { work.lowPassInPlace($0, grid: grid, gain: lowPass) }
+        return sets.map { MonogenicSignal.sample(amp, dims: full, fullDims: full, at: $0) }
+    }
+
+    /// The grid on which the amplitude low-passed at `topInvA` is sampled: cropped to twice that frequency
+    /// (accurate trilinear sampling), or the full grid.
+    func smoothingGrid(topInvA: Double) -> SIMD3<Int> {
+        let grid = spectrum.grid
+        let n = SIMD3(grid.nx, grid.ny, grid.nz)
+        return SIMD3<Int>((0..<3).map { a in
+            let jmax = Int((2 * topInvA * Double(n[a]) * grid.voxelSize[a]).rounded(.up))
+            let m = FFT.goodSize(atLeast: 2 * jmax + 2)
+            return m >= n[a] ? n[a] : m
+        })
+    }
+}
+
+extension AmplitudeWork {
+    /// `values` (a real volume of this grid, x fastest) multiplied in Fourier space by `gain`, in place through
+    /// the scratch spectrum. As `FourierResample.resampledValues` onto the same grid: the Nyquist index of an
+    /// even axis is dropped, and the result is the band-limited function's samples.
+    mutating func lowPassInPlace<G: RadialGain>(_ values: UnsafeMutableBufferPointer<Float>, grid: FrequencyGrid, gain: G) {
+        let (mx, my, mz) = (dims.x, dims.y, dims.z)
+        precondition(grid.nx == mx && grid.ny == my && grid.nz == mz && values.count == mx * my * mz)
+        let hm = mx / 2 + 1
+        let scale = 1 / Float(mx * my * mz)
+        let (fx, fy, fz) = (grid.sx.map(Float.init), grid.sy.map(Float.init), grid.sz.map(Float.init))
+        func kept(_ i: Int, _ n: Int) -> Bool { abs(FrequencyGrid.signedIndex(i, n)) <= (n - 1) / 2 }
+        withScratch { sc in
+            FFT.forwardUnnormalised(nx: mx, ny: my, nz: mz, input: values, output: sc, threads: Parallel.workers)
+            parallelFor(mz) { k in
+                for j in 0..<my {
+                    let row = hm * (j + my * k)
+                    guard kept(k, mz) && kept(j, my) else { for i in 0..<hm { sc[row + i] = .zero }; continue }
+                    let yz = fy[j] * fy[j] + fz[k] * fz[k]
+                    for i in 0..<hm {
+                        sc[row + i] = kept(i, mx) ? sc[row + i] * gain.gain((fx[i] * fx[i] + yz).squareRoot()) : .zero
+                    }
+                }
+            }
+            FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: Parallel.workers)
+            UnsafeMutableRawPointer(sc.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * sc.count) { r in
+                parallelFor(mz) { z in
+                    for y in 0..<my {
+                        let o = mx * (y + my * z), p = 2 * hm * (y + my * z)
+                        for x in 0..<mx { values[o + x] = r[p + x] * scale }
+                    }
+                }
+            }
+        }
     }
 }

@@ -167,6 +167,11 @@ struct AmplitudeWork {
         gains = [Float](repeating: 0, count: cachesGains ? scratch.count : 0)
     }
 
+    /// `body` given the scratch spectrum (hm·my·mz coefficients), which it may overwrite.
+    mutating func withScratch<R>(_ body: (UnsafeMutableBufferPointer<SIMD2<Float>>) -> R) -> R {
+        scratch.withUnsafeMutableBufferPointer { body($0) }
+    }
+
     /// `body` given the forward transform of `values` (this grid's real volume, not modified), computed into the
     /// scratch spectrum (which the next `amplitude` overwrites).
     mutating func withForwardTransform<R>(of values: UnsafeMutableBufferPointer<Float>,
