@@ -262,7 +262,8 @@ struct ReportCommand: ParsableCommand {
                                                          chunks: chunks, cpusPerTask: slurmCPUs,
                                                          workingDirectory: FileManager.default.currentDirectoryPath)
             if !quiet {
-                Stderr.print("\(chunks) chunk tasks and a merge job written. Submit with:\n  \(ParticleSlurmScripts.submitCommand(scripts))")
+                Stderr.print("\(chunks) chunk tasks and a merge job written. Submit with:")
+                Stderr.print("  " + ParticleSlurmScripts.submitCommand(scripts))
             }
             print(scripts.chunks.path)
             print(scripts.merge.path)
