@@ -56,7 +56,7 @@ public struct ParticleChunkRequest: Sendable {
         let settings = [
             "threshold=\(request.threshold)", "resolution=\(request.resolution.map { "\($0)" } ?? "none")",
             "symmetry=\(request.symmetry)", "particles-dir=\(particles.particlesDirectory ?? "-")",
-            "max-particles=\(particles.maxParticles.map { "\($0)" } ?? "default")",
+            "max-particles=\(particles.maxParticles.map { $0 == Int.max ? "all" : "\($0)" } ?? "default")",
             "ctf=\(f.voltageKV.map { "\($0)" } ?? "-"),\(f.sphericalAberrationMM.map { "\($0)" } ?? "-"),\(f.amplitudeContrast.map { "\($0)" } ?? "-")",
             "version=\(ReportPipeline.version)",
         ].joined(separator: " ")

@@ -34,26 +34,14 @@ import VolumeNumerics
         }
         try MRCWriter.write(Volume(nx: n, ny: n, nz: count, data: images, voxelSize: SIMD3(repeating: voxelA)),
                             to: dir.appendingPathComponent("particles.mrcs").path, labels: ["particles"])
-        let columns = ["rlnImageName", "rlnMicrographName", "rlnOpticsGroup", "rlnDefocusU", "rlnDefocusV", "rlnDefocusAngle",
-                       "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"]
-        let star = """
-        data_optics
-        loop_
-        _rlnOpticsGroup #1
-        _rlnAmplitudeContrast #2
-        _rlnSphericalAberration #3
-        _rlnVoltage #4
-        _rlnImagePixelSize #5
-        _rlnImageSize #6
-        _rlnImageDimensionality #7
-        1 0.1 2.7 300.0 \(voxelA) \(n) 2
-
-        data_particles
-        loop_
-        \(columns.enumerated().map { "_\($1) #\($0 + 1)" }.joined(separator: "\n"))
-        \(rows.joined(separator: "\n"))
-
-        """
+        /// A STAR data block with one loop.
+        func block(_ name: String, _ columns: [String], _ rows: [String]) -> String {
+            (["data_\(name)", "loop_"] + columns.enumerated().map { "_\($1) #\($0 + 1)" } + rows).joined(separator: "\n") + "\n\n"
+        }
+        let star = block("optics", ["rlnOpticsGroup", "rlnAmplitudeContrast", "rlnSphericalAberration", "rlnVoltage",
+                                    "rlnImagePixelSize", "rlnImageSize", "rlnImageDimensionality"], ["1 0.1 2.7 300.0 \(voxelA) \(n) 2"])
+            + block("particles", ["rlnImageName", "rlnMicrographName", "rlnOpticsGroup", "rlnDefocusU", "rlnDefocusV", "rlnDefocusAngle",
+                                  "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"], rows)
         let starPath = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: starPath, atomically: true, encoding: .utf8)
         return (map, starPath)
