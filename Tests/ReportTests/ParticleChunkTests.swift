@@ -102,6 +102,12 @@ import VolumeNumerics
         #expect(!FileManager.default.fileExists(atPath: missing.path))
     }
 
+    @Test func jobArgumentsDropTheFlagsTheScriptsSetThemselves() {
+        let given = ["report", "m.mrc", "--slurm", "--chunks", "3", "--slurm-cpus=4", "--threads", "8", "--chunk-dir=c",
+                     "--particles", "p.star", "--particle-chunk", "1/2", "-o", "out"]
+        #expect(ParticleSlurmScripts.jobArguments(given) == ["report", "m.mrc", "--particles", "p.star", "-o", "out"])
+    }
+
     @Test func slurmArrayJobAndMergeWriteTheReport() throws {
         if let reason = slurmSkipReason {
             print("ParticleChunkTests (Slurm) skipped: \(reason)")
