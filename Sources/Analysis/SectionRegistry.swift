@@ -32,6 +32,10 @@ public enum SectionRegistry {
         ]
     }
 
+    /// Sections whose per-particle loop runs in slices under `--particle-chunk I/K` (ParticleLoop.swift); the
+    /// other particle sections (Level 3, 4.e, 4.f, 4.g, 4.h) run whole in the merge run.
+    public static let particleChunkedSectionIDs: Set<String> = ["4.a", "4.b", "4.c", "4.d", "4.i"]
+
     /// Ids of the sections built from other input files (`inputSections`), for `--sections` / `--skip`.
     public static let inputSectionIDs = ["5.micrographs", "5.a", "W", "O.a", "O.b"]
 

@@ -17,7 +17,7 @@
 import Foundation
 import ImageData
 
-public struct SmoothnessResult: Sendable, Equatable {
+public struct SmoothnessResult: Sendable, Equatable, Codable {
     /// Angle (degrees) between the assigned orientation and the smoothed landscape's maximum.
     public var distanceDeg: Double
     /// Correlation at the assigned orientation and the smoothed landscape's largest value.

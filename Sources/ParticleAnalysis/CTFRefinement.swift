@@ -40,7 +40,7 @@ public struct CTFRefinementSettings: Sendable, Equatable {
     public var finalStepA: Double { gridStepA / 16 }
 }
 
-public struct CTFRefinementResult: Sendable, Equatable {
+public struct CTFRefinementResult: Sendable, Equatable, Codable {
     /// The refined CTF (U, V, angle changed; the rest as given).
     public var refined: CTFParameters
     /// Scores of the STAR's CTF and of the refined one.

@@ -11,7 +11,7 @@
 import Foundation
 import ImageData
 
-public struct RealignmentResult: Sendable, Equatable {
+public struct RealignmentResult: Sendable, Equatable, Codable {
     public var angleDifferenceDeg: Double
     public var shiftDifferenceA: Double
     public var score: Double

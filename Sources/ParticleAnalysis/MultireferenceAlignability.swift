@@ -35,7 +35,7 @@ import ImageData
 import MapIO
 import VolumeNumerics
 
-public struct AlignabilityScores: Sendable, Equatable {
+public struct AlignabilityScores: Sendable, Equatable, Codable {
     public var precision: Double
     public var accuracy: Double
     /// Weighted spreads (degrees) of the particle's and the reference's best directions, and their weighted

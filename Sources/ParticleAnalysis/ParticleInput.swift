@@ -27,6 +27,9 @@ public struct ParticleInput: Sendable {
     public var maxParticles: Int?
     /// The CTF optics flags given (`--voltage`, `--cs`, `--amplitude-contrast`).
     public var ctfFlags = CTFFlags()
+    /// `--particle-chunk I/K --chunk-dir DIR` (write slice I of the per-particle loops) or `--chunk-dir DIR`
+    /// alone (read every slice back); nil: loops run here whole (ParticleChunks.swift).
+    public var chunking: ParticleChunking?
 
     public init(starPath: String, totalCount: Int, anglesDeg: [SIMD3<Double>]?,
                 symmetryOperators: [Rotation3] = [], symmetryName: String = "C1") {

@@ -8,7 +8,7 @@ import Foundation
 import ImageData
 import MapIO
 
-public struct SimilarityScores: Sendable, Equatable {
+public struct SimilarityScores: Sendable, Equatable, Codable {
     public var cc: Double
     public var imed: Double
 }

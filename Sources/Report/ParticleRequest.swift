@@ -2,6 +2,7 @@
 // [--max-particles N|all]`.
 import Foundation
 import ImageData
+import MapIO
 import ParticleAnalysis
 
 public struct ParticleRequest: Sendable {
@@ -12,6 +13,8 @@ public struct ParticleRequest: Sendable {
     public var maxParticles: Int?
     /// `--voltage`, `--cs`, `--amplitude-contrast`: only where the STAR file lacks the column.
     public var ctfFlags: CTFFlags
+    /// `--chunk-dir DIR [--particle-chunk I/K]`: the per-particle loops run in slices (ParticleChunks.swift).
+    public var chunks: ParticleChunkRequest?
 
     public init(starPath: String, particlesDirectory: String? = nil, maxParticles: Int? = nil, ctfFlags: CTFFlags = CTFFlags()) {
         self.starPath = starPath; self.particlesDirectory = particlesDirectory; self.maxParticles = maxParticles
@@ -28,5 +31,38 @@ public struct ParticleRequest: Sendable {
             p.symmetryOperators = group.rotations; p.symmetryName = group.name
             return p
         } catch { throw ReportFailure.input("\(error)") }
+    }
+}
+
+/// `--chunk-dir DIR` with `--particle-chunk I/K` (write slice I of K of every chunked loop into DIR) or alone
+/// (merge: read every slice from DIR and build the report).
+public struct ParticleChunkRequest: Sendable {
+    public var directory: String
+    /// The 1-based slice this run writes and the number of slices; nil when merging.
+    public var index: Int?, count: Int?
+
+    public init(directory: String, index: Int? = nil, count: Int? = nil) {
+        self.directory = directory; self.index = index; self.count = count
+    }
+
+    public var writes: Bool { index != nil }
+
+    /// The chunking of a report of `request` on the map of SHA-256 `mapSHA256`: every setting that reaches the
+    /// per-particle sections goes into the slices' header, so that a merge with other settings is refused.
+    func chunking(_ request: ReportRequest, particles: ParticleRequest, mapSHA256: String) throws -> ParticleChunking {
+        let starSHA: String
+        do { starSHA = try FileHash.sha256(path: particles.starPath) } catch { throw ReportFailure.input("\(error)") }
+        let f = particles.ctfFlags
+        let settings = [
+            "threshold=\(request.threshold)", "resolution=\(request.resolution.map { "\($0)" } ?? "none")",
+            "symmetry=\(request.symmetry)", "particles-dir=\(particles.particlesDirectory ?? "-")",
+            "max-particles=\(particles.maxParticles.map { $0 == Int.max ? "all" : "\($0)" } ?? "default")",
+            "ctf=\(f.voltageKV.map { "\($0)" } ?? "-"),\(f.sphericalAberrationMM.map { "\($0)" } ?? "-"),\(f.amplitudeContrast.map { "\($0)" } ?? "-")",
+            "version=\(ReportPipeline.version)",
+        ].joined(separator: " ")
+        let mode: ParticleChunking.Mode = index.map { .write(index: $0, count: count!) } ?? .merge
+        return ParticleChunking(directory: URL(fileURLWithPath: directory), mode: mode,
+                                inputs: ChunkInputs(star: particles.starPath, starSHA256: starSHA, mapSHA256: mapSHA256,
+                                                    settings: settings))
     }
 }

@@ -100,6 +100,26 @@ public enum ReportPipeline {
     /// Runs the whole report. `progress` receives one line per step (the command prints them on stderr).
     public static func run(_ request: ReportRequest, sections explicitSections: [any Section]? = nil,
                            progress: @escaping (String) -> Void = { _ in }) throws -> ReportOutcome {
+        guard case .report(let outcome) = try execute(request, sections: explicitSections, progress: progress) else {
+            preconditionFailure("ReportPipeline.run: a chunk request (--particle-chunk) goes to runParticleChunk")
+        }
+        return outcome
+    }
+
+    /// `report … --particle-chunk I/K --chunk-dir DIR`: runs the chunked per-particle sections on slice I and
+    /// writes their partial results into DIR (no output folder, no figures); returns the files written.
+    public static func runParticleChunk(_ request: ReportRequest, sections explicitSections: [any Section]? = nil,
+                                        progress: @escaping (String) -> Void = { _ in }) throws -> [URL] {
+        guard case .chunks(let files) = try execute(request, sections: explicitSections, progress: progress) else {
+            preconditionFailure("ReportPipeline.runParticleChunk needs --particle-chunk")
+        }
+        return files
+    }
+
+    enum Execution { case report(ReportOutcome), chunks([URL]) }
+
+    static func execute(_ request: ReportRequest, sections explicitSections: [any Section]?,
+                        progress: @escaping (String) -> Void) throws -> Execution {
         var timings: [(String, Double)] = []
         func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             let t0 = Date()
@@ -114,15 +134,21 @@ public enum ReportPipeline {
         do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
         catch { throw ReportFailure.template("\(error)") }
 
-        let folder: OutputFolder
+        // A chunk run writes only its partial results: no output folder (the chunk runs of one report run at
+        // once, on other nodes; only the merge run makes OUTDIR).
+        let chunkRequest = request.particles?.chunks
+        let writesChunk = chunkRequest?.writes == true
+        var staged: OutputFolder?
         // Every path the run reads, so that replacing OUTDIR cannot delete one of them (issue 17, point 2).
         let inputPaths = [request.mapPath, request.half1Path, request.half2Path, request.modelPath,
                           request.templatesDirectory, request.classesPath, request.particles?.starPath].compactMap { $0 }
             + request.supplementary.paths
-        do { folder = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
-        catch { throw ReportFailure.output("\(error)") }
+        if !writesChunk {
+            do { staged = try OutputFolder(final: URL(fileURLWithPath: request.outputDirectory), inputs: inputPaths) }
+            catch { throw ReportFailure.output("\(error)") }
+        }
         var committed = false
-        defer { if !committed { folder.discard() } }
+        defer { if !committed { staged?.discard() } }
 
         // Before any voxel is read (the output folder's start-up clean-up of dead runs has been done, and its
         // staging folder is removed on failure): the box, R against Nyquist, the memory needed.
@@ -159,16 +185,27 @@ public enum ReportPipeline {
         let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
         context.level2 = level2
-        let particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
+        var particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
+        if let r = request.particles, let c = r.chunks {
+            particles?.chunking = try c.chunking(request, particles: r, mapSHA256: sha)
+        }
         context.particles = particles
         let available = (explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
                                                                             classes: level2 != nil, particles: particles != nil))
             + SectionRegistry.inputSections(supplementarySections, model: model != nil)
-        let sections = available.filter { request.selection.includes($0.id) }
+        let sections = available.filter {
+            request.selection.includes($0.id) && (!writesChunk || SectionRegistry.particleChunkedSectionIDs.contains($0.id))
+        }
         let skipped = available.filter { !request.selection.includes($0.id) }
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }
         if !skipped.isEmpty { progress("skipped by request: " + skipped.map(\.id).joined(separator: ", ")) }
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
+        // A missing or stale slice (merge), or a slice that could not be written (chunk run), stops the report.
+        if let failure = particles?.chunking?.failure {
+            throw writesChunk ? ReportFailure.output(failure) : ReportFailure.input(failure)
+        }
+        if writesChunk { return .chunks(particles?.chunking?.written ?? []) }
+        guard let folder = staged else { preconditionFailure("no output folder outside chunk mode") }
 
         // Writing into the staging folder: a full disk is exit 73 naming the file (issue 17, point 9).
         func writing<T>(_ what: String, _ body: () throws -> T) throws -> T {
@@ -250,7 +287,7 @@ public enum ReportPipeline {
         do { try folder.commit() } catch { throw ReportFailure.output("\(error)") }
         committed = true
         let pdf = request.makePDF ? folder.final.appendingPathComponent("report.pdf") : nil
-        return ReportOutcome(document: doc, outputDirectory: folder.final, pdf: pdf, timings: timings)
+        return .report(ReportOutcome(document: doc, outputDirectory: folder.final, pdf: pdf, timings: timings))
     }
 
     /// A LaTeX failure leaves OUTDIR as it was (an earlier report stays complete, with its PDF); the failed

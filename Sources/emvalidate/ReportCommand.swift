@@ -62,6 +62,23 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("max-particles"), parsing: .unconditional, help: "Particles used by the per-particle sections: N, or `all` (default: each section's documented random subset).")
     var maxParticles: String?
 
+    @Option(name: .customLong("chunk-dir"), parsing: .unconditional,
+            help: "Folder of the per-particle sections' partial results (4.a–4.d, 4.i): with --particle-chunk this run writes its slice there; alone, the report is built from every slice there.")
+    var chunkDir: String?
+
+    @Option(name: .customLong("particle-chunk"), parsing: .unconditional,
+            help: ArgumentHelp("Compute only slice I of K of the per-particle loops and write it into --chunk-dir; no report is written.", valueName: "I/K"))
+    var particleChunk: String?
+
+    @Flag(name: .long, help: "Write Slurm scripts instead of running: an array job of --chunks tasks (one slice each) and a merge job that writes the report, in --chunk-dir (default OUTDIR.particle-chunks); needs --particles.")
+    var slurm = false
+
+    @Option(name: .long, help: "Slices of the per-particle loops with --slurm (array tasks).")
+    var chunks: Int = 4
+
+    @Option(name: .customLong("slurm-cpus"), help: "CPUs per Slurm task with --slurm.")
+    var slurmCPUs: Int = 2
+
     // CTF optics for a STAR file that lacks them; where the STAR has the column, the STAR's value is used.
     @Option(name: .long, parsing: .unconditional, help: "Acceleration voltage in kV, only for a particles STAR file without rlnVoltage.",
             transform: { try NumberArgument.finite($0) })
@@ -201,6 +218,16 @@ struct ReportCommand: ParsableCommand {
         if particles == nil, particlesDir != nil || maxParticles != nil {
             throw ValidationError("--particles-dir and --max-particles need --particles")
         }
+        if particles == nil, slurm || chunkDir != nil || particleChunk != nil {
+            throw ValidationError("--slurm, --chunk-dir and --particle-chunk split the per-particle sections: give --particles as well")
+        }
+        if particleChunk != nil {
+            _ = try chunkIndex()
+            guard chunkDir != nil else { throw ValidationError("--particle-chunk I/K needs --chunk-dir DIR (where the slice is written)") }
+            guard !slurm else { throw ValidationError("--slurm writes the scripts that run --particle-chunk: give one or the other") }
+        }
+        guard (1...10_000).contains(chunks) else { throw ValidationError("--chunks must be between 1 and 10000, got \(chunks)") }
+        guard (1...4096).contains(slurmCPUs) else { throw ValidationError("--slurm-cpus must be between 1 and 4096, got \(slurmCPUs)") }
         if particles == nil, voltage != nil || cs != nil || amplitudeContrast != nil {
             throw ValidationError("--voltage, --cs and --amplitude-contrast describe the particles' CTF: give --particles as well")
         }
@@ -214,6 +241,36 @@ struct ReportCommand: ParsableCommand {
         }
         if classesPixelSize != nil && classes == nil { throw ValidationError("--classes-pixel-size needs --classes") }
         do { _ = try SymmetryGroup(symmetry) } catch { throw ValidationError("--symmetry: \(error)") }
+    }
+
+    /// `--particle-chunk I/K` as (I, K), 1 ≤ I ≤ K.
+    func chunkIndex() throws -> (index: Int, count: Int)? {
+        guard let s = particleChunk else { return nil }
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let i = Int(parts[0]), let k = Int(parts[1]), k >= 1, k <= 10_000, i >= 1, i <= k else {
+            throw ValidationError("--particle-chunk must be I/K with 1 ≤ I ≤ K ≤ 10000 (slice I of K), got \"\(s)\"")
+        }
+        return (i, k)
+    }
+
+    /// `--slurm`: writes the chunk and merge scripts and prints how to submit them; nothing is analysed.
+    func writeSlurmScripts() throws {
+        let dir = URL(fileURLWithPath: chunkDir ?? URL(fileURLWithPath: output).standardizedFileURL.path + ".particle-chunks")
+        do {
+            let scripts = try ParticleSlurmScripts.write(executable: BatchRunner.currentExecutable,
+                                                         arguments: Array(CommandLine.arguments.dropFirst()), directory: dir,
+                                                         chunks: chunks, cpusPerTask: slurmCPUs,
+                                                         workingDirectory: FileManager.default.currentDirectoryPath)
+            if !quiet {
+                Stderr.print("\(chunks) chunk tasks and a merge job written. Submit with:")
+                Stderr.print("  " + ParticleSlurmScripts.submitCommand(scripts))
+            }
+            print(scripts.chunks.path)
+            print(scripts.merge.path)
+        } catch {
+            Stderr.print("emvalidate: error: cannot write the Slurm scripts in \(dir.path): \(error.localizedDescription)")
+            throw ExitCode(73)
+        }
     }
 
     /// `--sections` / `--skip` checked against every section id the report knows, and against the sections
@@ -236,6 +293,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if slurm { return try writeSlurmScripts() }
         var request = ReportRequest(
             mapPath: map ?? "", threshold: threshold ?? 0, resolution: resolution, half1Path: half1, half2Path: half2,
             modelPath: model, title: title, emdbID: emdbID,
@@ -247,6 +305,10 @@ struct ReportCommand: ParsableCommand {
             ParticleRequest(starPath: $0, particlesDirectory: particlesDir,
                             maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! },
                             ctfFlags: CTFFlags(voltageKV: voltage, sphericalAberrationMM: cs, amplitudeContrast: amplitudeContrast))
+        }
+        let chunk = try chunkIndex()
+        if let chunkDir {
+            request.particles?.chunks = ParticleChunkRequest(directory: chunkDir, index: chunk?.index, count: chunk?.count)
         }
         request.classesPath = classes
         request.classesPixelSizeA = classesPixelSize
@@ -273,6 +335,12 @@ struct ReportCommand: ParsableCommand {
             }
         }
         do {
+            if let chunk {
+                let files = try ReportPipeline.runParticleChunk(request, progress: { if !quiet { Stderr.print($0) } })
+                if !quiet { Stderr.print("Chunk \(chunk.index) of \(chunk.count): \(files.count) partial results written in \(chunkDir!)") }
+                files.forEach { print($0.path) }
+                return
+            }
             let outcome = try ReportPipeline.run(request,
                                                  progress: { if !quiet { Stderr.print($0) } })
             let s = outcome.document.score

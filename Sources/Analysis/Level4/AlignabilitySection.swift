@@ -36,13 +36,11 @@ public struct AlignabilitySection: Section {
         let probe = Array(used.prefix(50))
         let null = try search.null(ctfs: probe.map { table.particles[$0].ctf.map { CTF($0) } },
                                    angles: probe.map { table.particles[$0].angles! })
-        let results = ChunkedResults<AlignabilityScores>(count: used.count)
-        try results.fill { k in
+        let all = try p.perParticle(id, used) { k in
             let q = table.particles[used[k]]
             return search.scores(image: try p.particleImage(used[k]), angles: q.angles!,
                                  originA: SIMD2(q.originXA, q.originYA), ctf: q.ctf.map { CTF($0) }, null: null)
         }
-        let all = try results.values()
         let precision = all.map(\.precision), accuracy = all.map(\.accuracy)
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
         let lowAccuracy = Double(accuracy.filter { $0 < 0.5 }.count) / Double(all.count)

@@ -25,7 +25,7 @@ public struct AlignabilitySmoothnessSection: Section {
         var configured = AlignabilitySmoothness(lowPassA: max(8, 2 * projector.pixelSizeA))
         configured.symmetry = p.symmetryOrIdentity
         let search = configured
-        let all = try p.forEachParticle(used, table: table, at: projector) { q, img in
+        let all = try p.forEachParticle(id, used, table: table, at: projector) { q, img in
             search.analyse(search.landscape(image: img, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
                                             ctf: q.ctf.map { CTF($0) }, projector: projector), angles: q.angles!)
         }

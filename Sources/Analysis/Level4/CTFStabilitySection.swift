@@ -45,20 +45,14 @@ public struct CTFStabilitySection: Section {
             throw SectionError.notApplicable("the STAR file \(p.starPath) has no defocus (rlnDefocusU): there is no CTF to refine")
         }
         let projector = FourierProjector(volume: context.map)
-        let n = projector.size, px = projector.pixelSizeA
-        let resample = p.box != n || abs(p.pixelSizeA - px) > 1e-6 * px
+        let px = projector.pixelSizeA
         let nyquist = 1 / (2 * px)
         let maxFrequency = min(nyquist, context.resolution.map { 1 / $0 } ?? nyquist)
         let settings = CTFRefinementSettings(maxFrequencyInvA: maxFrequency, wavelengthA: firstCTF.wavelengthA)
-        let results = ChunkedResults<CTFRefinementResult>(count: used.count)
-        try results.fill { k in
-            let q = table.particles[used[k]]
-            var img = try p.particleImage(used[k])
-            if resample { img = img.resampled(pixelSizeA: px, box: n) }
+        let all = try p.forEachParticle(id, used, table: table, at: projector) { q, img in
             let projection = projector.sliceSpectrum(q.angles!, shiftX: -q.originXA / px, shiftY: -q.originYA / px)
             return CTFRefinement.refine(image: FFT2D.forward(img), projection: projection, start: q.ctf!, settings: settings)
         }
-        let all = try results.values()
         let star = used.map { table.particles[$0].ctf! }
         func mean(_ c: CTFParameters) -> Double { (c.defocusUA + c.defocusVA) / 2 }
         func astigmatism(_ c: CTFParameters) -> Double { abs(c.defocusUA - c.defocusVA) }

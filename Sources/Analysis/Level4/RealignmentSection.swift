@@ -23,7 +23,7 @@ public struct RealignmentSection: Section {
         var configured = LocalRealignment()
         configured.symmetry = p.symmetryOrIdentity
         let search = configured
-        let all = try p.forEachParticle(used, table: table, at: projector) { q, img in
+        let all = try p.forEachParticle(id, used, table: table, at: projector) { q, img in
             search.realign(image: img, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
                            ctf: q.ctf.map { CTF($0) }, projector: projector)
         }

@@ -25,17 +25,13 @@ public struct SimilaritySection: Section {
         let n = projector.size, px = projector.pixelSizeA
         let mask = CircularMask(size: n, radiusPx: 0.45 * Double(n))
         let resample = p.box != n || abs(p.pixelSizeA - px) > 1e-6 * px
-        let results = ChunkedResults<(SimilarityScores, Double?)>(count: used.count)
-        try results.fill { k in
-            let q = table.particles[used[k]]
-            var img = try p.particleImage(used[k])
-            if resample { img = img.resampled(pixelSizeA: px, box: n) }
+        let scores = try p.forEachParticle(id, used, table: table, at: projector) { q, img in
             let model = ParticleSimilarity.modelImage(projector, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
                                                       ctf: q.ctf.map { CTF($0) })
-            return (ParticleSimilarity.scores(image: img, model: model, mask: mask),
-                    q.ctf.map { ($0.defocusUA + $0.defocusVA) / 2 })
+            return ParticleSimilarity.scores(image: img, model: model, mask: mask)
         }
-        let all = try results.values()
+        let defoci = used.map { table.particles[$0].ctf.map { ($0.defocusUA + $0.defocusVA) / 2 } }
+        let all = Array(zip(scores, defoci))
         let cc = all.map { $0.0.cc }, imed = all.map { $0.0.imed }
         let ccModes = ParticleSimilarity.modeCount(cc), imedModes = ParticleSimilarity.modeCount(imed)
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
