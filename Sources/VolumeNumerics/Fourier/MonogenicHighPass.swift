@@ -47,13 +47,15 @@ struct HighPassAmplitude {
     }
 
     /// The smoothed amplitude (as `smoothed`) at the full-grid voxels of each of `sets`. When the smoothing grid
-    /// is the full grid the low-pass is applied in place in `amp` and the work's scratch: no further volume
-    /// (at 512³ this saves a spectrum and a volume, 1 GB, at every fine resolution of the scan).
+    /// holds more than half the box's voxels the low-pass is applied in place in `amp` and the work's scratch
+    /// and sampled exactly: no further volume, where the cropped copy (a spectrum and a volume of that grid, about
+    /// 0.9 GB for a 480³ grid in a 512³ box) would cost more memory than its smaller inverse saves time.
     func smoothedSamples(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double,
                          work: inout AmplitudeWork, amplitude amp: inout [Float], at sets: [[Int32]]) -> [[Float]] {
         let grid = spectrum.grid
         let full = SIMD3(grid.nx, grid.ny, grid.nz)
-        if smoothingGrid(topInvA: topInvA) != full {
+        let m = smoothingGrid(topInvA: topInvA)
+        if 2 * m.x * m.y * m.z <= full.x * full.y * full.z {
             let g = smoothed(highPass: highPass, lowPass: lowPass, topInvA: topInvA, work: &work, amplitude: &amp)
             return sets.map { MonogenicSignal.sample(g.values, dims: g.dims, fullDims: full, at: $0) }
         }
