@@ -2,6 +2,7 @@
 // values are known: uniform (SCF = 1, E_od = 1), pure side views (SCF = 8/π² ≈ 0.81), a single view (E_od ≈ 0).
 import Foundation
 import ImageData
+import TestSupport
 import XCTest
 import VolumeNumerics
 @testable import ParticleAnalysis
