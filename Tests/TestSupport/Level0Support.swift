@@ -1,19 +1,14 @@
 // Level 0 test support shared by AnalysisTests and VolumeNumericsTests: a seeded random generator and a
 // runner for the Python oracles in Tests/Oracles.
 import Foundation
+import VolumeNumerics
 
-/// SplitMix64: a small deterministic generator, so that phantoms are the same on every run.
-public struct Level0RNG: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A standard normal deviate (Box–Muller).
+/// The Level 0 tests' seeded generator: VolumeNumerics' SplitMix64 (the same stream), with the normal deviate the
+/// Level 0 phantoms were made with.
+public typealias Level0RNG = SplitMix64
+
+extension SplitMix64 {
+    /// A standard normal deviate (Box–Muller on Double.random(in:using:)).
     public mutating func normal() -> Double {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
         let u2 = Double.random(in: 0..<1, using: &self)
