@@ -74,18 +74,26 @@ let package = Package(
         .executableTarget(name: "FuzzMapFile", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzModel", dependencies: ["FuzzTargets"]),
 
+        // Shared by the test targets only: Gaussian-blob phantoms with analytic projections, a test CTF, random
+        // orientations, simulated particles written as a RELION 3.1 STAR file and stack, the Level 0 seeded
+        // generator and the runner of the Python oracles (Tests/Oracles).
+        .target(name: "TestSupport", dependencies: ["ImageData", "MapIO", "VolumeNumerics"], path: "Tests/TestSupport"),
+
         .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
         .testTarget(name: "WorkflowIOTests", dependencies: ["WorkflowIO"]),
         .testTarget(name: "TechniqueIOTests", dependencies: ["TechniqueIO"]),
-        .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO"]),
-        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO"]),
-        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis"]),
+        .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO", "TestSupport"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO", "TestSupport"]),
+        .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO",
+                                                                  "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis",
+                                                          "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
         .testTarget(name: "EntryMetadataTests", dependencies: ["EntryMetadata"]),
         .testTarget(name: "EntryFetchTests", dependencies: ["EntryFetch", "EntryMetadata", "MapIO"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics",
+                                                        "TestSupport"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
         .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],
                     exclude: ["README.md"]),

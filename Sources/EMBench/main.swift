@@ -13,7 +13,8 @@
 //   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
 //   EMBench local MAP H1 H2 T R [DIR]     the numerics of 0.e, 0.f/0.g and 1.c alone; maps to DIR (LocalBench.swift)
 //   EMBench compare DIR1 DIR2             the largest differences between the maps of two `local` runs
-//   EMBench particles MAP T R STAR [MAX] each Level 4 section alone on a STAR file (ParticleBench.swift)
+//   EMBench particles MAP T R STAR [MAX] [IDS]  each Level 4 section alone on a STAR file; IDS e.g. 4.a,4.e
+//                                        (ParticleBench.swift)
 //   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
 //   EMBench level3 N COUNT CLASSES [MAX]  Level 3 on simulated particles in classes (Level3Bench.swift)
 import Analysis
@@ -246,7 +247,7 @@ case "phantom":
     print(String(format: "%.6g", phantom.threshold))
 case "particles":
     try particles(map: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, star: args[4],
-                  max: args.count > 5 ? args[5] : nil)
+                  max: args.count > 5 ? args[5] : nil, only: args.count > 6 ? args[6].split(separator: ",").map(String.init) : nil)
 case "level3":
     try level3(n: Int(args[1])!, count: Int(args[2])!, classCount: Int(args[3])!, max: args.count > 4 ? args[4] : nil)
 case "level2":

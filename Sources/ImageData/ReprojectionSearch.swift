@@ -78,10 +78,10 @@ public final class ReprojectionSearch: @unchecked Sendable {
         let fc = polar.featureCount
         var all = [SIMD2<Float>](repeating: .zero, count: directions.count * fc)
         let projector = self.projector, directions = self.directions, polar = self.polar
-        let chunks = max(1, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let chunks = max(1, Parallel.workers * 4)
         all.withUnsafeMutableBufferPointer { out in
             let outBase = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            Parallel.perform(iterations: chunks) { c in
                 var slice = [SIMD2<Float>](repeating: .zero, count: projector.sliceCount)
                 var d = c
                 while d < directions.count {
@@ -104,7 +104,7 @@ public final class ReprojectionSearch: @unchecked Sendable {
     public func match(_ classes: [Image2D]) -> [ReprojectionMatch] {
         var results = [ReprojectionMatch?](repeating: nil, count: classes.count)
         let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: classes.count) { i in
+        Parallel.perform(iterations: classes.count) { i in
             let r = matchOne(classes[i])
             lock.lock(); results[i] = r; lock.unlock()
         }

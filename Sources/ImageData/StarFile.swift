@@ -176,21 +176,22 @@ struct StarParser {
                 singles = s
                 continue
             }
-            guard inLoop, var l = loop else {
+            guard inLoop, let columns = loop?.columns else {
                 throw ImageDataError.malformedStar(file: path, line: lineNumber,
                                                    detail: "found '\(first)' outside a loop; expected a _label or loop_")
             }
-            guard !l.columns.isEmpty else {
+            guard !columns.isEmpty else {
                 throw ImageDataError.malformedStar(file: path, line: lineNumber,
                                                    detail: "row before any column label in loop_")
             }
-            guard tokens.count == l.columns.count else {
+            guard tokens.count == columns.count else {
                 throw ImageDataError.malformedStar(file: path, line: lineNumber,
-                                                   detail: "row has \(tokens.count) values; expected \(l.columns.count) (the columns of data_\(blockName))")
+                                                   detail: "row has \(tokens.count) values; expected \(columns.count) (the columns of data_\(blockName))")
             }
-            l.rows.append(tokens)
-            l.lines.append(lineNumber)
-            loop = l
+            // Appended in place: a copy of the table (var l = loop … loop = l) copied every row read so far on
+            // each row, quadratic in the number of particles (6.7 s for 20,000 rows).
+            loop!.rows.append(tokens)
+            loop!.lines.append(lineNumber)
         }
         flushLoop(); flushSingles()
         return tables

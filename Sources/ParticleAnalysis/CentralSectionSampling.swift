@@ -7,6 +7,7 @@
 // so the directions cover one hemisphere.
 import Foundation
 import ImageData
+import VolumeNumerics
 
 public enum CentralSectionSampling {
     /// Number of directions used at Fourier radius K: 2πK² (one per unit area of the shell), at most 5000
@@ -22,7 +23,7 @@ public enum CentralSectionSampling {
         var out = [Double](repeating: 0, count: u.count)
         out.withUnsafeMutableBufferPointer { o in
             let base = o.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: u.count) { j in
+            Parallel.perform(iterations: u.count) { j in
                 let d = u[j]
                 var c = 0
                 for v in n where abs((d * v).sum()) < limit { c += 1 }

@@ -20,18 +20,30 @@
 // and the class shares move by less than 0.005 between two iterations (from the third on), or when a class
 // is empty.
 // Images are brought to a working box of at most `maxBox` pixels by Fourier cropping (the same field of view).
+// Memory: only the poses (angles, origin, CTF) and posteriors stay in memory, tens of bytes per particle; each
+// image is read again (and cropped, transformed) when an M- or E-step needs it, so `--max-particles all` on 10⁵–10⁶
+// particles holds no image per particle.
 import Foundation
 import ImageData
 import MapIO
 import VolumeNumerics
 
-public struct ClassificationParticle: Sendable {
-    public var image: Image2D
+/// A particle's assigned angles, origin (RELION's, Å) and CTF: what the classification keeps per particle.
+public struct ClassificationPose: Sendable {
     public var angles: EulerAngles
     public var originA: SIMD2<Double>
     public var ctf: CTF?
+    public init(angles: EulerAngles, originA: SIMD2<Double>, ctf: CTF?) {
+        self.angles = angles; self.originA = originA; self.ctf = ctf
+    }
+}
+
+/// A particle with its image in memory (small sets and tests).
+public struct ClassificationParticle: Sendable {
+    public var image: Image2D
+    public var pose: ClassificationPose
     public init(image: Image2D, angles: EulerAngles, originA: SIMD2<Double>, ctf: CTF?) {
-        self.image = image; self.angles = angles; self.originA = originA; self.ctf = ctf
+        self.image = image; pose = ClassificationPose(angles: angles, originA: originA, ctf: ctf)
     }
 }
 
@@ -59,14 +71,24 @@ public struct FixedAngleClassification: Sendable {
     public init() {}
 
     public func classify(_ particles: [ClassificationParticle]) throws -> ClassificationResult {
-        precondition(particles.count >= 4, "classification needs at least 4 particles")
-        let n = particles[0].image.nx, px = particles[0].image.pixelSizeA
+        try classify(particles.map(\.pose)) { particles[$0].image }
+    }
+
+    /// Classifies the particles with these poses; `image(i)` gives particle i's image (all of one box and pixel
+    /// size) and is called again whenever the image is needed, so it should read it (from its stack) rather than
+    /// hold every image.
+    public func classify(_ poses: [ClassificationPose],
+                         image: @escaping @Sendable (Int) throws -> Image2D) throws -> ClassificationResult {
+        precondition(poses.count >= 4, "classification needs at least 4 particles")
+        let first = try image(0)
+        let n = first.nx, px = first.pixelSizeA
         var m = min(n, maxBox); m -= m % 2
         let pw = px * Double(n) / Double(m)
-        let images = particles.map { m == n ? $0.image : $0.image.resampled(pixelSizeA: pw, box: m) }
-        let spectra = images.map { FFT2D.forward($0).data }
-        let ctfs = particles.map { p in p.ctf?.halfSpectrum(size: m, pixelSizeA: pw) }
-        let count = particles.count
+        let working: @Sendable (Int) throws -> Image2D = { i in
+            let img = try image(i)
+            return m == n ? img : img.resampled(pixelSizeA: pw, box: m)
+        }
+        let count = poses.count
         var rng = SplitMix64(seed: seed)
         func shuffled() -> [Int] {
             var order = Array(0..<count)
@@ -92,8 +114,8 @@ public struct FixedAngleClassification: Sendable {
                     let weights = members.map { k == 0 ? gamma[$0] : 1 - gamma[$0] }
                     return try FourierReconstruction.reconstruct(count: members.count, box: m, pixelSizeA: pw) { j in
                         let i = members[j], s = Float(weights[j].squareRoot())
-                        let p = particles[i]
-                        return ReconstructionInput(image: images[i].data.map { $0 * s }, orientation: p.angles.matrix,
+                        let p = poses[i]
+                        return ReconstructionInput(image: try working(i).data.map { $0 * s }, orientation: p.angles.matrix,
                                                    shiftA: p.originA,
                                                    ctf: { sx, sy in Double(s) * (p.ctf?.value(sx: sx, sy: sy) ?? 1) })
                     }
@@ -106,11 +128,13 @@ public struct FixedAngleClassification: Sendable {
             // E-step: each half against the other half's maps.
             let projectors = maps.map { $0.map { FourierProjector(volume: $0!, interpolation: .trilinear) } }
             let residuals = ChunkedResults<[Double]>(count: count)
+            let side = half
             try residuals.fill { i in
-                let p = particles[i], other = projectors[1 - half[i]]
+                let p = poses[i], other = projectors[1 - side[i]]
+                let spectrum = FFT2D.forward(try working(i)).data
+                let ctf = p.ctf?.halfSpectrum(size: m, pixelSizeA: pw)
                 return other.map { proj in
-                    Self.residual(spectrum: spectra[i], ctf: ctfs[i], projector: proj, angles: p.angles,
-                                  originA: p.originA)
+                    Self.residual(spectrum: spectrum, ctf: ctf, projector: proj, angles: p.angles, originA: p.originA)
                 }
             }
             let r = try residuals.values()

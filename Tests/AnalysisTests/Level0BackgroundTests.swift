@@ -1,6 +1,7 @@
 // 0.c Background analysis on noise phantoms, with scipy.stats.ttest_1samp as the oracle.
 import Foundation
 import MapIO
+import TestSupport
 import Testing
 import VolumeNumerics
 @testable import Analysis

@@ -1,27 +1,9 @@
-// Phantoms for the Level 0 and mask tests (balls, cones, noise, spikes), a seeded generator, the Python
-// oracle runner, and a check of the ball phantom against the sphere volume.
+// Phantoms for the Level 0 and mask tests (balls, cones, noise, spikes) and a check of the ball phantom against
+// the sphere volume (the seeded generator Level0RNG and the oracle runner Level0Oracle are TestSupport's).
 import Foundation
 import MapIO
+import TestSupport
 import Testing
-
-/// SplitMix64: deterministic random numbers for phantoms.
-struct Level0RNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A standard normal deviate (Box–Muller).
-    mutating func normal() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-}
 
 enum Level0Phantom {
     struct Ball { var center: SIMD3<Int>; var radius: Double; var value: Float }
@@ -58,33 +40,6 @@ enum Level0Phantom {
         var n = 0
         for z in -R...R { for y in -R...R { for x in -R...R where Double(x * x + y * y + z * z) <= r * r { n += 1 } } }
         return n
-    }
-}
-
-enum Level0Oracle {
-    struct Failure: Error, CustomStringConvertible { let description: String }
-
-    static func run(_ name: String, _ args: [String]) throws -> Data {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Oracles").appendingPathComponent(name).path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw Failure(description: "oracle \(name) exited with \(p.terminationStatus): "
-                          + (String(data: errData, encoding: .utf8) ?? ""))
-        }
-        return data
-    }
-
-    static func tempPath(_ suffix: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("emv-l0-\(UUID().uuidString)-\(suffix)").path
     }
 }
 

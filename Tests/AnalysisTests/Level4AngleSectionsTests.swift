@@ -37,6 +37,16 @@ struct Level4AngleSectionsTests {
         #expect(g.figures.contains { $0.id == "4g_orientations" })
     }
 
+    @Test func aFewHundredUniformParticlesHaveAnEfficiencyNearOne() {
+        // D ≈ 38 Å, R = 6 Å: slabs of 1/D would be crossed 200·6/76 ≈ 16 times per direction; widened to 20.
+        let g = OrientationEfficiencySection().runIsolated(context(angles: uniform(200, seed: 4)))
+        #expect(g.status == .ok, "\(g.warnings) \(g.reason ?? "")")
+        #expect((g.metrics["efficiency"]?.doubleValue ?? 0) > 0.9, "E_od \(String(describing: g.metrics["efficiency"]))")
+        #expect(g.metrics["directions_without_information"] == .int(0))
+        #expect(g.metrics["thickness_note"] != nil)
+        #expect((g.metrics["fourier_radius"]?.doubleValue ?? 0) == 5)
+    }
+
     @Test func topViewsOnlyWarnInBothSections() {
         var rng = SplitMix64(seed: 2)
         let top = (0..<3000).map { _ in SIMD3(rng.uniform() * 360, rng.uniform() * 15, rng.uniform() * 360) }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import MapIO
 @testable import ImageData

@@ -49,16 +49,7 @@ func relativeRMS(_ a: [Float], _ b: [Float]) -> Double {
     return (d / s).squareRoot()
 }
 
-func pearson(_ a: [Float], _ b: [Float]) -> Double {
-    let n = Double(a.count)
-    let ma = a.reduce(0.0) { $0 + Double($1) } / n, mb = b.reduce(0.0) { $0 + Double($1) } / n
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for i in 0..<a.count {
-        let x = Double(a[i]) - ma, y = Double(b[i]) - mb
-        sab += x * y; saa += x * x; sbb += y * y
-    }
-    return sab / (saa * sbb).squareRoot()
-}
+// pearson(_:_:) is TestSupport's.
 
 /// A compact, clearly asymmetric "protein": a body and ten lobes of different sizes at fixed pseudo-random
 /// places within radius 0.3·n.

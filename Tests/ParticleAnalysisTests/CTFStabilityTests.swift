@@ -5,6 +5,7 @@
 import Foundation
 import ImageData
 import MapIO
+import TestSupport
 import VolumeNumerics
 import XCTest
 @testable import Analysis

@@ -4,6 +4,7 @@
 // reference-free classification of particles from three known views.
 import Foundation
 import ImageData
+import TestSupport
 import VolumeNumerics
 import XCTest
 @testable import ParticleAnalysis

@@ -2,6 +2,7 @@
 // values are known: uniform (SCF = 1, E_od = 1), pure side views (SCF = 8/π² ≈ 0.81), a single view (E_od ≈ 0).
 import Foundation
 import ImageData
+import TestSupport
 import XCTest
 import VolumeNumerics
 @testable import ParticleAnalysis
@@ -62,5 +63,26 @@ final class OrientationSamplingTests: XCTestCase {
         XCTAssertGreaterThan(e2.efficiency, 0.5)
         XCTAssertLessThan(e2.efficiency, 0.99)
         XCTAssertGreaterThan(e2.meanDirectionalResolutionA, 4)
+    }
+
+    /// Issue 13's small-set case: 300 uniform particles at R = 4 Å, D = 100 Å cross each direction 1.5 times on
+    /// average with slabs of 1/D, so some of the 1000 directions would be crossed by none; the widened slabs
+    /// (20 sections per direction on average) keep E_od near 1, while a single view stays near 0.
+    func testAFewHundredParticlesUniformGiveNearOneAndInOneViewNearZero() {
+        let e = OrientationEfficiency.compute(viewingDirections: directions(randomOrientations(300, seed: 6)),
+                                              resolutionA: 4, diameterA: 100, bFactorA2: 100)
+        print("300 uniform: E_od \(e.efficiency), K \(e.fourierRadius) of \(e.nominalFourierRadius), mean res \(e.meanDirectionalResolutionA) Å")
+        XCTAssertGreaterThan(e.efficiency, 0.95)
+        XCTAssertEqual(e.meanDirectionalResolutionA, 4, accuracy: 0.15)
+        XCTAssertFalse(e.directionalResolutionA.contains(nil), "every direction is crossed")
+        XCTAssertEqual(e.fourierRadius, 300 / (2 * OrientationEfficiency.minimumSections), accuracy: 1e-12)
+        XCTAssertEqual(e.nominalFourierRadius, 25, accuracy: 1e-12)
+        var rng = SplitMix64(seed: 7)
+        let single = (0..<300).map { _ in (rot: 0.0, tilt: rng.uniform() * 2, psi: rng.uniform() * 360) }
+        let s = OrientationEfficiency.compute(viewingDirections: directions(single), resolutionA: 4, diameterA: 100, bFactorA2: 100)
+        print("300 in one view: E_od \(s.efficiency)")
+        XCTAssertLessThan(s.efficiency, 0.1)
+        // With many particles the slabs keep their thickness 1/D.
+        XCTAssertEqual(OrientationEfficiency.fourierRadius(resolutionA: 4, diameterA: 100, sections: 6000), 25)
     }
 }

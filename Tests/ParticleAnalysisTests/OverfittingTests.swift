@@ -2,6 +2,7 @@
 // against the same numbers of pure-noise images carrying the same angles and CTFs.
 import Foundation
 import ImageData
+import TestSupport
 import XCTest
 import VolumeNumerics
 @testable import ParticleAnalysis

@@ -5,6 +5,7 @@
 // 5 % off the map's, a STAR without CTF optics (with and without the flags).
 import Foundation
 import MapIO
+import TestSupport
 import VolumeNumerics
 import XCTest
 

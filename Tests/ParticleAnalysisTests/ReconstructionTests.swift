@@ -2,6 +2,7 @@
 import Foundation
 import ImageData
 import MapIO
+import TestSupport
 import XCTest
 import VolumeNumerics
 @testable import ParticleAnalysis

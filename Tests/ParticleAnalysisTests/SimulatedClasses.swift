@@ -7,6 +7,7 @@
 import Foundation
 import ImageData
 import MapIO
+import TestSupport
 import VolumeNumerics
 
 struct SimulatedClasses {

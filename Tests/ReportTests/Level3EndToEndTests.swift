@@ -6,6 +6,7 @@ import Analysis
 import Foundation
 import ImageData
 import MapIO
+import TestSupport
 import Testing
 import VolumeNumerics
 @testable import Report
@@ -40,30 +41,7 @@ import VolumeNumerics
         }
         try MRCWriter.write(Volume(nx: n, ny: n, nz: rows.count, data: images, voxelSize: SIMD3(repeating: voxelA)),
                             to: dir.appendingPathComponent("particles.mrcs").path, labels: ["particles"])
-        let star = """
-        data_optics
-        loop_
-        _rlnOpticsGroup #1
-        _rlnAmplitudeContrast #2
-        _rlnSphericalAberration #3
-        _rlnVoltage #4
-        _rlnImagePixelSize #5
-        _rlnImageSize #6
-        _rlnImageDimensionality #7
-        1 0.1 2.7 300.0 \(voxelA) \(n) 2
-
-        data_particles
-        loop_
-        _rlnImageName #1
-        _rlnMicrographName #2
-        _rlnOpticsGroup #3
-        _rlnDefocusU #4
-        _rlnDefocusV #5
-        _rlnDefocusAngle #6
-        _rlnClassNumber #7
-        \(rows.joined(separator: "\n"))
-
-        """
+        let star = relion31Star(pixelSizeA: voxelA, box: n, extraColumns: ["rlnClassNumber"], rows: rows)
         let starPath = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: starPath, atomically: true, encoding: .utf8)
         return (map, classPath, starPath)

@@ -1,5 +1,6 @@
 // Connected components: analytic phantoms (balls, diagonal neighbours) and scipy.ndimage.label (oracle).
 import Foundation
+import TestSupport
 import Testing
 @testable import VolumeNumerics
 

@@ -1,6 +1,7 @@
 // FSC permutation test: the exact permutation moments against sampled permutations, no significant shell
 // for independent noise, the known-truth halves significant to about their SNR limit, BY step-up by hand.
 import Foundation
+import TestSupport
 import Testing
 import MapIO
 @testable import VolumeNumerics

@@ -1,6 +1,7 @@
 // Gaussian smoothing: the impulse response, a full box, and scipy.ndimage.gaussian_filter (oracle).
 import Foundation
 import MapIO
+import TestSupport
 import Testing
 @testable import VolumeNumerics
 

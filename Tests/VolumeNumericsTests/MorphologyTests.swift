@@ -1,4 +1,5 @@
 // Ball dilation against the definition (every voxel within r of a mask voxel), checked by brute force.
+import TestSupport
 import Testing
 @testable import VolumeNumerics
 

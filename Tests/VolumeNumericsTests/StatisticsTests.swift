@@ -1,5 +1,6 @@
 // Descriptive statistics against hand-computed values and brute-force counts.
 import MapIO
+import TestSupport
 import Testing
 @testable import VolumeNumerics
 

@@ -1,5 +1,6 @@
 // Student-t distribution against closed forms (ν = 1, 2), the normal limit, and scipy/mpmath (oracle).
 import Foundation
+import TestSupport
 import Testing
 @testable import VolumeNumerics
 

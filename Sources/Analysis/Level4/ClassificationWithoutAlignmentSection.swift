@@ -27,14 +27,13 @@ public struct ClassificationWithoutAlignmentSection: Section {
         guard used.count >= 20 else {
             throw SectionError.notApplicable("\(used.count) particles: at least 20 are needed for a two-class classification")
         }
-        let loaded = ChunkedResults<ClassificationParticle>(count: used.count)
-        try loaded.fill { k in
-            let q = table.particles[used[k]]
-            return ClassificationParticle(image: try p.particleImage(used[k]), angles: q.angles!,
-                                          originA: SIMD2(q.originXA, q.originYA), ctf: q.ctf.map { CTF($0) })
+        // Poses only (bytes per particle); the images are read from their stacks when an iteration needs them.
+        let poses = used.map { i in
+            let q = table.particles[i]
+            return ClassificationPose(angles: q.angles!, originA: SIMD2(q.originXA, q.originYA), ctf: q.ctf.map { CTF($0) })
         }
         let classifier = FixedAngleClassification()
-        let result = try classifier.classify(try loaded.values())
+        let result = try classifier.classify(poses) { k in try p.particleImage(used[k]) }
         let shares = result.fractions
         let larger = max(shares[0], shares[1])
         let oneClass = larger >= Self.oneClassShare

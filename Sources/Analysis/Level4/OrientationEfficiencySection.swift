@@ -28,15 +28,21 @@ public struct OrientationEfficiencySection: Section {
         }
         let finite = e.directionalResolutionA.compactMap { $0 }
         let unsampled = e.directionalResolutionA.count - finite.count
-        let metrics: [String: JSONValue] = [
+        var metrics: [String: JSONValue] = [
             "efficiency": .number(e.efficiency),
             "mean_directional_resolution_A": .number(e.meanDirectionalResolutionA),
             "best_directional_resolution_A": finite.min().map { .number($0) } ?? .null,
             "worst_directional_resolution_A": finite.max().map { .number($0) } ?? .null,
             "directions": .int(e.directions.count), "directions_without_information": .int(unsampled),
             "diameter_A": .number(diameter), "b_factor_A2": .number(bFactorA2), "fourier_radius": .number(e.fourierRadius),
+            "nominal_fourier_radius": .number(e.nominalFourierRadius),
             "particles_used": .int(dirs.count), "particles_total": .int(p.totalCount), "symmetry": .string(p.symmetryName),
         ]
+        if e.fourierRadius < e.nominalFourierRadius {
+            // Few particles: the slabs were widened so that uniform orientations would cross every direction
+            // OrientationEfficiency.minimumSections times (ParticleAnalysis/OrientationEfficiency.swift).
+            metrics["thickness_note"] = .string("with \(dirs.count * max(1, p.symmetryOperators.count)) central sections, each was counted \(NumberText.format(e.nominalFourierRadius / e.fourierRadius)) times thicker than 1/D, so that uniform orientations would cross every direction \(Int(OrientationEfficiency.minimumSections)) times on average; gaps narrower than that cannot be seen with so few particles")
+        }
         var figures: [Figure] = []
         if !finite.isEmpty {
             let lo = finite.min()!, hi = max(finite.max()!, lo * 1.01)

@@ -71,7 +71,7 @@ public enum MicrographScreening {
     public static func localMedian(_ p: [Float], width w: Int, height h: Int, radius r: Int) -> [Float] {
         let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: w * h)
         defer { out.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: h) { y in
+        Parallel.perform(iterations: h) { y in
             var window: [Float] = []
             window.reserveCapacity((2 * r + 1) * (2 * r + 1))
             for x in 0..<w {

@@ -6,6 +6,7 @@
 import Foundation
 import ModelIO
 import TechniqueIO
+import VolumeNumerics
 
 public struct CrossLinkSection: Section {
     public let id = "O.a"
@@ -60,7 +61,7 @@ public struct CrossLinkSection: Section {
         let limit = 2 * maxDistanceA
         var out = [Measured?](repeating: nil, count: todo.count)
         let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: todo.count) { k in
+        Parallel.perform(iterations: todo.count) { k in
             let (l, c1, c2, a1, a2) = todo[k]
             let ca1 = a1.first { $0.name == "CA" }!.position, ca2 = a2.first { $0.name == "CA" }!.position
             let d = ca1 - ca2

@@ -16,6 +16,7 @@
 // of atom types, so that every (c1, c2) costs one pass over the bins.
 import Foundation
 import ModelIO
+import VolumeNumerics
 
 public enum FormFactors {
     /// Cromer–Mann coefficients a1…a4, b1…b4, c: f(s) = Σ a_k exp(−b_k s²) + c, s = sin θ / λ = q / 4π.
@@ -77,7 +78,7 @@ public struct DebyeHistograms: Sendable {
         let chunks = max(1, min(8, n / 200))
         var partial = [([[[Double]]], [[Double]], [Double])](repeating: ([], [], []), count: chunks)
         let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        Parallel.perform(iterations: chunks) { c in
             var h = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: bins), count: t), count: t)
             var w = [[Double]](repeating: [Double](repeating: 0, count: bins), count: t)
             var ww = [Double](repeating: 0, count: bins)

@@ -4,15 +4,20 @@
 import Foundation
 import ImageData
 import MapIO
-import ParticleAnalysis
 import VolumeNumerics
 
-struct GaussianPhantom {
-    struct Blob { var centreA: SIMD3<Double>; var sigmaA: Double; var amplitude: Double }
-    var blobs: [Blob]
+public struct GaussianPhantom: Sendable {
+    public struct Blob: Sendable {
+        public var centreA: SIMD3<Double>, sigmaA: Double, amplitude: Double
+        public init(centreA: SIMD3<Double>, sigmaA: Double, amplitude: Double) {
+            self.centreA = centreA; self.sigmaA = sigmaA; self.amplitude = amplitude
+        }
+    }
+    public var blobs: [Blob]
+    public init(blobs: [Blob]) { self.blobs = blobs }
 
     /// An asymmetric phantom of a few blobs inside a sphere of radius 0.3·box·pixel.
-    static func asymmetric(box n: Int, pixelSizeA p: Double, seed: UInt64 = 7) -> GaussianPhantom {
+    public static func asymmetric(box n: Int, pixelSizeA p: Double, seed: UInt64 = 7) -> GaussianPhantom {
         var rng = SplitMix64(seed: seed)
         let r = 0.28 * Double(n) * p
         var blobs: [Blob] = []
@@ -23,7 +28,7 @@ struct GaussianPhantom {
         return GaussianPhantom(blobs: blobs)
     }
 
-    func volume(box n: Int, pixelSizeA p: Double) -> Volume {
+    public func volume(box n: Int, pixelSizeA p: Double) -> Volume {
         var data = [Float](repeating: 0, count: n * n * n)
         let c = Double(n / 2)
         for z in 0..<n { for y in 0..<n { for x in 0..<n {
@@ -37,7 +42,7 @@ struct GaussianPhantom {
 
     /// The projection (sum along the viewing axis, in voxel units: integral / pixel) moved by −`originA`
     /// (RELION's origin convention, as ImageData documents it).
-    func projection(box n: Int, pixelSizeA p: Double, orientation a: Rotation3,
+    public func projection(box n: Int, pixelSizeA p: Double, orientation a: Rotation3,
                     originA: SIMD2<Double> = .zero) -> [Float] {
         var img = [Float](repeating: 0, count: n * n)
         let c = Double(n / 2)
@@ -58,17 +63,22 @@ struct GaussianPhantom {
 /// An isotropic test CTF with RELION's sign (positive at low frequency; RELION writes −sin(χ) with the
 /// defocus entering χ negatively): sin(π λ Δf k² − π/2 Cs λ³ k⁴ + φ_a), φ_a = atan(w/√(1−w²)), Δf the
 /// underfocus. Frequencies in 1/Å, defocus in Å, Cs in mm, voltage in kV.
-struct TestCTF {
-    var defocusA: Double
-    var voltageKV = 300.0, csMM = 2.7, amplitudeContrast = 0.1
+public struct TestCTF: Sendable {
+    public var defocusA: Double
+    public var voltageKV = 300.0, csMM = 2.7, amplitudeContrast = 0.1
     /// Astigmatism U − V (Å) with U along `astigmatismAngleDeg` from x: the defocus at azimuth φ is
     /// defocusA + astigmatismA/2 · cos 2(φ − angle) (Mindell & Grigorieff 2003), defocusA being (U + V)/2.
-    var astigmatismA = 0.0, astigmatismAngleDeg = 0.0
-    var lambdaA: Double {
+    public var astigmatismA = 0.0, astigmatismAngleDeg = 0.0
+    public init(defocusA: Double, voltageKV: Double = 300, csMM: Double = 2.7, amplitudeContrast: Double = 0.1,
+                astigmatismA: Double = 0, astigmatismAngleDeg: Double = 0) {
+        self.defocusA = defocusA; self.voltageKV = voltageKV; self.csMM = csMM; self.amplitudeContrast = amplitudeContrast
+        self.astigmatismA = astigmatismA; self.astigmatismAngleDeg = astigmatismAngleDeg
+    }
+    public var lambdaA: Double {
         let v = voltageKV * 1e3
         return 12.2643247 / (v * (1 + v * 0.978466e-6)).squareRoot()
     }
-    func value(_ kx: Double, _ ky: Double) -> Double {
+    public func value(_ kx: Double, _ ky: Double) -> Double {
         let k2 = kx * kx + ky * ky, l = lambdaA, cs = csMM * 1e7
         let df = defocusA + astigmatismA / 2 * cos(2 * (atan2(ky, kx) - astigmatismAngleDeg * .pi / 180))
         let phase = Double.pi * l * df * k2 - Double.pi / 2 * cs * l * l * l * k2 * k2
@@ -77,7 +87,7 @@ struct TestCTF {
     }
 
     /// The image's spectrum multiplied by the CTF (the image's origin at pixel 0; the CTF is even in k).
-    func apply(to image: [Float], box n: Int, pixelSizeA p: Double) -> [Float] {
+    public func apply(to image: [Float], box n: Int, pixelSizeA p: Double) -> [Float] {
         var f = FFT.forward(Volume(nx: n, ny: n, nz: 1, data: image))
         let hx = n / 2 + 1
         for j in 0..<n { for i in 0..<hx {
@@ -89,14 +99,15 @@ struct TestCTF {
 }
 
 /// Uniformly distributed random orientations (rot, psi uniform; cos tilt uniform).
-func randomOrientations(_ count: Int, seed: UInt64) -> [(rot: Double, tilt: Double, psi: Double)] {
+public func randomOrientations(_ count: Int, seed: UInt64) -> [(rot: Double, tilt: Double, psi: Double)] {
     var rng = SplitMix64(seed: seed)
     return (0..<count).map { _ in
         (rng.uniform() * 360, acos(2 * rng.uniform() - 1) * 180 / .pi, rng.uniform() * 360)
     }
 }
 
-func pearson(_ a: [Float], _ b: [Float]) -> Double {
+/// Pearson correlation of two equally long arrays.
+public func pearson(_ a: [Float], _ b: [Float]) -> Double {
     let n = Double(a.count)
     let ma = a.reduce(0.0) { $0 + Double($1) } / n, mb = b.reduce(0.0) { $0 + Double($1) } / n
     var sab = 0.0, saa = 0.0, sbb = 0.0
@@ -108,7 +119,7 @@ func pearson(_ a: [Float], _ b: [Float]) -> Double {
 }
 
 /// The volume low-passed to the radius `radius` (in Fourier indices of its own box).
-func lowPassed(_ v: Volume, radius: Double) -> Volume {
+public func lowPassed(_ v: Volume, radius: Double) -> Volume {
     var f = FFT.forward(v)
     let hx = v.nx / 2 + 1, n = v.nx
     for k in 0..<n { for j in 0..<n { for i in 0..<hx {

@@ -5,19 +5,29 @@ import ImageData
 import MapIO
 import VolumeNumerics
 
-struct SimulatedParticles {
-    var count = 200, box = 32, pixelSizeA = 2.0, noiseSD = 0.5, withAngles = true, seed: UInt64 = 31
+public struct SimulatedParticles: Sendable {
+    public var count = 200, box = 32, pixelSizeA = 2.0, noiseSD = 0.5, withAngles = true, seed: UInt64 = 31
     /// Added to the defocus written in the STAR file (the images carry the true one), Å.
-    var starDefocusOffsetA = 0.0
+    public var starDefocusOffsetA = 0.0
     /// Write rlnVoltage, rlnSphericalAberration and rlnAmplitudeContrast in data_optics.
-    var opticsCTFColumns = true
+    public var opticsCTFColumns = true
     /// Astigmatism U − V (Å) and the angle of U (degrees) that the images carry; the STAR says U = V.
-    var trueAstigmatismA = 0.0, trueAstigmatismAngleDeg = 0.0
+    public var trueAstigmatismA = 0.0, trueAstigmatismAngleDeg = 0.0
     /// Further particle columns, the same value on every row (e.g. ("rlnCtfScalefactor", "1.3")).
-    var extraColumns: [(name: String, value: String)] = []
+    public var extraColumns: [(name: String, value: String)] = []
+
+    public init(count: Int = 200, box: Int = 32, pixelSizeA: Double = 2, noiseSD: Double = 0.5, withAngles: Bool = true,
+                seed: UInt64 = 31, starDefocusOffsetA: Double = 0, opticsCTFColumns: Bool = true,
+                trueAstigmatismA: Double = 0, trueAstigmatismAngleDeg: Double = 0,
+                extraColumns: [(name: String, value: String)] = []) {
+        self.count = count; self.box = box; self.pixelSizeA = pixelSizeA; self.noiseSD = noiseSD
+        self.withAngles = withAngles; self.seed = seed; self.starDefocusOffsetA = starDefocusOffsetA
+        self.opticsCTFColumns = opticsCTFColumns; self.trueAstigmatismA = trueAstigmatismA
+        self.trueAstigmatismAngleDeg = trueAstigmatismAngleDeg; self.extraColumns = extraColumns
+    }
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
-    func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
+    public func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("emv-particles-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -53,7 +63,7 @@ struct SimulatedParticles {
 
 /// A RELION 3.1 STAR file: one optics group (300 kV, Cs 2.7 mm, amplitude contrast 0.1) and a particle table with
 /// rlnImageName, rlnMicrographName, rlnOpticsGroup, rlnDefocusU, rlnDefocusV, rlnDefocusAngle, then `extraColumns`.
-func relion31Star(pixelSizeA: Double, box: Int, extraColumns: [String], rows: [String],
+public func relion31Star(pixelSizeA: Double, box: Int, extraColumns: [String], rows: [String],
                   opticsCTFColumns: Bool = true) -> String {
     // Without the CTF columns the optics block lacks rlnVoltage, rlnSphericalAberration and rlnAmplitudeContrast.
     let optics = opticsCTFColumns
