@@ -168,6 +168,7 @@ public enum ReportPipeline {
         let skipped = available.filter { !request.selection.includes($0.id) }
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }
         if !skipped.isEmpty { progress("skipped by request: " + skipped.map(\.id).joined(separator: ", ")) }
+        level2?.willRun(sections: sections.map(\.id))
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
 
         // Writing into the staging folder: a full disk is exit 73 naming the file (issue 17, point 9).
