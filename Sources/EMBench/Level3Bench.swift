@@ -71,7 +71,8 @@ func level3(n: Int, count: Int, classCount: Int, max: String?) throws {
         if let r = result.reason { print("  \(r)") }
         for w in result.warnings { print("  warning: \(w)") }
         for key in ["fraction_classes_core_below_0_7", "core_fraction_median", "resolution_median_A", "min_best_cc", "min_new_best_cc",
-                    "ks_statistic", "ks_p_value", "iterations", "converged", "last_changed_percent"] {
+                    "ks_statistic", "ks_p_value", "iterations", "converged", "last_changed_percent",
+                    "changed_percent_per_iteration", "average_stability_per_iteration"] {
             if let v = result.metrics[key] { print("  \(key) = \(v)") }
         }
     }

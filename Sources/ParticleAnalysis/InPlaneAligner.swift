@@ -117,17 +117,18 @@ public struct InPlaneAligner: Sendable {
         return best
     }
 
-    /// `alignBest` on the screening bank for an image prepared once (`prepare`); see `alignBest`.
+    /// `alignBest` on the screening bank for an image prepared once (`prepare`): every reference screened with
+    /// the best polar rotation and its 180° partner, the three best-screened with the four best polar rotations
+    /// (all on the bank), and the best of those refined by turning the image itself.
     public func alignBest(_ image: Image2D, prepared p: Prepared) -> (reference: Int, alignment: InPlaneAlignment) {
         var work = Workspace(size: size)
         let screened = spectra.indices.map { r in (r, bankScreen(p, r, candidates: 1, &work).score) }
-        var best = (reference: 0, alignment: InPlaneAlignment(angleDeg: 0, shiftX: 0, shiftY: 0, score: -2))
+        var best = (reference: 0, angleDeg: 0.0, score: -2.0)
         for (r, _) in screened.sorted(by: { $0.1 > $1.1 }).prefix(3) {
-            let start = bankScreen(p, r, candidates: Self.candidates, &work)
-            let a = refine(image, r, evaluate(image, r, angle: start.angleDeg, &work), &work)
-            if a.score > best.alignment.score { best = (r, a) }
+            let a = bankScreen(p, r, candidates: Self.candidates, &work)
+            if a.score > best.score { best = (r, a.angleDeg, a.score) }
         }
-        return best
+        return (best.reference, refine(image, best.reference, evaluate(image, best.reference, angle: best.angleDeg, &work), &work))
     }
 
     /// The screening score of a prepared image against reference `r` on the bank.

@@ -7,8 +7,12 @@
 //   class, not all of them), so that a report is reproducible.
 // - Iteration: every particle is aligned to every reference (InPlaneAligner.alignBest on a screening bank of
 //   pre-turned references) and assigned to the one it matches best; each reference becomes the average of its
-//   aligned particles. A class left empty is restarted from the particle that matches its own class worst. It
-//   stops when fewer than 0.5 % of the particles change class, or after `maxIterations`.
+//   aligned particles. A class left empty is restarted from the particle that matches its own class worst.
+// - Settled (converged) when no class restarted and either fewer than 0.5 % of the particles changed class or
+//   every class average correlates at least 0.98 with the previous iteration's (within the circle of radius
+//   0.45 box): with noisy particles a few per cent of them, on the borders between similar views, keep
+//   changing class from one iteration to the next without changing the averages that 3.c compares. At most
+//   `maxIterations`.
 // The caller runs it on Fourier-cropped images (the classes only need the resolution 2D classes carry) and
 // then averages the particles at its own sampling with the same alignments (`averages(of:shiftScale:)`).
 import Foundation
@@ -26,6 +30,8 @@ public struct ReferenceFreeClassification: Sendable {
     public let converged: Bool
     /// Fraction of the particles that changed class in each iteration (the first: 1, every particle is new).
     public let changedFractions: [Double]
+    /// Per iteration, the lowest correlation of a class average with the previous iteration's (−1 in the first).
+    public let averageStability: [Double]
     /// The particle each class last started from (its average when the class ends empty).
     let startedFrom: [Int]
 
@@ -39,6 +45,8 @@ public struct ReferenceFreeClassification: Sendable {
     static func seedingSample(count n: Int, classes k: Int) -> Int { min(n, max(500, 10 * k)) }
     /// Fraction of particles changing class below which the assignments have settled.
     public static let settledFraction = 0.005
+    /// Correlation of every class average with the previous one above which the averages have settled.
+    public static let settledCorrelation = 0.98
 
     /// Classifies `images` (same size, at least `classes`) into `classes` classes.
     public init(images: [Image2D], classes k: Int, maxShiftPx: Int, maxIterations: Int = 15, seed: UInt64 = 20170101) {
@@ -81,7 +89,8 @@ public struct ReferenceFreeClassification: Sendable {
         var refs = startedFrom.map { images[$0] }
         var assignment = [Int](repeating: -1, count: n)
         var alignments = [InPlaneAlignment](repeating: InPlaneAlignment(angleDeg: 0, shiftX: 0, shiftY: 0, score: 0), count: n)
-        var iterations = 0, converged = false, changedFractions: [Double] = []
+        var iterations = 0, converged = false, changedFractions: [Double] = [], averageStability: [Double] = []
+        let circle = CircularMask(size: images[0].nx, radiusPx: 0.45 * Double(images[0].nx))
         while iterations < maxIterations {
             iterations += 1
             let aligner = InPlaneAligner(references: refs, maxShiftPx: maxShiftPx, screeningBank: true)
@@ -90,7 +99,10 @@ public struct ReferenceFreeClassification: Sendable {
             changedFractions.append(Double(changed) / Double(n))
             assignment = results.map(\.reference)
             alignments = results.map(\.alignment)
+            let previous = refs
             refs = Self.classAverages(images, assignment, alignments, classes: k, shiftScale: 1).enumerated().map { $1 ?? refs[$0] }
+            let stability = iterations == 1 ? -1.0
+                : (0..<k).map { GreyLevelFit(reference: previous[$0], image: refs[$0], mask: circle).cc }.min()!
             // Empty classes restart from the particle that matches its own class worst (not already a seed).
             var used = Set<Int>()
             for c in 0..<k where !assignment.contains(c) {
@@ -99,7 +111,10 @@ public struct ReferenceFreeClassification: Sendable {
                 refs[c] = images[worst]
                 startedFrom[c] = worst
             }
-            if Double(changed) < Self.settledFraction * Double(n) && used.isEmpty { converged = true; break }
+            averageStability.append(used.isEmpty ? stability : -1)
+            if used.isEmpty && (Double(changed) < Self.settledFraction * Double(n) || stability >= Self.settledCorrelation) {
+                converged = true; break
+            }
         }
         averages = refs
         self.assignment = assignment
@@ -107,6 +122,7 @@ public struct ReferenceFreeClassification: Sendable {
         self.iterations = iterations
         self.converged = converged
         self.changedFractions = changedFractions
+        self.averageStability = averageStability
         self.startedFrom = startedFrom
     }
 
