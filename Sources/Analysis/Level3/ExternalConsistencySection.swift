@@ -74,6 +74,7 @@ public struct ExternalConsistencySection: Section {
         metrics["classification_box_px"] = .int(cb)
         metrics["classification_pixel_size_A"] = .number(a.pixelSizeA * Double(a.box) / Double(cb))
         metrics["settled_percent"] = .number(100 * ReferenceFreeClassification.settledFraction)
+        metrics["settled_correlation"] = .number(ReferenceFreeClassification.settledCorrelation)
         metrics["last_changed_percent"] = .number(100 * (ours.changedFractions.last ?? 0))
         metrics["changed_percent_per_iteration"] = .array(ours.changedFractions.map { .number(100 * $0) })
         metrics["average_stability_per_iteration"] = .array(ours.averageStability.map { .number($0) })
