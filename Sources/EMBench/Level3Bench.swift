@@ -3,7 +3,9 @@
 // subsets). The particles are CTF-modulated projections of the protein-like phantom at CLASSES views (a few
 // degrees of jitter, any in-plane angle, ±2 pixel shifts) with noise 3× the projection's standard deviation,
 // written with a RELION 3.1 STAR file (rlnClassNumber) to a temporary folder; the classes are the noiseless views.
-// MAX is --max-particles (a number or `all`). A benchmark, not a test.
+// MAX is --max-particles (a number or `all`). Per section: wall and CPU time and the peak resident memory while
+// it ran (the kernel's high-water mark reset before each); at the end, the resident memory after Level 3 (its
+// shared preparation released). A benchmark, not a test.
 import Analysis
 import Foundation
 import ImageData
@@ -59,17 +61,21 @@ func level3(n: Int, count: Int, classCount: Int, max: String?) throws {
     var total = 0.0, totalCPU = 0.0
     for section in SectionRegistry.allSections() where section.id.hasPrefix("3.") {
         var result: SectionResult!
+        let started = startStepPeak()
         let t = seconds { result = section.runIsolated(context) }
         let used = result.metrics["particles_classified"] ?? result.metrics["particles_used"]
         let note = used.map { " \($0.doubleValue.map { Int($0) } ?? 0) ptcl" } ?? ""
-        row("section \(section.id) [\(result.status.rawValue)]\(note)" + (section.id == "3.a" ? " (with the shared alignment)" : ""), t)
+        row("section \(section.id) [\(result.status.rawValue)]\(note)" + (section.id == "3.a" ? " (with the shared alignment)" : ""), t,
+            peak: stepPeakMiB(started))
         total += t; totalCPU += lastCPUSeconds
         if let r = result.reason { print("  \(r)") }
         for w in result.warnings { print("  warning: \(w)") }
-        for key in ["fraction_classes_core_below_0_7", "core_fraction_median", "resolution_median_A", "min_best_cc", "ks_p_value", "iterations"] {
+        for key in ["fraction_classes_core_below_0_7", "core_fraction_median", "resolution_median_A", "min_best_cc", "min_new_best_cc",
+                    "ks_statistic", "ks_p_value", "iterations", "converged", "last_changed_percent",
+                    "changed_percent_per_iteration", "average_stability_per_iteration"] {
             if let v = result.metrics[key] { print("  \(key) = \(v)") }
         }
     }
     row("Level 3 sections together", total, cpu: totalCPU)
-    print(String(format: "peak memory: %.0f MiB", peakRSSMiB()))
+    print(String(format: "peak memory: %.0f MiB; resident after Level 3: %.0f MiB", peakRSSMiB(), residentMiB() ?? -1))
 }

@@ -52,9 +52,15 @@ func peakRSSMiB() -> Double {
 var peakBeforeResetsMiB = 0.0
 
 /// The kernel's high-water mark of resident memory (VmHWM), MiB.
-func highWaterMiB() -> Double? {
+func highWaterMiB() -> Double? { procStatusMiB("VmHWM:") }
+
+/// The resident memory now (VmRSS), MiB.
+func residentMiB() -> Double? { procStatusMiB("VmRSS:") }
+
+/// A memory line of /proc/self/status (kB there), MiB.
+func procStatusMiB(_ key: String) -> Double? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
           let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
     return kB / 1024
 }

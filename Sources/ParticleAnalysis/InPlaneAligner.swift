@@ -38,9 +38,18 @@ public struct InPlaneAligner: Sendable {
     let spectra: [[SIMD2<Float>]]
     let norms: [Double]
     let features: [[SIMD2<Float>]]
+    /// With a screening bank: reference r turned by −i polar steps (i = 0 … 2·angles − 1, the whole circle),
+    /// spectra one after another, and their norms.
+    let bank: [[SIMD2<Float>]]?
+    let bankNorms: [[Double]]?
 
-    /// References of one square size; shifts searched within `maxShiftPx` pixels.
-    public init(references: [Image2D], maxShiftPx: Int) {
+    /// References of one square size; shifts searched within `maxShiftPx` pixels. With `screeningBank`, each
+    /// reference is also held turned by every whole polar step (2·angles spectra per reference, 4 MB per
+    /// reference at 32 pixels), so that screening correlates the image's own spectrum with a pre-turned
+    /// reference instead of turning and transforming the image for every candidate: the best cross-correlation
+    /// over shifts does not change when both images turn together (up to the corners). Only the final
+    /// refinement turns the image itself, so the alignments it returns are those of the plain search.
+    public init(references: [Image2D], maxShiftPx: Int, screeningBank: Bool = false) {
         precondition(!references.isEmpty && references.allSatisfy { $0.nx == references[0].nx && $0.ny == $0.nx })
         size = references[0].nx
         self.maxShiftPx = max(1, min(maxShiftPx, size / 2 - 1))
@@ -51,6 +60,81 @@ public struct InPlaneAligner: Sendable {
         spectra = specs
         norms = specs.map { Self.norm($0, size: references[0].nx) }
         features = specs.map { s in s.withUnsafeBufferPointer { polar.features($0) } }
+        if screeningBank {
+            let turns = 2 * polar.angles, n = size, step = polar.stepDeg
+            let built: [([SIMD2<Float>], [Double])] = ReferenceFreeClassification.parallelMap(references.count) { r in
+                let ref = references[r], fill = ref.edgeMean
+                var all: [SIMD2<Float>] = [], norms: [Double] = []
+                all.reserveCapacity(turns * (n / 2 + 1) * n)
+                for i in 0..<turns {
+                    let s = FFT2D.forward(Align2D.rotated(ref, angleDeg: -Double(i) * step, fill: fill)).data
+                    all += s
+                    norms.append(Self.norm(s, size: n))
+                }
+                return (all, norms)
+            }
+            bank = built.map(\.0)
+            bankNorms = built.map(\.1)
+        } else {
+            bank = nil
+            bankNorms = nil
+        }
+    }
+
+    /// An image's spectrum, polar features and norm, computed once for many screenings.
+    public struct Prepared: Sendable {
+        let spectrum: [SIMD2<Float>]
+        let features: [SIMD2<Float>]
+        let norm: Double
+    }
+
+    public func prepare(_ image: Image2D) -> Prepared {
+        let s = FFT2D.forward(image).data
+        return Prepared(spectrum: s, features: s.withUnsafeBufferPointer { polar.features($0) }, norm: Self.norm(s, size: size))
+    }
+
+    /// Screening on the bank: the `candidates` best polar rotations of the image onto reference `r` and their
+    /// 180° partners, each scored by the cross-correlation peak (whole pixels) with the pre-turned reference;
+    /// the best angle (degrees, to apply to the image) and its score.
+    func bankScreen(_ p: Prepared, _ r: Int, candidates: Int, _ work: inout Workspace) -> (angleDeg: Double, score: Double) {
+        guard let bank, let bankNorms else { preconditionFailure("InPlaneAligner built without a screening bank") }
+        let turns = 2 * polar.angles, count = (size / 2 + 1) * size, n = size, maxShift = maxShiftPx
+        var best = (angleDeg: 0.0, score: -2.0)
+        for base in polar.bestRotations(reference: features[r], image: p.features, count: candidates) {
+            let i0 = Int((base / polar.stepDeg).rounded())
+            for i in [i0 % turns, (i0 + polar.angles) % turns] {
+                let peak = bank[r].withUnsafeBufferPointer { b in p.spectrum.withUnsafeBufferPointer { s in
+                    work.scratch.withUnsafeMutableBufferPointer { sc in work.real.withUnsafeMutableBufferPointer { re in
+                        Align2D.bestShift(c: UnsafeBufferPointer(rebasing: b[i * count ..< (i + 1) * count]), p: s, n: n,
+                                          maxShift: maxShift, scratch: sc, real: re).peak
+                    } }
+                } }
+                let d = bankNorms[r][i] * p.norm
+                let score = d > 0 ? peak / d : 0
+                if score > best.score { best = (Double(i) * polar.stepDeg, score) }
+            }
+        }
+        return best
+    }
+
+    /// `alignBest` on the screening bank for an image prepared once (`prepare`): every reference screened with
+    /// the best polar rotation and its 180° partner, the three best-screened with the four best polar rotations
+    /// (all on the bank), and the best of those refined by turning the image itself.
+    public func alignBest(_ image: Image2D, prepared p: Prepared) -> (reference: Int, alignment: InPlaneAlignment) {
+        var work = Workspace(size: size)
+        let screened = spectra.indices.map { r in (r, bankScreen(p, r, candidates: 1, &work).score) }
+        var best = (reference: 0, angleDeg: 0.0, score: -2.0)
+        for (r, _) in screened.sorted(by: { $0.1 > $1.1 }).prefix(3) {
+            let a = bankScreen(p, r, candidates: Self.candidates, &work)
+            if a.score > best.score { best = (r, a.angleDeg, a.score) }
+        }
+        return (best.reference, refine(image, best.reference, evaluate(image, best.reference, angle: best.angleDeg, &work), &work))
+    }
+
+    /// The screening score of a prepared image against reference `r` on the bank.
+    public func screen(prepared p: Prepared, to r: Int) -> Double {
+        var work = Workspace(size: size)
+        return bankScreen(p, r, candidates: 1, &work).score
     }
 
     /// The best rotation and shift of `image` onto reference `r`: the four best rotations of the polar
@@ -65,6 +149,7 @@ public struct InPlaneAligner: Sendable {
     /// best polar rotation and its 180° partner; the three best-screened references are then aligned as in
     /// `align(_:to:)` and the best kept (screening alone misses the true reference for some noisy images).
     public func alignBest(_ image: Image2D) -> (reference: Int, alignment: InPlaneAlignment) {
+        if bank != nil { return alignBest(image, prepared: prepare(image)) }
         var work = Workspace(size: size)
         let f = imageFeatures(image, &work)
         let screened = spectra.indices.map { r in (r, coarse(image, r, f, candidates: 1, &work).score) }
@@ -74,12 +159,6 @@ public struct InPlaneAligner: Sendable {
             if a.score > best.alignment.score { best = (r, a) }
         }
         return best
-    }
-
-    /// A quick score of `image` against reference `r`: the best polar rotation and its 180° partner, unrefined.
-    public func screen(_ image: Image2D, to r: Int) -> InPlaneAlignment {
-        var work = Workspace(size: size)
-        return coarse(image, r, imageFeatures(image, &work), candidates: 1, &work)
     }
 
     /// The image rotated and shifted by `a` (into the reference's frame).

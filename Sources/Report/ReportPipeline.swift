@@ -199,6 +199,7 @@ public enum ReportPipeline {
         let skipped = available.filter { !request.selection.includes($0.id) }
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }
         if !skipped.isEmpty { progress("skipped by request: " + skipped.map(\.id).joined(separator: ", ")) }
+        level2?.willRun(sections: sections.map(\.id))
         let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
         // A missing or stale slice (merge), or a slice that could not be written (chunk run), stops the report.
         if let failure = particles?.chunking?.failure {

@@ -105,6 +105,23 @@ final class Level3NumericsTests: XCTestCase {
         XCTAssertGreaterThan(cc, 0.99)
     }
 
+    func testScreeningBankFindsTheReferenceAndTheRotationOfThePlainSearch() {
+        let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
+        let refs = [projection(phantom, rot: 30, tilt: 70, psi: 0), projection(phantom, rot: 0, tilt: 0, psi: 0),
+                    projection(phantom, rot: 120, tilt: 40, psi: 0)]
+        let banked = InPlaneAligner(references: refs, maxShiftPx: 6, screeningBank: true)
+        let plain = InPlaneAligner(references: refs, maxShiftPx: 6)
+        for (r, angle) in [(0, 40.0), (1, 200.0), (2, 313.0)] {
+            let moved = FFT2D.inverse(FFT2D.forward(Align2D.rotated(refs[r], angleDeg: angle)).phaseShifted(x: -2, y: 3))
+            let b = banked.alignBest(moved), q = plain.alignBest(moved)
+            print("bank: reference \(b.reference) angle \(b.alignment.angleDeg) score \(b.alignment.score); plain \(q.reference) \(q.alignment.angleDeg)")
+            XCTAssertEqual(b.reference, r)
+            let error = abs(((b.alignment.angleDeg + angle).truncatingRemainder(dividingBy: 360) + 540).truncatingRemainder(dividingBy: 360) - 180)
+            XCTAssertLessThan(error, 2, "turning back by −\(angle)°")
+            XCTAssertEqual(b.alignment.score, q.alignment.score, accuracy: 0.01)
+        }
+    }
+
     func testReferenceFreeClassificationSeparatesThreeViews() {
         let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
         let views = [(0.0, 0.0), (90.0, 90.0), (0.0, 90.0)]

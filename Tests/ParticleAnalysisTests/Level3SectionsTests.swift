@@ -1,7 +1,8 @@
 // Level 3 sections on particles simulated in 2D classes from a phantom (SimulatedClasses): 3.a flags a class of
 // junk and not the views; 3.b gives a finer resolution to a large, clean class than to a small, noisy one; 3.c
-// finds the user's classes when they are true views and warns when one is another object; without --classes
-// Level 3 does not apply.
+// finds the user's classes when they are true views and warns when one is another object, and its KS rule is
+// clear for consistent classes and rejects classes of other particles; the shared preparation is released after
+// the last Level 3 section; without --classes Level 3 does not apply.
 import Foundation
 import ImageData
 import MapIO
@@ -88,6 +89,55 @@ final class Level3SectionsTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(cc[1]), 0.8)
         for u in [0, 2, 3] { XCTAssertGreaterThan(try XCTUnwrap(cc[u]), 0.8, "user class \(u + 1)") }
         XCTAssertTrue(other.warnings.first?.contains("(2)") == true, other.warnings.first ?? "")
+    }
+
+    // VRS's KS rule (p < 0.001; docs/methods.md "3.c"): with consistent classes the two sets of best
+    // correlations come from one classification and stay well clear of the limit; when most of the user's
+    // classes are not classes of these particles (here 12 of 16 are views of another object), our classes all
+    // find a match among the user's while those 12 find none, and the test rejects.
+    func testKolmogorovSmirnovRuleIsClearForConsistentClassesAndWarnsForClassesOfOtherParticles() throws {
+        let views: [(rot: Double, tilt: Double)] = [(0, 20), (72, 40), (144, 60), (216, 80), (288, 100), (36, 120), (108, 140),
+                                                    (180, 30), (252, 70), (324, 110)]
+        let consistent = SimulatedClasses(views: views, perView: Array(repeating: 30, count: views.count))
+        let good = ExternalConsistencySection().runIsolated(try context(try consistent.write(phantom)))
+        let p = try XCTUnwrap(good.metrics["ks_p_value"]?.doubleValue)
+        print("3.c consistent, 10 classes: KS D \(good.metrics["ks_statistic"]!), p \(p); best CCs", perClass(good, "user_best", "cc"),
+              "iterations \(good.metrics["iterations"]!)")
+        XCTAssertGreaterThan(p, 0.1, "well clear of 0.001")
+        XCTAssertFalse(good.warnings.contains { $0.contains("Kolmogorov") }, "\(good.warnings)")
+
+        // 16 user classes; the particles are of the first 4 only, the other 12 are views of another phantom.
+        let other = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 99)
+        let otherViews = (0..<12).map { (rot: Double($0) * 30, tilt: 20 + Double($0) * 12) }
+        var mixed = SimulatedClasses(views: Array(views.prefix(4)) + otherViews, perView: [40, 40, 40, 40] + Array(repeating: 0, count: 12))
+        mixed.noiseSD = [1]
+        var replace: [Int: [Float]] = [:]
+        for (j, v) in otherViews.enumerated() {
+            replace[5 + j] = other.projection(box: 32, pixelSizeA: 2, orientation: EulerAngles(rot: v.rot, tilt: v.tilt, psi: 0).matrix)
+        }
+        let bad = ExternalConsistencySection().runIsolated(try context(try mixed.write(phantom, replaceClass: replace)))
+        let pBad = try XCTUnwrap(bad.metrics["ks_p_value"]?.doubleValue)
+        print("3.c 12 of 16 user classes of another object: KS D \(bad.metrics["ks_statistic"]!), p \(pBad); user best",
+              perClass(bad, "user_best", "cc"), "ours", perClass(bad, "new_best", "cc"))
+        XCTAssertLessThan(pBad, 0.001)
+        XCTAssertTrue(bad.warnings.contains { $0.contains("Kolmogorov") }, "\(bad.warnings)")
+    }
+
+    func testLevelThreeHoldsItsPreparationUntilItsLastSectionAndSaysHowManyParticlesItUsed() throws {
+        let c = try context(try SimulatedClasses(perView: [20, 20, 20]).write(phantom))
+        let l2 = try XCTUnwrap(c.level2)
+        l2.willRun(sections: ["0.a", "3.a", "3.c"])
+        let a = OutlierDetectionSection().runIsolated(c)
+        XCTAssertFalse(l2.level3Cache.isEmpty, "3.c still needs the aligned particles")
+        XCTAssertEqual(a.metrics["particles_used"], .int(60))
+        XCTAssertEqual(a.metrics["particles_default"], .int(Level3Input.defaultParticles))
+        XCTAssertEqual(a.metrics["max_particles_given"], .bool(false))
+        let x = ExternalConsistencySection().runIsolated(c)
+        XCTAssertTrue(l2.level3Cache.isEmpty, "released after the last Level 3 section that runs")
+        XCTAssertEqual(x.metrics["particles_classified"], .int(60))
+        XCTAssertEqual(ExternalConsistencySection.defaultParticles(classes: 50), 3000)
+        XCTAssertEqual(ExternalConsistencySection.defaultParticles(classes: 4), 1000)
+        XCTAssertEqual(ExternalConsistencySection.defaultParticles(classes: 200), Level3Input.defaultParticles)
     }
 
     func testClassNumbersOutsideTheStackAreLeftOutAndCounted() throws {

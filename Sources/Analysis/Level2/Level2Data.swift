@@ -52,6 +52,10 @@ public final class Level2Inputs: @unchecked Sendable {
     public let angularStepDeg: Double
     /// Level 3's particles aligned to these classes (Level3Data.swift), computed on first use.
     let level3Cache = Level3Cache()
+
+    /// The ids of the sections the report runs, so that Level 3's shared preparation is released when the last
+    /// of its sections that runs has finished.
+    public func willRun(sections ids: [String]) { level3Cache.expect(ids) }
     private let lock = NSLock()
     private var cached: Result<Level2Search, Error>?
 

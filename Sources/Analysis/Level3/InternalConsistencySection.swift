@@ -16,11 +16,11 @@ public struct InternalConsistencySection: Section {
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
+        defer { Level3Input.finished(id, context) }
         let a = try Level3Input.alignment(context)
         let k = a.classes.count
         let frcs: [HalfSetFRC?] = ReferenceFreeClassification.parallelMap(k) { c in
-            let m = a.members(of: c)
-            return m.count >= ClassCore.minimumParticles ? HalfSetFRC(aligned: m.map { a.aligned[$0] }, seed: 20170101 &+ UInt64(c)) : nil
+            a.members(of: c).count >= ClassCore.minimumParticles ? HalfSetFRC(aligned: a.alignedMembers(of: c), seed: 20170101 &+ UInt64(c)) : nil
         }
         let sizes = (0..<k).map { a.members(of: $0).count }
         guard let lastRing = frcs.compactMap({ $0?.frequencyInvA.last }).first else {

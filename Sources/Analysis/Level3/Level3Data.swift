@@ -6,7 +6,10 @@
 // - Class of a particle: its rlnClassNumber when every particle used has one (class k is image k of the
 //   stack); otherwise the class it matches best after in-plane alignment. A class number outside the stack
 //   leaves the particle out, and the text counts it.
-// - Each particle is aligned (rotation, shift within ±box/8) to its class: InPlaneAligner.
+// - Each particle is aligned (rotation, shift within ±box/8) to its class: InPlaneAligner. The prepared images
+//   are held once (float32, working box) with their alignments; a section makes the aligned images of one
+//   class at a time (`alignedMembers`), and the preparation is released when the last Level 3 section of the
+//   report has finished (Level3Cache), so that 10⁵ particles hold 1.6 GB once, for Level 3 only.
 // Without --classes Level 3 does not apply: a class average is what a particle is aligned to, and averages
 // built here from rlnClassNumber alone would need a reference-free alignment per class — a classification of
 // our own, which 3.c already provides as an independent check rather than as the user's classes.
@@ -28,12 +31,12 @@ public struct Level3Alignment: Sendable {
     public let images: [ImageData.Image2D]
     public let classOf: [Int]
     public let alignments: [InPlaneAlignment]
-    /// The prepared images rotated and shifted onto their class.
-    public let aligned: [ImageData.Image2D]
     public let assignment: Assignment
     /// Particles of the subset left out because their rlnClassNumber is not an image of the class stack.
     public let outsideStack: Int
     public let particlesTotal: Int
+    /// Whether --max-particles chose the subset (otherwise the section's default did).
+    public let maxParticlesGiven: Bool
     /// Whether the particles carried CTF parameters (and were phase-flipped).
     public let phaseFlipped: Bool
     public let maxShiftPx: Int
@@ -63,11 +66,20 @@ public struct Level3Alignment: Sendable {
     /// Particles of class c (0-based), as indices into `rows`.
     public func members(of c: Int) -> [Int] { classOf.indices.filter { classOf[$0] == c } }
 
+    /// The prepared images of class c rotated and shifted onto it (made on demand: the images are held once,
+    /// unaligned).
+    public func alignedMembers(of c: Int) -> [ImageData.Image2D] {
+        members(of: c).map { InPlaneAligner.apply(alignments[$0], to: images[$0]) }
+    }
+
     /// Circle of radius 0.45 box: the region compared and analysed.
     public var mask: CircularMask { CircularMask(size: box, radiusPx: 0.45 * Double(box)) }
 }
 
 enum Level3Input {
+    /// Level 3 sections that share the preparation; it is released when those of them that the report runs
+    /// have finished (Level3Cache.expect).
+    public static let sectionIDs: Set<String> = ["3.a", "3.b", "3.c"]
     /// Particles aligned by default (a seeded random subset; --max-particles overrides it).
     /// 5,000 so that 50 classes hold about 100 particles each: the core analysis of a class of a few tens of
     /// particles is biased (docs/methods.md "3.a").
@@ -111,15 +123,17 @@ enum Level3Input {
             keep.append(i)
         }
         let kept = keep, given = classOf
-        let results = ReferenceFreeClassification.parallelMap(kept.count) { j -> (Int, InPlaneAlignment, ImageData.Image2D) in
+        let results = ReferenceFreeClassification.parallelMap(kept.count) { j -> (Int, InPlaneAlignment) in
             let img = images[kept[j]]
-            let (cls, a) = byNumber ? (given[j], aligner.align(img, to: given[j])) : aligner.alignBest(img)
-            return (cls, a, InPlaneAligner.apply(a, to: img))
+            if byNumber { return (given[j], aligner.align(img, to: given[j])) }
+            let best = aligner.alignBest(img)
+            return (best.reference, best.alignment)
         }
         return Level3Alignment(box: w, pixelSizeA: px, classes: classes, rows: keep.map { rows[$0] },
                                images: keep.map { images[$0] }, classOf: results.map(\.0), alignments: results.map(\.1),
-                               aligned: results.map(\.2), assignment: byNumber ? .classNumber : .bestCorrelation,
+                               assignment: byNumber ? .classNumber : .bestCorrelation,
                                outsideStack: rows.count - keep.count, particlesTotal: p.totalCount,
+                               maxParticlesGiven: p.maxParticles != nil,
                                phaseFlipped: rows.allSatisfy { table.particles[$0].ctf != nil }, maxShiftPx: maxShift,
                                ctfEnvelope: envelope(table, keep.map { rows[$0] }, box: w, pixelSizeA: px))
     }
@@ -147,10 +161,17 @@ enum Level3Input {
         return out
     }
 
+    /// Called by each Level 3 section when it ends (however it ends): the preparation is released after the
+    /// last one.
+    static func finished(_ id: String, _ context: AnalysisContext) {
+        context.level2?.level3Cache.finished(id)
+    }
+
     /// Metrics every Level 3 section repeats so that its text can say what was used.
     static func commonMetrics(_ a: Level3Alignment) -> [String: JSONValue] {
         var m: [String: JSONValue] = [
             "particles_used": .int(a.rows.count), "particles_total": .int(a.particlesTotal),
+            "particles_default": .int(defaultParticles), "max_particles_given": .bool(a.maxParticlesGiven),
             "particles_outside_stack": .int(a.outsideStack), "assignment": .string(a.assignment.rawValue),
             "assigned_by_class_number": .bool(a.assignment == .classNumber),
             "working_box_px": .int(a.box), "working_pixel_size_A": .number(a.pixelSizeA),
@@ -179,10 +200,12 @@ enum Level3Images {
     }
 }
 
-/// A value computed once per key under a lock (concurrent sections wait for the first computation).
+/// A value computed once per key under a lock (concurrent sections wait for the first computation), held until
+/// every Level 3 section expected to use it has finished.
 public final class Level3Cache: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [String: Result<Level3Alignment, Error>] = [:]
+    private var pending = Level3Input.sectionIDs
     public init() {}
 
     func value(key: String, _ make: () throws -> Level3Alignment) throws -> Level3Alignment {
@@ -192,4 +215,20 @@ public final class Level3Cache: @unchecked Sendable {
         values[key] = r
         return try r.get()
     }
+
+    /// The Level 3 sections the report runs (by default all of them).
+    func expect(_ ids: [String]) {
+        lock.lock(); defer { lock.unlock() }
+        pending = Level3Input.sectionIDs.intersection(ids)
+    }
+
+    /// Section `id` no longer needs the preparation; after the last expected one, it is released.
+    func finished(_ id: String) {
+        lock.lock(); defer { lock.unlock() }
+        pending.remove(id)
+        if pending.isEmpty { values.removeAll() }
+    }
+
+    /// Whether nothing is held (after the last Level 3 section).
+    var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return values.isEmpty }
 }

@@ -20,12 +20,12 @@ public struct OutlierDetectionSection: Section {
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
+        defer { Level3Input.finished(id, context) }
         let a = try Level3Input.alignment(context)
         let mask = a.mask
         let k = a.classes.count
         let cores: [ClassCore?] = ReferenceFreeClassification.parallelMap(k) { c in
-            let m = a.members(of: c)
-            return m.count >= ClassCore.minimumParticles ? ClassCore(aligned: m.map { a.aligned[$0] }, mask: mask) : nil
+            a.members(of: c).count >= ClassCore.minimumParticles ? ClassCore(aligned: a.alignedMembers(of: c), mask: mask) : nil
         }
         let sizes = (0..<k).map { a.members(of: $0).count }
         let measured = cores.compactMap { $0?.coreFraction }
