@@ -5,7 +5,9 @@
 // written with a RELION 3.1 STAR file (rlnClassNumber) to a temporary folder; the classes are the noiseless views.
 // MAX is --max-particles (a number or `all`). Per section: wall and CPU time and the peak resident memory while
 // it ran (the kernel's high-water mark reset before each); at the end, the resident memory after Level 3 (its
-// shared preparation released). A benchmark, not a test.
+// shared preparation released). With `--keep DIR` the map (DIR/map.mrc), particles, STAR (with the true angles and
+// origins, so that Level 4 applies) and classes are written to DIR and kept, for a whole `emvalidate report` run
+// of Levels 3 and 4; the command is printed. A benchmark, not a test.
 import Analysis
 import Foundation
 import ImageData
@@ -13,11 +15,13 @@ import MapIO
 import ParticleAnalysis
 import VolumeNumerics
 
-func level3(n: Int, count: Int, classCount: Int, max: String?) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-level3-bench-\(getpid())")
+func level3(n: Int, count: Int, classCount: Int, max: String?, keep: String? = nil) throws {
+    let dir = keep.map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-level3-bench-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let map = Phantom.proteinLike(n: n).map
+    defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
+    let phantom = Phantom.proteinLike(n: n)
+    let map = phantom.map
     let px = map.voxelSize.x
     let projector = FourierProjector(volume: map)
     var rng = SplitMix64(seed: 13)
@@ -27,14 +31,15 @@ func level3(n: Int, count: Int, classCount: Int, max: String?) throws {
     let tSim = seconds {
         for i in 0..<count {
             let k = i % classCount
-            let clean = projector.project(rot: views[k].0 + 6 * rng.uniform() - 3, tilt: views[k].1 + 6 * rng.uniform() - 3,
-                                          psi: 360 * rng.uniform(), shiftX: 4 * rng.uniform() - 2, shiftY: 4 * rng.uniform() - 2)
+            let (rot, tilt, psi) = (views[k].0 + 6 * rng.uniform() - 3, views[k].1 + 6 * rng.uniform() - 3, 360 * rng.uniform())
+            let (sx, sy) = (4 * rng.uniform() - 2, 4 * rng.uniform() - 2)   // pixels; RELION's origin is −shift·px
+            let clean = projector.project(rot: rot, tilt: tilt, psi: psi, shiftX: sx, shiftY: sy)
             let defocus = 10000 + 20000 * rng.uniform()
             var img = CTF(CTFParameters(defocusUA: defocus, defocusVA: defocus)).apply(to: clean)
             let sd = img.meanAndStd.std
             for j in 0..<img.data.count { img.data[j] += Float(3 * sd * rng.gaussian()) }
             images += img.data
-            rows.append("\(i + 1)@particles.mrcs mic\(i / 200).mrc 1 \(defocus) \(defocus) 0.0 \(k + 1)")
+            rows.append("\(i + 1)@particles.mrcs mic\(i / 200).mrc 1 \(defocus) \(defocus) 0.0 \(k + 1) \(rot) \(tilt) \(psi) \(-sx * px) \(-sy * px)")
         }
     }
     row("simulate \(count) particles of \(n)²", tSim)
@@ -47,10 +52,16 @@ func level3(n: Int, count: Int, classCount: Int, max: String?) throws {
     let star = "data_optics\nloop_\n_rlnOpticsGroup #1\n_rlnAmplitudeContrast #2\n_rlnSphericalAberration #3\n_rlnVoltage #4\n"
         + "_rlnImagePixelSize #5\n_rlnImageSize #6\n_rlnImageDimensionality #7\n1 0.1 2.7 300.0 \(px) \(n) 2\n\n"
         + "data_particles\nloop_\n_rlnImageName #1\n_rlnMicrographName #2\n_rlnOpticsGroup #3\n_rlnDefocusU #4\n"
-        + "_rlnDefocusV #5\n_rlnDefocusAngle #6\n_rlnClassNumber #7\n" + rows.joined(separator: "\n") + "\n"
+        + "_rlnDefocusV #5\n_rlnDefocusAngle #6\n_rlnClassNumber #7\n"
+        + "_rlnAngleRot #8\n_rlnAngleTilt #9\n_rlnAnglePsi #10\n_rlnOriginXAngst #11\n_rlnOriginYAngst #12\n" + rows.joined(separator: "\n") + "\n"
     let starPath = dir.appendingPathComponent("particles.star").path
     try star.write(toFile: starPath, atomically: true, encoding: .utf8)
 
+    if keep != nil {
+        let mapPath = dir.appendingPathComponent("map.mrc").path
+        try MRCWriter.write(map, to: mapPath, labels: ["benchmark phantom"])
+        print("emvalidate report \(mapPath) --threshold \(String(format: "%.6g", phantom.threshold)) --resolution \(String(format: "%.3g", 3 * px)) --particles \(starPath) --classes \(classPath)")
+    }
     let limit = max.map { $0 == "all" ? Int.max : Int($0)! }
     let context = AnalysisContext(map: map, mapPath: "phantom\(n).mrc", threshold: 0, resolution: nil)
     var input: ParticleInput!

@@ -16,7 +16,7 @@
 //   EMBench particles MAP T R STAR [MAX] [IDS]  each Level 4 section alone on a STAR file; IDS e.g. 4.a,4.e
 //                                        (ParticleBench.swift)
 //   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
-//   EMBench level3 N COUNT CLASSES [MAX]  Level 3 on simulated particles in classes (Level3Bench.swift)
+//   EMBench level3 N COUNT CLASSES [MAX] [--keep DIR]  Level 3 on simulated particles in classes (Level3Bench.swift)
 import Analysis
 import Foundation
 import MapIO
@@ -255,7 +255,10 @@ case "particles":
     try particles(map: args[1], threshold: Double(args[2])!, resolution: Double(args[3])!, star: args[4],
                   max: args.count > 5 ? args[5] : nil, only: args.count > 6 ? args[6].split(separator: ",").map(String.init) : nil)
 case "level3":
-    try level3(n: Int(args[1])!, count: Int(args[2])!, classCount: Int(args[3])!, max: args.count > 4 ? args[4] : nil)
+    let keepAt = args.firstIndex(of: "--keep")
+    let rest = keepAt.map { Array(args[..<$0]) } ?? args
+    try level3(n: Int(rest[1])!, count: Int(rest[2])!, classCount: Int(rest[3])!, max: rest.count > 4 ? rest[4] : nil,
+               keep: keepAt.flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil })
 case "level2":
     try level2(n: Int(args[1])!, count: Int(args[2])!, stepDeg: args.count > 3 ? Double(args[3])! : 5)
 default:

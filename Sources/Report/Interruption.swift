@@ -94,8 +94,15 @@ public enum Interruption {
         }
         // A child may have written into a folder between its removal and its end.
         for d in dirs { try? FileManager.default.removeItem(at: d) }
+        // Die of the signal on this thread: kill(getpid()) would deliver it to any thread that does not block it,
+        // possibly after exit() below has already ended the process with status 128 + sig (seen under load).
+        // This thread may have inherited a mask that blocks it (install() unblocks the main thread only).
         signal(sig, SIG_DFL)
-        kill(getpid(), sig)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, sig)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(sig)
         exit(128 + sig)
     }
 
