@@ -8,6 +8,7 @@ import Foundation
 import ImageData
 import MapIO
 import Testing
+import TestSupport
 import VolumeNumerics
 @testable import Report
 
@@ -34,14 +35,8 @@ import VolumeNumerics
         }
         try MRCWriter.write(Volume(nx: n, ny: n, nz: count, data: images, voxelSize: SIMD3(repeating: voxelA)),
                             to: dir.appendingPathComponent("particles.mrcs").path, labels: ["particles"])
-        /// A STAR data block with one loop.
-        func block(_ name: String, _ columns: [String], _ rows: [String]) -> String {
-            (["data_\(name)", "loop_"] + columns.enumerated().map { "_\($1) #\($0 + 1)" } + rows).joined(separator: "\n") + "\n\n"
-        }
-        let star = block("optics", ["rlnOpticsGroup", "rlnAmplitudeContrast", "rlnSphericalAberration", "rlnVoltage",
-                                    "rlnImagePixelSize", "rlnImageSize", "rlnImageDimensionality"], ["1 0.1 2.7 300.0 \(voxelA) \(n) 2"])
-            + block("particles", ["rlnImageName", "rlnMicrographName", "rlnOpticsGroup", "rlnDefocusU", "rlnDefocusV", "rlnDefocusAngle",
-                                  "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"], rows)
+        let star = relion31Star(pixelSizeA: voxelA, box: n, extraColumns: ["rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi",
+                                                                       "rlnOriginXAngst", "rlnOriginYAngst"], rows: rows)
         let starPath = dir.appendingPathComponent("particles.star").path
         try star.write(toFile: starPath, atomically: true, encoding: .utf8)
         return (map, starPath)
