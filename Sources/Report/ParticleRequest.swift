@@ -39,13 +39,13 @@ public struct ParticleRequest: Sendable {
 public struct ParticleChunkRequest: Sendable {
     public var directory: String
     /// The 1-based slice this run writes and the number of slices; nil when merging.
-    public var index: Int?, count: Int?
+    public var slice: (index: Int, count: Int)?
 
-    public init(directory: String, index: Int? = nil, count: Int? = nil) {
-        self.directory = directory; self.index = index; self.count = count
+    public init(directory: String, slice: (index: Int, count: Int)? = nil) {
+        self.directory = directory; self.slice = slice
     }
 
-    public var writes: Bool { index != nil }
+    public var writes: Bool { slice != nil }
 
     /// The chunking of a report of `request` on the map of SHA-256 `mapSHA256`: every setting that reaches the
     /// per-particle sections goes into the slices' header, so that a merge with other settings is refused.
@@ -60,7 +60,7 @@ public struct ParticleChunkRequest: Sendable {
             "ctf=\(f.voltageKV.map { "\($0)" } ?? "-"),\(f.sphericalAberrationMM.map { "\($0)" } ?? "-"),\(f.amplitudeContrast.map { "\($0)" } ?? "-")",
             "version=\(ReportPipeline.version)",
         ].joined(separator: " ")
-        let mode: ParticleChunking.Mode = index.map { .write(index: $0, count: count!) } ?? .merge
+        let mode: ParticleChunking.Mode = slice.map { .write(index: $0.index, count: $0.count) } ?? .merge
         return ParticleChunking(directory: URL(fileURLWithPath: directory), mode: mode,
                                 inputs: ChunkInputs(star: particles.starPath, starSHA256: starSHA, mapSHA256: mapSHA256,
                                                     settings: settings))

@@ -308,7 +308,7 @@ struct ReportCommand: ParsableCommand {
         }
         let chunk = try chunkIndex()
         if let chunkDir {
-            request.particles?.chunks = ParticleChunkRequest(directory: chunkDir, index: chunk?.index, count: chunk?.count)
+            request.particles?.chunks = ParticleChunkRequest(directory: chunkDir, slice: chunk)
         }
         request.classesPath = classes
         request.classesPixelSizeA = classesPixelSize

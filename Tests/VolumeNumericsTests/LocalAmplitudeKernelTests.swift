@@ -60,6 +60,14 @@ import MapIO
         #expect(g.dims.x < nx && g.dims.y < ny, "cropped grid \(g.dims)")
         let errSmooth = g.values.map { abs($0 - a) }.max()!
         #expect(errSmooth < 1e-4 * a, "smoothed amplitude: expected \(a), max error \(errSmooth)")
+        // A low-pass reaching Nyquist: the smoothing is done in place on the full grid (odd x, even y and z: the
+        // even axes' Nyquist planes dropped) and sampled exactly at every voxel; the constant a passes.
+        let every = (0..<Int32(nx * ny * nz)).map { $0 }
+        let inPlace = hp.smoothedSamples(highPass: RaisedCosineHighPass(cutoffInvA: s / 2, widthInvA: s / 4),
+                                         lowPass: RaisedCosineLowPass(cutoffInvA: 0.3, widthInvA: 0.02), topInvA: 0.31,
+                                         work: &work, amplitude: &amp, at: [every])[0]
+        let errInPlace = inPlace.map { abs($0 - a) }.max()!
+        #expect(errInPlace < 1e-4 * a, "in-place smoothed amplitude: expected \(a), max error \(errInPlace)")
     }
 
     /// The band amplitude on a cropped grid of odd size equals the one on the full grid at the shared voxels.

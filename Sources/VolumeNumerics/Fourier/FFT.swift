@@ -183,6 +183,22 @@ public enum FFT {
         }
     }
 
+    /// The real values an in-place inverse left in `buffer` (rows of 2·(nx/2 + 1) floats), times `scale`, copied
+    /// into `values` (x fastest, nx·ny·nz), the z planes on the cores.
+    static func copyPaddedRows(_ buffer: UnsafeMutableBufferPointer<SIMD2<Float>>, nx: Int, ny: Int, nz: Int, scale: Float,
+                               into values: UnsafeMutableBufferPointer<Float>) {
+        let h = nx / 2 + 1
+        precondition(buffer.count >= h * ny * nz && values.count >= nx * ny * nz)
+        UnsafeMutableRawPointer(buffer.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * buffer.count) { r in
+            parallelFor(nz) { z in
+                for y in 0..<ny {
+                    let o = nx * (y + ny * z), p = 2 * h * (y + ny * z)
+                    for x in 0..<nx { values[o + x] = r[p + x] * scale }
+                }
+            }
+        }
+    }
+
     /// In-place forward transform, unnormalised: `real` holds the values in FFTW's padded layout (rows of
     /// 2·(nx/2 + 1) floats) and receives the hx·ny·nz coefficients.
     static func forwardInPlace(nx: Int, ny: Int, nz: Int, real: UnsafeMutablePointer<Float>) {

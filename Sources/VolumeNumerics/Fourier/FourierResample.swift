@@ -61,16 +61,7 @@ public enum FourierResample {
         let scale = 1 / Float(nx * ny * nz)
         g.withUnsafeMutableBufferPointer { sc in
             FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: Parallel.workers)
-            UnsafeMutableRawPointer(sc.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * sc.count) { r in
-                values.withUnsafeMutableBufferPointer { v in
-                    parallelFor(mz) { z in
-                        for y in 0..<my {
-                            let o = mx * (y + my * z), p = 2 * hm * (y + my * z)
-                            for x in 0..<mx { v[o + x] = r[p + x] * scale }
-                        }
-                    }
-                }
-            }
+            values.withUnsafeMutableBufferPointer { FFT.copyPaddedRows(sc, nx: mx, ny: my, nz: mz, scale: scale, into: $0) }
         }
         return values
     }

@@ -85,30 +85,15 @@ extension AmplitudeWork {
         let (mx, my, mz) = (dims.x, dims.y, dims.z)
         precondition(grid.nx == mx && grid.ny == my && grid.nz == mz && values.count == mx * my * mz)
         let hm = mx / 2 + 1
-        let scale = 1 / Float(mx * my * mz)
-        let (fx, fy, fz) = (grid.sx.map(Float.init), grid.sy.map(Float.init), grid.sz.map(Float.init))
-        func kept(_ i: Int, _ n: Int) -> Bool { abs(FrequencyGrid.signedIndex(i, n)) <= (n - 1) / 2 }
         withScratch { sc in
             FFT.forwardUnnormalised(nx: mx, ny: my, nz: mz, input: values, output: sc, threads: Parallel.workers)
-            parallelFor(mz) { k in
-                for j in 0..<my {
-                    let row = hm * (j + my * k)
-                    guard kept(k, mz) && kept(j, my) else { for i in 0..<hm { sc[row + i] = .zero }; continue }
-                    let yz = fy[j] * fy[j] + fz[k] * fz[k]
-                    for i in 0..<hm {
-                        sc[row + i] = kept(i, mx) ? sc[row + i] * gain.gain((fx[i] * fx[i] + yz).squareRoot()) : .zero
-                    }
-                }
-            }
+            FourierVolume.applyGain(gain, grid: grid, to: sc)
+            // The Nyquist index of each even axis, which resampledValues does not carry over.
+            if mz % 2 == 0 { for i in (hm * my * (mz / 2))..<(hm * my * (mz / 2 + 1)) { sc[i] = .zero } }
+            if my % 2 == 0 { for k in 0..<mz { for i in 0..<hm { sc[i + hm * (my / 2 + my * k)] = .zero } } }
+            if mx % 2 == 0 { for row in 0..<(my * mz) { sc[hm - 1 + hm * row] = .zero } }
             FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: Parallel.workers)
-            UnsafeMutableRawPointer(sc.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * sc.count) { r in
-                parallelFor(mz) { z in
-                    for y in 0..<my {
-                        let o = mx * (y + my * z), p = 2 * hm * (y + my * z)
-                        for x in 0..<mx { values[o + x] = r[p + x] * scale }
-                    }
-                }
-            }
+            FFT.copyPaddedRows(sc, nx: mx, ny: my, nz: mz, scale: 1 / Float(mx * my * mz), into: values)
         }
     }
 }
