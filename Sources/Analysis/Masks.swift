@@ -11,7 +11,7 @@ import VolumeNumerics
 public struct Masks: Sendable {
     /// The contour threshold T (map units).
     public let threshold: Double
-    /// The map the masks were made from (shared storage, not a copy): the raw mask is rebuilt from it.
+    /// The map the masks were made from (shared storage, not a copy).
     let map: Volume
     /// Number of voxels in the raw mask (V >= T).
     public let rawVoxelCount: Int
@@ -28,10 +28,6 @@ public struct Masks: Sendable {
     /// Soft mask in [0, 1]: the hard mask smoothed by a Gaussian of σ = `softSigmaVoxels`, stored as the box
     /// where it is not zero (`soft.full()` makes the whole volume, for writing it to a file).
     public let soft: CroppedVolume
-
-    /// Raw mask: voxels with V >= T. Rebuilt on each call (one byte per voxel, 128 MiB at 512³), not kept:
-    /// only 0.e needs the voxels; the counts are `rawVoxelCount` and `rawHardOverlapCount`.
-    public func rawMask() -> BinaryMask { BinaryMask(volume: map, threshold: threshold) }
 
     /// σ of the soft mask's Gaussian, in voxels.
     public static let softSigmaVoxels = 2.0

@@ -16,13 +16,12 @@ func localSections(path: String, half1: String, half2: String, threshold: Double
                                   halves: (h1, h2), halfPaths: (half1, half2))
     let masks = try context.masks()
     let hard = masks.hard.voxels
-    let other = zip(masks.rawMask().voxels, hard).map { $0 && !$1 }
     var maps: [(String, [Float])] = []
 
     var mono: LocalResolutionMap!
     var peak = startStepPeak()
     let tMono = try seconds {
-        mono = try MonoRes.localResolution(map: map, mask: hard, excluded: other,
+        mono = try MonoRes.localResolution(map: map, mask: hard, otherDensityThreshold: threshold,
                                            settings: LocalResolution.settings(for: map, resolutionA: r))
     }
     row("0.e MonoRes on the map (\(mono.scannedResolutionsA.count) resolutions)", tMono, peak: stepPeakMiB(peak))

@@ -38,9 +38,10 @@ func thresholdKeeping(_ map: Volume, fraction: Double) -> Double {
         let map = twoHalvesMap(leftA: leftA, rightA: rightA, noise: 0.01, radiusA: 18, edgeInvA: 0.03)
         let ctx = AnalysisContext(map: map, mapPath: "phantom", threshold: thresholdKeeping(map, fraction: 0.08), resolution: 4.5)
         let masks = try ctx.masks()
-        let hard = masks.hard.voxels, other = zip(masks.rawMask().voxels, hard).map { $0 && !$1 }
+        let hard = masks.hard.voxels
         print("0.e phantom: hard mask \(hard.filter { $0 }.count) voxels of \(hard.count)")
-        let (result, local) = try LocalResolution().evaluate(map: map, hardMask: hard, otherDensity: other, resolutionA: 4.5)
+        let (result, local) = try LocalResolution().evaluate(map: map, hardMask: hard, otherDensityThreshold: masks.threshold,
+                                                             resolutionA: 4.5)
         var left = [Float](), right = [Float]()
         for z in 0..<64 { for y in 0..<64 { for x in 0..<64 {
             let v = local.resolutionA[x + 64 * (y + 64 * z)]

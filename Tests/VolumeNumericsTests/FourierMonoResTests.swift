@@ -111,6 +111,18 @@ func median(_ v: [Float]) -> Double {
         }
     }
 
+    /// The per-voxel resolutions are held as indices into the scanned resolutions: each reads back as exactly the
+    /// Float of its resolution (1/f, not a round number of Å), unset voxels as none, beyond 255 resolutions too.
+    @Test func compactResolutionsReadBackExactly() {
+        let scanned = (0..<300).map { 1 / (Double($0 + 20) / 480) }   // 24 Å … 1.509 Å on the shells of a 480 Å box
+        var r = ScannedResolutions(count: 5)
+        r.set(0, scanIndex: 0); r.set(1, scanIndex: 7); r.set(3, scanIndex: 299); r.set(1, scanIndex: 256)
+        #expect(r.value(0, scanned: scanned) == Float(scanned[0]))
+        #expect(r.value(1, scanned: scanned) == Float(scanned[256]) && Float(scanned[256]) != Float(scanned[0]))
+        #expect(r.value(2, scanned: scanned) == nil && r.value(4, scanned: scanned) == nil)
+        #expect(r.value(3, scanned: scanned) == Float(1 / (319.0 / 480)))
+    }
+
     @Test func quantileMatchesNumpyDefinition() {
         var v: [Float] = [4, 1, 3, 2, 5]
         #expect(MonoRes.quantile(&v, 0.25) == 2 && MonoRes.quantile(&v, 0.1) == 1.4)

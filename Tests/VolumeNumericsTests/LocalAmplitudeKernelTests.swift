@@ -53,16 +53,18 @@ import MapIO
         // Removed by a high-pass above it.
         hp.amplitude(gain: RaisedCosineHighPass(cutoffInvA: 2 * s, widthInvA: s / 4), work: &work, into: &amp)
         #expect(amp.map { abs($0) }.max()! < 1e-4 * a)
-        // Low-passed (a constant passes any low-pass) on the cropped grid.
-        let g = hp.smoothed(highPass: RaisedCosineHighPass(cutoffInvA: s / 2, widthInvA: s / 4),
-                            lowPass: RaisedCosineLowPass(cutoffInvA: 0.1, widthInvA: 0.02), topInvA: 0.11,
-                            work: &work, amplitude: &amp)
-        #expect(g.dims.x < nx && g.dims.y < ny, "cropped grid \(g.dims)")
-        let errSmooth = g.values.map { abs($0 - a) }.max()!
+        // Low-passed (a constant passes any low-pass) on the cropped grid, transformed in the amplitude's storage
+        // (padded rows) and interpolated at every voxel.
+        let every = (0..<Int32(nx * ny * nz)).map { $0 }
+        let cropped = hp.smoothingGrid(topInvA: 0.11)
+        #expect(cropped.x < nx && cropped.y < ny && 2 * cropped.x * cropped.y * cropped.z <= nx * ny * nz, "cropped grid \(cropped)")
+        let smooth = hp.smoothedSamples(highPass: RaisedCosineHighPass(cutoffInvA: s / 2, widthInvA: s / 4),
+                                        lowPass: RaisedCosineLowPass(cutoffInvA: 0.1, widthInvA: 0.02), topInvA: 0.11,
+                                        work: &work, amplitude: &amp, at: [every])[0]
+        let errSmooth = smooth.map { abs($0 - a) }.max()!
         #expect(errSmooth < 1e-4 * a, "smoothed amplitude: expected \(a), max error \(errSmooth)")
         // A low-pass reaching Nyquist: the smoothing is done in place on the full grid (odd x, even y and z: the
         // even axes' Nyquist planes dropped) and sampled exactly at every voxel; the constant a passes.
-        let every = (0..<Int32(nx * ny * nz)).map { $0 }
         let inPlace = hp.smoothedSamples(highPass: RaisedCosineHighPass(cutoffInvA: s / 2, widthInvA: s / 4),
                                          lowPass: RaisedCosineLowPass(cutoffInvA: 0.3, widthInvA: 0.02), topInvA: 0.31,
                                          work: &work, amplitude: &amp, at: [every])[0]

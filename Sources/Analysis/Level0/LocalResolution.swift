@@ -55,9 +55,9 @@ public struct LocalResolution: Section {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is outside [2, 13] Å, the range where the local-resolution estimate applies", r))
         }
         let masks = try context.masks()
-        let hard = masks.hard.voxels
-        let other = zip(masks.rawMask().voxels, hard).map { $0 && !$1 }
-        var (result, local) = try evaluate(map: context.map, hardMask: hard, otherDensity: other, resolutionA: r)
+        // Other density (the raw mask, V ≥ T, outside the hard mask) is compared on the fly, not held as a mask.
+        var (result, local) = try evaluate(map: context.map, hardMask: masks.hard.voxels, otherDensityThreshold: masks.threshold,
+                                           resolutionA: r)
         LocalResolution.addSurfaceFigure(to: &result, context: context, local: context.map.withData(local.resolutionA))
         return result
     }
@@ -78,14 +78,15 @@ public struct LocalResolution: Section {
         LocalMapSurface.append(figure, id: surfaceFigureId, figures: &result.figures, metrics: &result.metrics)
     }
 
-    /// The section's result and the per-voxel local resolution map. `otherDensity`: voxels above T outside the
-    /// hard mask, excluded from the noise.
-    func evaluate(map: Volume, hardMask: [Bool], otherDensity: [Bool]? = nil, resolutionA r: Double) throws
+    /// The section's result and the per-voxel local resolution map. `otherDensityThreshold`: T; voxels at or
+    /// above it outside the hard mask (other density) are excluded from the noise.
+    func evaluate(map: Volume, hardMask: [Bool], otherDensityThreshold: Double? = nil, resolutionA r: Double) throws
         -> (result: SectionResult, local: LocalResolutionMap) {
         let settings = LocalResolution.settings(for: map, resolutionA: r)
         let local: LocalResolutionMap
         do {
-            local = try MonoRes.localResolution(map: map, mask: hardMask, excluded: otherDensity, settings: settings)
+            local = try MonoRes.localResolution(map: map, mask: hardMask, otherDensityThreshold: otherDensityThreshold,
+                                                settings: settings)
         } catch let e as MonoResError {
             if case .zeroBackground = e { throw SectionError.notApplicable("MonoRes needs noise around the molecule: \(e.description)") }
             throw SectionError.failed(e.description)

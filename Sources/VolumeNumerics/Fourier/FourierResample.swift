@@ -27,43 +27,71 @@ public enum FourierResample {
     /// on the way (the spectrum filtered and resampled in one pass).
     static func resampledValues<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
                                                to dims: SIMD3<Int>, gain: G?) -> [Float] {
+        precondition(dims.x > 0 && dims.y > 0 && dims.z > 0, "FourierResample: empty target box \(dims)")
+        var g = [SIMD2<Float>](repeating: .zero, count: (dims.x / 2 + 1) * dims.y * dims.z)
+        var values = [Float](repeating: 0, count: dims.x * dims.y * dims.z)
+        g.withUnsafeMutableBufferPointer { sc in
+            transformCropped(src, grid: grid, to: dims, gain: gain, in: sc)
+            values.withUnsafeMutableBufferPointer {
+                FFT.copyPaddedRows(sc, nx: dims.x, ny: dims.y, nz: dims.z, scale: 1 / Float(grid.nx * grid.ny * grid.nz), into: $0)
+            }
+        }
+        return values
+    }
+
+    /// `resampledValues` written over `buffer` (at least 2·(mx/2 + 1)·my·mz floats, its contents discarded) instead
+    /// of new arrays: the values stay in FFTW's padded layout, value (x, y, z) at x + rowStride·(y + my·z), with the
+    /// returned rowStride = 2·(mx/2 + 1). The same values, bit for bit.
+    static func resampledValues<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
+                                               to dims: SIMD3<Int>, gain: G?,
+                                               over buffer: UnsafeMutableBufferPointer<Float>) -> Int {
+        precondition(dims.x > 0 && dims.y > 0 && dims.z > 0, "FourierResample: empty target box \(dims)")
+        let hm = dims.x / 2 + 1, count = hm * dims.y * dims.z
+        precondition(buffer.count >= 2 * count, "FourierResample: buffer of \(buffer.count) floats for \(dims)")
+        let scale = 1 / Float(grid.nx * grid.ny * grid.nz)
+        UnsafeMutableRawPointer(buffer.baseAddress!).withMemoryRebound(to: SIMD2<Float>.self, capacity: count) { c in
+            let sc = UnsafeMutableBufferPointer(start: c, count: count)
+            sc.initialize(repeating: .zero)
+            transformCropped(src, grid: grid, to: dims, gain: gain, in: sc)
+        }
+        parallelFor(dims.z) { z in
+            for i in (2 * hm * dims.y * z)..<(2 * hm * dims.y * (z + 1)) { buffer[i] *= scale }
+        }
+        return 2 * hm
+    }
+
+    /// Gathers the kept coefficients of `src` (times `gain`) into `sc` (the target grid's half spectrum, zero
+    /// elsewhere) and transforms it in place: the unnormalised values in padded rows of 2·(mx/2 + 1) floats.
+    private static func transformCropped<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
+                                                        to dims: SIMD3<Int>, gain: G?,
+                                                        in dst: UnsafeMutableBufferPointer<SIMD2<Float>>) {
         let (nx, ny, nz) = (grid.nx, grid.ny, grid.nz)
         let (mx, my, mz) = (dims.x, dims.y, dims.z)
-        precondition(mx > 0 && my > 0 && mz > 0, "FourierResample: empty target box \(dims)")
         let hn = grid.hx, hm = mx / 2 + 1
-        precondition(src.count >= hn * ny * nz)
-        var g = [SIMD2<Float>](repeating: .zero, count: hm * my * mz)
+        precondition(src.count >= hn * ny * nz && dst.count >= hm * my * mz)
         // Largest |index| kept along each axis: below the Nyquist index of both grids.
         func limit(_ n: Int, _ m: Int) -> Int { (min(n, m) - 1) / 2 }
         let (lx, ly, lz) = (limit(nx, mx), limit(ny, my), limit(nz, mz))
         let (fx, fy, fz) = (grid.sx.map(Float.init), grid.sy.map(Float.init), grid.sz.map(Float.init))
-        g.withUnsafeMutableBufferPointer { dst in
-            for kc in 0..<mz {
-                let sk = FrequencyGrid.signedIndex(kc, mz)
-                if abs(sk) > lz { continue }
-                let k = (sk + nz) % nz
-                for jc in 0..<my {
-                    let sj = FrequencyGrid.signedIndex(jc, my)
-                    if abs(sj) > ly { continue }
-                    let j = (sj + ny) % ny
-                    if let gain {
-                        let yz = fy[j] * fy[j] + fz[k] * fz[k]
-                        for i in 0...lx { dst[i + hm * (jc + my * kc)] = src[i + hn * (j + ny * k)] * gain.gain((fx[i] * fx[i] + yz).squareRoot()) }
-                    } else {
-                        for i in 0...lx { dst[i + hm * (jc + my * kc)] = src[i + hn * (j + ny * k)] }
-                    }
+        for kc in 0..<mz {
+            let sk = FrequencyGrid.signedIndex(kc, mz)
+            if abs(sk) > lz { continue }
+            let k = (sk + nz) % nz
+            for jc in 0..<my {
+                let sj = FrequencyGrid.signedIndex(jc, my)
+                if abs(sj) > ly { continue }
+                let j = (sj + ny) % ny
+                if let gain {
+                    let yz = fy[j] * fy[j] + fz[k] * fz[k]
+                    for i in 0...lx { dst[i + hm * (jc + my * kc)] = src[i + hn * (j + ny * k)] * gain.gain((fx[i] * fx[i] + yz).squareRoot()) }
+                } else {
+                    for i in 0...lx { dst[i + hm * (jc + my * kc)] = src[i + hn * (j + ny * k)] }
                 }
             }
         }
         // Transformed in place (no copy of the spectrum); the samples of the original band-limited function need
-        // 1/n (FFT.inverse's 1/m times m/n).
-        var values = [Float](repeating: 0, count: mx * my * mz)
-        let scale = 1 / Float(nx * ny * nz)
-        g.withUnsafeMutableBufferPointer { sc in
-            FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: Parallel.workers)
-            values.withUnsafeMutableBufferPointer { FFT.copyPaddedRows(sc, nx: mx, ny: my, nz: mz, scale: scale, into: $0) }
-        }
-        return values
+        // 1/n (FFT.inverse's 1/m times m/n), applied by the callers.
+        FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: dst, threads: Parallel.workers)
     }
 
     /// `volume` resampled to about `voxelSizeA` Å per voxel along every axis: box size m = round(n·T/T'),

@@ -79,17 +79,18 @@ public enum MonoResError: Error, CustomStringConvertible {
 }
 
 public enum MonoRes {
-    /// Local resolution of `map` inside `mask` (one flag per voxel, x fastest). `excluded` marks voxels that
-    /// are neither mask nor noise (other density above the threshold). With `noise` (the half difference
-    /// (h1 − h2)/2), the noise amplitudes come from it over the whole noise sphere.
-    public static func localResolution(map: Volume, mask: [Bool], excluded: [Bool]? = nil, settings: MonoResSettings,
-                                       noise noiseMap: Volume? = nil) throws -> LocalResolutionMap {
+    /// Local resolution of `map` inside `mask` (one flag per voxel, x fastest). Voxels outside the mask at or
+    /// above `otherDensityThreshold` (other density, the raw mask outside the hard mask) are neither mask nor
+    /// noise. With `noise` (the half difference (h1 − h2)/2), the noise amplitudes come from it over the whole
+    /// noise sphere (no other density is excluded then).
+    public static func localResolution(map: Volume, mask: [Bool], otherDensityThreshold: Double? = nil,
+                                       settings: MonoResSettings, noise noiseMap: Volume? = nil) throws -> LocalResolutionMap {
         precondition(mask.count == map.count, "MonoRes: mask has \(mask.count) voxels, map \(map.count)")
         let full = map.dims
-        var inside = [Int32]()
-        for i in 0..<mask.count where mask[i] { inside.append(Int32(i)) }
-        guard !inside.isEmpty else { throw MonoResError.emptyMask }
-        let region = try MonoResNoise.region(map: noiseMap ?? map, mask: mask, excluded: excluded,
+        let maskVoxels = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard maskVoxels > 0 else { throw MonoResError.emptyMask }
+        let region = try MonoResNoise.region(map: noiseMap ?? map, mask: mask,
+                                             otherDensityThreshold: noiseMap == nil ? otherDensityThreshold : nil,
                                              includeMask: noiseMap != nil, maxSample: 1_000_000)
         let grid = FrequencyGrid(nx: full.x, ny: full.y, nz: full.z, voxelSize: map.voxelSize)
         let ds = grid.shellWidthInvA, nyquist = grid.nyquistInvA
@@ -97,21 +98,21 @@ public enum MonoRes {
         guard settings.lowestResolutionA > 1 / nyquist else {
             throw MonoResError.badRange(String(format: "the scan's start %.2f Å is not coarser than Nyquist %.2f Å", settings.lowestResolutionA, 1 / nyquist))
         }
-        let scan = try Self.scan(map: map, noiseMap: noiseMap, inside: inside, mask: mask, region: region,
+        let scan = try Self.scan(map: map, noiseMap: noiseMap, mask: mask, region: region,
                                  settings: settings, shellWidthInvA: ds, nyquistInvA: nyquist, tailInvA: tail)
         return postProcess(dims: full, voxelSize: map.voxelSize, kept: scan.kept, resolution: scan.resolution,
                            nyquistA: 1 / nyquist, scanned: scan.scanned, thresholds: scan.thresholds,
-                           maskVoxels: inside.count, noiseVoxels: scan.noiseVoxels, noiseRadius: region.radiusVoxels,
+                           maskVoxels: maskVoxels, noiseVoxels: scan.noiseVoxels, noiseRadius: region.radiusVoxels,
                            stop: scan.stop)
     }
 
     /// The scan's outcome per refined-mask voxel, before the post-processing. Its full-size buffers (the
     /// spectra, the work and the amplitude) live only in `scan`, so they are gone before the post-processing.
     struct ScanResult {
-        var kept: [Int32], resolution: [Float], scanned: [Double], thresholds: [Double], stop: String, noiseVoxels: Int
+        var kept: [Int32], resolution: ScannedResolutions, scanned: [Double], thresholds: [Double], stop: String, noiseVoxels: Int
     }
 
-    static func scan(map: Volume, noiseMap: Volume?, inside: [Int32], mask: [Bool], region: MonoResNoise.Region,
+    static func scan(map: Volume, noiseMap: Volume?, mask: [Bool], region: MonoResNoise.Region,
                      settings: MonoResSettings, shellWidthInvA ds: Double, nyquistInvA nyquist: Double,
                      tailInvA tail: Double) throws -> ScanResult {
         let amplitude = HighPassAmplitude(FFT.forward(map))
@@ -131,8 +132,9 @@ public enum MonoRes {
             var nv = outside.map { amp[Int($0)] }
             let t = nv.isEmpty ? -Float.infinity : orderStatistic(&nv, 0.95)
             var dropped = 0
-            for q in inside {
-                if amp[Int(q)] >= t { kept.append(q); continue }
+            for i in 0..<mask.count where mask[i] {   // in index order
+                let q = Int32(i)
+                if amp[i] >= t { kept.append(q); continue }
                 guard noiseMap == nil else { continue }
                 // Dropped voxels join the noise, sampled with the region's stride.
                 if dropped % region.stride == 0 { noiseSample.append(q) }
@@ -141,7 +143,7 @@ public enum MonoRes {
         }
         guard !kept.isEmpty else { throw MonoResError.emptyMask }
 
-        var resolution = [Float](repeating: 0, count: kept.count)
+        var resolution = ScannedResolutions(count: kept.count)
         var state = [Int8](repeating: 1, count: kept.count)   // ≥ 1 scanning (1 + failures in a row); −1 done
         var scanned: [Double] = [], thresholds: [Double] = []
         var lastShell = -1, maxMeanS = -Double.infinity, stop = "the scan reached Nyquist"
@@ -183,11 +185,11 @@ public enum MonoRes {
             maxMeanS = max(maxMeanS, meanS)
             if meanS < 0.001 * maxMeanS { stop = "the signal's mean amplitude fell below 0.001 of its maximum"; break }
             scanned.append(dk); thresholds.append(Double(t))
-            let back = Float(scanned[max(0, scanned.count - 3)])   // xmipp: the resolution two steps back
+            let current = scanned.count - 1, back = max(0, scanned.count - 3)   // xmipp: the resolution two steps back
             for q in 0..<kept.count where state[q] >= 1 {
-                if sig[q] > t { state[q] = 1; resolution[q] = Float(dk) } else {
+                if sig[q] > t { state[q] = 1; resolution.set(q, scanIndex: current) } else {
                     state[q] += 1
-                    if state[q] > 2 { state[q] = -1; resolution[q] = back }
+                    if state[q] > 2 { state[q] = -1; resolution.set(q, scanIndex: back) }
                 }
             }
             let z = (meanS - meanN) / (varS / nS + varN / nN).squareRoot()
@@ -199,12 +201,14 @@ public enum MonoRes {
     }
 
     /// xmipp's post-processing: median fill outside, Gaussian σ = 3 voxels, min(smoothed, raw) in the mask.
-    static func postProcess(dims: SIMD3<Int>, voxelSize: SIMD3<Double>, kept: [Int32], resolution: [Float], nyquistA: Double,
+    static func postProcess(dims: SIMD3<Int>, voxelSize: SIMD3<Double>, kept: [Int32], resolution: ScannedResolutions, nyquistA: Double,
                             scanned: [Double], thresholds: [Double], maskVoxels: Int, noiseVoxels: Int, noiseRadius: Int,
                             stop: String) -> LocalResolutionMap {
         let n = dims.x * dims.y * dims.z
         var assigned = [Int32](), values = [Float]()
-        for q in 0..<kept.count where resolution[q] > 0 { assigned.append(kept[q]); values.append(resolution[q]) }
+        for q in 0..<kept.count {
+            if let d = resolution.value(q, scanned: scanned) { assigned.append(kept[q]); values.append(d) }
+        }
         var sorted = values.sorted()
         let fill = sorted.isEmpty ? Float(scanned[0]) : sorted[sorted.count / 2]
         sorted = []
@@ -270,6 +274,23 @@ public enum MonoRes {
             }
             return v[k]
         }
+    }
+}
+
+/// The resolution each scanned voxel was given, in the exact form it has: the index of one of the scanned
+/// resolutions (one UInt16 per voxel instead of a Float), made a Float (Å) only when read.
+struct ScannedResolutions: Equatable {
+    /// 0: none yet; k + 1: scanned[k].
+    private var codes: [UInt16]
+
+    init(count: Int) { codes = [UInt16](repeating: 0, count: count) }
+
+    /// Voxel q takes the scan's k-th resolution (k < 65,535: a scan has at most one resolution per Fourier shell).
+    mutating func set(_ q: Int, scanIndex k: Int) { codes[q] = UInt16(k + 1) }
+
+    /// Voxel q's resolution (Å) as the Float the scan stores, `Float(scanned[k])`; nil when it has none.
+    func value(_ q: Int, scanned: [Double]) -> Float? {
+        codes[q] == 0 ? nil : Float(scanned[Int(codes[q]) - 1])
     }
 }
 

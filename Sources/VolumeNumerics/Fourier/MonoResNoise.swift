@@ -22,7 +22,9 @@ public enum MonoResNoise {
         public var radiusVoxels: Int
     }
 
-    public static func region(map: Volume, mask: [Bool], excluded: [Bool]?, includeMask: Bool,
+    /// `otherDensityThreshold`: voxels outside the mask whose value is at or above it (other density, the raw
+    /// mask outside the hard mask) are neither mask nor noise; compared on the fly, with no mask of their own.
+    public static func region(map: Volume, mask: [Bool], otherDensityThreshold: Double?, includeMask: Bool,
                               maxSample: Int = .max) throws -> Region {
         let (nx, ny, nz) = (map.nx, map.ny, map.nz)
         let c = SIMD3<Double>(Double(nx / 2), Double(ny / 2), Double(nz / 2))   // xmipp's origin: the box centre
@@ -43,13 +45,20 @@ public enum MonoResNoise {
                 last = v
             }
         }
+        // Exactly BinaryMask(volume:threshold:)'s V >= T (a Double comparison is exact for any T). A mask voxel's
+        // outcome below is the same whether or not it counts as excluded (it is never noise without includeMask).
+        precondition(otherDensityThreshold == nil || !includeMask, "MonoResNoise: other density excluded from a half difference")
+        func excluded(_ i: Int) -> Bool {
+            guard let t = otherDensityThreshold else { return false }
+            return Double(map.data[i]) >= t
+        }
         var zeros = 0, candidates = 0, noiseCount = 0
         let limit2 = Double(limit * limit), outer2 = Double(outer * outer)
         func isNoise(_ i: Int, _ r2: Double) -> Bool {
             !(r2 >= limit2 || (mask[i] && !includeMask) || map.data[i] == 0)
         }
         forEachVoxel(map.dims, centre: c) { i, r2 in
-            if excluded?[i] == true || r2 >= outer2 { return }
+            if r2 >= outer2 || excluded(i) { return }
             if !mask[i] { candidates += 1; if map.data[i] == 0 { zeros += 1 } }
             if isNoise(i, r2) { noiseCount += 1 }
         }
@@ -62,7 +71,7 @@ public enum MonoResNoise {
         sample.reserveCapacity(noiseCount / stride + 1)
         var seen = 0
         forEachVoxel(map.dims, centre: c) { i, r2 in
-            if excluded?[i] == true || r2 >= outer2 || !isNoise(i, r2) { return }
+            if r2 >= outer2 || excluded(i) || !isNoise(i, r2) { return }
             if seen % stride == 0 { sample.append(Int32(i)) }
             seen += 1
         }

@@ -31,35 +31,26 @@ struct HighPassAmplitude {
         }
     }
 
-    /// The amplitude under `highPass`, low-passed by `lowPass` (zero above `topInvA`), on the coarsest grid
-    /// sampling 2·topInvA (sample it with `MonogenicSignal.sample`).
-    func smoothed(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double,
-                  work: inout AmplitudeWork, amplitude amp: inout [Float]) -> (values: [Float], dims: SIMD3<Int>) {
-        amplitude(gain: highPass, work: &work, into: &amp)
-        let dims = smoothingGrid(topInvA: topInvA)
-        let grid = spectrum.grid
-        let values = amp.withUnsafeMutableBufferPointer { a in
-            work.withForwardTransform(of: a) { f in
-                FourierResample.resampledValues(f, grid: grid, to: dims, gain: lowPass)
-            }
-        }
-        return (values, dims)
-    }
-
-    /// The smoothed amplitude (as `smoothed`) at the full-grid voxels of each of `sets`. When the smoothing grid
-    /// holds more than half the box's voxels the low-pass is applied in place in `amp` and the work's scratch
-    /// and sampled exactly: no further volume, where the cropped copy (a spectrum and a volume of that grid, about
-    /// 0.9 GB for a 480³ grid in a 512³ box) would cost more memory than its smaller inverse saves time.
+    /// The smoothed amplitude — the amplitude under `highPass`, low-passed by `lowPass` (zero above `topInvA`) —
+    /// at the full-grid voxels of each of `sets`, sampled on `smoothingGrid(topInvA:)`. No buffer beyond the work's:
+    /// on a cropped grid (at most half the box's voxels) the cropped spectrum is transformed in `amp`'s storage,
+    /// which the forward transform has freed, and sampled there (trilinear); on the full grid (more than half)
+    /// the low-pass is applied in place in `amp` and the scratch and sampled exactly. (Separate arrays for the
+    /// cropped spectrum and values cost up to a spectrum and a volume of half the box, 0.5 GB at 512³.)
     func smoothedSamples(highPass: RaisedCosineHighPass, lowPass: RaisedCosineLowPass, topInvA: Double,
                          work: inout AmplitudeWork, amplitude amp: inout [Float], at sets: [[Int32]]) -> [[Float]] {
         let grid = spectrum.grid
         let full = SIMD3(grid.nx, grid.ny, grid.nz)
         let m = smoothingGrid(topInvA: topInvA)
-        if 2 * m.x * m.y * m.z <= full.x * full.y * full.z {
-            let g = smoothed(highPass: highPass, lowPass: lowPass, topInvA: topInvA, work: &work, amplitude: &amp)
-            return sets.map { MonogenicSignal.sample(g.values, dims: g.dims, fullDims: full, at: $0) }
-        }
         amplitude(gain: highPass, work: &work, into: &amp)
+        if 2 * m.x * m.y * m.z <= full.x * full.y * full.z {
+            return amp.withUnsafeMutableBufferPointer { a in
+                let rowStride = work.withForwardTransform(of: a) { f in
+                    FourierResample.resampledValues(f, grid: grid, to: m, gain: lowPass, over: a)
+                }
+                return sets.map { MonogenicSignal.sample(UnsafeBufferPointer(a), dims: m, rowStride: rowStride, fullDims: full, at: $0) }
+            }
+        }
         amp.withUnsafeMutableBufferPointer { work.lowPassInPlace($0, grid: grid, gain: lowPass) }
         return sets.map { MonogenicSignal.sample(amp, dims: full, fullDims: full, at: $0) }
     }

@@ -60,31 +60,37 @@ public enum MonogenicSignal {
     /// Trilinear (periodic) samples of a coarse grid `values` of size `m` at the full-grid voxels `indices`
     /// (linear indices x + nx·(y + ny·z) of a grid of size `n` covering the same box).
     public static func sample(_ values: [Float], dims m: SIMD3<Int>, fullDims n: SIMD3<Int>, at indices: [Int32]) -> [Float] {
+        values.withUnsafeBufferPointer { sample($0, dims: m, rowStride: m.x, fullDims: n, at: indices) }
+    }
+
+    /// `sample` for values whose rows are `rowStride` floats apart (value (x, y, z) at x + rowStride·(y + m.y·z);
+    /// FFTW's padded layout has rowStride = 2·(m.x/2 + 1)).
+    static func sample(_ v: UnsafeBufferPointer<Float>, dims m: SIMD3<Int>, rowStride rs: Int, fullDims n: SIMD3<Int>,
+                       at indices: [Int32]) -> [Float] {
+        precondition(rs >= m.x && v.count >= rs * m.y * m.z)
         var out = [Float](repeating: 0, count: indices.count)
         let r = SIMD3<Double>(Double(m.x) / Double(n.x), Double(m.y) / Double(n.y), Double(m.z) / Double(n.z))
-        values.withUnsafeBufferPointer { v in
-            indices.withUnsafeBufferPointer { idx in
-                out.withUnsafeMutableBufferPointer { o in
-                    if m == n {
-                        for q in 0..<idx.count { o[q] = v[Int(idx[q])] }
-                        return
-                    }
-                    parallelFor(idx.count) { q in
-                        let lin = Int(idx[q])
-                        let x = lin % n.x, y = (lin / n.x) % n.y, z = lin / (n.x * n.y)
-                        let cx = Double(x) * r.x, cy = Double(y) * r.y, cz = Double(z) * r.z
-                        let fx = Int(cx), fy = Int(cy), fz = Int(cz)
-                        let tx = Float(cx - Double(fx)), ty = Float(cy - Double(fy)), tz = Float(cz - Double(fz))
-                        let x0 = fx % m.x, x1 = (fx + 1) % m.x
-                        let y0 = (fy % m.y) * m.x, y1 = ((fy + 1) % m.y) * m.x
-                        let z0 = (fz % m.z) * m.x * m.y, z1 = ((fz + 1) % m.z) * m.x * m.y
-                        let c00 = v[x0 + y0 + z0] + tx * (v[x1 + y0 + z0] - v[x0 + y0 + z0])
-                        let c10 = v[x0 + y1 + z0] + tx * (v[x1 + y1 + z0] - v[x0 + y1 + z0])
-                        let c01 = v[x0 + y0 + z1] + tx * (v[x1 + y0 + z1] - v[x0 + y0 + z1])
-                        let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
-                        let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
-                        o[q] = c0 + tz * (c1 - c0)
-                    }
+        indices.withUnsafeBufferPointer { idx in
+            out.withUnsafeMutableBufferPointer { o in
+                if m == n && rs == n.x {
+                    for q in 0..<idx.count { o[q] = v[Int(idx[q])] }
+                    return
+                }
+                parallelFor(idx.count) { q in
+                    let lin = Int(idx[q])
+                    let x = lin % n.x, y = (lin / n.x) % n.y, z = lin / (n.x * n.y)
+                    let cx = Double(x) * r.x, cy = Double(y) * r.y, cz = Double(z) * r.z
+                    let fx = Int(cx), fy = Int(cy), fz = Int(cz)
+                    let tx = Float(cx - Double(fx)), ty = Float(cy - Double(fy)), tz = Float(cz - Double(fz))
+                    let x0 = fx % m.x, x1 = (fx + 1) % m.x
+                    let y0 = (fy % m.y) * rs, y1 = ((fy + 1) % m.y) * rs
+                    let z0 = (fz % m.z) * rs * m.y, z1 = ((fz + 1) % m.z) * rs * m.y
+                    let c00 = v[x0 + y0 + z0] + tx * (v[x1 + y0 + z0] - v[x0 + y0 + z0])
+                    let c10 = v[x0 + y1 + z0] + tx * (v[x1 + y1 + z0] - v[x0 + y1 + z0])
+                    let c01 = v[x0 + y0 + z1] + tx * (v[x1 + y0 + z1] - v[x0 + y0 + z1])
+                    let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
+                    let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
+                    o[q] = c0 + tz * (c1 - c0)
                 }
             }
         }
