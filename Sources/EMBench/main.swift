@@ -118,10 +118,11 @@ func readMap(_ path: String) throws -> Volume {
 }
 
 func core(path: String, threshold: Double, resolution: Double) throws {
-    let map = try readMap(path)
-    currentSize = map.nx
+    // As the report holds it: the context alone has the map, which it may put aside during 0.e when large.
+    let context = AnalysisContext(map: try readMap(path), mapPath: path, threshold: threshold, resolution: resolution)
+    context.mayPutMapAside = !ReportPipeline.sectionsRunConcurrently(context)
+    currentSize = context.map.nx
     var total = 0.0, totalCPU = 0.0
-    let context = AnalysisContext(map: map, mapPath: path, threshold: threshold, resolution: resolution)
     let tMasks = try seconds { _ = try context.masks() }
     row("masks (raw, hard, soft)", tMasks)
     total += tMasks; totalCPU += lastCPUSeconds
