@@ -65,12 +65,22 @@ public protocol Section: Sendable {
     /// Whether the section measures the map's structure, so that a map without variance (every voxel the
     /// same: all zeros, a constant, one voxel) cannot be measured.
     var needsMapVariance: Bool { get }
+    /// The values computed once per context and shared with other sections that this section reads
+    /// (`AnalysisContext.shared`); when the sections run one at a time, each is released after its last reader.
+    var sharedValues: [SharedValue] { get }
     /// Computes the section. Throw `SectionError` for not-applicable / failed; any other error is
     /// reported as failed with its description.
     func run(_ context: AnalysisContext) throws -> SectionResult
 }
 
+/// A value that several sections compute from the same inputs, made once per context.
+public enum SharedValue: String, Sendable, CaseIterable {
+    /// 0.f and 0.g: the map resampled for the local bands and the band fits (hundreds of MB at 512³).
+    case localBands
+}
+
 extension Section {
+    public var sharedValues: [SharedValue] { [] }
     public var scored: Bool { true }
     public var reference: String { "" }
     /// Every scored section except those that measure other data: Level 1 (the half maps, checked in
@@ -143,6 +153,9 @@ public final class AnalysisContext: @unchecked Sendable {
 
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?
+    private let sharedLock = NSLock()
+    private var sharedLocks: [SharedValue: NSLock] = [:]
+    private var sharedStore: [SharedValue: Any] = [:]
     private let mapLock = NSLock()
     private var storedMap: Volume?
     private var spill: VolumeSpill?
@@ -183,6 +196,34 @@ public final class AnalysisContext: @unchecked Sendable {
         // input error the report could describe.
         do { storedMap = try spill.read() } catch { fatalError("cannot read back the map put aside in \(spill.path): \(error)") }
         return storedMap!
+    }
+
+    /// The value `key`, made by `make` on first use and kept until `release(key)`; every caller gets the same
+    /// one (a section that asks while another makes it waits). A throwing `make` keeps nothing.
+    public func shared<T>(_ key: SharedValue, _ make: () throws -> T) throws -> T {
+        let keyLock: NSLock = sharedLock.withLock {
+            if let l = sharedLocks[key] { return l }
+            let l = NSLock(); sharedLocks[key] = l; return l
+        }
+        return try keyLock.withLock {
+            if let v = sharedLock.withLock({ sharedStore[key] }) {
+                guard let typed = v as? T else { preconditionFailure("shared value \(key) is a \(type(of: v)), not a \(T.self)") }
+                return typed
+            }
+            let v = try make()
+            sharedLock.withLock { sharedStore[key] = v }
+            return v
+        }
+    }
+
+    /// Lets the shared value `key` go (made again if asked for later).
+    public func release(_ key: SharedValue) {
+        sharedLock.withLock { sharedStore[key] = nil }
+    }
+
+    /// Whether the shared value `key` is held now.
+    public func holds(_ key: SharedValue) -> Bool {
+        sharedLock.withLock { sharedStore[key] != nil }
     }
 
     /// The raw, hard and soft masks at T (docs/methods.md "Masks"), built on first use.

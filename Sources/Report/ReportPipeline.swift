@@ -351,6 +351,12 @@ public enum ReportPipeline {
     /// (FFTW's threads, its own parallel loops). Smaller maps run their sections concurrently.
     public static let concurrentSectionsMaxVoxels = 200 * 200 * 200
 
+    /// Releases the shared values that section `i` read and no later section reads (sections run in order).
+    public static func releaseSharedValues(after i: Int, of sections: [any Section], in context: AnalysisContext) {
+        let later = Set(sections[(i + 1)...].flatMap(\.sharedValues))
+        for key in sections[i].sharedValues where !later.contains(key) { context.release(key) }
+    }
+
     /// Whether `runSections` runs the sections concurrently (maps up to `concurrentSectionsMaxVoxels`).
     public static func sectionsRunConcurrently(_ context: AnalysisContext) -> Bool {
         context.map.count <= concurrentSectionsMaxVoxels
@@ -360,7 +366,12 @@ public enum ReportPipeline {
     /// maps up to `concurrentSectionsMaxVoxels`, one at a time above.
     public static func runSections(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
         if !sectionsRunConcurrently(context) {
-            return sections.map { $0.runIsolated(context) }
+            // A shared value goes as soon as its last reader has run (0.f/0.g's bands are not held through 0.h).
+            return sections.indices.map { i in
+                let result = sections[i].runIsolated(context)
+                releaseSharedValues(after: i, of: sections, in: context)
+                return result
+            }
         }
         let box = ResultsBox<SectionResult>(count: sections.count)
         Parallel.perform(iterations: sections.count) { i in
