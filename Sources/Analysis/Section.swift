@@ -65,12 +65,22 @@ public protocol Section: Sendable {
     /// Whether the section measures the map's structure, so that a map without variance (every voxel the
     /// same: all zeros, a constant, one voxel) cannot be measured.
     var needsMapVariance: Bool { get }
+    /// The values computed once per context and shared with other sections that this section reads
+    /// (`AnalysisContext.shared`); when the sections run one at a time, each is released after its last reader.
+    var sharedValues: [SharedValue] { get }
     /// Computes the section. Throw `SectionError` for not-applicable / failed; any other error is
     /// reported as failed with its description.
     func run(_ context: AnalysisContext) throws -> SectionResult
 }
 
+/// A value that several sections compute from the same inputs, made once per context.
+public enum SharedValue: String, Sendable, CaseIterable {
+    /// 0.f and 0.g: the map resampled for the local bands and the band fits (hundreds of MB at 512³).
+    case localBands
+}
+
 extension Section {
+    public var sharedValues: [SharedValue] { [] }
     public var scored: Bool { true }
     public var reference: String { "" }
     /// Every scored section except those that measure other data: Level 1 (the half maps, checked in
@@ -110,7 +120,17 @@ extension Section {
 
 /// The inputs every section sees, plus values shared between sections (the masks), computed once.
 public final class AnalysisContext: @unchecked Sendable {
-    public let map: Volume
+    /// The map. In memory for the whole run, except while a section that needs the voxels only at its start
+    /// holds it through `takeMap()` (see there); read back from the spill file on the next use.
+    public var map: Volume {
+        mapLock.lock(); defer { mapLock.unlock() }
+        return heldMap()
+    }
+    /// Whether `takeMap()` may put the map aside on disk: set when the sections run one at a time (a large map,
+    /// `ReportPipeline.runSections`), where no other section holds the map meanwhile.
+    public var mayPutMapAside = false
+    /// The spill file's folder (the system's temporary folder by default).
+    public var spillDirectory = FileManager.default.temporaryDirectory
     /// Path of the map file as given by the user.
     public let mapPath: String
     /// Contour threshold T (map units).
@@ -133,13 +153,77 @@ public final class AnalysisContext: @unchecked Sendable {
 
     private let lock = NSLock()
     private var cachedMasks: Result<Masks, Error>?
+    private let sharedLock = NSLock()
+    private var sharedLocks: [SharedValue: NSLock] = [:]
+    private var sharedStore: [SharedValue: Any] = [:]
+    private let mapLock = NSLock()
+    private var storedMap: Volume?
+    private var spill: VolumeSpill?
 
     public init(map: Volume, mapPath: String, threshold: Double, resolution: Double?,
                 halves: (Volume, Volume)? = nil, model: AtomicModel? = nil, halfPaths: (String, String)? = nil) {
-        self.map = map; self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution
+        self.storedMap = map; self.mapPath = mapPath; self.threshold = threshold; self.resolution = resolution
         self.halves = halves; self.model = model; self.halfPaths = halfPaths
         let first = map.data.first ?? 0
         constantValue = map.data.allSatisfy { $0 == first } ? first : nil
+    }
+
+    /// The map, for a computation that needs its voxels only at the start (0.e: they become a spectrum, then a
+    /// 512³ scan holds three more volumes of the map's size). When `mayPutMapAside`, the context writes the map
+    /// to a spill file (once) and lets its own copy go, so the caller's is the only one in memory and is freed
+    /// when the caller consumes it; `map` reads it back on its next use. Without a spill (not allowed, or the
+    /// file could not be written) the context keeps the map as usual.
+    public func takeMap() -> Volume {
+        mapLock.lock(); defer { mapLock.unlock() }
+        let m = heldMap()
+        guard mayPutMapAside else { return m }
+        if spill == nil { spill = try? VolumeSpill(m, directory: spillDirectory) }
+        if spill != nil { storedMap = nil }
+        return m
+    }
+
+    /// Whether the map is in memory now (false while put aside by `takeMap()`).
+    public var mapIsInMemory: Bool {
+        mapLock.lock(); defer { mapLock.unlock() }
+        return storedMap != nil
+    }
+
+    /// The map in memory, read back from the spill first if it was put aside (call with `mapLock` held).
+    private func heldMap() -> Volume {
+        if let m = storedMap { return m }
+        guard let spill else { preconditionFailure("AnalysisContext: the map is neither in memory nor spilled") }
+        // Our own file in the temporary folder, written by this process: failing to read it back is not an
+        // input error the report could describe.
+        do { storedMap = try spill.read() } catch { fatalError("cannot read back the map put aside in \(spill.path): \(error)") }
+        return storedMap!
+    }
+
+    /// The value `key`, made by `make` on first use and kept until `release(key)`; every caller gets the same
+    /// one (a section that asks while another makes it waits). A throwing `make` keeps nothing.
+    public func shared<T>(_ key: SharedValue, _ make: () throws -> T) throws -> T {
+        let keyLock: NSLock = sharedLock.withLock {
+            if let l = sharedLocks[key] { return l }
+            let l = NSLock(); sharedLocks[key] = l; return l
+        }
+        return try keyLock.withLock {
+            if let v = sharedLock.withLock({ sharedStore[key] }) {
+                guard let typed = v as? T else { preconditionFailure("shared value \(key) is a \(type(of: v)), not a \(T.self)") }
+                return typed
+            }
+            let v = try make()
+            sharedLock.withLock { sharedStore[key] = v }
+            return v
+        }
+    }
+
+    /// Lets the shared value `key` go (made again if asked for later).
+    public func release(_ key: SharedValue) {
+        sharedLock.withLock { sharedStore[key] = nil }
+    }
+
+    /// Whether the shared value `key` is held now.
+    public func holds(_ key: SharedValue) -> Bool {
+        sharedLock.withLock { sharedStore[key] != nil }
     }
 
     /// The raw, hard and soft masks at T (docs/methods.md "Masks"), built on first use.

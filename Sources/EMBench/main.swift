@@ -118,10 +118,11 @@ func readMap(_ path: String) throws -> Volume {
 }
 
 func core(path: String, threshold: Double, resolution: Double) throws {
-    let map = try readMap(path)
-    currentSize = map.nx
+    // As the report holds it: the context alone has the map, which it may put aside during 0.e when large.
+    let context = AnalysisContext(map: try readMap(path), mapPath: path, threshold: threshold, resolution: resolution)
+    context.mayPutMapAside = !ReportPipeline.sectionsRunConcurrently(context)
+    currentSize = context.map.nx
     var total = 0.0, totalCPU = 0.0
-    let context = AnalysisContext(map: map, mapPath: path, threshold: threshold, resolution: resolution)
     let tMasks = try seconds { _ = try context.masks() }
     row("masks (raw, hard, soft)", tMasks)
     total += tMasks; totalCPU += lastCPUSeconds
@@ -131,12 +132,15 @@ func core(path: String, threshold: Double, resolution: Double) throws {
         total += t; totalCPU += lastCPUSeconds
     }
     row("masks + 0.a–0.c (in process)", total, cpu: totalCPU)
-    for section in SectionRegistry.reportSections(halfMaps: false, model: false)
-    where !["0.a", "0.b", "0.c"].contains(section.id) {
+    let sections = SectionRegistry.reportSections(halfMaps: false, model: false).filter { !["0.a", "0.b", "0.c"].contains($0.id) }
+    for (i, section) in sections.enumerated() {
         var result: SectionResult!
         let peak = startStepPeak()
         let t = seconds { result = section.runIsolated(context) }
-        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)]", t, peak: stepPeakMiB(peak))
+        // As the report does when its sections run one at a time.
+        if context.mayPutMapAside { ReportPipeline.releaseSharedValues(after: i, of: sections, in: context) }
+        let resident = residentMiB().map { String(format: ", %.0f MiB after", $0) } ?? ""
+        row("section \(section.id) \(section.title.prefix(24)) [\(result.status.rawValue)\(resident)]", t, peak: stepPeakMiB(peak))
     }
     row("peak memory of this process", 0, cpu: nil, peak: peakRSSMiB())
 }

@@ -154,36 +154,45 @@ public enum ReportPipeline {
         // staging folder is removed on failure): the box, R against Nyquist, the memory needed.
         try ReportPreflight.check(request, progress: progress)
 
-        let (file, sha) = try step("Reading map") { () throws -> (MRCFile, String) in
-            do {
-                return (try MRCReader.read(path: request.mapPath), try FileHash.sha256(path: request.mapPath))
-            } catch { throw ReportFailure.input("\(error)") }
-        }
-        for w in file.warnings { progress("note: \(w)") }
-        let map = file.volume
-        let halves = request.half1Path == nil ? nil
-            : try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
-        let model = try request.modelPath.map { path in
-            try step("Reading atomic model") { () throws -> AtomicModel in
-                do { return try ModelReader.read(path: path) } catch { throw ReportFailure.input("\(error)") }
-            }
-        }
-
-        let level2 = try request.classesPath.map { path in
-            try step("Reading 2D classes") { () throws -> Level2Inputs in
+        let sha: String
+        let halves: (Volume, Volume)?, model: AtomicModel?, level2: Level2Inputs?
+        let context: AnalysisContext
+        // The map read from its file is held by the context alone (no local here outlives this block): a 512³ map
+        // may be put aside on disk while 0.e runs (AnalysisContext.takeMap), which a second copy would defeat.
+        do {
+            let (file, hash) = try step("Reading map") { () throws -> (MRCFile, String) in
                 do {
-                    let symmetry = try SymmetryGroup(request.symmetry)
-                    return Level2Inputs(classes: try ClassAverages.load(path: path, pixelSizeFlag: request.classesPixelSizeA,
-                                                                        symmetry: symmetry, map: map))
+                    return (try MRCReader.read(path: request.mapPath), try FileHash.sha256(path: request.mapPath))
                 } catch { throw ReportFailure.input("\(error)") }
             }
+            sha = hash
+            for w in file.warnings { progress("note: \(w)") }
+            let map = file.volume
+            halves = request.half1Path == nil ? nil
+                : try step("Reading half maps") { try readHalves(request, map: map, progress: progress) }
+            model = try request.modelPath.map { path in
+                try step("Reading atomic model") { () throws -> AtomicModel in
+                    do { return try ModelReader.read(path: path) } catch { throw ReportFailure.input("\(error)") }
+                }
+            }
+            level2 = try request.classesPath.map { path in
+                try step("Reading 2D classes") { () throws -> Level2Inputs in
+                    do {
+                        let symmetry = try SymmetryGroup(request.symmetry)
+                        return Level2Inputs(classes: try ClassAverages.load(path: path, pixelSizeFlag: request.classesPixelSizeA,
+                                                                            symmetry: symmetry, map: map))
+                    } catch { throw ReportFailure.input("\(error)") }
+                }
+            }
+            let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
+            context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
+                                      resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
         }
+        // Sections run one at a time above this size (runSections), so none holds the map while 0.e has it.
+        context.mayPutMapAside = !sectionsRunConcurrently(context)
         let supplementarySections = try request.supplementary.paths.isEmpty ? []
             : step("Reading workflow, cross-links, SAXS") { try request.supplementary.sections() }
 
-        let halfPaths = request.half1Path.flatMap { h1 in request.half2Path.map { (h1, $0) } }
-        let context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
-                                      resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
         context.level2 = level2
         var particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
         if let r = request.particles, let c = r.chunks {
@@ -249,6 +258,7 @@ public enum ReportPipeline {
                 status: r.status, warnings: r.warnings, reason: r.reason, scored: r.scored, metrics: r.metrics,
                 figures: figureRecords[i])
         }
+        let map = context.map
         let o = map.originA
         let inputs = ReportDocument.Inputs(
             map: .init(file: (request.mapPath as NSString).lastPathComponent, sha256: sha,
@@ -341,11 +351,27 @@ public enum ReportPipeline {
     /// (FFTW's threads, its own parallel loops). Smaller maps run their sections concurrently.
     public static let concurrentSectionsMaxVoxels = 200 * 200 * 200
 
+    /// Releases the shared values that section `i` read and no later section reads (sections run in order).
+    public static func releaseSharedValues(after i: Int, of sections: [any Section], in context: AnalysisContext) {
+        let later = Set(sections[(i + 1)...].flatMap(\.sharedValues))
+        for key in sections[i].sharedValues where !later.contains(key) { context.release(key) }
+    }
+
+    /// Whether `runSections` runs the sections concurrently (maps up to `concurrentSectionsMaxVoxels`).
+    public static func sectionsRunConcurrently(_ context: AnalysisContext) -> Bool {
+        context.map.count <= concurrentSectionsMaxVoxels
+    }
+
     /// Runs every section, each isolated from the others' errors; results in input order. Concurrently for
     /// maps up to `concurrentSectionsMaxVoxels`, one at a time above.
     public static func runSections(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
-        if context.map.count > concurrentSectionsMaxVoxels {
-            return sections.map { $0.runIsolated(context) }
+        if !sectionsRunConcurrently(context) {
+            // A shared value goes as soon as its last reader has run (0.f/0.g's bands are not held through 0.h).
+            return sections.indices.map { i in
+                let result = sections[i].runIsolated(context)
+                releaseSharedValues(after: i, of: sections, in: context)
+                return result
+            }
         }
         let box = ResultsBox<SectionResult>(count: sections.count)
         Parallel.perform(iterations: sections.count) { i in

@@ -20,13 +20,6 @@ struct LocalBandAnalysis {
     let maps: LocalBandMaps
     let resolutionA: Double
 
-    private final class Cache: @unchecked Sendable {
-        let lock = NSLock()
-        weak var context: AnalysisContext?
-        var value: LocalBandAnalysis?
-    }
-    private static let cache = Cache()
-
     static func compute(_ context: AnalysisContext) throws -> LocalBandAnalysis {
         guard let r = context.resolution else {
             throw SectionError.notApplicable("no resolution given: the local bands run from 15 Å to the resolution")
@@ -34,12 +27,8 @@ struct LocalBandAnalysis {
         guard r < lowA else {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is not finer than 15 Å: no band between 15 Å and R", r))
         }
-        cache.lock.lock(); defer { cache.lock.unlock() }
-        if let c = cache.context, c === context, let v = cache.value { return v }
         let masks = try context.masks()
-        let v = compute(map: context.map, hardMask: masks.hard.voxels, resolutionA: r)
-        cache.context = context; cache.value = v
-        return v
+        return try context.shared(.localBands) { compute(map: context.map, hardMask: masks.hard.voxels, resolutionA: r) }
     }
 
     static func compute(map: Volume, hardMask: [Bool], resolutionA r: Double) -> LocalBandAnalysis {
@@ -73,6 +62,7 @@ public struct LocalBFactor: Section {
     public let title = "Local B-factor"
     public let reference = "Kaur et al. 2021"
     public static let okRangeA2 = -300.0...0.0
+    public var sharedValues: [SharedValue] { [.localBands] }
 
     public init() {}
 

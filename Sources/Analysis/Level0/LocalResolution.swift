@@ -55,9 +55,13 @@ public struct LocalResolution: Section {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is outside [2, 13] Å, the range where the local-resolution estimate applies", r))
         }
         let masks = try context.masks()
+        let settings = LocalResolution.settings(for: context.map, resolutionA: r)
         // Other density (the raw mask, V ≥ T, outside the hard mask) is compared on the fly, not held as a mask.
-        var (result, local) = try evaluate(map: context.map, hardMask: masks.hard.voxels, otherDensityThreshold: masks.threshold,
-                                           resolutionA: r)
+        // The map goes to MonoRes as the only copy in memory (takeMap: a large map waits on disk meanwhile), so
+        // the scan's three volumes of the map's size replace it rather than join it.
+        let local = try LocalResolution.monoRes(map: context.takeMap(), hardMask: masks.hard.voxels,
+                                                otherDensityThreshold: masks.threshold, settings: settings)
+        var result = try summary(local, map: context.map, resolutionA: r, settings: settings)
         LocalResolution.addSurfaceFigure(to: &result, context: context, local: context.map.withData(local.resolutionA))
         return result
     }
@@ -83,14 +87,25 @@ public struct LocalResolution: Section {
     func evaluate(map: Volume, hardMask: [Bool], otherDensityThreshold: Double? = nil, resolutionA r: Double) throws
         -> (result: SectionResult, local: LocalResolutionMap) {
         let settings = LocalResolution.settings(for: map, resolutionA: r)
-        let local: LocalResolutionMap
-        do {
-            local = try MonoRes.localResolution(map: map, mask: hardMask, otherDensityThreshold: otherDensityThreshold,
+        let local = try LocalResolution.monoRes(map: map, hardMask: hardMask, otherDensityThreshold: otherDensityThreshold,
                                                 settings: settings)
+        return (try summary(local, map: map, resolutionA: r, settings: settings), local)
+    }
+
+    /// MonoRes on `map` (consumed: let go once its spectrum is taken), its errors as the section's.
+    static func monoRes(map: consuming Volume, hardMask: [Bool], otherDensityThreshold: Double?,
+                        settings: MonoResSettings) throws -> LocalResolutionMap {
+        do {
+            return try MonoRes.localResolution(map: consume map, mask: hardMask, otherDensityThreshold: otherDensityThreshold,
+                                               settings: settings)
         } catch let e as MonoResError {
             if case .zeroBackground = e { throw SectionError.notApplicable("MonoRes needs noise around the molecule: \(e.description)") }
             throw SectionError.failed(e.description)
         }
+    }
+
+    /// Metrics, warnings and figures from the local resolutions of `map`.
+    func summary(_ local: LocalResolutionMap, map: Volume, resolutionA r: Double, settings: MonoResSettings) throws -> SectionResult {
         guard !local.maskedResolutionA.isEmpty else { throw SectionError.failed("no mask voxel is above the noise") }
         let summary = LocalValueSummary(local.maskedResolutionA)
         let p = summary.percentiles
@@ -123,7 +138,7 @@ public struct LocalResolution: Section {
                 range: [Double(summary.sorted.first!), Double(summary.sorted.last!)], colorbarLabel: "Local resolution (Å)",
                 what: "local resolution"),
         ]
-        return (.evaluated(self, warnings: warnings, metrics: metrics, figures: figures), local)
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
 }
 

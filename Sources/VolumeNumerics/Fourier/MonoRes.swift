@@ -83,24 +83,33 @@ public enum MonoRes {
     /// above `otherDensityThreshold` (other density, the raw mask outside the hard mask) are neither mask nor
     /// noise. With `noise` (the half difference (h1 − h2)/2), the noise amplitudes come from it over the whole
     /// noise sphere (no other density is excluded then).
-    public static func localResolution(map: Volume, mask: [Bool], otherDensityThreshold: Double? = nil,
+    ///
+    /// The map is consumed: once its spectrum is taken it is let go, so a caller that hands over its only copy
+    /// (AnalysisContext.takeMap) does not hold the voxels through the scan (issue 16, 512³ within 4× the map).
+    public static func localResolution(map: consuming Volume, mask: [Bool], otherDensityThreshold: Double? = nil,
                                        settings: MonoResSettings, noise noiseMap: Volume? = nil) throws -> LocalResolutionMap {
         precondition(mask.count == map.count, "MonoRes: mask has \(mask.count) voxels, map \(map.count)")
         let full = map.dims
         let maskVoxels = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
         guard maskVoxels > 0 else { throw MonoResError.emptyMask }
-        let region = try MonoResNoise.region(map: noiseMap ?? map, mask: mask,
-                                             otherDensityThreshold: noiseMap == nil ? otherDensityThreshold : nil,
-                                             includeMask: noiseMap != nil, maxSample: 1_000_000)
-        let grid = FrequencyGrid(nx: full.x, ny: full.y, nz: full.z, voxelSize: map.voxelSize)
+        let region = if let noiseMap {
+            try MonoResNoise.region(map: noiseMap, mask: mask, otherDensityThreshold: nil, includeMask: true, maxSample: 1_000_000)
+        } else {
+            try MonoResNoise.region(map: map, mask: mask, otherDensityThreshold: otherDensityThreshold, includeMask: false,
+                                    maxSample: 1_000_000)
+        }
+        let voxelSize = map.voxelSize
+        let grid = FrequencyGrid(nx: full.x, ny: full.y, nz: full.z, voxelSize: voxelSize)
         let ds = grid.shellWidthInvA, nyquist = grid.nyquistInvA
-        let tail = 0.02 / max(map.voxelSize.x, map.voxelSize.y, map.voxelSize.z)   // xmipp's 0.02 cycles/voxel
+        let tail = 0.02 / max(voxelSize.x, voxelSize.y, voxelSize.z)   // xmipp's 0.02 cycles/voxel
         guard settings.lowestResolutionA > 1 / nyquist else {
             throw MonoResError.badRange(String(format: "the scan's start %.2f Å is not coarser than Nyquist %.2f Å", settings.lowestResolutionA, 1 / nyquist))
         }
-        let scan = try Self.scan(map: map, noiseMap: noiseMap, mask: mask, region: region,
+        let amplitude = HighPassAmplitude(FFT.forward(map))
+        _ = consume map
+        let scan = try Self.scan(amplitude: amplitude, dims: full, noiseMap: noiseMap, mask: mask, region: region,
                                  settings: settings, shellWidthInvA: ds, nyquistInvA: nyquist, tailInvA: tail)
-        return postProcess(dims: full, voxelSize: map.voxelSize, kept: scan.kept, resolution: scan.resolution,
+        return postProcess(dims: full, voxelSize: voxelSize, kept: scan.kept, resolution: scan.resolution,
                            nyquistA: 1 / nyquist, scanned: scan.scanned, thresholds: scan.thresholds,
                            maskVoxels: maskVoxels, noiseVoxels: scan.noiseVoxels, noiseRadius: region.radiusVoxels,
                            stop: scan.stop)
@@ -112,10 +121,9 @@ public enum MonoRes {
         var kept: [Int32], resolution: ScannedResolutions, scanned: [Double], thresholds: [Double], stop: String, noiseVoxels: Int
     }
 
-    static func scan(map: Volume, noiseMap: Volume?, mask: [Bool], region: MonoResNoise.Region,
-                     settings: MonoResSettings, shellWidthInvA ds: Double, nyquistInvA nyquist: Double,
-                     tailInvA tail: Double) throws -> ScanResult {
-        let amplitude = HighPassAmplitude(FFT.forward(map))
+    static func scan(amplitude: HighPassAmplitude, dims: SIMD3<Int>, noiseMap: Volume?, mask: [Bool],
+                     region: MonoResNoise.Region, settings: MonoResSettings, shellWidthInvA ds: Double,
+                     nyquistInvA nyquist: Double, tailInvA tail: Double) throws -> ScanResult {
         let noiseAmplitude = noiseMap.map { HighPassAmplitude(FFT.forward($0)) }
         // One set of full-size buffers, used in turn by the map's and the noise's amplitudes.
         var (work, amp) = HighPassAmplitude.work(for: amplitude.spectrum)
@@ -127,7 +135,7 @@ public enum MonoRes {
         var kept = [Int32]()
         do {
             amplitude.amplitude(gain: AllPass(), work: &work, into: &amp)
-            GaussianFilter.smoothInPlace(&amp, dims: map.dims, sigmaVoxels: 4)
+            GaussianFilter.smoothInPlace(&amp, dims: dims, sigmaVoxels: 4)
             let outside = noiseMap == nil ? noiseSample : noiseSample.filter { !mask[Int($0)] }
             var nv = outside.map { amp[Int($0)] }
             let t = nv.isEmpty ? -Float.infinity : orderStatistic(&nv, 0.95)
