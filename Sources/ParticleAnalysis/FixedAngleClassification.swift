@@ -82,7 +82,7 @@ public struct FixedAngleClassification: Sendable {
         precondition(poses.count >= 4, "classification needs at least 4 particles")
         let first = try image(0)
         let n = first.nx, px = first.pixelSizeA
-        var m = min(n, maxBox); m -= m % 2
+        let m = min(n, maxBox) - min(n, maxBox) % 2
         let pw = px * Double(n) / Double(m)
         let working: @Sendable (Int) throws -> Image2D = { i in
             let img = try image(i)
