@@ -5,6 +5,10 @@
 //
 // As VRS does, the images are brought to 3 Å per pixel (when finer), which keeps the run short and still
 // resolves orientations to well below the 5° criterion for particles larger than ~100 Å (Crowther: d/D rad).
+// No solvent mask of the map is given (VRS gives a hard mask of the map at its threshold): our masks keep the
+// largest connected component at T, and a mask that misses part of the particle cuts it out of RELION's
+// references from the second iteration on — on simulated particles the assignment then jumped by ~90° after a
+// correct first iteration, and stayed correct without the mask. RELION's own spherical mask is unbiased.
 // The map is the reference, so RELION works in the map's frame: no alignment of the two reconstructions is
 // needed (VRS aligns them with Xmipp's align-volume-and-particles); the correlation of RELION's map with the
 // reference inside the mask is reported as the check of that frame.
@@ -85,7 +89,7 @@ public struct RelionRealignment: Sendable {
         let released = settings.onFolder?(folder)
         defer { released?(); try? FileManager.default.removeItem(at: folder) }
         try RelionInputFiles.write(images: try images.values(), ctfs: withCTF ? ctfs : ctfs.map { _ in nil },
-                                   micrographs: rows.map { $0.micrographName ?? "" }, reference: reference, mask: mask, to: folder)
+                                   micrographs: rows.map { $0.micrographName ?? "" }, reference: reference, to: folder)
         var job = RelionRefineJob(executable: settings.executable, mpirun: settings.mpirun, threads: Parallel.workers,
                                   symmetry: symmetry.name)
         job.maxIterations = settings.maxIterations

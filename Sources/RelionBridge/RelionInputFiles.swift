@@ -1,5 +1,5 @@
 // The files relion_refine reads: a RELION 3.1 particle STAR file (data_optics + data_particles) with an MRC
-// stack of the images, the reference map and its solvent mask. The particles go without angles or origins, so
+// stack of the images, and the reference map. The particles go without angles or origins, so
 // that RELION's assignment is its own (a global search from the reference, as VRS's 4.d1 runs it).
 import Foundation
 import ImageData
@@ -8,12 +8,12 @@ import MapIO
 public enum RelionInputFiles {
     /// Names inside the work folder.
     public static let starName = "particles.star", stackName = "particles.mrcs"
-    public static let referenceName = "reference.mrc", maskName = "mask.mrc"
+    public static let referenceName = "reference.mrc"
 
-    /// Writes the four files into `directory`. `images`: square, one box and pixel size (Å); `ctfs`: one per
+    /// Writes the three files into `directory`. `images`: square, one box and pixel size (Å); `ctfs`: one per
     /// image, all nil for images without CTF; `micrographs`: one name per image (RELION's groups).
     public static func write(images: [Image2D], ctfs: [CTFParameters?], micrographs: [String],
-                             reference: Volume, mask: Volume, to directory: URL) throws {
+                             reference: Volume, to directory: URL) throws {
         precondition(!images.isEmpty && images.count == ctfs.count && images.count == micrographs.count)
         let n = images[0].nx, px = images[0].pixelSizeA
         var data: [Float] = []
@@ -25,7 +25,6 @@ public enum RelionInputFiles {
         let stack = Volume(nx: n, ny: n, nz: images.count, data: data, voxelSize: SIMD3(px, px, px))
         try MRCWriter.write(stack, to: directory.appendingPathComponent(stackName).path, labels: ["emvalidate: particles for relion_refine"])
         try MRCWriter.write(reference, to: directory.appendingPathComponent(referenceName).path, labels: ["emvalidate: reference for relion_refine"])
-        try MRCWriter.write(mask, to: directory.appendingPathComponent(maskName).path, labels: ["emvalidate: solvent mask for relion_refine"])
         let text = star(box: n, pixelSizeA: px, ctfs: ctfs, micrographs: micrographs)
         try text.write(to: directory.appendingPathComponent(starName), atomically: true, encoding: .utf8)
     }

@@ -1,6 +1,7 @@
 // One run of relion_refine's 3D auto-refinement (Scheres 2012, J. Struct. Biol. 180:519; the gold-standard
 // refinement of RELION 3.1), as VRS's 4.d1 runs it through Scipion: the particles against the map as reference,
-// low-passed to 10 Å for the first iteration, with a solvent mask, CTF correction, the map's symmetry, and
+// low-passed to 10 Å for the first iteration, CTF correction, the map's symmetry, RELION's spherical solvent mask
+// (see RelionRealignment for why not a mask of the map), and
 // RELION's automatic angular sampling (global search at 7.5°, local searches from HEALPix order 4). We write
 // its inputs (RelionInputFiles), run it, and read back the angles and origins it assigned. RELION refines the
 // two random halves in separate MPI followers and refuses `--split_random_halves` without MPI, so the run is
@@ -36,7 +37,6 @@ public struct RelionRefineJob: Sendable {
     public func arguments(withCTF: Bool) -> [String] {
         var a = ["--o", "run/run", "--auto_refine", "--split_random_halves",
                  "--i", RelionInputFiles.starName, "--ref", RelionInputFiles.referenceName,
-                 "--solvent_mask", RelionInputFiles.maskName,
                  // The map is not on RELION's absolute grey scale: the first iteration scores by correlation.
                  "--firstiter_cc", "--ini_high", String(initialLowPassA),
                  // No --particle_diameter: RELION's default circle, the box less its soft edge, as VRS runs it.

@@ -32,7 +32,7 @@ final class RelionRealignmentTests: XCTestCase {
         }.map { RelionInputFiles.normalised($0, radiusPixels: 6) }
         let ctfs = [12000.0, 15000, 18000].map { CTFParameters(defocusUA: $0, defocusVA: $0 - 500, defocusAngleDeg: 30) }
         let vol = Volume(nx: 24, ny: 24, nz: 24, voxelSize: SIMD3(3, 3, 3), value: 1)
-        try RelionInputFiles.write(images: images, ctfs: ctfs, micrographs: ["a b", "", "c"], reference: vol, mask: vol, to: dir)
+        try RelionInputFiles.write(images: images, ctfs: ctfs, micrographs: ["a b", "", "c"], reference: vol, to: dir)
         let table = try ParticleTable(path: dir.appendingPathComponent(RelionInputFiles.starName).path)
         XCTAssertEqual(table.particles.count, 3)
         XCTAssertEqual(table.particles.map(\.imageIndex), [1, 2, 3])
