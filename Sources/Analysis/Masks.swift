@@ -11,8 +11,6 @@ import VolumeNumerics
 public struct Masks: Sendable {
     /// The contour threshold T (map units).
     public let threshold: Double
-    /// The map the masks were made from (shared storage, not a copy).
-    let map: Volume
     /// Number of voxels in the raw mask (V >= T).
     public let rawVoxelCount: Int
     /// Number of voxels in both the raw and the hard mask.
@@ -54,7 +52,7 @@ public struct Masks: Sendable {
         let radius = dilationRadius(voxelSizeA: map.voxelSize.x)
         let hard = components.mask(ofLabel: largest).dilated(ballRadius: radius)
         let soft = softMask(hard, sigmaVoxels: softSigmaVoxels, like: map)
-        return Masks(threshold: threshold, map: map, rawVoxelCount: raw.trueCount,
+        return Masks(threshold: threshold, rawVoxelCount: raw.trueCount,
                      rawHardOverlapCount: raw.intersectionCount(hard), rawComponents: components,
                      largestLabel: largest, dilationRadiusVoxels: radius, hard: hard, soft: soft)
     }

@@ -82,7 +82,8 @@ public struct FixedAngleClassification: Sendable {
         precondition(poses.count >= 4, "classification needs at least 4 particles")
         let first = try image(0)
         let n = first.nx, px = first.pixelSizeA
-        let m = min(n, maxBox) - min(n, maxBox) % 2
+        let capped = min(n, maxBox)
+        let m = capped - capped % 2
         let pw = px * Double(n) / Double(m)
         let working: @Sendable (Int) throws -> Image2D = { i in
             let img = try image(i)

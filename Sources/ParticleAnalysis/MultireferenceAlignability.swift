@@ -68,8 +68,8 @@ public final class MultireferenceAlignability: @unchecked Sendable {
         precondition(map.nx == map.ny && map.ny == map.nz && map.nx % 2 == 0, "MultireferenceAlignability needs a cubic map with an even edge")
         self.symmetry = symmetry; self.stepDeg = stepDeg; self.candidates = candidates; self.psiSteps = psiSteps
         let n = map.nx, px = map.voxelSize.x
-        let fitted = Int((Double(n) * px / (0.4 * lowPassA)).rounded())
-        let m = min(n, max(16, min(n, fitted) - min(n, fitted) % 2))
+        let capped = min(n, Int((Double(n) * px / (0.4 * lowPassA)).rounded()))
+        let m = min(n, max(16, capped - capped % 2))
         let working = m == n ? map : FourierResample.resample(map, to: SIMD3(m, m, m))
         workingSize = m; workingPixelA = px * Double(n) / Double(m)
         var w = working

@@ -21,12 +21,10 @@ final class CTFRelionTests: XCTestCase {
         try MRCWriter.write(vol, to: map, labels: ["Gaussian phantom"])
         // U, V (Å), astigmatism angle (°), phase shift (°): from plain underfocus to astigmatic with a phase plate.
         let cases: [(Double, Double, Double, Double)] = [(8000, 8000, 0, 0), (15000, 11000, 30, 0), (12000, 9000, -60, 45)]
-        var star = "# version 30001\ndata_optics\nloop_\n_rlnOpticsGroup #1\n_rlnOpticsGroupName #2\n_rlnVoltage #3\n"
-            + "_rlnSphericalAberration #4\n_rlnAmplitudeContrast #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n"
-            + "_rlnImageDimensionality #8\n1 optics1 300 2.7 0.1 \(px) \(n) 2\n\n# version 30001\ndata_particles\nloop_\n"
-            + "_rlnImageName #1\n_rlnOpticsGroup #2\n_rlnDefocusU #3\n_rlnDefocusV #4\n_rlnDefocusAngle #5\n_rlnPhaseShift #6\n"
-            + "_rlnAngleRot #7\n_rlnAngleTilt #8\n_rlnAnglePsi #9\n"
-        for (k, c) in cases.enumerated() { star += "\(k + 1)@none.mrcs 1 \(c.0) \(c.1) \(c.2) \(c.3) 30 50 70\n" }
+        // 300 kV, Cs 2.7 mm, amplitude contrast 0.1 (relion31Star's optics, CTFParameters' defaults).
+        let star = relion31Star(pixelSizeA: px, box: n,
+                                extraColumns: ["rlnPhaseShift", "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"],
+                                rows: cases.enumerated().map { k, c in "\(k + 1)@none.mrcs mic.mrc 1 \(c.0) \(c.1) \(c.2) \(c.3) 30 50 70" })
         let starPath = dir.appendingPathComponent("ctf.star").path
         try star.write(toFile: starPath, atomically: true, encoding: .utf8)
         let root = dir.appendingPathComponent("proj").path
