@@ -29,6 +29,8 @@ public struct RelionSettings: Sendable {
     public var onStart: (@Sendable (Int32) -> @Sendable () -> Void)?
     /// `--auto_iter_max` (nil: RELION's own stopping rule).
     public var maxIterations: Int?
+    /// `--auto_local_healpix_order` (RELION's default 4).
+    public var localSearchesFromHealpixOrder = 4
 
     public init(executable: String, mpirun: String) { self.executable = executable; self.mpirun = mpirun }
 }
@@ -93,6 +95,7 @@ public struct RelionRealignment: Sendable {
         var job = RelionRefineJob(executable: settings.executable, mpirun: settings.mpirun, threads: Parallel.workers,
                                   symmetry: symmetry.name)
         job.maxIterations = settings.maxIterations
+        job.localSearchesFromHealpixOrder = settings.localSearchesFromHealpixOrder
         job.onStart = settings.onStart
         let result = try job.run(in: folder, withCTF: withCTF, particleCount: used.count)
 

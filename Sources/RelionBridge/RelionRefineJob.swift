@@ -2,7 +2,7 @@
 // refinement of RELION 3.1), as VRS's 4.d1 runs it through Scipion: the particles against the map as reference,
 // low-passed to 10 Å for the first iteration, CTF correction, the map's symmetry, RELION's spherical solvent mask
 // (see RelionRealignment for why not a mask of the map), and
-// RELION's automatic angular sampling (global search at 7.5°, local searches from HEALPix order 4). We write
+// RELION's automatic angular sampling (global search at 7.5°, local searches from HEALPix order 4 by default). We write
 // its inputs (RelionInputFiles), run it, and read back the angles and origins it assigned. RELION refines the
 // two random halves in separate MPI followers and refuses `--split_random_halves` without MPI, so the run is
 // relion_refine_mpi under mpirun with three ranks (a leader and one follower per half), each follower with half
@@ -25,6 +25,9 @@ public struct RelionRefineJob: Sendable {
     public var randomSeed = 20170101
     /// `--auto_iter_max`: stop the auto-refinement at this iteration (nil: RELION's default, 999).
     public var maxIterations: Int?
+    /// `--auto_local_healpix_order`: the HEALPix order from which the searches are local (RELION's default 4,
+    /// 0.9° after oversampling). 3 skips the global searches at 3.75°, the costliest iterations of a small run.
+    public var localSearchesFromHealpixOrder = 4
     /// Called with the id of the process group leader when the run starts; the returned closure is called when
     /// it ends (the report stops the group if the run is interrupted).
     public var onStart: (@Sendable (Int32) -> @Sendable () -> Void)?
@@ -41,7 +44,7 @@ public struct RelionRefineJob: Sendable {
                  "--firstiter_cc", "--ini_high", String(initialLowPassA),
                  // No --particle_diameter: RELION's default circle, the box less its soft edge, as VRS runs it.
                  "--flatten_solvent", "--zero_mask", "--oversampling", "1", "--pad", "2",
-                 "--healpix_order", "2", "--auto_local_healpix_order", "4",
+                 "--healpix_order", "2", "--auto_local_healpix_order", String(localSearchesFromHealpixOrder),
                  "--offset_range", "5", "--offset_step", "1",
                  "--sym", symmetry, "--low_resol_join_halves", "40", "--norm", "--scale",
                  "--dont_combine_weights_via_disc", "--pool", "3", "--j", String(max(1, threads / 2)),

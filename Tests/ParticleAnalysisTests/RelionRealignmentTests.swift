@@ -70,7 +70,10 @@ final class RelionRealignmentTests: XCTestCase {
         let star = try simulation.write(phantom)
         let p = try ParticleInput.load(starPath: star, maxParticles: nil)
         var settings = RelionSettings(executable: relion, mpirun: mpirun)
-        settings.maxIterations = 5
+        // Local searches from HEALPix order 3 (3.75°): RELION converges in ~12 iterations, of which only the first
+        // three (global, 7.5°) are costly — about 3 min on 2 cores; from order 4 its global searches at 3.75° take
+        // three more iterations of a minute each (10 min in all).
+        settings.localSearchesFromHealpixOrder = 3
         if let keep = ProcessInfo.processInfo.environment["EMV_KEEP_RELION"] {
             settings.onFolder = { url in { _ = try? FileManager.default.copyItem(atPath: url.path, toPath: keep) } }
         }
@@ -83,7 +86,7 @@ final class RelionRealignmentTests: XCTestCase {
         print("4.d RELION:", m)
         XCTAssertEqual(m["particles_used"], .int(150))
         XCTAssertEqual(o.workingBox, 32, "48 px of 2 Å brought to 3 Å")
-        XCTAssertEqual(o.relion.iterations, 5)
+        XCTAssertTrue(o.relion.converged, "RELION stopped after \(o.relion.iterations) iterations without converging")
         XCTAssertLessThan(try XCTUnwrap(m["median_angle_difference_deg"]?.doubleValue), 5)
         XCTAssertLessThan(try XCTUnwrap(m["median_shift_difference_A"]?.doubleValue), 3)
         XCTAssertLessThan(try XCTUnwrap(m["fraction_angle_outliers"]?.doubleValue), 0.2)
@@ -100,8 +103,12 @@ final class RelionRealignmentTests: XCTestCase {
         let d = RelionRealignment.differences(o.relion, shuffled, symmetry: try SymmetryGroup("C1"))
         let (mw, ww) = RealignmentSection.comparison(angles: d.anglesDeg.sorted(), shifts: d.shiftsA.sorted(), by: "in RELION's refinement")
         let f = try XCTUnwrap(mw["fraction_angle_outliers"]?.doubleValue)
-        print("4.d RELION with 40 % random angles: flagged \(f)")
-        XCTAssertEqual(f, 0.4, accuracy: 0.1)
+        // A random orientation is more than 5° from RELION's with probability ≈ 1 (5° is 0.2 % of SO(3)); the
+        // particles RELION itself misplaced (fraction b, the comparison with the truth) are flagged whether or not
+        // their angles were replaced: b + 0.4·(1 − b) are expected.
+        let b = try XCTUnwrap(m["fraction_angle_outliers"]?.doubleValue)
+        print("4.d RELION with 40 % random angles: flagged \(f), expected \(b + 0.4 * (1 - b))")
+        XCTAssertEqual(f, b + 0.4 * (1 - b), accuracy: 0.1)
         XCTAssertTrue(ww.contains { $0.contains("5°") }, "\(ww)")
     }
 
