@@ -39,7 +39,9 @@ let package = Package(
         // Image data for Levels 2–5: STAR files, MRC stacks, Euler angles, projections, CTF, 2D alignment (issue 12).
         .target(name: "ImageData", dependencies: ["MapIO", "VolumeNumerics", "CFFTW"], exclude: ["README.md"]),
         // Particles and their angles (Levels 3–4): Fourier reconstruction, orientation sampling (SCF, cryoEF).
-        .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics", "ImageData"]),
+        .target(name: "ParticleAnalysis", dependencies: ["MapIO", "VolumeNumerics", "ImageData", "RelionBridge"]),
+        // Running RELION beside our own numerics (4.d's optional re-refinement): its inputs, the run, its outputs.
+        .target(name: "RelionBridge", dependencies: ["MapIO", "VolumeNumerics", "ImageData"]),
         // Micrographs and particle coordinates (Level 5): glob or STAR list, single-image MRC micrographs.
         .target(name: "MicrographIO", dependencies: ["ImageData", "MapIO"]),
         // The analysis core: one file per report section; results are plain Codable values.
@@ -53,7 +55,7 @@ let package = Package(
         // Report assembly: metrics.json, templates, LaTeX escaping, latexmk.
         .target(name: "Report", dependencies: [
             "Analysis", "MapIO", "ModelIO", "Rendering", "DefaultTemplates", "VolumeNumerics", "ImageData", "ParticleAnalysis",
-            "WorkflowIO", "TechniqueIO", "MicrographIO", "EntryMetadata",
+            "WorkflowIO", "TechniqueIO", "MicrographIO", "EntryMetadata", "RelionBridge",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // EMDB entry metadata (header XML v3.0, REST API JSON); no network.
@@ -61,7 +63,7 @@ let package = Package(
         // Downloads from the EMDB and PDB archives (URLSession) through a content-addressed cache.
         .target(name: "EntryFetch", dependencies: ["EntryMetadata", "MapIO", "CCompression", "COpenSSL"]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO", "EntryMetadata", "EntryFetch",
+            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO", "EntryMetadata", "EntryFetch", "RelionBridge",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and whole reports on 128³, 256³ and 512³ phantoms; writes bench.json.

@@ -30,6 +30,8 @@ public struct ParticleInput: Sendable {
     /// `--particle-chunk I/K --chunk-dir DIR` (write slice I of the per-particle loops) or `--chunk-dir DIR`
     /// alone (read every slice back); nil: loops run here whole (ParticleChunks.swift).
     public var chunking: ParticleChunking?
+    /// `--relion`: 4.d also re-refines the particles with relion_refine (RelionRealignment.swift); nil: it does not.
+    public var relion: RelionSettings?
 
     public init(starPath: String, totalCount: Int, anglesDeg: [SIMD3<Double>]?,
                 symmetryOperators: [Rotation3] = [], symmetryName: String = "C1") {

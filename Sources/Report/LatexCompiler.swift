@@ -3,6 +3,7 @@
 // time limit enforced by coreutils' `timeout`, which stops latexmk and the pdflatex it started. The auxiliary
 // files are kept in <dir>/.latex/ so that a recompilation (`emvalidate render`) can often stop after one pass.
 import Foundation
+import RelionBridge
 
 public struct LatexError: Error, CustomStringConvertible {
     /// The first error in the LaTeX log (the line starting with "!" and the line number that follows).
@@ -105,12 +106,5 @@ public enum LatexCompiler {
         return msg
     }
 
-    static func which(_ tool: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func which(_ tool: String) -> String? { ProgramSearch.path(of: tool) }
 }

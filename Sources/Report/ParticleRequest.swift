@@ -4,6 +4,7 @@ import Foundation
 import ImageData
 import MapIO
 import ParticleAnalysis
+import RelionBridge
 
 public struct ParticleRequest: Sendable {
     public var starPath: String
@@ -15,10 +16,13 @@ public struct ParticleRequest: Sendable {
     public var ctfFlags: CTFFlags
     /// `--chunk-dir DIR [--particle-chunk I/K]`: the per-particle loops run in slices (ParticleChunks.swift).
     public var chunks: ParticleChunkRequest?
+    /// `--relion`: 4.d also runs relion_refine (found on the PATH when the particles are loaded).
+    public var relion: Bool
 
-    public init(starPath: String, particlesDirectory: String? = nil, maxParticles: Int? = nil, ctfFlags: CTFFlags = CTFFlags()) {
+    public init(starPath: String, particlesDirectory: String? = nil, maxParticles: Int? = nil, ctfFlags: CTFFlags = CTFFlags(),
+                relion: Bool = false) {
         self.starPath = starPath; self.particlesDirectory = particlesDirectory; self.maxParticles = maxParticles
-        self.ctfFlags = ctfFlags
+        self.ctfFlags = ctfFlags; self.relion = relion
     }
 
     /// Reads the STAR file and opens its stacks, with the map's symmetry group (RELION/XMIPP conventions);
@@ -29,8 +33,23 @@ public struct ParticleRequest: Sendable {
                                             ctfFlags: ctfFlags)
             let group = try SymmetryGroup(symmetry)
             p.symmetryOperators = group.rotations; p.symmetryName = group.name
+            if relion { p.relion = try Self.relionSettings() }
             return p
         } catch { throw ReportFailure.input("\(error)") }
+    }
+}
+
+extension ParticleRequest {
+    /// relion_refine_mpi and mpirun from the PATH, the work folder and processes supervised like latexmk's
+    /// (removed and stopped when the run is interrupted).
+    static func relionSettings() throws -> RelionSettings {
+        guard let path = ProgramSearch.path(of: "relion_refine_mpi"), let mpirun = ProgramSearch.path(of: "mpirun") else {
+            throw ReportFailure.input("--relion: relion_refine_mpi and mpirun must be on the PATH (\(ProcessInfo.processInfo.environment["PATH"] ?? "unset"))")
+        }
+        var s = RelionSettings(executable: path, mpirun: mpirun)
+        s.onFolder = { url in let token = Interruption.guardFolder(url); return { Interruption.release(token) } }
+        s.onStart = { pid in let token = Interruption.guardChild(pid, group: true); return { Interruption.release(token) } }
+        return s
     }
 }
 

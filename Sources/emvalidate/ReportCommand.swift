@@ -4,6 +4,7 @@ import ArgumentParser
 import EntryMetadata
 import Foundation
 import ImageData
+import RelionBridge
 import Report
 import VolumeNumerics
 import TechniqueIO
@@ -61,6 +62,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .customLong("max-particles"), parsing: .unconditional, help: "Particles used by the per-particle sections: N, or `all` (default: each section's documented random subset).")
     var maxParticles: String?
+
+    @Flag(name: .long, help: "4.d also re-refines a subset of the particles with RELION's auto-refinement from the map (relion_refine_mpi and mpirun on the PATH), as VRS does, and compares RELION's angles and origins with the STAR file's.")
+    var relion = false
 
     @Option(name: .customLong("chunk-dir"), parsing: .unconditional,
             help: "Folder of the per-particle sections' partial results (4.a–4.d, 4.i): with --particle-chunk this run writes its slice there; alone, the report is built from every slice there.")
@@ -215,8 +219,11 @@ struct ReportCommand: ParsableCommand {
         if let m = maxParticles, m != "all", (Int(m) ?? 0) < 1 {
             throw ValidationError("--max-particles must be a positive number of particles or `all`, got \(m)")
         }
-        if particles == nil, particlesDir != nil || maxParticles != nil {
-            throw ValidationError("--particles-dir and --max-particles need --particles")
+        if particles == nil, particlesDir != nil || maxParticles != nil || relion {
+            throw ValidationError("--particles-dir, --max-particles and --relion need --particles")
+        }
+        if relion, let missing = ["relion_refine_mpi", "mpirun"].first(where: { ProgramSearch.path(of: $0) == nil }) {
+            throw ValidationError("--relion runs RELION's auto-refinement through \(missing), which is not on the PATH (\(ProcessInfo.processInfo.environment["PATH"] ?? "unset")); install RELION with MPI or leave --relion out")
         }
         if particles == nil, slurm || chunkDir != nil || particleChunk != nil {
             throw ValidationError("--slurm, --chunk-dir and --particle-chunk split the per-particle sections: give --particles as well")
@@ -304,7 +311,8 @@ struct ReportCommand: ParsableCommand {
         request.particles = particles.map {
             ParticleRequest(starPath: $0, particlesDirectory: particlesDir,
                             maxParticles: maxParticles.map { $0 == "all" ? Int.max : Int($0)! },
-                            ctfFlags: CTFFlags(voltageKV: voltage, sphericalAberrationMM: cs, amplitudeContrast: amplitudeContrast))
+                            ctfFlags: CTFFlags(voltageKV: voltage, sphericalAberrationMM: cs, amplitudeContrast: amplitudeContrast),
+                            relion: relion)
         }
         let chunk = try chunkIndex()
         if let chunkDir {

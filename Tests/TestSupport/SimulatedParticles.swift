@@ -13,6 +13,10 @@ public struct SimulatedParticles: Sendable {
     public var opticsCTFColumns = true
     /// Astigmatism U − V (Å) and the angle of U (degrees) that the images carry; the STAR says U = V.
     public var trueAstigmatismA = 0.0, trueAstigmatismAngleDeg = 0.0
+    /// Defocus of particle i: baseDefocusA + (i mod 13)·defocusStepA (Å).
+    public var baseDefocusA = 10000.0, defocusStepA = 1000.0
+    /// Micrographs the particles are spread over (round robin), named mic0.mrc, mic1.mrc, …
+    public var micrographs = 7
     /// Further particle columns, the same value on every row (e.g. ("rlnCtfScalefactor", "1.3")).
     public var extraColumns: [(name: String, value: String)] = []
 
@@ -37,14 +41,14 @@ public struct SimulatedParticles: Sendable {
         for i in 0..<count {
             let a = angles[i]
             let origin = SIMD2((rng.uniform() - 0.5) * 4, (rng.uniform() - 0.5) * 4)
-            let defocus = 10000 + Double(i % 13) * 1000
+            let defocus = baseDefocusA + Double(i % 13) * defocusStepA
             let ctf = TestCTF(defocusA: defocus, astigmatismA: trueAstigmatismA, astigmatismAngleDeg: trueAstigmatismAngleDeg)
             let clean = ctf.apply(to: phantom.projection(box: box, pixelSizeA: pixelSizeA,
                                                          orientation: EulerAngles(rot: a.rot, tilt: a.tilt, psi: a.psi).matrix, originA: origin),
                                   box: box, pixelSizeA: pixelSizeA)
             images += clean.map { $0 + Float(rng.gaussian() * noiseSD) }
             let starDefocus = defocus + starDefocusOffsetA
-            var row = "\(i + 1)@particles.mrcs mic\(i % 7).mrc 1 \(starDefocus) \(starDefocus) 0.0"
+            var row = "\(i + 1)@particles.mrcs mic\(i % micrographs).mrc 1 \(starDefocus) \(starDefocus) 0.0"
             if withAngles { row += " \(a.rot) \(a.tilt) \(a.psi) \(origin.x) \(origin.y)" }
             for c in extraColumns { row += " \(c.value)" }
             rows.append(row)

@@ -1,8 +1,10 @@
 // 4.d Realignment (ParticleAnalysis/LocalRealignment.swift): each particle aligned again against the map's
 // projections within ±15° of its orientation (5° grid, then 5/3° around the best) and ±5 Å of its origin,
 // and compared with its assignment. Warnings (VRS): more than 20 % of the particles with a shift difference
-// above 5 Å, or with an angle difference above 5°. VRS also re-refines with RELION and cryoSPARC; we use
-// neither (cryoSPARC is proprietary).
+// above 5 Å, or with an angle difference above 5°. VRS also re-refines with RELION and cryoSPARC: with
+// `--relion` (relion_refine on the PATH) the section adds VRS's RELION comparison (ParticleAnalysis/
+// RelionRealignment.swift) with the same criteria; cryoSPARC is proprietary and not used. Without `--relion`
+// nothing here depends on RELION, and a failed RELION run is reported beside the local search, not instead.
 import Foundation
 import ImageData
 import ParticleAnalysis
@@ -28,31 +30,83 @@ public struct RealignmentSection: Section {
                            ctf: q.ctf.map { CTF($0) }, projector: projector)
         }
         let angles = all.map(\.angleDifferenceDeg).sorted(), shifts = all.map(\.shiftDifferenceA).sorted()
+        var (metrics, warnings) = Self.comparison(angles: angles, shifts: shifts, by: "when realigned")
+        metrics.merge([
+            "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
+            "angle_range_deg": .number(search.rangeDeg), "angle_step_deg": .number(search.stepDeg),
+            "fine_step_deg": .number(search.stepDeg / 3), "shift_range_A": .number(search.shiftRangeA),
+            "symmetry": .string(p.symmetryName),
+        ]) { a, _ in a }
+        var figures = Self.sortedCurves(angles: angles, shifts: shifts, prefix: "4d", particles: used.count, against: "realigned")
+        if let settings = p.relion {
+            let (relion, relionWarnings, relionFigures) = relionComparison(context, p, table, settings)
+            metrics["relion"] = .object(relion)
+            warnings += relionWarnings
+            figures += relionFigures
+        }
+        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+
+    /// RELION's re-refinement of its own subset compared with the assignment (metrics under `relion`); a RELION
+    /// failure is reported there (`status` "failed", `error`), without a warning: the local search stands alone.
+    func relionComparison(_ context: AnalysisContext, _ p: ParticleInput, _ table: ParticleTable,
+                          _ settings: RelionSettings) -> ([String: JSONValue], [String], [Figure]) {
+        let used = p.subset(default: RelionRealignment.defaultParticles)
+        do {
+            let symmetry = try SymmetryGroup(p.symmetryName)
+            let mask = try context.masks().soft.full()
+            let o = try RelionRealignment.run(particles: p, table: table, used: used, map: context.map, softMask: mask,
+                                              symmetry: symmetry, settings: settings)
+            return Self.relionSummary(o)
+        } catch {
+            return (["status": .string("failed"), "error": .string("\(error)"), "particles_used": .int(used.count)], [], [])
+        }
+    }
+
+    /// The metrics, warnings and figures of a RELION run's comparison.
+    static func relionSummary(_ o: RelionRealignment.Outcome) -> ([String: JSONValue], [String], [Figure]) {
+        let angles = o.angleDifferencesDeg.sorted(), shifts = o.shiftDifferencesA.sorted()
+        var (metrics, warnings) = Self.comparison(angles: angles, shifts: shifts, by: "in RELION's refinement")
+        metrics.merge([
+            "status": .string("ok"), "particles_used": .int(angles.count),
+            "working_pixel_A": .number(o.workingPixelA), "working_box": .int(o.workingBox),
+            "iterations": .int(o.relion.iterations),
+            "seconds": .number(o.relion.seconds), "command": .string(o.commandLine), "converged": .bool(o.relion.converged),
+        ]) { a, _ in a }
+        if let r = o.relion.resolutionA { metrics["resolution_A"] = .number(r) }
+        if let c = o.mapCorrelation { metrics["map_correlation"] = .number(c) }
+        let figures = Self.sortedCurves(angles: angles, shifts: shifts, prefix: "4d_relion", particles: angles.count,
+                                        against: "RELION's")
+        return (metrics, warnings.map { "RELION: " + $0 }, figures)
+    }
+
+    /// Medians, MADs and VRS's outlier fractions of sorted angle (°) and shift (Å) differences, with the
+    /// warnings of more than 20 % above 5° or 5 Å; `by` ends the warnings' sentences.
+    static func comparison(angles: [Double], shifts: [Double], by: String) -> ([String: JSONValue], [String]) {
         func median(_ v: [Double]) -> Double { v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2 }
         func mad(_ v: [Double]) -> Double { let m = median(v); return median(v.map { abs($0 - m) }.sorted()) }
         let fa = Double(angles.filter { $0 > 5 }.count) / Double(angles.count)
         let fs = Double(shifts.filter { $0 > 5 }.count) / Double(shifts.count)
         var warnings: [String] = []
-        if fs > 0.2 { warnings.append("\(NumberText.format(fs * 100)) % of the particles moved by more than 5 Å when realigned (more than 20 %)") }
-        if fa > 0.2 { warnings.append("\(NumberText.format(fa * 100)) % of the particles turned by more than 5° when realigned (more than 20 %): their angles are uncertain") }
-        let metrics: [String: JSONValue] = [
+        if fs > 0.2 { warnings.append("\(NumberText.format(fs * 100)) % of the particles moved by more than 5 Å \(by) (more than 20 %)") }
+        if fa > 0.2 { warnings.append("\(NumberText.format(fa * 100)) % of the particles turned by more than 5° \(by) (more than 20 %): their angles are uncertain") }
+        return ([
             "fraction_shift_outliers": .number(fs), "fraction_angle_outliers": .number(fa),
             "median_angle_difference_deg": .number(median(angles)), "median_shift_difference_A": .number(median(shifts)),
             "mad_angle_difference_deg": .number(mad(angles)), "mad_shift_difference_A": .number(mad(shifts)),
-            "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
-            "angle_range_deg": .number(search.rangeDeg), "angle_step_deg": .number(search.stepDeg),
-            "fine_step_deg": .number(search.stepDeg / 3), "shift_range_A": .number(search.shiftRangeA),
-            "symmetry": .string(p.symmetryName),
-        ]
-        let rank = (1...angles.count).map(Double.init)
-        let figures = [
-            Figure(id: "4d_angle_differences", caption: "Angle between the assigned and the realigned orientation, particles sorted by it (\(used.count) particles; dashed: 5°).",
+        ], warnings)
+    }
+
+    /// The two sorted-difference curves (angle, shift) with the 5° and 5 Å lines.
+    static func sortedCurves(angles: [Double], shifts: [Double], prefix: String, particles: Int, against: String) -> [Figure] {
+        let rank = angles.indices.map { Double($0 + 1) }
+        return [
+            Figure(id: "\(prefix)_angle_differences", caption: "Angle between the assigned and the \(against) orientation, particles sorted by it (\(particles) particles; dashed: 5°).",
                    content: .plot(LinePlot(series: [Series(label: "Angle difference", x: rank, y: angles)], xLabel: "Particle (sorted)",
                                            yLabel: "Angle difference (°)", yMarkers: [Marker(value: 5, label: "5°")]))),
-            Figure(id: "4d_shift_differences", caption: "Distance between the assigned and the realigned origin, particles sorted by it (dashed: 5 Å).",
+            Figure(id: "\(prefix)_shift_differences", caption: "Distance between the assigned and the \(against) origin, particles sorted by it (dashed: 5 Å).",
                    content: .plot(LinePlot(series: [Series(label: "Shift difference", x: rank, y: shifts)], xLabel: "Particle (sorted)",
                                            yLabel: "Shift difference (Å)", yMarkers: [Marker(value: 5, label: "5 Å")]))),
         ]
-        return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
 }
