@@ -47,7 +47,7 @@ func centralSphere(_ n: Int, radius: Double) -> [Bool] {
             // close to that, sparser phantoms read more negative at the finest bands.
             #expect(abs(median - expected) <= max(0.1 * trueB, 10), "median local B: predicted \(expected) Å² (true \(-trueB)), observed \(median) Å²")
             // 64 Å box, R = 4 Å: 1/(2·(1/4 + 4·4.8/64)) = 0.91 Å is finer than 1 Å, so no resampling.
-            #expect(a.resampled.voxelSize.x == 1, "not resampled: \(a.resampled.voxelSize)")
+            #expect(a.grid.voxelSize.x == 1, "not resampled: \(a.grid.voxelSize)")
         }
     }
 

@@ -17,7 +17,7 @@ import VolumeNumerics
             (p - SIMD3(32, 32, 32)).squaredLength() < 24 * 24 ? 1 : 0 })
         let a = LocalBandAnalysis.compute(map: map, hardMask: centralSphere(n, radius: 26), resolutionA: 8)
         let result = LocalOccupancy().evaluate(a)
-        let m = a.resampled.dims, t = a.resampled.voxelSize.x
+        let m = a.grid.dims, t = a.grid.voxelSize.x
         var core = [Float]()
         for z in 0..<m.z { for y in 0..<m.y { for x in 0..<m.x {
             let d = SIMD3(Double(x), Double(y), Double(z)) * t - 32
@@ -36,13 +36,13 @@ import VolumeNumerics
             (p - SIMD3(32, 32, 32)).squaredLength() < 24 * 24 ? (p.x < 32 ? 0.5 : 1) : 0 })
         let mask = centralSphere(n, radius: 24)
         let a = LocalBandAnalysis.compute(map: map, hardMask: mask, resolutionA: 4)
-        let m = a.resampled.dims
+        let m = a.grid.dims
         var low = [Float](), full = [Float]()
         for z in 0..<m.z { for y in 0..<m.y { for x in 0..<m.x {
             let v = a.maps.occupancy[x + m.x * (y + m.y * z)]
             guard v.isFinite else { continue }
-            let xA = Double(x) * a.resampled.voxelSize.x
-            let d = SIMD3(Double(x), Double(y), Double(z)) * a.resampled.voxelSize.x - 32
+            let xA = Double(x) * a.grid.voxelSize.x
+            let d = SIMD3(Double(x), Double(y), Double(z)) * a.grid.voxelSize.x - 32
             if (d * d).sum() > 18 * 18 { continue }   // away from the molecule's surface
             if xA < 26 { low.append(v) } else if xA > 38 { full.append(v) }
         } } }

@@ -152,7 +152,7 @@ private func surface(_ result: SectionResult, _ id: String) throws -> (Figure, S
         // Reference: the section's own per-voxel B (resampled grid) in the same two slabs, the mask voxels nearest
         // to the vertices, located by the test's own index → Å mapping (i · t Å from the zero origin).
         let a = try LocalBandAnalysis.compute(ctx)
-        let m = a.resampled.dims
+        let m = a.grid.dims
         var nearSurface = Set<Int>()
         for v in 0..<vb.mesh.vertexCount {
             let p = SIMD3(Double(vb.mesh.vertices[3 * v]), Double(vb.mesh.vertices[3 * v + 1]), Double(vb.mesh.vertices[3 * v + 2])) / t

@@ -13,10 +13,14 @@ import Foundation
 import MapIO
 import VolumeNumerics
 
-/// The resampled map and local band fits shared by 0.f and 0.g (computed once per context).
+/// The local band fits shared by 0.f and 0.g on the resampled grid (computed once per context). The resampled
+/// map itself is not kept (its voxels are let go once its spectrum is taken, 168 MiB at 512³ and R = 3 Å): `grid`
+/// carries its geometry and `maxVarianceSlices` its slices of largest variance (those of the slice figures).
 struct LocalBandAnalysis {
     static let lowA = 15.0
-    let resampled: Volume
+    /// The resampled grid's geometry (box, voxel size, origin); its data are the B-factors.
+    let grid: Volume
+    let maxVarianceSlices: [Int]
     let maps: LocalBandMaps
     let resolutionA: Double
 
@@ -33,8 +37,13 @@ struct LocalBandAnalysis {
 
     static func compute(map: Volume, hardMask: [Bool], resolutionA r: Double) -> LocalBandAnalysis {
         let (resampled, mask) = LocalBandFits.resampledForBands(map, mask: hardMask, highA: r)
-        let maps = LocalBandFits.compute(map: resampled, mask: mask, lowA: lowA, highA: r)
-        return LocalBandAnalysis(resampled: resampled, maps: maps, resolutionA: r)
+        let slices = Axis.allCases.map { resampled.maxVarianceIndex($0) }
+        let (dims, voxelSize) = (resampled.dims, resampled.voxelSize)
+        let (start, origin) = (resampled.startIndex, resampled.headerOrigin)
+        let maps = LocalBandFits.compute(map: consume resampled, mask: mask, lowA: lowA, highA: r)
+        let grid = Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: maps.bFactorA2, voxelSize: voxelSize,
+                          startIndex: start, headerOrigin: origin)
+        return LocalBandAnalysis(grid: grid, maxVarianceSlices: slices, maps: maps, resolutionA: r)
     }
 
     /// The map surface at T coloured by `values` (one per voxel of the resampled grid, NaN outside the mask),
@@ -44,12 +53,12 @@ struct LocalBandAnalysis {
                           what: String, unit: String) {
         let figure: Result<Figure, FigureUnavailable>
         do {
-            let grid = resampled.voxelSize.x == context.map.voxelSize.x ? nil
-                : "the \(what) is computed on the map resampled to \(NumberText.format(resampled.voxelSize.x)) Å per voxel and sampled there at the vertex positions in Å"
+            let note = grid.voxelSize.x == context.map.voxelSize.x ? nil
+                : "the \(what) is computed on the map resampled to \(NumberText.format(grid.voxelSize.x)) Å per voxel and sampled there at the vertex positions in Å"
             figure = LocalMapSurface.figure(
                 id: id, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
-                local: resampled.withData(values), fixedRange: fixedRange, colormap: colormap,
-                colorbarLabel: colorbarLabel, what: what, unit: unit, grid: grid)
+                local: grid.withData(values), fixedRange: fixedRange, colormap: colormap,
+                colorbarLabel: colorbarLabel, what: what, unit: unit, grid: note)
         } catch {
             figure = .failure(FigureUnavailable("no hard mask: \(error)"))
         }
@@ -98,8 +107,8 @@ public struct LocalBFactor: Section {
         metrics["noise_quantile"] = .number(a.maps.noiseQuantile)
         metrics["normalisation_bias_A2"] = .number(LocalBandFits.guinierBiasA2(centres: a.maps.bandFrequenciesInvA))
         metrics["band_resolutions_A"] = .init(a.maps.bandFrequenciesInvA.map { 1 / $0 })
-        metrics["resampled_voxel_A"] = .number(a.resampled.voxelSize.x)
-        metrics["resampled_box"] = .init(a.resampled.dims)
+        metrics["resampled_voxel_A"] = .number(a.grid.voxelSize.x)
+        metrics["resampled_box"] = .init(a.grid.dims)
         metrics["ok_range_A2"] = .array([.number(LocalBFactor.okRangeA2.lowerBound), .number(LocalBFactor.okRangeA2.upperBound)])
         metrics["convention"] = .string("B = 4 × slope of ln A against 1/d² per voxel (as in 0.d: minus the crystallographic B-factor; blurred regions give B < 0)")
         let lo = max(p[0], -2000), hi = min(p[4], 500)
@@ -107,11 +116,11 @@ public struct LocalBFactor: Section {
             LocalMapFigures.histogram(
                 id: "0f_local_bfactor_histogram", values: values, xLabel: "Local B-factor (Å²)",
                 markers: [Marker(value: p[2], label: String(format: "median %.0f Å²", p[2]))],
-                caption: String(format: "Histogram of the local B-factor inside the hard mask (%d voxels of the map resampled to %.2f Å per voxel), fitted between 15 Å and %.2f Å.", values.count, a.resampled.voxelSize.x, a.resolutionA)),
+                caption: String(format: "Histogram of the local B-factor inside the hard mask (%d voxels of the map resampled to %.2f Å per voxel), fitted between 15 Å and %.2f Å.", values.count, a.grid.voxelSize.x, a.resolutionA)),
             LocalMapFigures.slices(
-                id: "0f_local_bfactor_slices", map: a.resampled, values: a.maps.bFactorA2, colormap: "coolwarm",
+                id: "0f_local_bfactor_slices", map: a.grid, slices: a.maxVarianceSlices, values: a.maps.bFactorA2, colormap: "coolwarm",
                 range: [lo, max(hi, lo + 1)], colorbarLabel: "Local B-factor (Å²)",
-                what: String(format: "local B-factor (map resampled to %.2f Å per voxel; slice indices on that grid)", a.resampled.voxelSize.x)),
+                what: String(format: "local B-factor (map resampled to %.2f Å per voxel; slice indices on that grid)", a.grid.voxelSize.x)),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }

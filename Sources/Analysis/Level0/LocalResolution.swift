@@ -201,13 +201,15 @@ enum LocalMapFigures {
 
     /// Coloured slices of a per-voxel map (NaN outside the mask, drawn transparent) through the map's
     /// maximum-variance slices along X, Y and Z.
-    static func slices(id: String, map: Volume, values: [Float], colormap: String, range: [Double], colorbarLabel: String,
-                       what: String) -> Figure {
+    /// `slices`: the map's maximum-variance slice indices along X, Y, Z when already known (then only the map's
+    /// geometry is read).
+    static func slices(id: String, map: Volume, slices known: [Int]? = nil, values: [Float], colormap: String,
+                       range: [Double], colorbarLabel: String, what: String) -> Figure {
         let v = map.withData(values)
         var panels: [Image2D] = []
         var labels: [String] = []
         for axis in Axis.allCases {
-            let i = map.maxVarianceIndex(axis)
+            let i = known?[axis.rawValue] ?? map.maxVarianceIndex(axis)
             panels.append(Image2D(v.slice(axis, i), label: "\(axis.name) = \(i)"))
             labels.append("\(axis.name) = \(i)")
         }

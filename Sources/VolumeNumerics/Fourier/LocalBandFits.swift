@@ -118,7 +118,9 @@ public enum LocalBandFits {
     }
 
     /// Local B-factor and occupancy of `map` inside `mask` (one flag per voxel, x fastest) between `lowA` and `highA` Å.
-    public static func compute(map: Volume, mask: [Bool], lowA: Double, highA: Double) -> LocalBandMaps {
+    /// The map is consumed: let go once its spectrum is taken (the bands need only the spectrum), so a caller that
+    /// hands over its only copy does not hold it through the bands (issue 16, 512³).
+    public static func compute(map: consuming Volume, mask: [Bool], lowA: Double, highA: Double) -> LocalBandMaps {
         precondition(mask.count == map.count, "LocalBandFits: mask has \(mask.count) voxels, map \(map.count)")
         var inside = [Int32](), noise = [Int32]()
         let (nx, ny, nz) = (map.nx, map.ny, map.nz)
@@ -130,11 +132,12 @@ public enum LocalBandFits {
             if (d * d).sum() < r0 * r0 { noise.append(Int32(i)) }
         } } }
         let spectrum = FFT.forward(map)
+        let full = map.dims, voxels = map.count
+        _ = consume map
         let grid = spectrum.grid
         let table = FrequencyTable(grid)
         let ds = grid.shellWidthInvA, sigma = sigmaBins * ds
-        let full = map.dims
-        let rootN = Float(Double(map.count).squareRoot())
+        let rootN = Float(Double(voxels).squareRoot())
         // The monogenic modulus of one band at the mask voxels (and the noise voxels), × sqrt(N).
         func modulus(_ f: Double, at sets: [[Int32]]) -> [[Float]] {
             let h = annulus(f, sigma: sigma, table: table)
@@ -167,7 +170,7 @@ public enum LocalBandFits {
             let q = m.isEmpty ? 0 : MonoRes.quantile(&sorted, occupancyQuantile)
             for (i, v) in m.enumerated() where v >= q { above[i] += 1 }
         }
-        var bFull = [Float](repeating: .nan, count: map.count), occFull = bFull
+        var bFull = [Float](repeating: .nan, count: voxels), occFull = bFull
         var bMasked = [Float](repeating: 0, count: inside.count), occMasked = bMasked
         for q in 0..<inside.count {
             let b = Float(4 * slope[q]), o = Float(above[q]) / Float(oCentres.count)
