@@ -129,6 +129,15 @@ final class RelionRealignmentTests: XCTestCase {
         XCTAssertEqual(m["status"], .string("ok"))
         XCTAssertEqual(warnings.count, 1)
         XCTAssertTrue(warnings[0].hasPrefix("RELION: 30 %"), warnings[0])
+        XCTAssertNil(m["map_disagrees"])
+
+        // RELION's map far from ours (a refinement that went elsewhere): said beside its differences.
+        var off = o
+        off.mapCorrelation = 0.27
+        let (m2, w2, _) = RealignmentSection.relionSummary(off)
+        XCTAssertEqual(m2["map_disagrees"], .bool(true))
+        XCTAssertEqual(w2.count, 2)
+        XCTAssertTrue(w2[1].hasPrefix("RELION: its map correlates only 0.27"), w2[1])
     }
 
     /// A RELION that fails leaves the local search's verdict alone and says why in the metrics.

@@ -37,7 +37,7 @@ public struct RealignmentSection: Section {
             "fine_step_deg": .number(search.stepDeg / 3), "shift_range_A": .number(search.shiftRangeA),
             "symmetry": .string(p.symmetryName),
         ]) { a, _ in a }
-        var figures = Self.sortedCurves(angles: angles, shifts: shifts, prefix: "4d", particles: used.count, against: "realigned")
+        var figures = Self.sortedCurves(angles: angles, shifts: shifts, prefix: "4d", particles: used.count, against: "the realigned")
         if let settings = p.relion {
             let (relion, relionWarnings, relionFigures) = relionComparison(context, p, table, settings)
             metrics["relion"] = .object(relion)
@@ -64,6 +64,9 @@ public struct RealignmentSection: Section {
     }
 
     /// The metrics, warnings and figures of a RELION run's comparison.
+    /// Below this correlation of RELION's map with the map (inside the mask) RELION did not reproduce the map.
+    public static let relionMapAgreement = 0.5
+
     static func relionSummary(_ o: RelionRealignment.Outcome) -> ([String: JSONValue], [String], [Figure]) {
         let angles = o.angleDifferencesDeg.sorted(), shifts = o.shiftDifferencesA.sorted()
         var (metrics, warnings) = Self.comparison(angles: angles, shifts: shifts, by: "in RELION's refinement")
@@ -74,7 +77,16 @@ public struct RealignmentSection: Section {
             "seconds": .number(o.relion.seconds), "command": .string(o.commandLine), "converged": .bool(o.relion.converged),
         ]) { a, _ in a }
         if let r = o.relion.resolutionA { metrics["resolution_A"] = .number(r) }
-        if let c = o.mapCorrelation { metrics["map_correlation"] = .number(c) }
+        if let c = o.mapCorrelation {
+            metrics["map_correlation"] = .number(c)
+            // Two refinements of the same particles agree far better than this (0.99 on our simulations): RELION
+            // went elsewhere (a box too small for it, too few views) or the particles do not support the map.
+            // Its differences then describe that disagreement, not single particles: said so beside them.
+            if c < relionMapAgreement {
+                metrics["map_disagrees"] = .bool(true)
+                warnings.append("its map correlates only \(NumberText.format(c)) with the map inside the mask (below \(NumberText.format(relionMapAgreement))): RELION did not reproduce the map from these particles, so its angle and shift differences describe that disagreement rather than single particles")
+            }
+        }
         let figures = Self.sortedCurves(angles: angles, shifts: shifts, prefix: "4d_relion", particles: angles.count,
                                         against: "RELION's")
         return (metrics, warnings.map { "RELION: " + $0 }, figures)
@@ -101,10 +113,10 @@ public struct RealignmentSection: Section {
     static func sortedCurves(angles: [Double], shifts: [Double], prefix: String, particles: Int, against: String) -> [Figure] {
         let rank = angles.indices.map { Double($0 + 1) }
         return [
-            Figure(id: "\(prefix)_angle_differences", caption: "Angle between the assigned and the \(against) orientation, particles sorted by it (\(particles) particles; dashed: 5°).",
+            Figure(id: "\(prefix)_angle_differences", caption: "Angle between the assigned and \(against) orientation, particles sorted by it (\(particles) particles; dashed: 5°).",
                    content: .plot(LinePlot(series: [Series(label: "Angle difference", x: rank, y: angles)], xLabel: "Particle (sorted)",
                                            yLabel: "Angle difference (°)", yMarkers: [Marker(value: 5, label: "5°")]))),
-            Figure(id: "\(prefix)_shift_differences", caption: "Distance between the assigned and the \(against) origin, particles sorted by it (dashed: 5 Å).",
+            Figure(id: "\(prefix)_shift_differences", caption: "Distance between the assigned and \(against) origin, particles sorted by it (dashed: 5 Å).",
                    content: .plot(LinePlot(series: [Series(label: "Shift difference", x: rank, y: shifts)], xLabel: "Particle (sorted)",
                                            yLabel: "Shift difference (Å)", yMarkers: [Marker(value: 5, label: "5 Å")]))),
         ]
