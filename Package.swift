@@ -63,7 +63,7 @@ let package = Package(
         // Downloads from the EMDB and PDB archives (URLSession) through a content-addressed cache.
         .target(name: "EntryFetch", dependencies: ["EntryMetadata", "MapIO", "CCompression", "COpenSSL"]),
         .executableTarget(name: "emvalidate", dependencies: [
-            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO", "EntryMetadata", "EntryFetch", "RelionBridge",
+            "Report", "Analysis", "MapIO", "VolumeNumerics", "ImageData", "TechniqueIO", "EntryMetadata", "EntryFetch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: times every section and whole reports on 128³, 256³ and 512³ phantoms; writes bench.json.

@@ -21,13 +21,13 @@ public struct LatexError: Error, CustomStringConvertible {
 
 public enum LatexCompiler {
     /// Whether latexmk and pdflatex are on the PATH.
-    public static var isAvailable: Bool { which("latexmk") != nil && which("pdflatex") != nil }
+    public static var isAvailable: Bool { ProgramSearch.path(of: "latexmk") != nil && ProgramSearch.path(of: "pdflatex") != nil }
 
     /// Compiles `<directory>/<name>.tex`; returns the PDF's path. Auxiliary files are removed on success;
     /// on failure the log is kept beside the .tex.
     @discardableResult
     public static func compile(directory: URL, name: String = "report", timeoutSeconds: Int = 300) throws -> URL {
-        guard let latexmk = which("latexmk"), which("pdflatex") != nil else {
+        guard let latexmk = ProgramSearch.path(of: "latexmk"), ProgramSearch.path(of: "pdflatex") != nil else {
             throw LatexError(firstError: "latexmk or pdflatex not found on PATH (Debian: apt-get install latexmk texlive-latex-extra)",
                              logPath: "")
         }
@@ -105,6 +105,4 @@ public enum LatexCompiler {
         }
         return msg
     }
-
-    static func which(_ tool: String) -> String? { ProgramSearch.path(of: tool) }
 }

@@ -40,12 +40,21 @@ public struct ParticleRequest: Sendable {
 }
 
 extension ParticleRequest {
+    /// The first of relion_refine_mpi and mpirun (what `--relion` runs) that is not on the PATH; nil: both are.
+    public static func missingRelionProgram() -> String? {
+        ["relion_refine_mpi", "mpirun"].first { ProgramSearch.path(of: $0) == nil }
+    }
+
+    /// The one-line error for `--relion` without `program` on the PATH.
+    public static func missingRelionMessage(_ program: String) -> String {
+        "--relion runs RELION's auto-refinement through \(program), which is not on the PATH (\(ProcessInfo.processInfo.environment["PATH"] ?? "unset")); install RELION with MPI or leave --relion out"
+    }
+
     /// relion_refine_mpi and mpirun from the PATH, the work folder and processes supervised like latexmk's
     /// (removed and stopped when the run is interrupted).
     static func relionSettings() throws -> RelionSettings {
-        guard let path = ProgramSearch.path(of: "relion_refine_mpi"), let mpirun = ProgramSearch.path(of: "mpirun") else {
-            throw ReportFailure.input("--relion: relion_refine_mpi and mpirun must be on the PATH (\(ProcessInfo.processInfo.environment["PATH"] ?? "unset"))")
-        }
+        guard let path = ProgramSearch.path(of: "relion_refine_mpi") else { throw ReportFailure.input(missingRelionMessage("relion_refine_mpi")) }
+        guard let mpirun = ProgramSearch.path(of: "mpirun") else { throw ReportFailure.input(missingRelionMessage("mpirun")) }
         var s = RelionSettings(executable: path, mpirun: mpirun)
         s.onFolder = { url in let token = Interruption.guardFolder(url); return { Interruption.release(token) } }
         s.onStart = { pid in let token = Interruption.guardChild(pid, group: true); return { Interruption.release(token) } }

@@ -4,7 +4,6 @@ import ArgumentParser
 import EntryMetadata
 import Foundation
 import ImageData
-import RelionBridge
 import Report
 import VolumeNumerics
 import TechniqueIO
@@ -222,8 +221,8 @@ struct ReportCommand: ParsableCommand {
         if particles == nil, particlesDir != nil || maxParticles != nil || relion {
             throw ValidationError("--particles-dir, --max-particles and --relion need --particles")
         }
-        if relion, let missing = ["relion_refine_mpi", "mpirun"].first(where: { ProgramSearch.path(of: $0) == nil }) {
-            throw ValidationError("--relion runs RELION's auto-refinement through \(missing), which is not on the PATH (\(ProcessInfo.processInfo.environment["PATH"] ?? "unset")); install RELION with MPI or leave --relion out")
+        if relion, let missing = ParticleRequest.missingRelionProgram() {
+            throw ValidationError(ParticleRequest.missingRelionMessage(missing))
         }
         if particles == nil, slurm || chunkDir != nil || particleChunk != nil {
             throw ValidationError("--slurm, --chunk-dir and --particle-chunk split the per-particle sections: give --particles as well")

@@ -63,10 +63,10 @@ public struct RealignmentSection: Section {
         }
     }
 
-    /// The metrics, warnings and figures of a RELION run's comparison.
     /// Below this correlation of RELION's map with the map (inside the mask) RELION did not reproduce the map.
     public static let relionMapAgreement = 0.5
 
+    /// The metrics, warnings and figures of a RELION run's comparison.
     static func relionSummary(_ o: RelionRealignment.Outcome) -> ([String: JSONValue], [String], [Figure]) {
         let angles = o.angleDifferencesDeg.sorted(), shifts = o.shiftDifferencesA.sorted()
         var (metrics, warnings) = Self.comparison(angles: angles, shifts: shifts, by: "in RELION's refinement")
