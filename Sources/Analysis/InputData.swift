@@ -17,15 +17,16 @@ public struct InputData: Section {
     public let reference = ""
     public var scored: Bool { false }
 
-    /// SHA-256 of a file (hex); injectable so tests need no real file.
-    public var hasher: @Sendable (String) throws -> String
+    /// SHA-256 of a file (hex); injectable so tests need no real file. Nil: the context's digest of the map file
+    /// (`AnalysisContext.mapSHA256()`, computed once per run, beside the reading when the pipeline starts it).
+    public var hasher: (@Sendable (String) throws -> String)?
     /// The hard mask and the soft mask (as its non-zero box) on the map's grid; injectable for tests.
     public var masksProvider: @Sendable (AnalysisContext) throws -> (hard: BinaryMask, soft: CroppedVolume)
 
     /// Number of histogram bins between the map's minimum and maximum.
     public static let histogramBins = 128
 
-    public init(hasher: @escaping @Sendable (String) throws -> String = { try FileHash.sha256(path: $0) },
+    public init(hasher: (@Sendable (String) throws -> String)? = nil,
                 masksProvider: @escaping @Sendable (AnalysisContext) throws -> (hard: BinaryMask, soft: CroppedVolume) = InputData.contextMasks) {
         self.hasher = hasher; self.masksProvider = masksProvider
     }
@@ -37,7 +38,7 @@ public struct InputData: Section {
         metrics["file"] = .string(URL(fileURLWithPath: context.mapPath).lastPathComponent)
         metrics["path"] = .string(context.mapPath)
         do {
-            metrics["sha256"] = .string(try hasher(context.mapPath))
+            metrics["sha256"] = .string(try hasher.map { try $0(context.mapPath) } ?? context.mapSHA256())
         } catch {
             metrics["sha256"] = .null
             metrics["sha256_error"] = .string("\(error)")

@@ -4,6 +4,7 @@ import Foundation
 import MapIO
 import ModelIO
 import ParticleAnalysis
+import VolumeNumerics
 
 /// docs/methods.md "Conventions" (section status).
 public enum SectionStatus: String, Codable, Sendable {
@@ -68,6 +69,10 @@ public protocol Section: Sendable {
     /// The values computed once per context and shared with other sections that this section reads
     /// (`AnalysisContext.shared`); when the sections run one at a time, each is released after its last reader.
     var sharedValues: [SharedValue] { get }
+    /// Whether the section holds little memory while it runs beyond the shared masks (no spectrum, no volume of
+    /// the map's size: 0.a–0.c), so that consecutive lightweight sections run together even where the sections
+    /// otherwise run one at a time (`ReportPipeline.runSections`).
+    var isLightweight: Bool { get }
     /// Computes the section. Throw `SectionError` for not-applicable / failed; any other error is
     /// reported as failed with its description.
     func run(_ context: AnalysisContext) throws -> SectionResult
@@ -81,6 +86,7 @@ public enum SharedValue: String, Sendable, CaseIterable {
 
 extension Section {
     public var sharedValues: [SharedValue] { [] }
+    public var isLightweight: Bool { false }
     public var scored: Bool { true }
     public var reference: String { "" }
     /// Every scored section except those that measure other data: Level 1 (the half maps, checked in
@@ -148,6 +154,10 @@ public final class AnalysisContext: @unchecked Sendable {
     /// 2D classes (Level 2), if given; set before the sections run.
     public var level2: Level2Inputs?
 
+    /// The map file's SHA-256 (hex), when the pipeline computes it beside the reading (`mapSHA256()` otherwise
+    /// hashes the file on first use).
+    public var mapDigest: BackgroundTask<String>?
+
     /// The value of every voxel when the map has no variance (all zeros, a constant, one voxel); else nil.
     public let constantValue: Float?
 
@@ -157,6 +167,7 @@ public final class AnalysisContext: @unchecked Sendable {
     private var sharedLocks: [SharedValue: NSLock] = [:]
     private var sharedStore: [SharedValue: Any] = [:]
     private let mapLock = NSLock()
+    private let digestLock = NSLock()
     private var storedMap: Volume?
     private var spill: VolumeSpill?
 
@@ -224,6 +235,19 @@ public final class AnalysisContext: @unchecked Sendable {
     /// Whether the shared value `key` is held now.
     public func holds(_ key: SharedValue) -> Bool {
         sharedLock.withLock { sharedStore[key] != nil }
+    }
+
+    /// SHA-256 (lower-case hex) of the map file as given: the pipeline's digest (`mapDigest`), else computed now
+    /// and kept. Throws `MapError.unreadable`.
+    public func mapSHA256() throws -> String {
+        let task: BackgroundTask<String> = digestLock.withLock {
+            if let d = mapDigest { return d }
+            let path = mapPath
+            let d = BackgroundTask { try FileHash.sha256(path: path) }
+            mapDigest = d
+            return d
+        }
+        return try task.value()
     }
 
     /// The raw, hard and soft masks at T (docs/methods.md "Masks"), built on first use.

@@ -56,6 +56,7 @@ public enum MRCReader {
             let count = dims.x * dims.y * dims.z
             var readError: Error?
             data = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+                HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
                 do {
                     let got = try file.read(at: layout.dataOffset, into: UnsafeMutableRawBufferPointer(buffer))
                     if got < layout.dataBytes { readError = shortRead(got) }

@@ -121,18 +121,30 @@ public enum ReportPipeline {
     static func execute(_ request: ReportRequest, sections explicitSections: [any Section]?,
                         progress: @escaping (String) -> Void) throws -> Execution {
         var timings: [(String, Double)] = []
+        func record(_ name: String, _ dt: Double) {
+            timings.append((name, dt))
+            progress(name.padding(toLength: max(name.count, 36), withPad: " ", startingAt: 0) + String(format: "%7.2f s", dt))
+        }
         func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             let t0 = Date()
             let value = try body()
-            let dt = Date().timeIntervalSince(t0)
-            timings.append((name, dt))
-            progress(name.padding(toLength: max(name.count, 36), withPad: " ", startingAt: 0) + String(format: "%7.2f s", dt))
+            record(name, Date().timeIntervalSince(t0))
             return value
         }
 
-        let templates: TemplateSet
-        do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
-        catch { throw ReportFailure.template("\(error)") }
+        // The templates are parsed and the map file hashed on other threads while the map is read and masked
+        // (issue 16: these steps are serial inside, so they overlap instead). Their errors stop the run where
+        // their values are first needed; the staging folder is removed then, so no output folder is left.
+        let templateDirectory = request.templatesDirectory
+        let templatesTask = BackgroundTask { try TemplateSet(overrideDirectory: templateDirectory) }
+        func templates() throws -> TemplateSet {
+            do { return try templatesTask.value() } catch { throw ReportFailure.template("\(error)") }
+        }
+        let mapPath = request.mapPath
+        let digest = BackgroundTask { try FileHash.sha256(path: mapPath) }
+        func mapSHA256() throws -> String {
+            do { return try digest.value() } catch { throw ReportFailure.input("\(error)") }
+        }
 
         // A chunk run writes only its partial results: no output folder (the chunk runs of one report run at
         // once, on other nodes; only the merge run makes OUTDIR).
@@ -154,18 +166,14 @@ public enum ReportPipeline {
         // staging folder is removed on failure): the box, R against Nyquist, the memory needed.
         try ReportPreflight.check(request, progress: progress)
 
-        let sha: String
         let halves: (Volume, Volume)?, model: AtomicModel?, level2: Level2Inputs?
         let context: AnalysisContext
         // The map read from its file is held by the context alone (no local here outlives this block): a 512³ map
         // may be put aside on disk while 0.e runs (AnalysisContext.takeMap), which a second copy would defeat.
         do {
-            let (file, hash) = try step("Reading map") { () throws -> (MRCFile, String) in
-                do {
-                    return (try MRCReader.read(path: request.mapPath), try FileHash.sha256(path: request.mapPath))
-                } catch { throw ReportFailure.input("\(error)") }
+            let file = try step("Reading map") { () throws -> MRCFile in
+                do { return try MRCReader.read(path: request.mapPath) } catch { throw ReportFailure.input("\(error)") }
             }
-            sha = hash
             for w in file.warnings { progress("note: \(w)") }
             let map = file.volume
             halves = request.half1Path == nil ? nil
@@ -188,6 +196,8 @@ public enum ReportPipeline {
             context = AnalysisContext(map: map, mapPath: request.mapPath, threshold: request.threshold,
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
         }
+        context.mapDigest = digest
+        _ = try templates()
         // Sections run one at a time above this size (runSections), so none holds the map while 0.e has it.
         context.mayPutMapAside = !sectionsRunConcurrently(context)
         let supplementarySections = try request.supplementary.paths.isEmpty ? []
@@ -196,7 +206,7 @@ public enum ReportPipeline {
         context.level2 = level2
         var particles = try request.particles.map { r in try step("Reading particles") { try r.load(symmetry: request.symmetry) } }
         if let r = request.particles, let c = r.chunks {
-            particles?.chunking = try c.chunking(request, particles: r, mapSHA256: sha)
+            particles?.chunking = try c.chunking(request, particles: r, mapSHA256: try mapSHA256())
         }
         context.particles = particles
         let available = (explicitSections ?? SectionRegistry.reportSections(halfMaps: halves != nil, model: model != nil,
@@ -209,16 +219,8 @@ public enum ReportPipeline {
             .map { ReportDocument.SkippedSection(id: $0.id, title: $0.title) }
         if !skipped.isEmpty { progress("skipped by request: " + skipped.map(\.id).joined(separator: ", ")) }
         level2?.willRun(sections: sections.map(\.id))
-        let results = step("Analysis (\(sections.count) sections)") { runSections(sections, context) }
-        // A missing or stale slice (merge), or a slice that could not be written (chunk run), stops the report.
-        if let failure = particles?.chunking?.failure {
-            throw writesChunk ? ReportFailure.output(failure) : ReportFailure.input(failure)
-        }
-        if writesChunk { return .chunks(particles?.chunking?.written ?? []) }
-        guard let folder = staged else { preconditionFailure("no output folder outside chunk mode") }
-
         // Writing into the staging folder: a full disk is exit 73 naming the file (issue 17, point 9).
-        func writing<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        func writing<T>(_ folder: OutputFolder, _ what: String, _ body: () throws -> T) throws -> T {
             do { return try body() }
             catch let f as ReportFailure { throw f }
             catch let e as OutputError { throw ReportFailure.output(e.message) }
@@ -230,26 +232,61 @@ public enum ReportPipeline {
                 throw ReportFailure.output("cannot write \(place): \(error)")
             }
         }
-        let figuresDir = folder.staging.appendingPathComponent("figures")
-        let figureRecords = try writing("figures") { () throws -> [[ReportDocument.FigureRecord]] in
-            try FileManager.default.createDirectory(at: figuresDir, withIntermediateDirectories: true)
-            let records = try step("Figures") { try renderFigures(results, into: figuresDir) }
-            // A figure that could not be drawn is recorded in its caption; on a full disk it is a write failure.
-            if records.joined().contains(where: { $0.files.isEmpty }),
-               OutputWriting.isOutOfSpace(nil, under: folder.staging) {
-                throw OutputError(message: "no space left on device while writing \(folder.final.path)/figures")
+        /// Draws the figures of `results` into OUTDIR/figures and writes their data into OUTDIR/data; returns,
+        /// per result, the figure records.
+        func drawFigures(_ results: [SectionResult], into folder: OutputFolder) throws -> [[ReportDocument.FigureRecord]] {
+            let figuresDir = folder.staging.appendingPathComponent("figures")
+            let records = try writing(folder, "figures") { () throws -> [[ReportDocument.FigureRecord]] in
+                try FileManager.default.createDirectory(at: figuresDir, withIntermediateDirectories: true)
+                let records = try renderFigures(results, into: figuresDir)
+                // A figure that could not be drawn is recorded in its caption; on a full disk it is a write failure.
+                if records.joined().contains(where: { $0.files.isEmpty }),
+                   OutputWriting.isOutOfSpace(nil, under: folder.staging) {
+                    throw OutputError(message: "no space left on device while writing \(folder.final.path)/figures")
+                }
+                return records
             }
-            return records
-        }
-        try writing(FigureData.folderName) {
-            try step("Figure data") {
+            try writing(folder, FigureData.folderName) {
                 do { try saveFigureData(results, into: folder.staging.appendingPathComponent(FigureData.folderName)) }
                 catch let e as EncodingError {
                     // Sections' results are checked for NaN/∞ (SectionResultCheck.swift): this is our bug.
                     throw ReportFailure.bug("cannot encode the figure data: \(e)")
                 }
             }
+            return records
         }
+
+        // When the sections run one at a time (large maps), each section's figures are drawn and their data
+        // written as it ends, and the result lets them go: a 512³ report otherwise held every section's meshes
+        // (~150 MiB each) through the later sections (issue 16).
+        var drawnRecords: [Int: [ReportDocument.FigureRecord]] = [:]
+        var drawingFailure: Error?
+        var drawingSeconds = 0.0
+        let tAnalysis = Date()
+        let results = runSections(sections, context) { first, ended in
+            guard let folder = staged, drawingFailure == nil, ended.contains(where: { !$0.figures.isEmpty }) else {
+                return ended
+            }
+            let t0 = Date()
+            defer { drawingSeconds += Date().timeIntervalSince(t0) }
+            do {
+                for (k, records) in try drawFigures(ended, into: folder).enumerated() { drawnRecords[first + k] = records }
+            } catch { drawingFailure = error; return ended }
+            return ended.map { var r = $0; r.figures = []; return r }
+        }
+        record("Analysis (\(sections.count) sections)", Date().timeIntervalSince(tAnalysis) - drawingSeconds)
+        if !drawnRecords.isEmpty { record("Figures (as each section ended)", drawingSeconds) }
+        if let drawingFailure { throw drawingFailure }
+        // A missing or stale slice (merge), or a slice that could not be written (chunk run), stops the report.
+        if let failure = particles?.chunking?.failure {
+            throw writesChunk ? ReportFailure.output(failure) : ReportFailure.input(failure)
+        }
+        if writesChunk { return .chunks(particles?.chunking?.written ?? []) }
+        guard let folder = staged else { preconditionFailure("no output folder outside chunk mode") }
+        let remaining = results.contains { !$0.figures.isEmpty }
+            ? try step("Figures") { try drawFigures(results, into: folder) }
+            : try drawFigures(results, into: folder)   // no figure left: only the data folder's README
+        let figureRecords = results.indices.map { drawnRecords[$0] ?? remaining[$0] }
 
         var records: [String: ReportDocument.SectionRecord] = [:]
         for (i, (section, r)) in zip(sections, results).enumerated() {
@@ -261,7 +298,7 @@ public enum ReportPipeline {
         let map = context.map
         let o = map.originA
         let inputs = ReportDocument.Inputs(
-            map: .init(file: (request.mapPath as NSString).lastPathComponent, sha256: sha,
+            map: .init(file: (request.mapPath as NSString).lastPathComponent, sha256: try mapSHA256(),
                        box: [map.nx, map.ny, map.nz], voxelSize: [map.voxelSize.x, map.voxelSize.y, map.voxelSize.z],
                        origin: [o.x, o.y, o.z]),
             threshold: request.threshold, resolution: request.resolution, title: request.title,
@@ -272,7 +309,7 @@ public enum ReportPipeline {
                                  skippedByRequest: skipped.isEmpty ? nil : skipped)
 
         func write(_ data: Data, _ name: String) throws {
-            try writing(name) {
+            try writing(folder, name) {
                 try OutputWriting.write(data, to: folder.staging.appendingPathComponent(name),
                                         describedAs: folder.final.appendingPathComponent(name).path)
             }
@@ -280,7 +317,7 @@ public enum ReportPipeline {
         try step("metrics.json and report.tex") {
             try write(try doc.jsonData(), "metrics.json")
             let tex: String
-            do { tex = try ReportTeX.build(doc, templates: templates) }
+            do { tex = try ReportTeX.build(doc, templates: try templates()) }
             catch { throw ReportFailure.template("\(error)") }
             try write(Data(tex.utf8), "report.tex")
             // Level A: per-residue values (CC, inclusion, Q-score, EMRinger peak) as a companion CSV.
@@ -363,16 +400,30 @@ public enum ReportPipeline {
     }
 
     /// Runs every section, each isolated from the others' errors; results in input order. Concurrently for
-    /// maps up to `concurrentSectionsMaxVoxels`, one at a time above.
-    public static func runSections(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
-        if !sectionsRunConcurrently(context) {
+    /// maps up to `concurrentSectionsMaxVoxels`; above, one at a time, except that consecutive lightweight
+    /// sections (`Section.isLightweight`, 0.a–0.c) run together. When they run one at a time, `ended(first, results)`
+    /// is called as each section (or group of lightweight ones, `first` being the index of the group's first
+    /// section) ends, in order, and its return value replaces the results: the report draws a section's figures
+    /// then and lets their data go, so that a section's meshes are not held through the later sections (issue 16).
+    public static func runSections(_ sections: [any Section], _ context: AnalysisContext,
+                                   ended: (Int, [SectionResult]) -> [SectionResult] = { $1 }) -> [SectionResult] {
+        guard !sectionsRunConcurrently(context) else { return runTogether(sections, context) }
+        var results: [SectionResult] = []
+        var i = 0
+        while i < sections.count {
+            var j = i + 1
+            if sections[i].isLightweight { while j < sections.count && sections[j].isLightweight { j += 1 } }
+            let group = j - i == 1 ? [sections[i].runIsolated(context)] : runTogether(Array(sections[i..<j]), context)
             // A shared value goes as soon as its last reader has run (0.f/0.g's bands are not held through 0.h).
-            return sections.indices.map { i in
-                let result = sections[i].runIsolated(context)
-                releaseSharedValues(after: i, of: sections, in: context)
-                return result
-            }
+            for k in i..<j { releaseSharedValues(after: k, of: sections, in: context) }
+            results += ended(i, group)
+            i = j
         }
+        return results
+    }
+
+    /// Runs `sections` concurrently; results in input order.
+    static func runTogether(_ sections: [any Section], _ context: AnalysisContext) -> [SectionResult] {
         let box = ResultsBox<SectionResult>(count: sections.count)
         Parallel.perform(iterations: sections.count) { i in
             box.set(i, sections[i].runIsolated(context))

@@ -9,6 +9,7 @@
 // Conventions: index = x + nx*(y + ny*z). Two voxels are 26-connected when they differ by at most 1 in
 // every coordinate, 18-connected when also at most two coordinates differ, 6-connected when they share a face.
 import Foundation
+import MapIO
 
 public enum Connectivity: Int, Sendable, Codable {
     case face = 6
@@ -69,7 +70,12 @@ public struct ComponentLabels: Sendable {
 
     /// The mask of the voxels whose label is `label`.
     public func mask(ofLabel label: Int) -> BinaryMask {
-        var out = [Bool](repeating: false, count: nx * ny * nz)
+        let n = nx * ny * nz
+        var out = [Bool](unsafeUninitializedCapacity: n) { dst, initialised in
+            HugePages.advise(UnsafeMutableRawBufferPointer(dst))
+            dst.initialize(repeating: false)
+            initialised = n
+        }
         let l32 = Int32(label)
         out.withUnsafeMutableBufferPointer { dst in
             forEachRun { row, first, last, runLabel in
@@ -112,24 +118,38 @@ public enum ConnectedComponents {
         let rows = ny * nz
         precondition(mask.count < Int(Int32.max), "ConnectedComponents: volume too large for 32-bit run indices")
 
-        // 1. Runs of consecutive mask voxels along X, row by row.
-        var rowStart = [Int32](repeating: 0, count: rows + 1)
-        var runFirst: [Int32] = [], runLast: [Int32] = []
+        // 1. Runs of consecutive mask voxels along X, row by row; each Z plane on its own worker, joined in order.
+        var planeFirst = [[Int32]](repeating: [], count: nz), planeLast = [[Int32]](repeating: [], count: nz)
+        var rowCount = [Int32](repeating: 0, count: rows)
         mask.voxels.withUnsafeBufferPointer { p in
-            for r in 0..<rows {
-                let base = r * nx
-                var x = 0
-                while x < nx {
-                    if p[base + x] {
-                        let first = x
-                        while x + 1 < nx && p[base + x + 1] { x += 1 }
-                        runFirst.append(Int32(first)); runLast.append(Int32(x))
+            planeFirst.withUnsafeMutableBufferPointer { pf in
+                planeLast.withUnsafeMutableBufferPointer { pl in
+                    rowCount.withUnsafeMutableBufferPointer { rc in
+                        Parallel.perform(iterations: nz) { z in
+                            var first: [Int32] = [], last: [Int32] = []
+                            for y in 0..<ny {
+                                let r = y + ny * z, base = r * nx, before = first.count
+                                var x = 0
+                                while x < nx {
+                                    if p[base + x] {
+                                        let start = x
+                                        while x + 1 < nx && p[base + x + 1] { x += 1 }
+                                        first.append(Int32(start)); last.append(Int32(x))
+                                    }
+                                    x += 1
+                                }
+                                rc[r] = Int32(first.count - before)
+                            }
+                            pf[z] = first; pl[z] = last
+                        }
                     }
-                    x += 1
                 }
-                rowStart[r + 1] = Int32(runFirst.count)
             }
         }
+        var rowStart = [Int32](repeating: 0, count: rows + 1)
+        for r in 0..<rows { rowStart[r + 1] = rowStart[r] + rowCount[r] }
+        let runFirst = Array(planeFirst.joined()), runLast = Array(planeLast.joined())
+        planeFirst = []; planeLast = []
         let nRuns = runFirst.count
 
         // 2. Union-find over runs. Neighbour rows already visited: (dy, dz, whether diagonal steps in x count).

@@ -7,6 +7,7 @@
 // that walk, b, is a boundary voxel and each |q_i − b_i| ≤ |q_i − p_i|, so |q − b| ≤ r. Each ball is
 // stamped as rows of consecutive voxels along X. Voxels outside the box are ignored (the mask stops at the box).
 import Dispatch
+import MapIO
 
 extension BinaryMask {
     /// The mask dilated by a ball of radius `radius` voxels (r = 0 returns the mask unchanged).
@@ -46,27 +47,33 @@ public enum Morphology {
         let nx = mask.nx, ny = mask.ny, nz = mask.nz
         let rows = ballRows(radius: r)
 
-        // Boundary voxels, as linear indices grouped by z plane.
+        // Boundary voxels, as linear indices grouped by z plane (each plane on its own worker).
         var boundaryByZ = [[Int32]](repeating: [], count: nz)
         mask.voxels.withUnsafeBufferPointer { p in
-            for z in 0..<nz {
-                var list: [Int32] = []
-                for y in 0..<ny {
-                    let row = nx * (y + ny * z)
-                    for x in 0..<nx where p[row + x] {
-                        let i = row + x
-                        let isBoundary =
-                            (x > 0 && !p[i - 1]) || (x + 1 < nx && !p[i + 1]) ||
-                            (y > 0 && !p[i - nx]) || (y + 1 < ny && !p[i + nx]) ||
-                            (z > 0 && !p[i - nx * ny]) || (z + 1 < nz && !p[i + nx * ny])
-                        if isBoundary { list.append(Int32(i)) }
+            boundaryByZ.withUnsafeMutableBufferPointer { byZ in
+                Parallel.perform(iterations: nz) { z in
+                    var list: [Int32] = []
+                    for y in 0..<ny {
+                        let row = nx * (y + ny * z)
+                        for x in 0..<nx where p[row + x] {
+                            let i = row + x
+                            let isBoundary =
+                                (x > 0 && !p[i - 1]) || (x + 1 < nx && !p[i + 1]) ||
+                                (y > 0 && !p[i - nx]) || (y + 1 < ny && !p[i + nx]) ||
+                                (z > 0 && !p[i - nx * ny]) || (z + 1 < nz && !p[i + nx * ny])
+                            if isBoundary { list.append(Int32(i)) }
+                        }
                     }
+                    byZ[z] = list
                 }
-                boundaryByZ[z] = list
             }
         }
 
-        var out = mask.voxels
+        var out = [Bool](unsafeUninitializedCapacity: mask.count) { dst, initialised in
+            HugePages.advise(UnsafeMutableRawBufferPointer(dst))
+            _ = dst.initialize(from: mask.voxels)
+            initialised = mask.count
+        }
         // Output slabs along Z are written by separate workers; each stamps the balls that reach its slab.
         let slabs = min(nz, 8)
         out.withUnsafeMutableBufferPointer { dst in

@@ -93,15 +93,27 @@ public enum Statistics {
 
     /// Smallest and largest non-NaN value; nil when there is none.
     public static func extremes(_ values: [Float]) -> (min: Float, max: Float)? {
-        var lo = Float.infinity, hi = -Float.infinity, any = false
+        // In chunks on every worker; min and max do not depend on the order, so the result is the serial one.
+        let n = values.count
+        let k = max(1, min(chunks, n / 65_536))
+        var los = [Float](repeating: .infinity, count: k), his = [Float](repeating: -.infinity, count: k)
         values.withUnsafeBufferPointer { v in
-            for x in v where !x.isNaN {
-                any = true
-                if x < lo { lo = x }
-                if x > hi { hi = x }
+            los.withUnsafeMutableBufferPointer { lo in
+                his.withUnsafeMutableBufferPointer { hi in
+                    Parallel.perform(iterations: k) { j in
+                        var a = Float.infinity, b = -Float.infinity
+                        for x in v[(j * n / k)..<((j + 1) * n / k)] where !x.isNaN {
+                            if x < a { a = x }
+                            if x > b { b = x }
+                        }
+                        lo[j] = a; hi[j] = b
+                    }
+                }
             }
         }
-        return any ? (lo, hi) : nil
+        let lo = los.min()!, hi = his.max()!
+        // Every non-NaN value is finite or ±∞ and lies in [lo, hi]; none at all leaves lo = +∞ > hi = −∞.
+        return lo <= hi ? (lo, hi) : nil
     }
 
     /// Number of selected voxels with |v − center| > bound.

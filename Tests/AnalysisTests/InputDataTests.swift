@@ -202,3 +202,22 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     // Marching tetrahedra on a 0/1 ball: staircase errors up to about one voxel.
     #expect(views.mesh.triangleCount > 100 && worst < 1.5, "isosurface: \(views.mesh.triangleCount) triangles, worst radius error \(worst) Å")
 }
+
+/// The map file is hashed once per run: Input data takes the context's digest (which the pipeline computes beside
+/// the reading) and, without one, the context hashes the file itself (SHA-256 of "abc", FIPS 180-2's example).
+@Test func theMapDigestComesFromTheContext() throws {
+    let map = blob(SIMD3(8, 8, 8), centre: SIMD3(4, 4, 4), sigma: 1)
+    let given = AnalysisContext(map: map, mapPath: "never/read.mrc", threshold: 0.5, resolution: nil)
+    given.mapDigest = BackgroundTask { "0123abcd" }
+    #expect(try InputData().run(given).metrics["sha256"] == "0123abcd")
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("abc.mrc")
+    try Data("abc".utf8).write(to: file)
+    let own = AnalysisContext(map: map, mapPath: file.path, threshold: 0.5, resolution: nil)
+    let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    #expect(try InputData().run(own).metrics["sha256"] == .string(abc))
+    #expect(try own.mapSHA256() == abc)
+}

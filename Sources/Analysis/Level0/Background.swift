@@ -17,6 +17,7 @@ public struct BackgroundAnalysis: Section {
     public let id = "0.c"
     public let title = "Background analysis"
     public let reference = "Student's t-test"
+    public var isLightweight: Bool { true }
 
     /// Outlier bound in units of σ.
     public static let outlierSigmas = 5.0

@@ -18,6 +18,7 @@ import VolumeNumerics
 public struct MaskAnalysis: Section {
     public let id = "0.b"
     public let title = "Mask analysis"
+    public var isLightweight: Bool { true }
 
     /// Protein specific volume, Å³ per Da.
     public static let proteinA3PerDa = 1.207

@@ -16,6 +16,7 @@ import VolumeNumerics
 public struct MassCentering: Section {
     public let id = "0.a"
     public let title = "Mass analysis"
+    public var isLightweight: Bool { true }
 
     /// Largest decentering (mask or centre of mass) without a warning, in % of the box.
     public static let decenteringLimitPct = 20.0
@@ -27,7 +28,7 @@ public struct MassCentering: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let masks = try context.masks()
         let map = context.map
-        guard let box = masks.hard.boundingBox() else {
+        guard let box = masks.hardBox else {
             throw SectionError.failed("the hard mask is empty")
         }
         let dims = map.dims

@@ -1,0 +1,104 @@
+// How the sections of a large map run (above concurrentSectionsMaxVoxels): one at a time, except that consecutive
+// lightweight sections (0.a–0.c) run together; the report draws each section's figures as it ends and lets their
+// data go (issue 16: a 512³ report held every section's meshes through the later sections).
+import Foundation
+import Testing
+import Analysis
+import MapIO
+import TestSupport
+import VolumeNumerics
+@testable import Report
+
+/// A section that records how many sections were running while it ran; a lightweight one waits (up to 30 s) for
+/// the other lightweight sections of its group to have started, so that running together is observed, not timed
+/// (without it, a fast section could end before the other starts).
+private struct Probe: Section {
+    let id: String
+    let title = "probe"
+    var scored: Bool { false }
+    let isLightweight: Bool
+    let log: Log
+    final class Log: @unchecked Sendable {
+        let lock = NSLock()
+        var running = 0, mostAlongside: [String: Int] = [:], started: Set<String> = []
+    }
+    /// Ids this section waits for (its group's other lightweight sections).
+    var waitsFor: Set<String> = []
+
+    func run(_ context: AnalysisContext) throws -> SectionResult {
+        log.lock.withLock { log.running += 1; log.started.insert(id); log.mostAlongside[id] = log.running }
+        let deadline = Date().addingTimeInterval(30)
+        while !log.lock.withLock({ waitsFor.isSubset(of: log.started) }) && Date() < deadline { usleep(1000) }
+        log.lock.withLock { log.mostAlongside[id] = max(log.mostAlongside[id]!, log.running) }
+        usleep(20_000)
+        log.lock.withLock { log.mostAlongside[id] = max(log.mostAlongside[id]!, log.running); log.running -= 1 }
+        return .evaluated(self, warnings: [], metrics: ["id": .string(id)])
+    }
+}
+
+@Suite struct SectionRunOrderTests {
+    @Test func largeMapsRunLightweightSectionsTogetherAndTheOthersAlone() {
+        let n = 201   // 201³ > 200³: one at a time
+        let c = AnalysisContext(map: Volume(nx: n, ny: n, nz: n, value: 1), mapPath: "m", threshold: 0.5, resolution: nil)
+        #expect(!ReportPipeline.sectionsRunConcurrently(c))
+        let together = Parallel.workers > 1
+        let log = Probe.Log()
+        func light(_ id: String, _ group: Set<String>) -> Probe {
+            Probe(id: id, isLightweight: true, log: log, waitsFor: together ? group.subtracting([id]) : [])
+        }
+        // Groups of two, so that two workers can hold a whole group at once.
+        let sections: [any Section] = [light("a", ["a", "b"]), light("b", ["a", "b"]),
+                                       Probe(id: "c", isLightweight: false, log: log),
+                                       Probe(id: "d", isLightweight: false, log: log), light("e", ["e", "f"]), light("f", ["e", "f"])]
+        var groups: [(Int, [String])] = []
+        let results = ReportPipeline.runSections(sections, c) { first, ended in
+            groups.append((first, ended.map(\.id)))
+            return ended.map { var r = $0; r.title = "after " + r.id; return r }
+        }
+        // The hook is called once per group, in order, and its results replace the sections' own.
+        #expect(groups.map(\.0) == [0, 2, 3, 4])
+        #expect(groups.map(\.1) == [["a", "b"], ["c"], ["d"], ["e", "f"]])
+        #expect(results.map(\.id) == ["a", "b", "c", "d", "e", "f"])
+        #expect(results.allSatisfy { $0.title == "after " + $0.id })
+        // The heavy sections ran alone; the lightweight ones with their group (on more than one worker).
+        #expect(log.mostAlongside["c"] == 1 && log.mostAlongside["d"] == 1)
+        if together {
+            #expect(["a", "b", "e", "f"].allSatisfy { log.mostAlongside[$0]! == 2 }, "\(log.mostAlongside)")
+        }
+    }
+
+    /// A report of a 201³ map (one section at a time): the figures drawn as each section ended are the sections'
+    /// own (their data read back from OUTDIR/data equal the figures the same sections give on the same map), and
+    /// every file metrics.json names exists.
+    @Test func figuresDrawnAsEachSectionEndsAreTheSectionsOwn() throws {
+        let n = 201, p = 1.5
+        var map = GaussianPhantom.asymmetric(box: n, pixelSizeA: p).volume(box: n, pixelSizeA: p)
+        var rng = SplitMix64(seed: 11)
+        for i in map.data.indices { map.data[i] += Float(0.02 * (rng.uniform() - 0.5)) }
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("map201.mrc").path
+        try MRCWriter.write(map, to: path, labels: ["SectionRunOrderTests phantom"])
+        let out = dir.appendingPathComponent("report")
+        var request = ReportRequest(mapPath: path, threshold: 0.3, resolution: 3, outputDirectory: out.path, makePDF: false)
+        request.selection = SectionSelection(only: ["0.a", "0.b", "0.c", "0.d"])
+        let outcome = try ReportPipeline.run(request)
+
+        let context = AnalysisContext(map: map, mapPath: path, threshold: 0.3, resolution: 3)
+        let direct = ReportPipeline.runSections([MassCentering(), MaskAnalysis(), BackgroundAnalysis(), GuinierBFactor()], context)
+        let dataDir = out.appendingPathComponent(FigureData.folderName)
+        var figures = 0
+        for r in direct {
+            let recorded = try #require(outcome.document.sections[r.id])
+            #expect(recorded.figures.map(\.id) == r.figures.map(\.id), "\(r.id)")
+            for (record, figure) in zip(recorded.figures, r.figures) {
+                #expect(!record.files.isEmpty, "\(record.id) was not drawn")
+                for file in record.files.values {
+                    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+                }
+                #expect(try FigureData.load(id: figure.id, from: dataDir) == figure, "\(figure.id)")
+                figures += 1
+            }
+        }
+        #expect(figures >= 3, "the sections drew \(figures) figures; the test needs some")
+    }
+}
