@@ -95,6 +95,25 @@ import MapIO
 
     /// The table of distinct frequencies holds every coefficient once (weights sum to the voxel count) and sums a
     /// gain as the loop over every coefficient does.
+    /// Sampling at the voxels a predicate selects gives the values, in order, that sampling at the list of those
+    /// voxels gives (0.f's noise voxels are sampled so, without their list), on a coarse grid and on the full one.
+    @Test func samplingByPredicateMatchesSamplingAtTheList() {
+        var rng = FourierTestRNG(seed: 5)
+        let full = SIMD3(13, 10, 9)
+        let keep = { (x: Int, y: Int, z: Int) -> Bool in (x * 7 + y * 3 + z * 5) % 4 != 0 && x + y > 2 }
+        var list: [Int32] = []
+        for z in 0..<full.z { for y in 0..<full.y { for x in 0..<full.x where keep(x, y, z) {
+            list.append(Int32(x + full.x * (y + full.y * z)))
+        } } }
+        for coarse in [SIMD3(6, 5, 4), full] {
+            let values = (0..<(coarse.x * coarse.y * coarse.z)).map { _ in Float(rng.uniform()) }
+            let byList = MonogenicSignal.sample(values, dims: coarse, fullDims: full, at: list)
+            let byPredicate = MonogenicSignal.sample(values, dims: coarse, fullDims: full, where: keep)
+            #expect(byPredicate == byList && byList.count == list.count && !list.isEmpty, "coarse grid \(coarse)")
+        }
+        #expect(MonogenicSignal.sample([1, 2], dims: SIMD3(2, 1, 1), fullDims: SIMD3(2, 1, 1), where: { _, _, _ in false }).isEmpty)
+    }
+
     @Test func frequencyTableSumsLikeEveryCoefficient() {
         for (nx, ny, nz, t) in [(32, 32, 32, SIMD3(1.0, 1.0, 1.0)), (25, 30, 18, SIMD3(1.2, 0.9, 1.5))] {
             let grid = FrequencyGrid(nx: nx, ny: ny, nz: nz, voxelSize: t)

@@ -122,15 +122,17 @@ public enum LocalBandFits {
     /// hands over its only copy does not hold it through the bands (issue 16, 512³).
     public static func compute(map: consuming Volume, mask: [Bool], lowA: Double, highA: Double) -> LocalBandMaps {
         precondition(mask.count == map.count, "LocalBandFits: mask has \(mask.count) voxels, map \(map.count)")
-        var inside = [Int32](), noise = [Int32]()
+        var inside = [Int32]()
         let (nx, ny, nz) = (map.nx, map.ny, map.nz)
+        for i in 0..<mask.count where mask[i] { inside.append(Int32(i)) }
+        // The noise voxels: outside the mask, inside the box's inscribed sphere. Sampled by this predicate rather
+        // than from a list of their indices (at 512³ the resampled grid's noise voxels are ~23 M, ~90 MB of indices).
         let r0 = Double(min(nx, ny, nz) / 2)
-        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
-            let i = x + nx * (y + ny * z)
-            if mask[i] { inside.append(Int32(i)); continue }
+        let isNoise = { (x: Int, y: Int, z: Int) -> Bool in
+            if mask[x + nx * (y + ny * z)] { return false }
             let d = SIMD3(Double(x - nx / 2), Double(y - ny / 2), Double(z - nz / 2))
-            if (d * d).sum() < r0 * r0 { noise.append(Int32(i)) }
-        } } }
+            return (d * d).sum() < r0 * r0
+        }
         let spectrum = FFT.forward(map)
         let full = map.dims, voxels = map.count
         _ = consume map
@@ -138,11 +140,17 @@ public enum LocalBandFits {
         let table = FrequencyTable(grid)
         let ds = grid.shellWidthInvA, sigma = sigmaBins * ds
         let rootN = Float(Double(voxels).squareRoot())
-        // The monogenic modulus of one band at the mask voxels (and the noise voxels), × sqrt(N).
-        func modulus(_ f: Double, at sets: [[Int32]]) -> [[Float]] {
+        // The monogenic modulus of one band at the mask voxels (and at the noise voxels when asked), × sqrt(N);
+        // scaled in place, not copied.
+        func modulus(_ f: Double, noise: Bool) -> (inside: [Float], noise: [Float]) {
             let h = annulus(f, sigma: sigma, table: table)
             let (g, dims) = MonogenicSignal.localAmplitudeGrid(spectrum, gain: h, maxFrequencyInvA: f + 4 * sigma)
-            return sets.map { MonogenicSignal.sample(g, dims: dims, fullDims: full, at: $0).map { $0 * rootN } }
+            func scaled(_ v: consuming [Float]) -> [Float] {
+                v.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= rootN } }
+                return v
+            }
+            return (scaled(MonogenicSignal.sample(g, dims: dims, fullDims: full, at: inside)),
+                    noise ? scaled(MonogenicSignal.sample(g, dims: dims, fullDims: full, where: isNoise)) : [])
         }
 
         // LocBFactor.
@@ -152,11 +160,11 @@ public enum LocalBandFits {
         let sxx = x.reduce(0) { $0 + ($1 - xMean) * ($1 - xMean) }
         var slope = [Double](repeating: 0, count: inside.count)
         for (k, f) in bCentres.enumerated() {
-            let m = modulus(f, at: [inside, noise])
-            var nv = m[1]
-            let q = nv.isEmpty ? 0 : MonoRes.quantile(&nv, noiseQuantile)
+            var m = modulus(f, noise: true)
+            // The quantile reorders the noise values in place (they are not needed after it).
+            let q = m.noise.isEmpty ? 0 : MonoRes.quantile(&m.noise, noiseQuantile)
             let wk = (x[k] - xMean) / sxx
-            for (i, v) in m[0].enumerated() {
+            for (i, v) in m.inside.enumerated() {
                 let weighted = Double(v) * Double(v) / (Double(v) + Double(q))
                 slope[i] += wk * log(max(weighted, Double(Float.leastNormalMagnitude)))
             }
@@ -165,7 +173,7 @@ public enum LocalBandFits {
         let oCentres = centres(lowA: lowA, highA: highA, shellWidthInvA: ds, count: nil)
         var above = [Int32](repeating: 0, count: inside.count)
         for f in oCentres {
-            let m = modulus(f, at: [inside])[0]
+            let m = modulus(f, noise: false).inside
             var sorted = m
             let q = m.isEmpty ? 0 : MonoRes.quantile(&sorted, occupancyQuantile)
             for (i, v) in m.enumerated() where v >= q { above[i] += 1 }

@@ -78,23 +78,64 @@ public enum MonogenicSignal {
                 }
                 parallelFor(idx.count) { q in
                     let lin = Int(idx[q])
-                    let x = lin % n.x, y = (lin / n.x) % n.y, z = lin / (n.x * n.y)
-                    let cx = Double(x) * r.x, cy = Double(y) * r.y, cz = Double(z) * r.z
-                    let fx = Int(cx), fy = Int(cy), fz = Int(cz)
-                    let tx = Float(cx - Double(fx)), ty = Float(cy - Double(fy)), tz = Float(cz - Double(fz))
-                    let x0 = fx % m.x, x1 = (fx + 1) % m.x
-                    let y0 = (fy % m.y) * rs, y1 = ((fy + 1) % m.y) * rs
-                    let z0 = (fz % m.z) * rs * m.y, z1 = ((fz + 1) % m.z) * rs * m.y
-                    let c00 = v[x0 + y0 + z0] + tx * (v[x1 + y0 + z0] - v[x0 + y0 + z0])
-                    let c10 = v[x0 + y1 + z0] + tx * (v[x1 + y1 + z0] - v[x0 + y1 + z0])
-                    let c01 = v[x0 + y0 + z1] + tx * (v[x1 + y0 + z1] - v[x0 + y0 + z1])
-                    let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
-                    let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
-                    o[q] = c0 + tz * (c1 - c0)
+                    o[q] = trilinear(v, dims: m, rowStride: rs, ratio: r, x: lin % n.x, y: (lin / n.x) % n.y, z: lin / (n.x * n.y))
                 }
             }
         }
         return out
+    }
+
+    /// `sample` at the full-grid voxels (x, y, z) where `include` holds, in storage order: the values `sample(…, at:)`
+    /// gives with the list of those voxels, without making the list (0.f's noise voxels at 353³: ~90 MB of indices).
+    /// `include` is called from several threads at once.
+    public static func sample(_ values: [Float], dims m: SIMD3<Int>, fullDims n: SIMD3<Int>,
+                              where include: (_ x: Int, _ y: Int, _ z: Int) -> Bool) -> [Float] {
+        // Count per Z plane, then each plane writes its own stretch of the output.
+        var offsets = [Int](repeating: 0, count: n.z + 1)
+        offsets.withUnsafeMutableBufferPointer { off in
+            Parallel.perform(iterations: n.z) { z in
+                var c = 0
+                for y in 0..<n.y { for x in 0..<n.x where include(x, y, z) { c += 1 } }
+                off[z + 1] = c
+            }
+        }
+        for z in 0..<n.z { offsets[z + 1] += offsets[z] }
+        let total = offsets[n.z]
+        let r = SIMD3<Double>(Double(m.x) / Double(n.x), Double(m.y) / Double(n.y), Double(m.z) / Double(n.z))
+        return [Float](unsafeUninitializedCapacity: total) { o, initialised in
+            values.withUnsafeBufferPointer { v in
+                Parallel.perform(iterations: n.z) { z in
+                    var q = offsets[z]
+                    for y in 0..<n.y {
+                        for x in 0..<n.x where include(x, y, z) {
+                            o[q] = m == n ? v[x + n.x * (y + n.y * z)]
+                                : trilinear(v, dims: m, rowStride: m.x, ratio: r, x: x, y: y, z: z)
+                            q += 1
+                        }
+                    }
+                }
+            }
+            initialised = total
+        }
+    }
+
+    /// Periodic trilinear value of the coarse grid `v` (size m, rows `rs` floats apart) at the full-grid voxel
+    /// (x, y, z), which sits at coarse coordinate (x, y, z)·ratio.
+    @inline(__always)
+    static func trilinear(_ v: UnsafeBufferPointer<Float>, dims m: SIMD3<Int>, rowStride rs: Int, ratio r: SIMD3<Double>,
+                          x: Int, y: Int, z: Int) -> Float {
+        let cx = Double(x) * r.x, cy = Double(y) * r.y, cz = Double(z) * r.z
+        let fx = Int(cx), fy = Int(cy), fz = Int(cz)
+        let tx = Float(cx - Double(fx)), ty = Float(cy - Double(fy)), tz = Float(cz - Double(fz))
+        let x0 = fx % m.x, x1 = (fx + 1) % m.x
+        let y0 = (fy % m.y) * rs, y1 = ((fy + 1) % m.y) * rs
+        let z0 = (fz % m.z) * rs * m.y, z1 = ((fz + 1) % m.z) * rs * m.y
+        let c00 = v[x0 + y0 + z0] + tx * (v[x1 + y0 + z0] - v[x0 + y0 + z0])
+        let c10 = v[x0 + y1 + z0] + tx * (v[x1 + y1 + z0] - v[x0 + y1 + z0])
+        let c01 = v[x0 + y0 + z1] + tx * (v[x1 + y0 + z1] - v[x0 + y0 + z1])
+        let c11 = v[x0 + y1 + z1] + tx * (v[x1 + y1 + z1] - v[x0 + y1 + z1])
+        let c0 = c00 + ty * (c10 - c00), c1 = c01 + ty * (c11 - c01)
+        return c0 + tz * (c1 - c0)
     }
 
     /// Periodic trilinear interpolation of a grid of size `from` onto a grid of size `to` covering the same
