@@ -132,19 +132,18 @@ public enum ReportPipeline {
             return value
         }
 
-        // The templates are parsed and the map file hashed on other threads while the map is read and masked
-        // (issue 16: these steps are serial inside, so they overlap instead). Their errors stop the run where
-        // their values are first needed; the staging folder is removed then, so no output folder is left.
-        let templateDirectory = request.templatesDirectory
-        let templatesTask = BackgroundTask { try TemplateSet(overrideDirectory: templateDirectory) }
-        func templates() throws -> TemplateSet {
-            do { return try templatesTask.value() } catch { throw ReportFailure.template("\(error)") }
-        }
+        // The map file is hashed on another thread while the templates are parsed and the map is read and masked
+        // (issue 16: these steps are serial inside, so they overlap instead). Joined on every way out, so that a run
+        // stopped early does not exit while the hash still reads the file.
         let mapPath = request.mapPath
         let digest = BackgroundTask { try FileHash.sha256(path: mapPath) }
+        defer { _ = try? digest.value() }
         func mapSHA256() throws -> String {
             do { return try digest.value() } catch { throw ReportFailure.input("\(error)") }
         }
+        let templates: TemplateSet
+        do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
+        catch { throw ReportFailure.template("\(error)") }
 
         // A chunk run writes only its partial results: no output folder (the chunk runs of one report run at
         // once, on other nodes; only the merge run makes OUTDIR).
@@ -197,7 +196,6 @@ public enum ReportPipeline {
                                       resolution: request.resolution, halves: halves, model: model, halfPaths: halfPaths)
         }
         context.mapDigest = digest
-        _ = try templates()
         // Sections run one at a time above this size (runSections), so none holds the map while 0.e has it.
         context.mayPutMapAside = !sectionsRunConcurrently(context)
         let supplementarySections = try request.supplementary.paths.isEmpty ? []
@@ -317,7 +315,7 @@ public enum ReportPipeline {
         try step("metrics.json and report.tex") {
             try write(try doc.jsonData(), "metrics.json")
             let tex: String
-            do { tex = try ReportTeX.build(doc, templates: try templates()) }
+            do { tex = try ReportTeX.build(doc, templates: templates) }
             catch { throw ReportFailure.template("\(error)") }
             try write(Data(tex.utf8), "report.tex")
             // Level A: per-residue values (CC, inclusion, Q-score, EMRinger peak) as a companion CSV.

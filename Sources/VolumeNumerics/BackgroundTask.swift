@@ -1,5 +1,6 @@
-// A value computed on another thread while the caller goes on (the map file's SHA-256 while the map is read and
-// masked, the templates while the map is read): issue 16, overlapping the steps that are not parallel inside.
+// A value computed on another thread while the caller goes on (the map file's SHA-256 while the templates are parsed
+// and the map is read and masked): issue 16, overlapping steps that are not parallel inside. The owner waits for it
+// on every way out (`defer`): a process that exits while the thread still runs can crash in its exit handlers.
 import Dispatch
 
 public final class BackgroundTask<T>: @unchecked Sendable {

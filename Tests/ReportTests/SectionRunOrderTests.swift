@@ -9,47 +9,20 @@ import TestSupport
 import VolumeNumerics
 @testable import Report
 
-/// A section that records how many sections were running while it ran; a lightweight one waits (up to 30 s) for
-/// the other lightweight sections of its group to have started, so that running together is observed, not timed
-/// (without it, a fast section could end before the other starts).
-private struct Probe: Section {
-    let id: String
-    let title = "probe"
-    var scored: Bool { false }
-    let isLightweight: Bool
-    let log: Log
-    final class Log: @unchecked Sendable {
-        let lock = NSLock()
-        var running = 0, mostAlongside: [String: Int] = [:], started: Set<String> = []
-    }
-    /// Ids this section waits for (its group's other lightweight sections).
-    var waitsFor: Set<String> = []
-
-    func run(_ context: AnalysisContext) throws -> SectionResult {
-        log.lock.withLock { log.running += 1; log.started.insert(id); log.mostAlongside[id] = log.running }
-        let deadline = Date().addingTimeInterval(30)
-        while !log.lock.withLock({ waitsFor.isSubset(of: log.started) }) && Date() < deadline { usleep(1000) }
-        log.lock.withLock { log.mostAlongside[id] = max(log.mostAlongside[id]!, log.running) }
-        usleep(20_000)
-        log.lock.withLock { log.mostAlongside[id] = max(log.mostAlongside[id]!, log.running); log.running -= 1 }
-        return .evaluated(self, warnings: [], metrics: ["id": .string(id)])
-    }
-}
-
 @Suite struct SectionRunOrderTests {
     @Test func largeMapsRunLightweightSectionsTogetherAndTheOthersAlone() {
         let n = 201   // 201³ > 200³: one at a time
         let c = AnalysisContext(map: Volume(nx: n, ny: n, nz: n, value: 1), mapPath: "m", threshold: 0.5, resolution: nil)
         #expect(!ReportPipeline.sectionsRunConcurrently(c))
         let together = Parallel.workers > 1
-        let log = Probe.Log()
-        func light(_ id: String, _ group: Set<String>) -> Probe {
-            Probe(id: id, isLightweight: true, log: log, waitsFor: together ? group.subtracting([id]) : [])
+        let log = ProbeSection.Log()
+        func light(_ id: String, _ group: Set<String>) -> ProbeSection {
+            ProbeSection(id: id, isLightweight: true, waitsFor: together ? group.subtracting([id]) : [], log: log)
         }
         // Groups of two, so that two workers can hold a whole group at once.
         let sections: [any Section] = [light("a", ["a", "b"]), light("b", ["a", "b"]),
-                                       Probe(id: "c", isLightweight: false, log: log),
-                                       Probe(id: "d", isLightweight: false, log: log), light("e", ["e", "f"]), light("f", ["e", "f"])]
+                                       ProbeSection(id: "c", log: log),
+                                       ProbeSection(id: "d", log: log), light("e", ["e", "f"]), light("f", ["e", "f"])]
         var groups: [(Int, [String])] = []
         let results = ReportPipeline.runSections(sections, c) { first, ended in
             groups.append((first, ended.map(\.id)))

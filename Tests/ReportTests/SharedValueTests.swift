@@ -6,31 +6,6 @@ import Analysis
 import MapIO
 @testable import Report
 
-/// A section that reads `.localBands` through the context and records whether it was held when it started.
-private struct Reader: Section {
-    let id: String
-    let title = "reader"
-    var scored: Bool { false }
-    let reads: Bool
-    let log: Log
-    var sharedValues: [SharedValue] { reads ? [.localBands] : [] }
-    final class Log: @unchecked Sendable {
-        let lock = NSLock()
-        var made = 0, heldAtStart: [String: Bool] = [:]
-    }
-    func run(_ context: AnalysisContext) throws -> SectionResult {
-        log.lock.withLock { log.heldAtStart[id] = context.holds(.localBands) }
-        if reads {
-            let v: [Float] = try context.shared(.localBands) {
-                log.lock.withLock { log.made += 1 }
-                return [Float](repeating: 1, count: 1000)
-            }
-            #expect(v.count == 1000)
-        }
-        return .evaluated(self, warnings: [], metrics: [:], figures: [])
-    }
-}
-
 @Suite struct SharedValueTests {
     @Test func aSharedValueIsMadeOnceAndMadeAgainAfterRelease() throws {
         let c = AnalysisContext(map: Volume(nx: 4, ny: 4, nz: 4), mapPath: "m", threshold: 0.5, resolution: nil)
@@ -53,9 +28,9 @@ private struct Reader: Section {
         let n = 201   // 201³ > 200³: one at a time
         let c = AnalysisContext(map: Volume(nx: n, ny: n, nz: n, value: 1), mapPath: "m", threshold: 0.5, resolution: nil)
         #expect(!ReportPipeline.sectionsRunConcurrently(c))
-        let log = Reader.Log()
-        let sections: [any Section] = [Reader(id: "a", reads: true, log: log), Reader(id: "b", reads: false, log: log),
-                                       Reader(id: "c", reads: true, log: log), Reader(id: "d", reads: false, log: log)]
+        let log = ProbeSection.Log()
+        let sections: [any Section] = [ProbeSection(id: "a", reads: true, log: log), ProbeSection(id: "b", reads: false, log: log),
+                                       ProbeSection(id: "c", reads: true, log: log), ProbeSection(id: "d", reads: false, log: log)]
         _ = ReportPipeline.runSections(sections, c)
         #expect(log.made == 1)
         #expect(log.heldAtStart == ["a": false, "b": true, "c": true, "d": false])
