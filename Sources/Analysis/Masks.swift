@@ -76,8 +76,7 @@ public struct Masks: Sendable {
                        min(hard.nz - 1, box.last.z + margin))
         let c = hi &- lo &+ 1
         // Each Z plane of the crop on its own worker (the copy and the clipping are plain loops over ~10⁷ voxels).
-        var crop = [Float](unsafeUninitializedCapacity: c.x * c.y * c.z) { dst, initialised in
-            HugePages.advise(UnsafeMutableRawBufferPointer(dst))
+        var crop: [Float] = HugePages.array(count: c.x * c.y * c.z) { dst in
             hard.voxels.withUnsafeBufferPointer { m in
                 Parallel.perform(iterations: c.z) { z in
                     for y in 0..<c.y {
@@ -86,7 +85,6 @@ public struct Masks: Sendable {
                     }
                 }
             }
-            initialised = c.x * c.y * c.z
         }
         GaussianFilter.smoothInPlace(&crop, dims: c, sigmaVoxels: sigmaVoxels)
         let plane = c.x * c.y

@@ -18,4 +18,14 @@ public enum HugePages {
         _ = madvise(p, end - start, MADV_HUGEPAGE)
         #endif
     }
+
+    /// An array of `count` elements of a trivial type (Bool, Float, …) whose buffer is advised huge pages before
+    /// `fill` writes it. `fill` must write every element: the array is not cleared first.
+    public static func array<T: BitwiseCopyable>(count: Int, filledBy fill: (UnsafeMutableBufferPointer<T>) -> Void) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialised in
+            advise(UnsafeMutableRawBufferPointer(buffer))
+            fill(buffer)
+            initialised = count
+        }
+    }
 }

@@ -55,14 +55,12 @@ public enum MRCReader {
             // Already our layout: read into the volume's own storage, no second copy.
             let count = dims.x * dims.y * dims.z
             var readError: Error?
-            data = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
-                HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            // Float has no invalid bit patterns; on a short read or an error the array is discarded anyway.
+            data = HugePages.array(count: count) { buffer in
                 do {
                     let got = try file.read(at: layout.dataOffset, into: UnsafeMutableRawBufferPointer(buffer))
                     if got < layout.dataBytes { readError = shortRead(got) }
                 } catch { readError = error }
-                // Float has no invalid bit patterns; on error the array is discarded anyway.
-                initialised = count
             }
             if let readError { throw readError }
         } else {

@@ -22,8 +22,7 @@ public struct BinaryMask: Sendable, Equatable {
         let tf = Float(threshold)
         // Every flag is written, so the array is not cleared first (one pass over 16 MB at 256³, not two).
         let exactInFloat = Double(tf) == threshold
-        let out = [Bool](unsafeUninitializedCapacity: n) { dst, initialised in
-            HugePages.advise(UnsafeMutableRawBufferPointer(dst))
+        let out: [Bool] = HugePages.array(count: n) { dst in
             volume.data.withUnsafeBufferPointer { src in
                 let chunks = max(1, min(64, n / 65_536))
                 Parallel.perform(iterations: chunks) { j in
@@ -35,7 +34,6 @@ public struct BinaryMask: Sendable, Equatable {
                     }
                 }
             }
-            initialised = n
         }
         self.init(nx: volume.nx, ny: volume.ny, nz: volume.nz, voxels: out)
     }

@@ -102,7 +102,7 @@ public enum MonogenicSignal {
         for z in 0..<n.z { offsets[z + 1] += offsets[z] }
         let total = offsets[n.z]
         let r = SIMD3<Double>(Double(m.x) / Double(n.x), Double(m.y) / Double(n.y), Double(m.z) / Double(n.z))
-        return [Float](unsafeUninitializedCapacity: total) { o, initialised in
+        return HugePages.array(count: total) { o in
             values.withUnsafeBufferPointer { v in
                 Parallel.perform(iterations: n.z) { z in
                     var q = offsets[z]
@@ -115,7 +115,6 @@ public enum MonogenicSignal {
                     }
                 }
             }
-            initialised = total
         }
     }
 
