@@ -30,6 +30,13 @@ public final class PosixInputFile: @unchecked Sendable {
         self.fd = fd
     }
 
+    /// Takes over `fd`, an open descriptor the caller may read from (closed when released); `path` names it in
+    /// errors.
+    init(adopting fd: Int32, path: String) {
+        self.path = path
+        self.fd = fd
+    }
+
     deinit { close(fd) }
 
     /// Size in bytes from fstat (what the file holds now).

@@ -441,12 +441,19 @@ public enum ReportPipeline {
         if let e = errors.values.compactMap({ $0 }).first { throw e }
     }
 
-    /// Draws every figure of every section (in parallel); returns, per section, the figure records.
+    /// Draws every figure of every section; returns, per section, the figure records. 3D views are drawn one at
+    /// a time, each on every worker (the rasteriser's bands, the occlusion's directions): inside another parallel
+    /// loop, libdispatch runs a nested `concurrentPerform` on fewer threads (here one), so a section with one 3D
+    /// view and a few plots drew the view on one core while the other idled (1.45 s against 0.87 s at 256³).
+    /// The other figures are drawn concurrently.
     static func renderFigures(_ results: [SectionResult], into dir: URL) throws -> [[ReportDocument.FigureRecord]] {
         let jobs = results.enumerated().flatMap { (i, r) in r.figures.map { (i, $0) } }
         let box = ResultsBox<ReportDocument.FigureRecord>(count: jobs.count)
-        Parallel.perform(iterations: jobs.count) { j in
-            box.set(j, FigureFiles.draw(jobs[j].1, into: dir))
+        let views = jobs.indices.filter { if case .surface = jobs[$0].1.content { true } else { false } }
+        let others = jobs.indices.filter { !views.contains($0) }
+        for j in views { box.set(j, FigureFiles.draw(jobs[j].1, into: dir)) }
+        Parallel.perform(iterations: others.count) { k in
+            box.set(others[k], FigureFiles.draw(jobs[others[k]].1, into: dir))
         }
         var out = [[ReportDocument.FigureRecord]](repeating: [], count: results.count)
         for (j, job) in jobs.enumerated() { out[job.0].append(box.values[j]!) }

@@ -6,7 +6,8 @@
 // Conventions: view coordinates (x right, y up, z towards the viewer) in Å from `ViewCamera`; samples
 // (u right, v down); a larger z is nearer. Lights are directions towards the light in view coordinates.
 // Rows are split into bands, one per core, so each sample is written by one thread only.
-// Memory: one depth Float and one packed colour per sample (twice with a transparent surface).
+// Memory: one depth Float and one packed colour per sample (twice with a transparent surface), and one triangle
+// index per sample.
 import Dispatch
 import Foundation
 import VolumeNumerics
@@ -72,6 +73,8 @@ enum SurfaceRasterizer {
         let transparent = scene.opacity < 1 && !scene.triangles.isEmpty
         var tDepth = transparent ? [Float](repeating: -.infinity, count: W * H) : []
         var tColor = transparent ? [UInt32](repeating: 0xffff_ffff, count: W * H) : []
+        // Index of the nearest triangle per sample (UInt32.max: none), for the triangles' layer.
+        var visible = [UInt32](repeating: .max, count: scene.triangles.isEmpty ? 0 : W * H)
 
         let bands = max(1, Parallel.workers)
         let L1 = normalize(shading.key), L2 = normalize(shading.fill)
@@ -93,19 +96,21 @@ enum SurfaceRasterizer {
 
         depth.withUnsafeMutableBufferPointer { dp in color.withUnsafeMutableBufferPointer { cp in
         tDepth.withUnsafeMutableBufferPointer { tdp in tColor.withUnsafeMutableBufferPointer { tcp in
+        visible.withUnsafeMutableBufferPointer { visp in
         screen.withUnsafeBufferPointer { sp in viewNormals.withUnsafeBufferPointer { np in
         scene.colors.withUnsafeBufferPointer { colp in scene.ambient.withUnsafeBufferPointer { aop in
         scene.triangles.withUnsafeBufferPointer { tp in
-            let (depthB, colorB, tDepthB, tColorB) = (dp, cp, tdp, tcp)
+            let (depthB, colorB, tDepthB, tColorB, vb) = (dp, cp, tdp, tcp, visp)
             Parallel.perform(iterations: bands) { band in
                 let vLo = band * H / bands, vHi = (band + 1) * H / bands   // rows [vLo, vHi)
                 let (zb, cb) = transparent ? (tDepthB, tColorB) : (depthB, colorB)
-                // Triangles: a depth-only pass, then a pass that shades only the visible sample (z equal to
-                // the stored depth, computed by the same arithmetic), so each sample is shaded once.
-                for shadePass in [false, true] {
+                // Triangles: a depth pass that keeps, per sample, the nearest triangle (a visibility buffer,
+                // Burns & Hunt 2013), then each covered sample is shaded once from that triangle, so the shading
+                // pass costs one visit per sample rather than a second walk over every triangle's box.
                 var t = 0
                 while t + 2 < tp.count {
-                    let i0 = Int(tp[t]), i1 = Int(tp[t + 1]), i2 = Int(tp[t + 2]); t += 3
+                    let i0 = Int(tp[t]), i1 = Int(tp[t + 1]), i2 = Int(tp[t + 2])
+                    let triangle = UInt32(t / 3); t += 3
                     let p0 = sp[i0], p1 = sp[i1], p2 = sp[i2]
                     let minV = max(Int((min(p0.y, p1.y, p2.y) - 0.5).rounded(.up)), vLo)
                     let maxV = min(Int((max(p0.y, p1.y, p2.y) - 0.5).rounded(.down)), vHi - 1)
@@ -117,33 +122,43 @@ enum SurfaceRasterizer {
                     if abs(area) < 1e-12 { continue }
                     let inv = 1 / area
                     // Barycentric b0, b1 as affine functions of (u, v).
-                    let b0u = (p1.y - p2.y) * inv, b1u = (p2.y - p0.y) * inv
+                    let b0u = (p1.y - p2.y) * inv, b1u = (p2.y - p0.y) * inv, b2u = -b0u - b1u
                     for v in minV...maxV {
-                        let pv = Float(v) + 0.5
-                        var pu = Float(minU) + 0.5
-                        var b0 = ((p1.x - pu) * (p2.y - pv) - (p2.x - pu) * (p1.y - pv)) * inv
-                        var b1 = ((p2.x - pu) * (p0.y - pv) - (p0.x - pu) * (p2.y - pv)) * inv
+                        let (c0, c1) = barycentric(p0, p1, p2, inv, Float(minU) + 0.5, Float(v) + 0.5)
+                        // The row's covered span from the three edge equations (b ≥ −1e-5 at minU + x), widened
+                        // by a sample each side; the test below still decides every sample.
+                        var lo: Float = 0, hi = Float(maxU - minU)
+                        clipSpan(&lo, &hi, c0, b0u); clipSpan(&lo, &hi, c1, b1u); clipSpan(&lo, &hi, 1 - c0 - c1, b2u)
+                        if !(lo <= hi) { continue }
+                        let uLo = minU + Int(lo.rounded(.down)), uHi = minU + Int(hi.rounded(.up))
+                        var b0 = c0 + b0u * Float(uLo - minU), b1 = c1 + b1u * Float(uLo - minU)
                         let row = v * W
-                        for u in minU...maxU {
-                            defer { b0 += b0u; b1 += b1u; pu += 1 }
+                        for u in uLo...uHi {
+                            defer { b0 += b0u; b1 += b1u }
                             let b2 = 1 - b0 - b1
                             if b0 < -1e-5 || b1 < -1e-5 || b2 < -1e-5 { continue }
                             let z = b0 * p0.z + b1 * p1.z + b2 * p2.z
                             let k = row + u
-                            if !shadePass {
-                                if z > zb[k] { zb[k] = z }
-                                continue
-                            }
-                            if z != zb[k] { continue }
-                            // Seen from behind (v points down, so a counter-clockwise front face has
-                            // area < 0): light the inner side.
-                            let flip: Float = area > 0 ? -1 : 1
-                            cb[k] = shade((np[i0] * b0 + np[i1] * b1 + np[i2] * b2) * flip,
-                                          colp[i0] * b0 + colp[i1] * b1 + colp[i2] * b2,
-                                          aop[i0] * b0 + aop[i1] * b1 + aop[i2] * b2, z)
+                            if z > zb[k] { zb[k] = z; vb[k] = triangle }
                         }
                     }
                 }
+                for v in vLo..<vHi where !vb.isEmpty {   // no buffer when there are only spheres
+                    for u in 0..<W {
+                        let k = v * W + u, triangle = Int(vb[k])
+                        if triangle == Int(UInt32.max) { continue }
+                        let i0 = Int(tp[3 * triangle]), i1 = Int(tp[3 * triangle + 1]), i2 = Int(tp[3 * triangle + 2])
+                        let p0 = sp[i0], p1 = sp[i1], p2 = sp[i2]
+                        let area = (p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y)
+                        let (b0, b1) = barycentric(p0, p1, p2, 1 / area, Float(u) + 0.5, Float(v) + 0.5)
+                        let b2 = 1 - b0 - b1
+                        // Seen from behind (v points down, so a counter-clockwise front face has area < 0):
+                        // light the inner side.
+                        let flip: Float = area > 0 ? -1 : 1
+                        cb[k] = shade((np[i0] * b0 + np[i1] * b1 + np[i2] * b2) * flip,
+                                      colp[i0] * b0 + colp[i1] * b1 + colp[i2] * b2,
+                                      aop[i0] * b0 + aop[i1] * b1 + aop[i2] * b2, zb[k])
+                    }
                 }
                 // Spheres (always opaque).
                 for (i, c) in scene.sphereCentres.enumerated() {
@@ -198,8 +213,22 @@ enum SurfaceRasterizer {
                     }
                 }
             }
-        } } } } } } } } }
+        } } } } } } } } } }
         return downsample(color, W, H, s)
+    }
+
+    /// Narrows [lo, hi] (sample offsets along a row) to where b + du·x ≥ −1e-5, widened by one sample each side
+    /// so that rounding never drops a sample the per-sample test would keep.
+    @inline(__always) static func clipSpan(_ lo: inout Float, _ hi: inout Float, _ b: Float, _ du: Float) {
+        let x = (-1e-5 - b) / du
+        if du > 0 { lo = max(lo, x - 1) } else if du < 0 { hi = min(hi, x + 1) } else if b < -1e-5 { hi = -1 }
+    }
+
+    /// Barycentric weights of p0 and p1 at sample position (u, v), with `inv` = 1 / the signed doubled area.
+    @inline(__always) static func barycentric(_ p0: SIMD3<Float>, _ p1: SIMD3<Float>, _ p2: SIMD3<Float>, _ inv: Float,
+                                              _ u: Float, _ v: Float) -> (Float, Float) {
+        (((p1.x - u) * (p2.y - v) - (p2.x - u) * (p1.y - v)) * inv,
+         ((p2.x - u) * (p0.y - v) - (p0.x - u) * (p2.y - v)) * inv)
     }
 
     @inline(__always) static func normalize(_ v: SIMD3<Float>) -> SIMD3<Float> {
