@@ -6,6 +6,7 @@
 // sample of an edge, two depths within 1e-3 Å) are not compared.
 import Foundation
 import Testing
+import VolumeNumerics
 @testable import Rendering
 
 @Suite struct SurfaceRasterizerTests {
@@ -13,7 +14,7 @@ import Testing
 
     /// Triangles in sample units (camera: u = x, v = height − y), all normals towards the viewer.
     static func scene(seed: UInt64, count: Int, opacity: Float) -> SurfaceScene {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         var s = SurfaceScene()
         s.opacity = opacity
         for t in 0..<count {
@@ -113,16 +114,6 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64, Steele et al. 2014) for reproducible scenes.
-private struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53) }
+private extension SplitMix64 {
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * uniform() }
 }
