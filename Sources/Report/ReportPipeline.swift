@@ -132,8 +132,8 @@ public enum ReportPipeline {
             return value
         }
 
-        // The map file is hashed on another thread while the templates are parsed and the map is read and masked
-        // (issue 16: these steps are serial inside, so they overlap instead). Joined on every way out, so that a run
+        // The map file is hashed on another thread while the map is read and masked (issue 16: these steps are
+        // serial inside, so they overlap instead). Joined on every way out, so that a run
         // stopped early does not exit while the hash still reads the file.
         let mapPath = request.mapPath
         let digest = BackgroundTask { try FileHash.sha256(path: mapPath) }
@@ -141,9 +141,18 @@ public enum ReportPipeline {
         func mapSHA256() throws -> String {
             do { return try digest.value() } catch { throw ReportFailure.input("\(error)") }
         }
-        let templates: TemplateSet
-        do { templates = try TemplateSet(overrideDirectory: request.templatesDirectory) }
+        // A user's templates (--templates) are parsed before anything is read, so an error in them stops the run
+        // at once. The embedded defaults (parsed and checked by the tests) are parsed on another thread while the
+        // map is read and analysed: ~40 ms of a 0.35 s `--sections 0.a,0.b,0.c` run at 256³ (issue 16).
+        let userTemplates: TemplateSet?
+        do { userTemplates = try request.templatesDirectory.map { try TemplateSet(overrideDirectory: $0) } }
         catch { throw ReportFailure.template("\(error)") }
+        let defaultTemplates = userTemplates == nil ? BackgroundTask { try TemplateSet() } : nil
+        defer { _ = try? defaultTemplates?.value() }
+        func templates() throws -> TemplateSet {
+            if let userTemplates { return userTemplates }
+            return try defaultTemplates!.value()
+        }
 
         // A chunk run writes only its partial results: no output folder (the chunk runs of one report run at
         // once, on other nodes; only the merge run makes OUTDIR).
@@ -315,7 +324,7 @@ public enum ReportPipeline {
         try step("metrics.json and report.tex") {
             try write(try doc.jsonData(), "metrics.json")
             let tex: String
-            do { tex = try ReportTeX.build(doc, templates: templates) }
+            do { tex = try ReportTeX.build(doc, templates: templates()) }
             catch { throw ReportFailure.template("\(error)") }
             try write(Data(tex.utf8), "report.tex")
             // Level A: per-residue values (CC, inclusion, Q-score, EMRinger peak) as a companion CSV.

@@ -155,8 +155,15 @@ public enum ConnectedComponents {
         case .edge:   neighbourRows = [(-1, 0, 1), (0, -1, 1), (-1, -1, 0), (1, -1, 0)]
         case .vertex: neighbourRows = [(-1, 0, 1), (0, -1, 1), (-1, -1, 1), (1, -1, 1)]
         }
+        // The Z planes are cut into one slab per worker: each slab joins the runs whose neighbours lie in it (its
+        // runs are a contiguous index range, so the slabs touch disjoint parts of `parent`), then the planes where
+        // two slabs meet are joined here. A root is always the smallest run index of its set (the smaller root
+        // wins every union), whatever the order of the unions, so the labels are the same as in one pass.
         var parent = [Int32](0..<Int32(nRuns))
+        let slabs = max(1, min(Parallel.workers, nz))
+        let slabStart = (0...slabs).map { $0 * nz / slabs }
         parent.withUnsafeMutableBufferPointer { par in
+            let par = par
             @inline(__always) func find(_ a: Int32) -> Int32 {
                 var a = a
                 while par[Int(a)] != a { let g = par[Int(par[Int(a)])]; par[Int(a)] = g; a = g }
@@ -165,28 +172,32 @@ public enum ConnectedComponents {
             rowStart.withUnsafeBufferPointer { rs in
                 runFirst.withUnsafeBufferPointer { f in
                     runLast.withUnsafeBufferPointer { l in
-                        for z in 0..<nz {
-                            for y in 0..<ny {
-                                let r = y + ny * z
-                                let a0 = Int(rs[r]), a1 = Int(rs[r + 1])
-                                if a0 == a1 { continue }
-                                for nb in neighbourRows {
-                                    let yy = y + nb.dy, zz = z + nb.dz
-                                    if yy < 0 || yy >= ny || zz < 0 { continue }
-                                    let rr = yy + ny * zz
-                                    var i = a0, j = Int(rs[rr])
-                                    let j1 = Int(rs[rr + 1])
-                                    while i < a1 && j < j1 {
-                                        // Runs touch when their x ranges overlap (extended by `reach`).
-                                        if f[j] <= l[i] + nb.reach && f[i] <= l[j] + nb.reach {
-                                            let ra = find(Int32(i)), rb = find(Int32(j))
-                                            if ra != rb { if ra < rb { par[Int(rb)] = ra } else { par[Int(ra)] = rb } }
-                                        }
-                                        if l[i] < l[j] { i += 1 } else { j += 1 }
+                        /// Joins the runs of row (y, z) with those of its neighbour rows whose z is at least `zMin`
+                        /// (and, with `onlyBelow`, only the rows of plane z − 1).
+                        @inline(__always) func joinRow(_ y: Int, _ z: Int, zMin: Int, onlyBelow: Bool) {
+                            let r = y + ny * z
+                            let a0 = Int(rs[r]), a1 = Int(rs[r + 1])
+                            if a0 == a1 { return }
+                            for nb in neighbourRows where !onlyBelow || nb.dz == -1 {
+                                let yy = y + nb.dy, zz = z + nb.dz
+                                if yy < 0 || yy >= ny || zz < zMin { continue }
+                                let rr = yy + ny * zz
+                                var i = a0, j = Int(rs[rr])
+                                let j1 = Int(rs[rr + 1])
+                                while i < a1 && j < j1 {
+                                    // Runs touch when their x ranges overlap (extended by `reach`).
+                                    if f[j] <= l[i] + nb.reach && f[i] <= l[j] + nb.reach {
+                                        let ra = find(Int32(i)), rb = find(Int32(j))
+                                        if ra != rb { if ra < rb { par[Int(rb)] = ra } else { par[Int(ra)] = rb } }
                                     }
+                                    if l[i] < l[j] { i += 1 } else { j += 1 }
                                 }
                             }
                         }
+                        Parallel.perform(iterations: slabs) { s in
+                            for z in slabStart[s]..<slabStart[s + 1] { for y in 0..<ny { joinRow(y, z, zMin: slabStart[s], onlyBelow: false) } }
+                        }
+                        for s in 1..<slabs { for y in 0..<ny { joinRow(y, slabStart[s], zMin: 0, onlyBelow: true) } }
                     }
                 }
             }

@@ -72,6 +72,30 @@ fileprivate func ballsMask(nx: Int, ny: Int, nz: Int, balls: [(SIMD3<Int>, Doubl
         #expect(full.connectedComponents().sizes == [24])
     }
 
+    /// The union-find runs one Z slab per worker and joins the slabs' meeting planes after: any number of slabs,
+    /// up to one plane each, gives the labels of a single pass.
+    @Test(arguments: [Connectivity.face, .edge, .vertex])
+    func slabsGiveTheLabelsOfOnePass(_ connectivity: Connectivity) {
+        let nx = 21, ny = 17, nz = 13
+        var rng = Level0RNG(seed: 5)
+        // Below each connectivity's percolation threshold (about 0.31, 0.14, 0.10): many components, some of them
+        // across the slabs' meeting planes.
+        let density = [Connectivity.face: 0.25, .edge: 0.11, .vertex: 0.08][connectivity]!
+        let v = (0..<(nx * ny * nz)).map { _ in Double.random(in: 0..<1, using: &rng) < density }
+        let mask = BinaryMask(nx: nx, ny: ny, nz: nz, voxels: v)
+        let saved = Parallel.workers
+        defer { Parallel.workers = saved }
+        let byWorkers = [1, 2, 3, 7, 13].map { k -> (sizes: [Int], labels: [Int32]) in
+            Parallel.workers = k
+            let cc = mask.connectedComponents(connectivity)
+            return (cc.sizes, cc.labelVolume())
+        }
+        #expect(byWorkers[0].sizes.count > 10, "a mask of many components: \(byWorkers[0].sizes.count)")
+        for (k, r) in zip([2, 3, 7, 13], byWorkers.dropFirst()) {
+            #expect(r.sizes == byWorkers[0].sizes && r.labels == byWorkers[0].labels, "\(connectivity), \(k) slabs")
+        }
+    }
+
     @Test(arguments: [Connectivity.face, .edge, .vertex])
     func matchesScipyLabel(_ connectivity: Connectivity) throws {
         let nx = 37, ny = 29, nz = 23
