@@ -458,9 +458,9 @@ public enum ReportPipeline {
     static func renderFigures(_ results: [SectionResult], into dir: URL) throws -> [[ReportDocument.FigureRecord]] {
         let jobs = results.enumerated().flatMap { (i, r) in r.figures.map { (i, $0) } }
         let box = ResultsBox<ReportDocument.FigureRecord>(count: jobs.count)
-        let views = jobs.indices.filter { if case .surface = jobs[$0].1.content { true } else { false } }
-        let others = jobs.indices.filter { !views.contains($0) }
-        for j in views { box.set(j, FigureFiles.draw(jobs[j].1, into: dir)) }
+        let isView = jobs.map { if case .surface = $0.1.content { true } else { false } }
+        for j in jobs.indices where isView[j] { box.set(j, FigureFiles.draw(jobs[j].1, into: dir)) }
+        let others = jobs.indices.filter { !isView[$0] }
         Parallel.perform(iterations: others.count) { k in
             box.set(others[k], FigureFiles.draw(jobs[others[k]].1, into: dir))
         }

@@ -143,7 +143,7 @@ enum SurfaceRasterizer {
                         }
                     }
                 }
-                for v in vLo..<vHi where !vb.isEmpty {   // no buffer when there are only spheres
+                if !vb.isEmpty { for v in vLo..<vHi {   // no buffer when there are only spheres
                     for u in 0..<W {
                         let k = v * W + u, triangle = Int(vb[k])
                         if triangle == Int(UInt32.max) { continue }
@@ -159,7 +159,7 @@ enum SurfaceRasterizer {
                                       colp[i0] * b0 + colp[i1] * b1 + colp[i2] * b2,
                                       aop[i0] * b0 + aop[i1] * b1 + aop[i2] * b2, zb[k])
                     }
-                }
+                } }
                 // Spheres (always opaque).
                 for (i, c) in scene.sphereCentres.enumerated() {
                     let q = toView(c)
