@@ -82,6 +82,13 @@ public protocol Section: Sendable {
 public enum SharedValue: String, Sendable, CaseIterable {
     /// 0.f and 0.g: the map resampled for the local bands and the band fits (hundreds of MB at 512³).
     case localBands
+    /// 0.a–0.d, 0.h, Level 1 and A: the raw, hard and soft masks at T (kept for the whole run; never listed in a
+    /// section's `sharedValues`, so never released).
+    case masks
+    /// Level 1: the halves' spectra and their unmasked FSC (Level1Data).
+    case level1
+    /// Level A: the model, its map and the values the Level A sections share (LevelAData).
+    case levelA
 }
 
 extension Section {
@@ -161,10 +168,9 @@ public final class AnalysisContext: @unchecked Sendable {
     /// The value of every voxel when the map has no variance (all zeros, a constant, one voxel); else nil.
     public let constantValue: Float?
 
-    private let lock = NSLock()
-    private var cachedMasks: Result<Masks, Error>?
     private let sharedLock = NSLock()
-    private var sharedLocks: [SharedValue: NSLock] = [:]
+    /// The values being made, each with the scope of its maker's parallel loops (guarded by `sharedLock`).
+    private var sharedMaking: [SharedValue: Parallel.Scope] = [:]
     private var sharedStore: [SharedValue: Any] = [:]
     private let mapLock = NSLock()
     private let digestLock = NSLock()
@@ -210,22 +216,38 @@ public final class AnalysisContext: @unchecked Sendable {
     }
 
     /// The value `key`, made by `make` on first use and kept until `release(key)`; every caller gets the same
-    /// one (a section that asks while another makes it waits). A throwing `make` keeps nothing.
+    /// one. A section that asks while another makes it waits, and meanwhile runs iterations of the maker's
+    /// parallel loops (`Parallel.waitHelping`): the masks that 0.a–0.c all need are built on every core, not on
+    /// one while the others wait. A throwing `make` keeps nothing (the next caller tries again).
     public func shared<T>(_ key: SharedValue, _ make: () throws -> T) throws -> T {
-        let keyLock: NSLock = sharedLock.withLock {
-            if let l = sharedLocks[key] { return l }
-            let l = NSLock(); sharedLocks[key] = l; return l
-        }
-        return try keyLock.withLock {
-            if let v = sharedLock.withLock({ sharedStore[key] }) {
+        while true {
+            let next: SharedStep = sharedLock.withLock {
+                if let v = sharedStore[key] { return .value(v) }
+                if let maker = sharedMaking[key] { return .wait(maker) }
+                let scope = Parallel.Scope()
+                sharedMaking[key] = scope
+                return .make(scope)
+            }
+            switch next {
+            case .value(let v):
                 guard let typed = v as? T else { preconditionFailure("shared value \(key) is a \(type(of: v)), not a \(T.self)") }
                 return typed
+            case .wait(let maker):
+                Parallel.waitHelping(maker) { sharedLock.withLock { sharedMaking[key] !== maker } }
+            case .make(let scope):
+                defer {
+                    sharedLock.withLock { sharedMaking[key] = nil }
+                    Parallel.wakeWaiters()
+                }
+                let v = try Parallel.run(in: scope) { try make() }
+                sharedLock.withLock { sharedStore[key] = v }
+                return v
             }
-            let v = try make()
-            sharedLock.withLock { sharedStore[key] = v }
-            return v
         }
     }
+
+    /// What a caller of `shared` does next: take the value, wait for its maker, or make it.
+    private enum SharedStep { case value(Any), wait(Parallel.Scope), make(Parallel.Scope) }
 
     /// Lets the shared value `key` go (made again if asked for later).
     public func release(_ key: SharedValue) {
@@ -253,10 +275,7 @@ public final class AnalysisContext: @unchecked Sendable {
     /// The raw, hard and soft masks at T (docs/methods.md "Masks"), built on first use.
     /// Throws `SectionError.failed` when no voxel reaches T.
     public func masks() throws -> Masks {
-        lock.lock(); defer { lock.unlock() }
-        if let cached = cachedMasks { return try cached.get() }
-        let result = Result { try Masks.build(map: map, threshold: threshold) }
-        cachedMasks = result
-        return try result.get()
+        // The outcome is kept, an error too: every section that asks reports the same reason.
+        try shared(.masks) { Result { try Masks.build(map: map, threshold: threshold) } }.get()
     }
 }

@@ -182,7 +182,7 @@ struct VoxelStatistics: Equatable {
             let v = raw.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<Float>.self)
             // Compare-and-blend: pointwiseMin/Max handle NaN element by element and do not vectorise.
             lo.replace(with: v, where: v .< lo); hi.replace(with: v, where: v .> hi)
-            sumA += widen(v.lowHalf); sumB += widen(v.highHalf)
+            sumA += v.lowHalf.widened; sumB += v.highHalf.widened
         }
         var sum = (sumA + sumB).sum()
         var minimum = lo.min(), maximum = hi.max()
@@ -196,7 +196,7 @@ struct VoxelStatistics: Equatable {
         var sqA = SIMD4<Double>(), sqB = SIMD4<Double>()
         for k in 0..<vectors {
             let v = raw.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<Float>.self)
-            let a = widen(v.lowHalf) - m, b = widen(v.highHalf) - m
+            let a = v.lowHalf.widened - m, b = v.highHalf.widened - m
             sqA += a * a; sqB += b * b
         }
         var squares = (sqA + sqB).sum()
@@ -206,11 +206,6 @@ struct VoxelStatistics: Equatable {
         }
         return VoxelStatistics(min: minimum, max: maximum, mean: mean, std: (squares / Double(n)).squareRoot(),
                                nonFinite: 0)
-    }
-
-    /// Float → Double lanes, spelled out: the generic SIMD conversion initialiser is several times slower.
-    @inline(__always) private static func widen(_ v: SIMD4<Float>) -> SIMD4<Double> {
-        SIMD4(Double(v[0]), Double(v[1]), Double(v[2]), Double(v[3]))
     }
 
     /// Scalar passes that skip and count NaN/Inf voxels.

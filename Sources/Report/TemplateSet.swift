@@ -63,15 +63,23 @@ public struct TemplateSet: Sendable {
                                     message: "\(error.error) near “\(error.context.line.trimmingCharacters(in: .whitespaces))”")
             }
         }
-        // Unknown variables and missing partials, reported with file and line like syntax errors.
+        // Unknown variables and missing partials, reported with file and line like syntax errors. The user's files
+        // are checked; the embedded defaults pass these checks by construction (TemplateCheckTests runs them on the
+        // defaults), so a report without --templates does not pay for them on every run (issue 16).
+        if overrideDirectory != nil { try TemplateSet.check(sources: sources, origins: origins) }
+        self.sources = sources
+        self.origins = origins
+        self.library = library
+    }
+
+    /// Every template's variables and partials against the other templates, and the inclusion graph (no cycle,
+    /// no missing partial); throws the first `TemplateError`.
+    static func check(sources: [String: String], origins: [String: String]) throws {
         let available = Set(sources.keys)
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
             try TemplateVariables.check(file: name, origin: origins[name] ?? name, text: text, available: available)
         }
         try TemplatePartials.checkInclusion(sources: sources, origins: origins)
-        self.sources = sources
-        self.origins = origins
-        self.library = library
     }
 
     /// Partials are referred to without the extension: `<<> figure>>` includes figure.tex.

@@ -71,7 +71,7 @@ public struct ComponentLabels: Sendable {
     /// The mask of the voxels whose label is `label`.
     public func mask(ofLabel label: Int) -> BinaryMask {
         let n = nx * ny * nz
-        var out: [Bool] = HugePages.array(count: n) { $0.initialize(repeating: false) }
+        var out = Parallel.array(count: n, repeating: false)
         let l32 = Int32(label)
         out.withUnsafeMutableBufferPointer { dst in
             forEachRun { row, first, last, runLabel in

@@ -69,7 +69,7 @@ public enum Morphology {
             }
         }
 
-        var out: [Bool] = HugePages.array(count: mask.count) { _ = $0.initialize(from: mask.voxels) }
+        var out = Parallel.array(copying: mask.voxels)
         // Output slabs along Z are written by separate workers; each stamps the balls that reach its slab.
         let slabs = min(nz, 8)
         out.withUnsafeMutableBufferPointer { dst in

@@ -6,6 +6,7 @@
 // through it, so `--threads 1` really runs on one core.
 import Dispatch
 import Foundation
+import MapIO
 
 public enum Parallel {
     private static let lock = NSLock()
@@ -54,6 +55,9 @@ public enum Parallel {
 
     /// Runs `body(i)` for every i in 0..<iterations on at most `workers` threads (in the calling thread when
     /// there is one worker or one iteration). Iterations are handed out one at a time, so uneven work balances.
+    /// A loop started inside another loop's iteration gets idle threads too (`ParallelPool`): libdispatch's
+    /// `concurrentPerform`, used before, ran a nested loop on the calling thread alone, so the other core idled
+    /// while one section built the masks that the others waited for.
     public static func perform(iterations: Int, _ body: (Int) -> Void) {
         guard iterations > 0 else { return }
         let k = min(workers, iterations)
@@ -61,19 +65,60 @@ public enum Parallel {
             for i in 0..<iterations { body(i) }
             return
         }
-        let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: k) { _ in
-            while true {
-                let i = next.take()
-                if i >= iterations { break }
-                body(i)
+        ParallelPool.shared.run(iterations: iterations, threads: k, body)
+    }
+
+    /// An array of `count` copies of `value`, written in chunks on every worker: a fresh 16 MiB mask costs more in
+    /// the kernel's zeroing of its pages than in the writing, and the pages are zeroed on the core that first
+    /// touches them. Huge pages are advised first (`HugePages`).
+    public static func array<T: BitwiseCopyable>(count: Int, repeating value: T) -> [T] {
+        HugePages.array(count: count) { (buffer: UnsafeMutableBufferPointer<T>) in
+            forEachChunk(of: buffer.count, elementSize: MemoryLayout<T>.stride) { range in
+                UnsafeMutableBufferPointer(rebasing: buffer[range]).initialize(repeating: value)
             }
         }
     }
 
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func take() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value - 1 }
+    /// A copy of `source`, written in chunks on every worker (see `array(count:repeating:)`).
+    public static func array<T: BitwiseCopyable>(copying source: [T]) -> [T] {
+        source.withUnsafeBufferPointer { src in
+            HugePages.array(count: src.count) { (buffer: UnsafeMutableBufferPointer<T>) in
+                forEachChunk(of: buffer.count, elementSize: MemoryLayout<T>.stride) { range in
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[range]).initialize(from: src[range])
+                }
+            }
+        }
     }
+
+    /// `body` on consecutive ranges of about 2 MiB (a huge page) covering 0..<count, on every worker.
+    private static func forEachChunk(of count: Int, elementSize: Int, _ body: (Range<Int>) -> Void) {
+        let perChunk = max(1, (2 << 20) / max(1, elementSize))
+        let chunks = (count + perChunk - 1) / perChunk
+        perform(iterations: chunks) { j in body((j * perChunk)..<min(count, (j + 1) * perChunk)) }
+    }
+
+    /// What a computation started in `run(in:)` hands to other threads (its parallel loops, at any depth), so that
+    /// a thread waiting for the computation's result can help with them (`waitHelping`).
+    public final class Scope: @unchecked Sendable {
+        let job: ParallelPool.Job
+        public init() { job = ParallelPool.Job(parent: ParallelPool.current) }
+    }
+
+    /// Runs `body` here; the parallel loops it starts belong to `scope`.
+    public static func run<T>(in scope: Scope, _ body: () throws -> T) rethrows -> T {
+        let saved = ParallelPool.current
+        ParallelPool.current = scope.job
+        defer { ParallelPool.current = saved }
+        return try body()
+    }
+
+    /// Waits until `done()` is true, meanwhile running iterations of `scope`'s loops. `done` is evaluated with the
+    /// pool's lock held: it may take a lock of its own, but must not start a loop. Whoever makes it true calls
+    /// `wakeWaiters()` afterwards.
+    public static func waitHelping(_ scope: Scope, until done: () -> Bool) {
+        ParallelPool.shared.waitHelping(scope.job, until: done)
+    }
+
+    /// Wakes the threads in `waitHelping` to evaluate their condition again.
+    public static func wakeWaiters() { ParallelPool.shared.wake() }
 }

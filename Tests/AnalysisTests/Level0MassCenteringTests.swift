@@ -1,6 +1,7 @@
 // 0.a Mass analysis on ball phantoms: margins, decentering and centre of mass are known exactly.
 import MapIO
 import Testing
+import VolumeNumerics
 @testable import Analysis
 
 @Suite struct Level0MassCenteringTests {
@@ -77,6 +78,23 @@ import Testing
                     "axis \(a): expected \(expLeft), \(expRight); observed \(left[a]), \(right[a])")
             let expDec = abs(expRight - expLeft) / (ts[a] * Double(n[a])) * 100
             #expect(abs(dec[a] - expDec) < 1e-9)
+        }
+    }
+
+    @Test func centreOfMassMatchesAPlainSumWithNaNsAndAnOddRow() {
+        // Rows of 21 voxels: two blocks of eight in Double lanes and a tail of five; NaN voxels skipped.
+        var rng = SplitMix64(seed: 33)
+        let dims = SIMD3(21, 13, 9)
+        let data = (0..<(dims.x * dims.y * dims.z)).map { i -> Float in i % 53 == 7 ? .nan : Float(1 + rng.uniform()) }
+        var s = 0.0, sx = 0.0, sy = 0.0, sz = 0.0
+        for z in 0..<dims.z { for y in 0..<dims.y { for x in 0..<dims.x {
+            let v = Double(data[x + dims.x * (y + dims.y * z)])
+            if v.isNaN { continue }
+            s += v; sx += v * Double(x); sy += v * Double(y); sz += v * Double(z)
+        } } }
+        let com = MassCentering.centerOfMass(Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: data))!
+        for (a, expected) in [sx / s, sy / s, sz / s].enumerated() {
+            #expect(abs(com[a] - expected) < 1e-12, "axis \(a): expected \(expected), observed \(com[a])")
         }
     }
 

@@ -4,7 +4,16 @@ import Foundation
 import Testing
 import Analysis
 import MapIO
+import VolumeNumerics
 @testable import Report
+
+private final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ v: T) { stored = v }
+    var value: T { lock.withLock { stored } }
+    func update<R>(_ f: (inout T) -> R) -> R { lock.withLock { f(&stored) } }
+}
 
 @Suite struct SharedValueTests {
     @Test func aSharedValueIsMadeOnceAndMadeAgainAfterRelease() throws {
@@ -20,6 +29,31 @@ import MapIO
         c.release(.localBands)
         #expect(throws: Boom.self) { try c.shared(.localBands) { () throws -> Int in throw Boom() } }
         #expect(!c.holds(.localBands))
+    }
+
+    /// Sections asking at once: one makes the value (with a parallel loop the others may help with), every caller
+    /// gets it; a make that throws reaches its own caller only, and the next caller makes it again.
+    @Test func concurrentCallersShareOneMakeAndAFailureIsMadeAgain() {
+        let c = AnalysisContext(map: Volume(nx: 4, ny: 4, nz: 4), mapPath: "m", threshold: 0.5, resolution: nil)
+        let attempts = Locked(0)
+        let outcomes = Locked([Result<Int, Error>]())
+        struct Boom: Error {}
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            let r = Result { () throws -> Int in
+                try c.shared(.localBands) { () throws -> Int in
+                    let attempt = attempts.update { $0 += 1; return $0 }
+                    if attempt == 1 { throw Boom() }
+                    let sums = Locked(0)
+                    Parallel.perform(iterations: 100) { i in sums.update { $0 += i; return () } }
+                    return sums.value
+                }
+            }
+            outcomes.update { $0.append(r); return () }
+        }
+        let values = outcomes.value.compactMap { try? $0.get() }
+        #expect(attempts.value == 2, "made \(attempts.value) times")
+        #expect(values.count == 5 && values.allSatisfy { $0 == 4950 })
+        #expect(outcomes.value.filter { if case .failure(let e) = $0 { e is Boom } else { false } }.count == 1)
     }
 
     /// Above `concurrentSectionsMaxVoxels` the sections run in order: the value is made by the first reader, kept

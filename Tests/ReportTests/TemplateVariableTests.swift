@@ -57,6 +57,10 @@ func richDocument() -> ReportDocument {
     }
 
     @Test func defaultTemplatesUseOnlyKnownVariables() throws {
+        // A run without --templates does not check the embedded defaults: this test does, with the same checks
+        // as a user's folder gets (unknown variables, missing partials, inclusion cycles).
+        let defaults = DefaultTemplates.files
+        try TemplateSet.check(sources: defaults, origins: defaults.mapValues { _ in "default" })
         _ = try TemplateSet()
         for name in DefaultTemplates.files.keys {
             #expect(TemplateVariables.scope(of: name) != nil, "\(name) has no scope in TemplateVariables")

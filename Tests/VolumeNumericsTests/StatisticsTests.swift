@@ -25,6 +25,36 @@ import Testing
         #expect(abs(s.std! - expected) < 1e-9, "std: expected \(expected), observed \(s.std!)")
     }
 
+    @Test func maskedSummaryMatchesOneValueAtATime() {
+        // Eight values at a time where the mask's flags agree, one at a time elsewhere: against a plain loop in
+        // the test, on a mask of runs (uniform blocks, blocks on its edges, an odd length) with NaNs sprinkled.
+        var rng = SplitMix64(seed: 21)
+        let n = 100_003
+        let values = (0..<n).map { i -> Float in i % 997 == 5 ? .nan : Float(3 + 2 * rng.gaussian()) }
+        var flags = [Bool](repeating: false, count: n)
+        var i = 0
+        while i < n {
+            let run = 1 + Int(rng.uniform() * 40)
+            let on = rng.uniform() < 0.5
+            for k in i..<min(n, i + run) { flags[k] = on }
+            i += run
+        }
+        let vol = Volume(nx: n, ny: 1, nz: 1, data: values), mask = BinaryMask(nx: n, ny: 1, nz: 1, voxels: flags)
+        for inside in [true, false] {
+            let chosen = zip(values, flags).filter { $0.1 == inside && !$0.0.isNaN }.map { Double($0.0) }
+            let mean = chosen.reduce(0, +) / Double(chosen.count)
+            let std = (chosen.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(chosen.count - 1)).squareRoot()
+            let s = Statistics.summary(vol, mask: mask, inside: inside)!
+            #expect(s.count == chosen.count, "inside \(inside)")
+            #expect(abs(s.mean - mean) < 1e-12 * abs(mean) && abs(s.std! - std) < 1e-12 * std, "inside \(inside): \(s) vs \(mean) \(std)")
+            #expect(s.min == chosen.min()! && s.max == chosen.max()!)
+        }
+        let all = values.filter { !$0.isNaN }.map(Double.init)
+        let s = Statistics.summary(values)!
+        #expect(s.count == all.count && s.min == all.min()! && s.max == all.max()!)
+        #expect(abs(s.mean - all.reduce(0, +) / Double(all.count)) < 1e-12)
+    }
+
     @Test func maskedSelection() {
         let vol = Volume(nx: 2, ny: 2, nz: 1, data: [1, 10, 3, 20])
         let mask = BinaryMask(nx: 2, ny: 2, nz: 1, voxels: [false, true, false, true])
@@ -73,8 +103,12 @@ import Testing
 
     @Test func countAtOrAboveMatchesBruteForce() {
         var rng = Level0RNG(seed: 9)
-        let values = (0..<100_000).map { _ in Float(rng.normal()) } + [0.5, 0.5, 1.25]
-        let thresholds: [Double] = [0.5, -1, 1.25, 0.5, 3, -10, 10, 0, Double(Float(0.1))]
+        // NaN and ±∞ inside blocks of eight (a NaN lane must not hide the block's other values), values equal to
+        // thresholds, thresholds unsorted and repeated.
+        let special: [Float] = [.nan, .infinity, -.infinity, 0.5, 1.25, 3]
+        let values = (0..<100_000).map { i in i % 331 == 3 ? special[(i / 331) % special.count] : Float(rng.normal()) }
+            + [0.5, 0.5, 1.25]
+        let thresholds: [Double] = [0.5, -1, 1.25, 0.5, 3, -10, 10, 0, Double(Float(0.1)), -.infinity, .infinity]
         let observed = Statistics.countAtOrAbove(values, thresholds: thresholds)
         let expected = thresholds.map { t in values.filter { Double($0) >= t }.count }
         #expect(observed == expected, "expected \(expected), observed \(observed)")

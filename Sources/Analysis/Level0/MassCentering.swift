@@ -97,19 +97,33 @@ public struct MassCentering: Section {
     /// not finite (a map normalised to mean 0 has no meaningful centre of mass). NaN voxels are skipped.
     public static func centerOfMass(_ map: Volume) -> SIMD3<Double>? {
         let nx = map.nx, ny = map.ny, nz = map.nz
-        // Per plane z: Σ v, Σ v·x, Σ v·y (Double).
+        // Per plane z: Σ v, Σ v·x, Σ v·y (Double). Each row eight voxels at a time, in Double lanes: the
+        // scalar loop waited on its two sums' additions (about 4 cycles a voxel).
         var planeSums = [SIMD4<Double>](repeating: .zero, count: nz)
+        let lanes = SIMD4<Double>(0, 1, 2, 3)
         map.data.withUnsafeBufferPointer { p in
             planeSums.withUnsafeMutableBufferPointer { out in
                 Parallel.perform(iterations: nz) { z in
+                    let raw = UnsafeRawPointer(p.baseAddress!)
                     var s = 0.0, sx = 0.0, sy = 0.0
                     for y in 0..<ny {
                         let row = nx * (y + ny * z)
-                        var rs = 0.0, rsx = 0.0
-                        for x in 0..<nx {
+                        var sA = SIMD4<Double>(), sB = SIMD4<Double>(), xA = SIMD4<Double>(), xB = SIMD4<Double>()
+                        var x = 0
+                        while x + 8 <= nx {
+                            var v = raw.loadUnaligned(fromByteOffset: 4 * (row + x), as: SIMD8<Float>.self)
+                            v.replace(with: 0, where: v .!= v)   // NaN voxels are skipped
+                            let a = v.lowHalf.widened, b = v.highHalf.widened
+                            let xa = lanes + Double(x)
+                            sA += a; sB += b
+                            xA += a * xa; xB += b * (xa + 4)
+                            x += 8
+                        }
+                        var rs = (sA + sB).sum(), rsx = (xA + xB).sum()
+                        while x < nx {
                             let v = Double(p[row + x])
-                            if v.isNaN { continue }
-                            rs += v; rsx += v * Double(x)
+                            if !v.isNaN { rs += v; rsx += v * Double(x) }
+                            x += 1
                         }
                         s += rs; sx += rsx; sy += rs * Double(y)
                     }

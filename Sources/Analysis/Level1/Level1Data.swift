@@ -1,6 +1,5 @@
 // Values shared by the Level 1 sections, computed once per AnalysisContext: the half maps' spectra and their
-// unmasked FSC. Held in a small cache keyed by the context's identity (the context is not ours to extend);
-// an entry is dropped when its context is gone.
+// unmasked FSC. Held by the context as a shared value (`SharedValue.level1`), so it goes with the context.
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -19,10 +18,6 @@ final class Level1Data: @unchecked Sendable {
         unmaskedFSC = FSC.curve(spectrum1, spectrum2)
     }
 
-    private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [(context: Weak, data: Level1Data)] = []
-    private final class Weak { weak var value: AnalysisContext?; init(_ v: AnalysisContext) { value = v } }
-
     /// The shared data for a context; throws notApplicable without half maps.
     static func of(_ context: AnalysisContext) throws -> Level1Data {
         guard let (h1, h2) = context.halves else { throw SectionError.notApplicable("no half maps given") }
@@ -30,12 +25,7 @@ final class Level1Data: @unchecked Sendable {
             throw SectionError.failed("half maps: boxes \(h1.dims) and \(h2.dims) differ from each other or from the map's \(context.map.dims)")
         }
         if let reason = identityProblem(h1, h2, map: context.map) { throw SectionError.notApplicable(reason) }
-        cacheLock.lock(); defer { cacheLock.unlock() }
-        cache.removeAll { $0.context.value == nil }
-        if let hit = cache.first(where: { $0.context.value === context }) { return hit.data }
-        let data = Level1Data(half1: h1, half2: h2)
-        cache.append((Weak(context), data))
-        return data
+        return try context.shared(.level1) { Level1Data(half1: h1, half2: h2) }
     }
 }
 

@@ -1,6 +1,6 @@
 // Values shared by the Level A sections, computed once per AnalysisContext: the heavy atoms, residues,
-// the model map at R and the model mask. Held in a small cache keyed by the context's identity (the
-// context itself is not ours to extend); the entry is dropped when its context is gone.
+// the model map at R and the model mask. Held by the context as a shared value (`SharedValue.levelA`), so it
+// goes with the context.
 //
 // R: the user's resolution; without one, the Nyquist resolution 2·max(voxel size) is used for the model map
 // and the sections say so (`model_map_resolution_A`).
@@ -83,12 +83,6 @@ final class LevelAData: @unchecked Sendable {
         return v
     }
 
-    // MARK: cache
-
-    private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [(context: Weak, data: LevelAData)] = []
-    private final class Weak { weak var value: AnalysisContext?; init(_ v: AnalysisContext) { value = v } }
-
     /// The shared data for a context; throws notApplicable without a model, and (unless `nearBoxOptional`,
     /// for the sections that describe or move the whole model) failed when no heavy atom is near the box.
     static func of(_ context: AnalysisContext, nearBoxOptional: Bool = false) throws -> LevelAData {
@@ -105,13 +99,7 @@ final class LevelAData: @unchecked Sendable {
         guard model.atoms.contains(where: { !$0.isHydrogen }) else {
             throw SectionError.failed("model \(model.path): no non-hydrogen atoms")
         }
-        cacheLock.lock()
-        cache.removeAll { $0.context.value == nil }
-        if let hit = cache.first(where: { $0.context.value === context }) { cacheLock.unlock(); return hit.data }
-        cacheLock.unlock()
-        let data = LevelAData(context: context, model: model)
-        cacheLock.lock(); cache.append((Weak(context), data)); cacheLock.unlock()
-        return data
+        return try context.shared(.levelA) { LevelAData(context: context, model: model) }
     }
 
     /// Metrics every Level A section repeats so that its text can state how the model map was made.
