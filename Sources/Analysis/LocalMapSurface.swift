@@ -21,22 +21,14 @@ enum LocalMapSurface {
     /// Vertices farther than this (voxels of the local map's grid) from any finite value stay NaN.
     static let searchRadiusVoxels = 2
 
-    /// The isosurface at T of the map multiplied by the hard mask, once per context.
+    /// The isosurface at T of the map multiplied by the hard mask, once per context: a shared value
+    /// (`SharedValue.hardMaskedSurface`) of the sections that colour it (0.e, 0.f, 0.g, 1.c, A.model), released
+    /// after the last of them when the sections run one at a time.
     static func hardMaskedSurface(_ context: AnalysisContext) throws -> IsosurfaceMesh {
-        cache.lock.lock(); defer { cache.lock.unlock() }
-        if let c = cache.context, c === context, let v = cache.value { return v }
-        let hard = try context.masks().hard
-        let mesh = surface(map: context.map, threshold: context.threshold, hardMask: hard.voxels)
-        cache.context = context; cache.value = mesh
-        return mesh
+        try context.shared(.hardMaskedSurface) {
+            surface(map: context.map, threshold: context.threshold, hardMask: try context.masks().hard.voxels)
+        }
     }
-
-    private final class Cache: @unchecked Sendable {
-        let lock = NSLock()
-        weak var context: AnalysisContext?
-        var value: IsosurfaceMesh?
-    }
-    private static let cache = Cache()
 
     /// Maps with more voxels than this are contoured on a grid twice as coarse (Fourier-resampled, mask by
     /// nearest voxel): a 256³ map gives millions of triangles, far more than the views' pixels can show, and the

@@ -89,6 +89,9 @@ public enum SharedValue: String, Sendable, CaseIterable {
     case level1
     /// Level A: the model, its map and the values the Level A sections share (LevelAData).
     case levelA
+    /// 0.e, 0.f, 0.g, 1.c and A.model: the isosurface at T inside the hard mask that their 3D views colour
+    /// (LocalMapSurface; ~150 MiB at 512³).
+    case hardMaskedSurface
 }
 
 extension Section {

@@ -25,6 +25,25 @@ private func surface(_ result: SectionResult, _ id: String) throws -> (Figure, S
 }
 
 @Suite struct SectionSurfaceViewsTests {
+    /// The hard-masked surface is one value of the context, made once for every section that colours it, and each
+    /// of those sections declares it, so that a large map's run lets it go after the last of them.
+    @Test func theColouredSurfaceIsASharedValueOfItsReaders() throws {
+        var map = Volume(nx: 24, ny: 24, nz: 24, voxelSize: SIMD3(repeating: 1.5))
+        for z in 0..<24 { for y in 0..<24 { for x in 0..<24 {
+            let d = SIMD3(Double(x), Double(y), Double(z)) - 11.5
+            map[x, y, z] = Float(exp(-(d * d).sum() / 18))
+        } } }
+        let c = AnalysisContext(map: map, mapPath: "blob.mrc", threshold: 0.5, resolution: 4)
+        let first = try LocalMapSurface.hardMaskedSurface(c)
+        #expect(first.triangleCount > 50 && c.holds(.hardMaskedSurface))
+        #expect(try LocalMapSurface.hardMaskedSurface(c).vertices == first.vertices)
+        c.release(.hardMaskedSurface)
+        #expect(!c.holds(.hardMaskedSurface))
+        let readers: [any Section] = [LocalResolution(), LocalBFactor(), LocalOccupancy(), LocalResolutionFromHalves(),
+                                      AtomicModelSection()]
+        for s in readers { #expect(s.sharedValues.contains(.hardMaskedSurface), "\(s.id) does not declare the surface") }
+    }
+
     /// A Gaussian blob off the box centre (1.2 Å voxels, non-zero origin), a linear field x_a (Å) on the map
     /// resampled to 2.4 Å per voxel: sampling the field at the surface vertices must give each vertex's x_a.
     @Test func resampledGridMapsToVertexPositions() throws {

@@ -71,7 +71,7 @@ public struct LocalBFactor: Section {
     public let title = "Local B-factor"
     public let reference = "Kaur et al. 2021"
     public static let okRangeA2 = -300.0...0.0
-    public var sharedValues: [SharedValue] { [.localBands] }
+    public var sharedValues: [SharedValue] { [.localBands, .hardMaskedSurface] }
 
     public init() {}
 

@@ -14,7 +14,7 @@ public struct LocalOccupancy: Section {
     public let id = "0.g"
     public let title = "Local occupancy"
     public let reference = "Kaur et al. 2021"
-    public var sharedValues: [SharedValue] { [.localBands] }
+    public var sharedValues: [SharedValue] { [.localBands, .hardMaskedSurface] }
 
     public init() {}
 

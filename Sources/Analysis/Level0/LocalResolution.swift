@@ -16,6 +16,7 @@ import VolumeNumerics
 
 public struct LocalResolution: Section {
     public let id = "0.e"
+    public var sharedValues: [SharedValue] { [.hardMaskedSurface] }
     public let title = "Local resolution (monogenic signal)"
     public let reference = "Vilas et al. 2018"
     public static let resolutionRangeA = 2.0...13.0

@@ -17,6 +17,7 @@ import VolumeNumerics
 
 public struct LocalResolutionFromHalves: Section {
     public let id = "1.c"
+    public var sharedValues: [SharedValue] { [.hardMaskedSurface] }
     public let title = "Local resolution from the half maps"
     public let reference = "Cardone et al. 2013; Vilas et al. 2018"
     /// Local-FSC threshold: 0.5 (BlocRes's default) or 0.143.

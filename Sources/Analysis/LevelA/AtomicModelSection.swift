@@ -8,6 +8,7 @@ import VolumeNumerics
 
 public struct AtomicModelSection: Section {
     public let id = "A.model"
+    public var sharedValues: [SharedValue] { [.hardMaskedSurface] }
     public let title = "Atomic model"
     public let reference = "gemmi (Wojdyr 2022)"
     public var scored: Bool { false }
