@@ -64,8 +64,8 @@ public struct TemplateSet: Sendable {
             }
         }
         // Unknown variables and missing partials, reported with file and line like syntax errors. The user's files
-        // are checked; the embedded defaults pass these checks by construction (TemplateCheckTests runs them on the
-        // defaults), so a report without --templates does not pay for them on every run (issue 16).
+        // are checked; the embedded defaults pass these checks by construction (a test in TemplateVariableTests
+        // runs them on the defaults), so a report without --templates does not pay for them on every run.
         if overrideDirectory != nil { try TemplateSet.check(sources: sources, origins: origins) }
         self.sources = sources
         self.origins = origins

@@ -106,10 +106,7 @@ public enum Parallel {
 
     /// Runs `body` here; the parallel loops it starts belong to `scope`.
     public static func run<T>(in scope: Scope, _ body: () throws -> T) rethrows -> T {
-        let saved = ParallelPool.current
-        ParallelPool.current = scope.job
-        defer { ParallelPool.current = saved }
-        return try body()
+        try ParallelPool.withCurrent(scope.job, body)
     }
 
     /// Waits until `done()` is true, meanwhile running iterations of `scope`'s loops. `done` is evaluated with the

@@ -137,10 +137,15 @@ final class ParallelPool: @unchecked Sendable {
     /// before the iteration is counted as ended (`withoutActuallyEscaping` checks that nothing holds it after).
     @inline(never)
     private static func invoke(_ job: Job, _ i: Int) {
+        withCurrent(job) { job.body!(i) }
+    }
+
+    /// Runs `body` with `job` as this thread's current job (the parent of the loops `body` starts).
+    static func withCurrent<T>(_ job: Job, _ body: () throws -> T) rethrows -> T {
         let saved = current
         current = job
-        job.body!(i)
-        current = saved
+        defer { current = saved }
+        return try body()
     }
 
     private func startThreads(upTo n: Int) {

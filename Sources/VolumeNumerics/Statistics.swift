@@ -70,79 +70,68 @@ public enum Statistics {
 
         init() {}
 
-        /// Eight values at a time where the mask's eight flags agree (inside or outside the mask: all but the
-        /// blocks on its edge), the sums in Double lanes; one at a time in the other blocks and the tail.
+        /// Whole blocks in Double lanes, the other values one at a time (`visitSelected`).
         init(_ v: UnsafeBufferPointer<Float>, _ m: UnsafeBufferPointer<Bool>?, inside: Bool, range: Range<Int>) {
-            let raw = UnsafeRawPointer(v.baseAddress!)
             var counts = SIMD8<Int32>(), sA = SIMD4<Double>(), sB = SIMD4<Double>()
             var lo = SIMD8<Float>(repeating: .infinity), hi = SIMD8<Float>(repeating: -.infinity)
-            var i = range.lowerBound
-            while i + 8 <= range.upperBound {
-                defer { i += 8 }
-                switch Statistics.blockSelection(m, i, inside: inside) {
-                case .none: continue
-                case .mixed: one(v, m, inside: inside, i..<(i + 8)); continue
-                case .all: break
-                }
-                let x = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            var c = 0, s = 0.0, mn = Double.infinity, mx = -Double.infinity
+            Statistics.visitSelected(v, m, inside: inside, range: range, block: { x in
                 // NaN lanes: not counted, 0 in the sums, never below or above the extremes.
                 let xz = x.replacing(with: 0, where: x .!= x)
                 counts.replace(with: counts &+ 1, where: x .== x)
                 sA += xz.lowHalf.widened; sB += xz.highHalf.widened
                 lo.replace(with: x, where: x .< lo); hi.replace(with: x, where: x .> hi)
-            }
-            count += Int(counts.wrappedSum()); sum += (sA + sB).sum()
-            min = Swift.min(min, Double(lo.min())); max = Swift.max(max, Double(hi.max()))
-            one(v, m, inside: inside, i..<range.upperBound)
-        }
-
-        private mutating func one(_ v: UnsafeBufferPointer<Float>, _ m: UnsafeBufferPointer<Bool>?, inside: Bool, _ r: Range<Int>) {
-            for i in r {
-                if let m, m[i] != inside { continue }
-                let x = v[i]
-                if x.isNaN { continue }
-                let d = Double(x)
-                count += 1; sum += d
-                if d < min { min = d }
-                if d > max { max = d }
-            }
+            }, one: { d in
+                c += 1; s += d
+                if d < mn { mn = d }
+                if d > mx { mx = d }
+            })
+            count = c + Int(counts.wrappedSum()); sum = s + (sA + sB).sum()
+            min = Swift.min(mn, Double(lo.min())); max = Swift.max(mx, Double(hi.max()))
         }
     }
 
-    /// Σ (v − mean)² over the selected non-NaN values of one chunk; eight at a time in Double lanes where the
-    /// mask's flags agree.
+    /// Σ (v − mean)² over the selected non-NaN values of one chunk; whole blocks in Double lanes.
     private static func squaredDeviations(_ v: UnsafeBufferPointer<Float>, _ m: UnsafeBufferPointer<Bool>?, inside: Bool,
                                           mean: Double, range: Range<Int>) -> Double {
-        func one(_ r: Range<Int>) -> Double {
-            var acc = 0.0
-            for i in r {
-                if let m, m[i] != inside { continue }
-                let x = v[i]
-                if x.isNaN { continue }
-                let d = Double(x) - mean
-                acc += d * d
-            }
-            return acc
-        }
-        let raw = UnsafeRawPointer(v.baseAddress!)
         let meanLanes = SIMD4<Double>(repeating: mean), ones = SIMD8<Float>(repeating: 1)
         var qA = SIMD4<Double>(), qB = SIMD4<Double>(), acc = 0.0
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            defer { i += 8 }
-            switch blockSelection(m, i, inside: inside) {
-            case .none: continue
-            case .mixed: acc += one(i..<(i + 8)); continue
-            case .all: break
-            }
-            let x = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        visitSelected(v, m, inside: inside, range: range, block: { x in
             // NaN lanes: value 0 and weight 0, so their deviation is exactly 0.
             let xz = x.replacing(with: 0, where: x .!= x), w = ones.replacing(with: 0, where: x .!= x)
             let a = xz.lowHalf.widened - meanLanes * w.lowHalf.widened
             let b = xz.highHalf.widened - meanLanes * w.highHalf.widened
             qA += a * a; qB += b * b
+        }, one: { d in
+            acc += (d - mean) * (d - mean)
+        })
+        return acc + (qA + qB).sum()
+    }
+
+    /// Visits the selected values of `range` (the mask's flag equal to `inside`, or all without a mask): blocks of
+    /// eight whose flags all agree go to `block` whole (NaN lanes included: each kernel leaves them out), the
+    /// values of blocks on the mask's edge and of the tail go to `one`, as Double, without NaN.
+    @inline(__always)
+    private static func visitSelected(_ v: UnsafeBufferPointer<Float>, _ m: UnsafeBufferPointer<Bool>?, inside: Bool,
+                                      range: Range<Int>, block: (SIMD8<Float>) -> Void, one: (Double) -> Void) {
+        func single(_ r: Range<Int>) {
+            for i in r {
+                if let m, m[i] != inside { continue }
+                let x = v[i]
+                if !x.isNaN { one(Double(x)) }
+            }
         }
-        return acc + (qA + qB).sum() + one(i..<range.upperBound)
+        let raw = UnsafeRawPointer(v.baseAddress!)
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            switch blockSelection(m, i, inside: inside) {
+            case .none: break
+            case .mixed: single(i..<(i + 8))
+            case .all: block(raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self))
+            }
+            i += 8
+        }
+        single(i..<range.upperBound)
     }
 
     private enum BlockSelection { case all, none, mixed }
