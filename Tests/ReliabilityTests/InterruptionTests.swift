@@ -4,9 +4,11 @@ import Foundation
 import MapIO
 import Testing
 
-/// A 64³ map with two half maps (blob plus independent noise), so that the analysis runs for a few seconds.
+/// A 96³ map with two half maps (blob plus independent noise), so that the analysis runs for a few seconds: at 64³
+/// it took under a second once nested parallel loops shared the cores (issue 16), and on a loaded machine the
+/// signal sometimes came after it.
 private func writeLevel1Inputs(in dir: URL) throws -> [String] {
-    let n = 64
+    let n = 96
     let blob = blobVolume(n)
     var rng = UInt64(17)
     func noise() -> Float {
