@@ -3,7 +3,9 @@
 
 Serves ROOT (a folder laid out like the EMDB/PDB archives) on 127.0.0.1 at a free port, which it prints on
 its first stdout line. Supports single byte ranges (`Range: bytes=N-`, answered with 206), so resumed
-downloads can be tested. Every request is appended to --log as `METHOD PATH RANGE STATUS BYTES_SENT`.
+downloads can be tested. Every request is appended to --log as `METHOD PATH RANGE STATUS BYTES_SENT`
+before its answer goes out, so a client holding the answer finds the line in the log (written after the
+answer, a test reading the log at once could miss it).
 
 --drop NAME:BYTES:TIMES misbehaves on purpose: for the first TIMES requests of a file whose name is NAME
 (TIMES = 0: every request), the answer announces the full length but the connection is closed after BYTES
@@ -42,11 +44,11 @@ def main():
             path = os.path.normpath(os.path.join(args.root, self.path.split("?")[0].lstrip("/")))
             if not path.startswith(os.path.abspath(args.root)) or not os.path.isfile(path):
                 body = b"not found\n"
+                self.record(404, 0)
                 self.send_response(404)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-                self.record(404, 0)
                 return
             with open(path, "rb") as f:
                 data = f.read()
@@ -57,11 +59,11 @@ def main():
                 start = int(rng[6:-1])
             if start > 0:
                 if start >= total:
+                    self.record(416, 0)
                     self.send_response(416)
                     self.send_header("Content-Range", "bytes */%d" % total)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
-                    self.record(416, 0)
                     return
                 self.send_response(206)
                 self.send_header("Content-Range", "bytes %d-%d/%d" % (start, total - 1, total))
@@ -80,17 +82,17 @@ def main():
                     if times == 0 or seen < times:
                         cut = nbytes
             if cut is not None:
+                self.record(206 if start else 200, min(cut, len(body)))
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(body[:cut])
                 self.wfile.flush()
-                self.record(206 if start else 200, min(cut, len(body)))
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
+            self.record(206 if start else 200, len(body))
             self.end_headers()
             self.wfile.write(body)
-            self.record(206 if start else 200, len(body))
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
