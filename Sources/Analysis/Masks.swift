@@ -52,7 +52,8 @@ public struct Masks: Sendable {
                 "threshold too high: no voxel at or above T = \(threshold) (the map's maximum is \(maxV))")
         }
         let radius = dilationRadius(voxelSizeA: map.voxelSize.x)
-        let hard = components.mask(ofLabel: largest).dilated(ballRadius: radius)
+        var hard = components.mask(ofLabel: largest)
+        hard.dilate(ballRadius: radius)
         let box = hard.boundingBox()
         let soft = softMask(hard, box: box, sigmaVoxels: softSigmaVoxels, like: map)
         return Masks(threshold: threshold, rawVoxelCount: raw.trueCount,
@@ -75,13 +76,18 @@ public struct Masks: Sendable {
         let hi = SIMD3(min(nx - 1, box.last.x + margin), min(ny - 1, box.last.y + margin),
                        min(hard.nz - 1, box.last.z + margin))
         let c = hi &- lo &+ 1
-        // Each Z plane of the crop on its own worker (the copy and the clipping are plain loops over ~10⁷ voxels).
+        // The fresh crop is written one huge page per worker (`Parallel.forEachHugePage`), row by row; the
+        // clipping after the smoothing one Z plane per worker (plain loops over ~10⁷ voxels).
         var crop: [Float] = HugePages.array(count: c.x * c.y * c.z) { dst in
             hard.voxels.withUnsafeBufferPointer { m in
-                Parallel.perform(iterations: c.z) { z in
-                    for y in 0..<c.y {
-                        let src = lo.x + nx * (lo.y + y + ny * (lo.z + z)), d = c.x * (y + c.y * z)
-                        for x in 0..<c.x { dst[d + x] = m[src + x] ? 1 : 0 }
+                Parallel.forEachHugePage(of: dst) { range in
+                    var i = range.lowerBound
+                    while i < range.upperBound {
+                        let x0 = i % c.x, row = i / c.x, y = row % c.y, z = row / c.y
+                        let length = min(c.x - x0, range.upperBound - i)
+                        let src = lo.x + x0 + nx * (lo.y + y + ny * (lo.z + z))
+                        for k in 0..<length { dst[i + k] = m[src + k] ? 1 : 0 }
+                        i += length
                     }
                 }
             }

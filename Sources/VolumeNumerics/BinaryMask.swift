@@ -6,8 +6,8 @@ public struct BinaryMask: Sendable, Equatable {
     public let nx: Int
     public let ny: Int
     public let nz: Int
-    /// One flag per voxel, x fastest.
-    public let voxels: [Bool]
+    /// One flag per voxel, x fastest (changed only in place by `dilate(ballRadius:)`).
+    public internal(set) var voxels: [Bool]
 
     public init(nx: Int, ny: Int, nz: Int, voxels: [Bool]) {
         precondition(nx > 0 && ny > 0 && nz > 0 && voxels.count == nx * ny * nz,
@@ -24,9 +24,7 @@ public struct BinaryMask: Sendable, Equatable {
         let exactInFloat = Double(tf) == threshold
         let out: [Bool] = HugePages.array(count: n) { dst in
             volume.data.withUnsafeBufferPointer { src in
-                let chunks = max(1, min(64, n / 65_536))
-                Parallel.perform(iterations: chunks) { j in
-                    let range = (j * n / chunks)..<((j + 1) * n / chunks)
+                Parallel.forEachHugePage(of: dst) { range in
                     if exactInFloat {
                         for i in range { dst[i] = src[i] >= tf }
                     } else {
@@ -86,17 +84,16 @@ public struct BinaryMask: Sendable, Equatable {
         voxels.withUnsafeBufferPointer { p in
             planeLo.withUnsafeMutableBufferPointer { los in
                 planeHi.withUnsafeMutableBufferPointer { his in
+                    let base = p.baseAddress!
                     Parallel.perform(iterations: nz) { z in
                         var lo = SIMD3<Int>(nx, ny, z), hi = SIMD3<Int>(-1, -1, z)
                         for y in 0..<ny {
                             let row = nx * (y + ny * z)
-                            var first = -1, last = -1
-                            for x in 0..<nx where p[row + x] { first = x; break }
-                            if first < 0 { continue }
-                            var x = nx - 1
-                            while x >= first { if p[row + x] { last = x; break }; x -= 1 }
-                            lo.x = min(lo.x, first); lo.y = min(lo.y, y)
-                            hi.x = max(hi.x, last); hi.y = max(hi.y, y)
+                            let first = MaskRowScan.firstSet(base, from: row, to: row + nx)
+                            guard first < row + nx, let last = MaskRowScan.lastSet(base, from: first, to: row + nx)
+                            else { continue }
+                            lo.x = min(lo.x, first - row); lo.y = min(lo.y, y)
+                            hi.x = max(hi.x, last - row); hi.y = max(hi.y, y)
                         }
                         los[z] = lo; his[z] = hi
                     }

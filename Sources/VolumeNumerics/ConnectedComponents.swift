@@ -121,18 +121,13 @@ public enum ConnectedComponents {
             planeFirst.withUnsafeMutableBufferPointer { pf in
                 planeLast.withUnsafeMutableBufferPointer { pl in
                     rowCount.withUnsafeMutableBufferPointer { rc in
+                        let voxels = p.baseAddress!
                         Parallel.perform(iterations: nz) { z in
                             var first: [Int32] = [], last: [Int32] = []
                             for y in 0..<ny {
                                 let r = y + ny * z, base = r * nx, before = first.count
-                                var x = 0
-                                while x < nx {
-                                    if p[base + x] {
-                                        let start = x
-                                        while x + 1 < nx && p[base + x + 1] { x += 1 }
-                                        first.append(Int32(start)); last.append(Int32(x))
-                                    }
-                                    x += 1
+                                MaskRowScan.forEachRun(voxels, from: base, to: base + nx) { a, b in
+                                    first.append(Int32(a - base)); last.append(Int32(b - base))
                                 }
                                 rc[r] = Int32(first.count - before)
                             }

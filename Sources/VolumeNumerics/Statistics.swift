@@ -157,8 +157,22 @@ public enum Statistics {
             los.withUnsafeMutableBufferPointer { lo in
                 his.withUnsafeMutableBufferPointer { hi in
                     Parallel.perform(iterations: k) { j in
+                        // Eight values at a time by compare-and-blend: a NaN lane compares false and is skipped, as
+                        // in the scalar loop for the chunk's tail.
+                        let start = j * n / k, end = (j + 1) * n / k
+                        let raw = UnsafeRawPointer(v.baseAddress! + start)
+                        var a8 = SIMD8<Float>(repeating: .infinity), b8 = SIMD8<Float>(repeating: -.infinity)
+                        let blocks = (end - start) / 8
+                        for q in 0..<blocks {
+                            let x = raw.loadUnaligned(fromByteOffset: 32 * q, as: SIMD8<Float>.self)
+                            a8.replace(with: x, where: x .< a8); b8.replace(with: x, where: x .> b8)
+                        }
                         var a = Float.infinity, b = -Float.infinity
-                        for x in v[(j * n / k)..<((j + 1) * n / k)] where !x.isNaN {
+                        for i in 0..<8 {
+                            if a8[i] < a { a = a8[i] }
+                            if b8[i] > b { b = b8[i] }
+                        }
+                        for x in v[(start + 8 * blocks)..<end] where !x.isNaN {
                             if x < a { a = x }
                             if x > b { b = x }
                         }

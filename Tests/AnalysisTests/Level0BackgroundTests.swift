@@ -42,6 +42,27 @@ import VolumeNumerics
         #expect(m["outlier_voxels"]!.intValue! == o["outliers_5sigma"] as! Int)
     }
 
+    /// The outlier list (values screened eight at a time, planes on separate workers) against a plain loop, with
+    /// values at the bound, one Float step beyond it, NaN and ±∞, inside and outside the mask, rows of odd length.
+    @Test func outlierListMatchesAPlainLoop() {
+        var rng = Level0RNG(seed: 41)
+        let nx = 13, ny = 7, nz = 9, bound = 2.5
+        let atBound = Float(bound), beyond = Float(bound).nextUp
+        var data = (0..<(nx * ny * nz)).map { _ in Float.random(in: -2...2, using: &rng) }
+        for (k, value) in [atBound, -atBound, beyond, -beyond, .nan, .infinity, -.infinity, 3, -7].enumerated() {
+            for j in 0..<6 { data[(k * 97 + j * 131) % data.count] = value }
+        }
+        let mask = BinaryMask(nx: nx, ny: ny, nz: nz, voxels: (0..<data.count).map { _ in Bool.random(using: &rng) })
+        let map = Volume(nx: nx, ny: ny, nz: nz, data: data)
+        var expected: [BackgroundAnalysis.Outlier] = []
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
+            let i = x + nx * (y + ny * z)
+            if !mask.voxels[i] && abs(Double(data[i])) > bound { expected.append(.init(position: SIMD3(x, y, z), value: data[i])) }
+        } } }
+        #expect(expected.count > 10 && expected.contains { $0.value == beyond } && !expected.contains { $0.value == atBound })
+        #expect(BackgroundAnalysis.outliers(map: map, hard: mask, bound: bound) == expected)
+    }
+
     @Test func gaussianNoiseIsAcceptedAndMatchesScipy() throws {
         let ctx = context(noisyBall(), threshold: 10)
         let r = BackgroundAnalysis().runIsolated(ctx)

@@ -66,10 +66,14 @@ private func isMarkerRed(_ c: (r: Int, g: Int, b: Int)) -> Bool { c.r > 170 && c
     // Find the frame's left edge on the middle row, then major tick marks just left of it.
     let (x0, _) = try #require(frameEdges(r, row: r.height / 2))
     let tx = x0 - 4   // inside a major tick (3.5 pt = 7 px long at 144 dpi), beyond the minor ones (≈ 3.9 px)
+    // Only above the x axis (the lowest row dark across most of the width): below it, the axis's first label ("0",
+    // centred on the frame's left edge) may reach this column.
+    let axisRows = (0..<r.height).filter { y in (0..<r.width).reduce(0) { $0 + (r.grey($1, y) < 80 ? 1 : 0) } > r.width * 2 / 5 }
+    let (top, bottom) = (0, try #require(axisRows.last, "no x axis line found"))
     var rows: [Int] = []
-    var y = 0
-    while y < r.height {
-        if r.grey(tx, y) < 100 { let y0 = y; while y < r.height && r.grey(tx, y) < 100 { y += 1 }; rows.append((y0 + y - 1) / 2) }
+    var y = top
+    while y <= bottom {
+        if r.grey(tx, y) < 100 { let y0 = y; while y <= bottom && r.grey(tx, y) < 100 { y += 1 }; rows.append((y0 + y - 1) / 2) }
         y += 1
     }
     #expect(rows.count >= 4, "major ticks found at rows \(rows)")

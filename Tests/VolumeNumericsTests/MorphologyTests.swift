@@ -49,6 +49,20 @@ fileprivate func bruteDilation(_ m: BinaryMask, radius r: Int) -> [Bool] {
         }
     }
 
+    /// In place (the hard mask's dilation) and into a copy give the same mask.
+    @Test func inPlaceDilationMatchesTheCopy() {
+        var rng = Level0RNG(seed: 9)
+        let v = (0..<(19 * 23 * 11)).map { _ in Double.random(in: 0..<1, using: &rng) < 0.05 }
+        let m = BinaryMask(nx: 19, ny: 23, nz: 11, voxels: v)
+        for r in 0...3 {
+            var inPlace = m
+            inPlace.dilate(ballRadius: r)
+            #expect(inPlace == m.dilated(ballRadius: r), "r=\(r)")
+            #expect(inPlace.voxels == bruteDilation(m, radius: r), "r=\(r)")
+        }
+        #expect(m.voxels == v, "the original is unchanged")
+    }
+
     @Test func cornerVoxelIsClippedToTheBox() {
         var v = [Bool](repeating: false, count: 8 * 8 * 8)
         v[0] = true

@@ -90,6 +90,44 @@ import Testing
         let source = (0..<(n / 4)).map { _ in Float(rng.uniform()) }
         #expect(Parallel.array(copying: source) == source)
     }
+
+    /// The ranges cover every index once, and none crosses a 2 MiB address boundary (two workers never fault the
+    /// same huge page), for buffers starting on and off a boundary, of elements of 1, 4 and 12 bytes.
+    @Test func hugePageRangesCoverTheBufferWithinPages() {
+        let huge = 2 << 20
+        func check<T>(_ type: T.Type, count: Int, offsetBytes: Int) {
+            let stride = MemoryLayout<T>.stride
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: count * stride + offsetBytes + huge, alignment: huge)
+            defer { raw.deallocate() }
+            let base = (raw + offsetBytes).bindMemory(to: T.self, capacity: count)
+            let buffer = UnsafeMutableBufferPointer(start: base, count: count)
+            let seen = RangeLog()
+            Parallel.forEachHugePage(of: buffer) { range in seen.append(range) }
+            let ranges = seen.all.sorted { $0.lowerBound < $1.lowerBound }
+            var next = 0, crossing = 0
+            for r in ranges {
+                #expect(r.lowerBound == next && !r.isEmpty, "\(T.self) ×\(count) at +\(offsetBytes): \(ranges)")
+                next = r.upperBound
+                let first = Int(bitPattern: base + r.lowerBound), last = Int(bitPattern: base + r.upperBound) - 1
+                if first / huge != last / huge && stride > 0 && huge % stride == 0 && offsetBytes % stride == 0 { crossing += 1 }
+            }
+            #expect(next == count, "\(T.self) ×\(count) at +\(offsetBytes): ends at \(next)")
+            #expect(crossing == 0, "\(T.self) ×\(count) at +\(offsetBytes): \(crossing) ranges cross a huge page")
+        }
+        for (count, offset) in [(1, 0), (5 << 20, 0), ((5 << 20) + 3, 16), (7_000_001, 4096), (100, 32)] {
+            check(Bool.self, count: count, offsetBytes: offset)
+            check(Float.self, count: count / 4 + 1, offsetBytes: offset)
+            check((Float, Float, Float).self, count: count / 12 + 1, offsetBytes: offset)
+        }
+    }
+}
+
+/// Ranges handed to workers, in the order they were recorded.
+private final class RangeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ranges: [Range<Int>] = []
+    func append(_ r: Range<Int>) { lock.lock(); ranges.append(r); lock.unlock() }
+    var all: [Range<Int>] { lock.lock(); defer { lock.unlock() }; return ranges }
 }
 
 /// The distinct threads that ran something, and a wait for a number of them.

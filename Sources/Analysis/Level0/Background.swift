@@ -94,16 +94,37 @@ public struct BackgroundAnalysis: Section {
 
     /// The voxels outside `hard` with |v| > bound, in storage order.
     static func outliers(map: Volume, hard: BinaryMask, bound: Double) -> [Outlier] {
-        var found: [Outlier] = []
-        let nx = map.nx, ny = map.ny
+        let nx = map.nx, ny = map.ny, plane = nx * ny
+        // Each Z plane on its own worker, joined in storage order. Values are screened eight at a time against
+        // a Float a little below the bound (every Float v with |v| > bound passes, NaN does not), and only those
+        // that pass are compared with the bound exactly and looked up in the mask: outliers are rare.
+        let screen = SIMD8<Float>(repeating: Float(bound).nextDown)
+        var byPlane = [[Outlier]](repeating: [], count: map.nz)
         map.data.withUnsafeBufferPointer { v in
             hard.voxels.withUnsafeBufferPointer { m in
-                for i in 0..<v.count where !m[i] && abs(Double(v[i])) > bound {
-                    found.append(Outlier(position: SIMD3(i % nx, (i / nx) % ny, i / (nx * ny)), value: v[i]))
+                byPlane.withUnsafeMutableBufferPointer { out in
+                    let raw = UnsafeRawPointer(v.baseAddress!)
+                    Parallel.perform(iterations: map.nz) { z in
+                        var found: [Outlier] = []
+                        func check(_ i: Int) {
+                            if !m[i] && abs(Double(v[i])) > bound {
+                                found.append(Outlier(position: SIMD3(i % nx, (i / nx) % ny, z), value: v[i]))
+                            }
+                        }
+                        let start = z * plane, end = start + plane
+                        var i = start
+                        while i + 8 <= end {
+                            let x = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                            if any((x .> screen) .| (x .< -screen)) { for j in i..<(i + 8) { check(j) } }
+                            i += 8
+                        }
+                        while i < end { check(i); i += 1 }
+                        out[z] = found
+                    }
                 }
             }
         }
-        return found
+        return Array(byPlane.joined())
     }
 
     /// `Volume.maxVarianceIndex` (population variance of each slice, the first on ties) for a volume that is 0

@@ -128,7 +128,8 @@ struct ComposedFigure {
         cairo_scale(cr, scale, scale)
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
-        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        FontSetup.apply(to: cr)
+        cairo_select_font_face(cr, Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, fontSize)
         let vw = Double(options.viewWidth), vh = Double(options.viewHeight)
         for (i, r) in rendered.enumerated() {
