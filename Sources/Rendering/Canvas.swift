@@ -35,7 +35,6 @@ struct Canvas {
     init(_ cr: OpaquePointer) {
         self.cr = cr
         FontSetup.apply(to: cr)
-        cairo_select_font_face(cr, Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
     }
 
     func setColor(_ c: RGB, alpha: Double = 1) {

@@ -11,7 +11,8 @@
 import CCairo
 
 enum FontSetup {
-    /// Sets the text rasterisation options on `cr`; call before any text is drawn or measured on it.
+    /// Sets the text rasterisation options on `cr` and selects the figures' font (regular weight); call before any
+    /// text is drawn or measured on it.
     static func apply(to cr: OpaquePointer) {
         guard let options = cairo_font_options_create() else { return }
         defer { cairo_font_options_destroy(options) }
@@ -19,5 +20,6 @@ enum FontSetup {
         cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
         cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
         cairo_set_font_options(cr, options)
+        cairo_select_font_face(cr, Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
     }
 }

@@ -167,11 +167,8 @@ public enum Statistics {
                             let x = raw.loadUnaligned(fromByteOffset: 32 * q, as: SIMD8<Float>.self)
                             a8.replace(with: x, where: x .< a8); b8.replace(with: x, where: x .> b8)
                         }
-                        var a = Float.infinity, b = -Float.infinity
-                        for i in 0..<8 {
-                            if a8[i] < a { a = a8[i] }
-                            if b8[i] > b { b = b8[i] }
-                        }
+                        // The lanes hold no NaN (only values that compared true were blended in).
+                        var a = a8.min(), b = b8.max()
                         for x in v[(start + 8 * blocks)..<end] where !x.isNaN {
                             if x < a { a = x }
                             if x > b { b = x }

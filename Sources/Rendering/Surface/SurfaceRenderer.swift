@@ -129,7 +129,6 @@ struct ComposedFigure {
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
         FontSetup.apply(to: cr)
-        cairo_select_font_face(cr, Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, fontSize)
         let vw = Double(options.viewWidth), vh = Double(options.viewHeight)
         for (i, r) in rendered.enumerated() {
