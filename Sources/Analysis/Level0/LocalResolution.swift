@@ -55,13 +55,16 @@ public struct LocalResolution: Section {
         guard LocalResolution.resolutionRangeA.contains(r) else {
             throw SectionError.notApplicable(String(format: "resolution %.2f Å is outside [2, 13] Å, the range where the local-resolution estimate applies", r))
         }
-        let masks = try context.masks()
+        let hardMask = try context.masks().hard.voxels
         let settings = LocalResolution.settings(for: context.map, resolutionA: r)
         // Other density (the raw mask, V ≥ T, outside the hard mask) is compared on the fly, not held as a mask.
         // The map goes to MonoRes as the only copy in memory (takeMap: a large map waits on disk meanwhile), so
-        // the scan's three volumes of the map's size replace it rather than join it.
-        let local = try LocalResolution.monoRes(map: context.takeMap(), hardMask: masks.hard.voxels,
-                                                otherDensityThreshold: masks.threshold, settings: settings)
+        // the scan's three volumes of the map's size replace it rather than join it. When the map may be put
+        // aside, the masks go too (the hard mask's flags are MonoRes's only copy, which it packs to bits; the masks
+        // are made again from the map, the same, on their next use): 128 MiB of flags and the soft mask's crop at 512³.
+        if context.mayPutMapAside { context.release(.masks) }
+        let local = try LocalResolution.monoRes(map: context.takeMap(), hardMask: consume hardMask,
+                                                otherDensityThreshold: context.threshold, settings: settings)
         var result = try summary(local, map: context.map, resolutionA: r, settings: settings)
         LocalResolution.addSurfaceFigure(to: &result, context: context, local: context.map.withData(local.resolutionA))
         return result
@@ -94,10 +97,10 @@ public struct LocalResolution: Section {
     }
 
     /// MonoRes on `map` (consumed: let go once its spectrum is taken), its errors as the section's.
-    static func monoRes(map: consuming Volume, hardMask: [Bool], otherDensityThreshold: Double?,
+    static func monoRes(map: consuming Volume, hardMask: consuming [Bool], otherDensityThreshold: Double?,
                         settings: MonoResSettings) throws -> LocalResolutionMap {
         do {
-            return try MonoRes.localResolution(map: consume map, mask: hardMask, otherDensityThreshold: otherDensityThreshold,
+            return try MonoRes.localResolution(map: consume map, mask: consume hardMask, otherDensityThreshold: otherDensityThreshold,
                                                settings: settings)
         } catch let e as MonoResError {
             if case .zeroBackground = e { throw SectionError.notApplicable("MonoRes needs noise around the molecule: \(e.description)") }

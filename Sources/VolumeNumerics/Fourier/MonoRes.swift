@@ -84,9 +84,11 @@ public enum MonoRes {
     /// noise. With `noise` (the half difference (h1 − h2)/2), the noise amplitudes come from it over the whole
     /// noise sphere (no other density is excluded then).
     ///
-    /// The map is consumed: once its spectrum is taken it is let go, so a caller that hands over its only copy
-    /// (AnalysisContext.takeMap) does not hold the voxels through the scan (issue 16, 512³ within 4× the map).
-    public static func localResolution(map: consuming Volume, mask: [Bool], otherDensityThreshold: Double? = nil,
+    /// The map and the mask are consumed: the mask becomes one bit per voxel once the noise region is found, and
+    /// the map is let go once its spectrum is taken, so a caller that hands over its only copies
+    /// (AnalysisContext.takeMap, and the masks released) holds neither through the scan (issue 16, 512³ within 4×
+    /// the map).
+    public static func localResolution(map: consuming Volume, mask: consuming [Bool], otherDensityThreshold: Double? = nil,
                                        settings: MonoResSettings, noise noiseMap: Volume? = nil) throws -> LocalResolutionMap {
         precondition(mask.count == map.count, "MonoRes: mask has \(mask.count) voxels, map \(map.count)")
         let full = map.dims
@@ -98,6 +100,9 @@ public enum MonoRes {
             try MonoResNoise.region(map: map, mask: mask, otherDensityThreshold: otherDensityThreshold, includeMask: false,
                                     maxSample: 1_000_000)
         }
+        // The mask refinement's noise: the region's sample, outside the mask when the region includes it.
+        let refinementNoise = noiseMap == nil ? region.sample : region.sample.filter { !mask[Int($0)] }
+        let packedMask = PackedMask(consume mask)   // the flags go here
         let voxelSize = map.voxelSize
         let grid = FrequencyGrid(nx: full.x, ny: full.y, nz: full.z, voxelSize: voxelSize)
         let ds = grid.shellWidthInvA, nyquist = grid.nyquistInvA
@@ -107,8 +112,9 @@ public enum MonoRes {
         }
         let amplitude = HighPassAmplitude(FFT.forward(map))
         _ = consume map
-        let scan = try Self.scan(amplitude: amplitude, dims: full, noiseMap: noiseMap, mask: mask, region: region,
-                                 settings: settings, shellWidthInvA: ds, nyquistInvA: nyquist, tailInvA: tail)
+        let scan = try Self.scan(amplitude: amplitude, dims: full, noiseMap: noiseMap, mask: packedMask,
+                                 refinementNoise: refinementNoise, region: region, settings: settings,
+                                 shellWidthInvA: ds, nyquistInvA: nyquist, tailInvA: tail)
         return postProcess(dims: full, voxelSize: voxelSize, kept: scan.kept, resolution: scan.resolution,
                            nyquistA: 1 / nyquist, scanned: scan.scanned, thresholds: scan.thresholds,
                            maskVoxels: maskVoxels, noiseVoxels: scan.noiseVoxels, noiseRadius: region.radiusVoxels,
@@ -121,8 +127,8 @@ public enum MonoRes {
         var kept: [Int32], resolution: ScannedResolutions, scanned: [Double], thresholds: [Double], stop: String, noiseVoxels: Int
     }
 
-    static func scan(amplitude: HighPassAmplitude, dims: SIMD3<Int>, noiseMap: Volume?, mask: [Bool],
-                     region: MonoResNoise.Region, settings: MonoResSettings, shellWidthInvA ds: Double,
+    static func scan(amplitude: HighPassAmplitude, dims: SIMD3<Int>, noiseMap: Volume?, mask: PackedMask,
+                     refinementNoise: [Int32], region: MonoResNoise.Region, settings: MonoResSettings, shellWidthInvA ds: Double,
                      nyquistInvA nyquist: Double, tailInvA tail: Double) throws -> ScanResult {
         let noiseAmplitude = noiseMap.map { HighPassAmplitude(FFT.forward($0)) }
         // One set of full-size buffers, used in turn by the map's and the noise's amplitudes.
@@ -136,14 +142,13 @@ public enum MonoRes {
         do {
             amplitude.amplitude(gain: AllPass(), work: &work, into: &amp)
             GaussianFilter.smoothInPlace(&amp, dims: dims, sigmaVoxels: 4)
-            let outside = noiseMap == nil ? noiseSample : noiseSample.filter { !mask[Int($0)] }
-            var nv = outside.map { amp[Int($0)] }
+            var nv = refinementNoise.map { amp[Int($0)] }
             let t = nv.isEmpty ? -Float.infinity : orderStatistic(&nv, 0.95)
             var dropped = 0
-            for i in 0..<mask.count where mask[i] {   // in index order
+            mask.forEachSet { i in   // in index order
                 let q = Int32(i)
-                if amp[i] >= t { kept.append(q); continue }
-                guard noiseMap == nil else { continue }
+                if amp[i] >= t { kept.append(q); return }
+                guard noiseMap == nil else { return }
                 // Dropped voxels join the noise, sampled with the region's stride.
                 if dropped % region.stride == 0 { noiseSample.append(q) }
                 dropped += 1; noiseVoxels += 1
