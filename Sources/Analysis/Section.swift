@@ -82,8 +82,9 @@ public protocol Section: Sendable {
 public enum SharedValue: String, Sendable, CaseIterable {
     /// 0.f and 0.g: the map resampled for the local bands and the band fits (hundreds of MB at 512³).
     case localBands
-    /// 0.a–0.d, 0.h, Level 1 and A: the raw, hard and soft masks at T (kept for the whole run; never listed in a
-    /// section's `sharedValues`, so never released).
+    /// 0.a–0.d, 0.h, Level 1 and A: the raw, hard and soft masks at T (kept for the whole run: never listed in a
+    /// section's `sharedValues`; only 0.e lets them go during its scan when the map is put aside, and they are made
+    /// again, the same, on their next use).
     case masks
     /// Level 1: the halves' spectra and their unmasked FSC (Level1Data).
     case level1
