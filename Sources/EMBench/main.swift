@@ -297,7 +297,7 @@ default:
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
     let records = work.appendingPathComponent("records.jsonl")
-    FileManager.default.createFile(atPath: records.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: records.path, contents: nil)
     setenv("EMBENCH_RECORDS", records.path, 1)
     print("emvalidate \(ReportPipeline.version) benchmark — \(Parallel.workers) threads; load average \(loadAverage())")
     fflush(stdout)

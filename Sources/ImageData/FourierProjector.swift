@@ -70,7 +70,7 @@ public final class FourierProjector: @unchecked Sendable {
     /// `maxRadius` (frequency index, default n/2) are zero.
     public func slice(_ angles: EulerAngles, shiftX: Double = 0, shiftY: Double = 0, maxRadius: Double? = nil,
                       into output: UnsafeMutableBufferPointer<SIMD2<Float>>) {
-        let n = size, hx = n / 2 + 1, pn = paddedSize, phx = pn / 2 + 1
+        let n = size, hx = n / 2 + 1
         let a = angles.matrix
         let p = Double(padding)
         let e0 = a.r0 * p, e1 = a.r1 * p

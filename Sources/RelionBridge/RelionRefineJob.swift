@@ -70,7 +70,7 @@ public struct RelionRefineJob: Sendable {
         let out = directory.appendingPathComponent("run")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let logURL = directory.appendingPathComponent("relion_refine.log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)   // FileHandle below throws if it is not there
         let log = try FileHandle(forWritingTo: logURL)
         defer { try? log.close() }
         let p = Process()

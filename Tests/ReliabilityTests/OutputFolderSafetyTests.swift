@@ -230,7 +230,7 @@ private func writeReport(_ out: URL, pdf: Bool = false) throws {
         let before = try treeFingerprint(out)
         // Fill the file system, then free 8 KiB: the staging folder can be made, the report cannot be written.
         let filler = mnt.appendingPathComponent("filler")
-        FileManager.default.createFile(atPath: filler.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
         let h = try FileHandle(forWritingTo: filler)
         let chunk = Data(repeating: 1, count: 4096)
         while (try? h.write(contentsOf: chunk)) != nil {}
