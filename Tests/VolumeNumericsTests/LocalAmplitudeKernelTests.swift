@@ -72,6 +72,76 @@ import MapIO
         #expect(errInPlace < 1e-4 * a, "in-place smoothed amplitude: expected \(a), max error \(errInPlace)")
     }
 
+    /// A row's gains in one call (`gains(ascending:)`, which evaluates only the transition) are `gain` at every
+    /// frequency, bit for bit: rows below, across and above the transition, values exactly at its edges and one
+    /// step either side, repeated values; and the protocol's default for a gain without a shortcut (the band).
+    @Test func rowGainsAreTheGainAtEachFrequency() {
+        let low = RaisedCosineLowPass(cutoffInvA: 0.2, widthInvA: 0.04)
+        let lo = low.cutoffInvA - low.widthInvA / 2, hi = low.cutoffInvA + low.widthInvA / 2
+        var rng = FourierTestRNG(seed: 21)
+        var rows: [[Float]] = [[0], [lo], [hi], [0, lo, lo, hi, hi, 0.5], [0.05, 0.1], [0.3, 0.4],
+                               [lo.nextDown, lo, lo.nextUp, hi.nextDown, hi, hi.nextUp]]
+        for _ in 0..<50 { rows.append((0...Int(rng.uniform() * 140)).map { _ in Float(rng.uniform() * 0.4) }.sorted()) }
+        func check<G: RadialGain>(_ g: G, _ name: String) {
+            for row in rows {
+                var h = [Float](repeating: .nan, count: row.count)
+                row.withUnsafeBufferPointer { s in
+                    h.withUnsafeMutableBufferPointer { g.gains(ascending: s.baseAddress!, into: $0.baseAddress!, count: row.count) }
+                }
+                #expect(h.map(\.bitPattern) == row.map { g.gain($0).bitPattern }, "\(name), row \(row)")
+            }
+        }
+        check(low, "low-pass")
+        check(RaisedCosineHighPass(cutoffInvA: 0.2, widthInvA: 0.04), "high-pass")
+        check(RaisedCosineBand(centerInvA: 0.2, halfWidthInvA: 0.05), "band")
+    }
+
+    /// The amplitude of a random spectrum under a high-pass, on the full grid and on cropped grids (odd and even
+    /// sizes), with and without the gains kept across components, is its definition computed plainly: each
+    /// component's spectrum G·h (g) or −i·(s_j/|s|)·G·h (r_j) written coefficient by coefficient on the grid
+    /// (coefficients with 2|k| ≥ m dropped along a cropped axis, the DC term dropped), transformed out of place,
+    /// scaled as the full box's inverse transform, and A = sqrt(g² + Σ r_j²).
+    @Test func amplitudeIsItsDefinition() {
+        var rng = FourierTestRNG(seed: 17)
+        let n = SIMD3(20, 15, 18), t = 1.1
+        var v = Volume(nx: n.x, ny: n.y, nz: n.z, voxelSize: SIMD3(t, t, t))
+        for i in 0..<v.count { v.data[i] = Float(rng.gaussian()) }
+        let f = FFT.forward(v)
+        let gain = RaisedCosineHighPass(cutoffInvA: 0.12, widthInvA: 0.05)
+        for m in [n, SIMD3(11, 8, 10), SIMD3(12, 15, 9)] {
+            let coarse = FrequencyGrid(nx: m.x, ny: m.y, nz: m.z,
+                                       voxelSize: SIMD3(Double(n.x) * t / Double(m.x), Double(n.y) * t / Double(m.y), Double(n.z) * t / Double(m.z)))
+            let (sx, sy, sz) = (coarse.sx, coarse.sy, coarse.sz)
+            var sumOfSquares = [Double](repeating: 0, count: m.x * m.y * m.z)
+            for comp in 0..<4 {
+                var c = [SIMD2<Float>](repeating: .zero, count: (m.x / 2 + 1) * m.y * m.z)
+                for kc in 0..<m.z { for jc in 0..<m.y { for ic in 0...(m.x / 2) {
+                    let k = SIMD3(ic, FrequencyGrid.signedIndex(jc, m.y), FrequencyGrid.signedIndex(kc, m.z))
+                    if (0..<3).contains(where: { m[$0] < n[$0] && 2 * abs(k[$0]) >= m[$0] }) { continue }
+                    let sv = SIMD3(sx[ic], sy[jc], sz[kc]), s = Float((sv * sv).sum().squareRoot())
+                    if s == 0 { continue }
+                    let g = f.data[k.x + f.hx * ((k.y + n.y) % n.y + n.y * ((k.z + n.z) % n.z))] * gain.gain(s)
+                    let w = comp == 0 ? 0 : Float(sv[comp - 1]) / s
+                    c[ic + (m.x / 2 + 1) * (jc + m.y * kc)] = comp == 0 ? g : SIMD2(w * g.y, -w * g.x)
+                } } }
+                let values = FFT.inverseValues(FourierVolume(nx: m.x, ny: m.y, nz: m.z, voxelSize: coarse.voxelSize, data: c))
+                let scale = Double(m.x * m.y * m.z) / Double(n.x * n.y * n.z)
+                for i in values.indices { sumOfSquares[i] += pow(Double(values[i]) * scale, 2) }
+            }
+            let expected = sumOfSquares.map { $0.squareRoot() }
+            let peak = expected.max()!
+            for caches in [false, true] {
+                var work = AmplitudeWork(dims: m, cachesGains: caches)
+                var amp = [Float](repeating: .nan, count: m.x * m.y * m.z)
+                f.data.withUnsafeBufferPointer { src in
+                    amp.withUnsafeMutableBufferPointer { work.amplitude(src, full: f.grid, gain: gain, into: $0, threads: 1, parallel: true) }
+                }
+                let err = zip(amp, expected).map { abs(Double($0) - $1) }.max()!
+                #expect(peak > 0 && err < 1e-5 * peak, "grid \(m), gains kept \(caches): max error \(err) (peak \(peak))")
+            }
+        }
+    }
+
     /// The band amplitude on a cropped grid of odd size equals the one on the full grid at the shared voxels.
     @Test func croppedBandAmplitudeMatchesFullGrid() {
         let n = 81   // the band reaches index 12: a cropped grid of goodSize(26) = 27 = 81/3 voxels
@@ -93,8 +163,6 @@ import MapIO
         #expect(maxErr < 1e-4 * peak, "coarse and full grids differ by \(maxErr) (peak \(peak))")
     }
 
-    /// The table of distinct frequencies holds every coefficient once (weights sum to the voxel count) and sums a
-    /// gain as the loop over every coefficient does.
     /// Sampling at the voxels a predicate selects gives the values, in order, that sampling at the list of those
     /// voxels gives (0.f's noise voxels are sampled so, without their list), on a coarse grid and on the full one.
     @Test func samplingByPredicateMatchesSamplingAtTheList() {
@@ -114,6 +182,8 @@ import MapIO
         #expect(MonogenicSignal.sample([1, 2], dims: SIMD3(2, 1, 1), fullDims: SIMD3(2, 1, 1), where: { _, _, _ in false }).isEmpty)
     }
 
+    /// The table of distinct frequencies holds every coefficient once (weights sum to the voxel count) and sums a
+    /// gain as the loop over every coefficient does.
     @Test func frequencyTableSumsLikeEveryCoefficient() {
         for (nx, ny, nz, t) in [(32, 32, 32, SIMD3(1.0, 1.0, 1.0)), (25, 30, 18, SIMD3(1.2, 0.9, 1.5))] {
             let grid = FrequencyGrid(nx: nx, ny: ny, nz: nz, voxelSize: t)

@@ -254,55 +254,56 @@ struct AmplitudeWork {
                         let skz = FrequencyGrid.signedIndex(kc, mz)
                         let zOut = cropZ && 2 * abs(skz) >= mz
                         let k = (skz + nz) % nz
-                        for jc in 0..<my {
-                            let sjy = FrequencyGrid.signedIndex(jc, my)
-                            let row = hm * (jc + my * kc)
-                            if zOut || (cropY && 2 * abs(sjy) >= my) {
-                                for ic in 0..<hm { sc[row + ic] = .zero }
-                                if comp == 0 && cachesGains { for ic in 0..<hm { gp[row + ic] = 0 } }
-                                continue
-                            }
-                            let j = (sjy + ny) % ny
-                            let yz = sy[jc] * sy[jc] + sz[kc] * sz[kc]
-                            let srcRow = hn * (j + ny * k)
-                            for ic in 0..<hm {
-                                let s = (sx[ic] * sx[ic] + yz).squareRoot()
-                                let h: Float
-                                if comp == 0 || !cachesGains {
-                                    h = (cropX && 2 * ic >= mx) || s == 0 ? 0 : gain.gain(s)
-                                    if cachesGains { gp[row + ic] = h }
-                                } else {
-                                    h = gp[row + ic]
+                        // A row's |s| and gains first (the gains straight into the cache when it is kept), then
+                        // the component's values (SpectrumRowKernels: the same operations, vectorised).
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * hm) { rowBuffer in
+                            let sRow = rowBuffer.baseAddress!
+                            for jc in 0..<my {
+                                let sjy = FrequencyGrid.signedIndex(jc, my)
+                                let row = hm * (jc + my * kc)
+                                if zOut || (cropY && 2 * abs(sjy) >= my) {
+                                    for ic in 0..<hm { sc[row + ic] = .zero }
+                                    if comp == 0 && cachesGains { for ic in 0..<hm { gp[row + ic] = 0 } }
+                                    continue
                                 }
-                                if h == 0 { sc[row + ic] = .zero; continue }
-                                let v = src[srcRow + ic] * h
+                                let j = (sjy + ny) % ny
+                                let yz = sy[jc] * sy[jc] + sz[kc] * sz[kc]
+                                for ic in 0..<hm { sRow[ic] = (sx[ic] * sx[ic] + yz).squareRoot() }
+                                let hRow = cachesGains ? gp.baseAddress! + row : sRow + hm
+                                if comp == 0 || !cachesGains {
+                                    // |s| rises along the row (kx ≥ 0), as `gains(ascending:)` needs.
+                                    gain.gains(ascending: sRow, into: hRow, count: hm)
+                                    if sRow[0] == 0 { hRow[0] = 0 }   // the DC term
+                                    if cropX { for ic in ((mx + 1) / 2)..<hm { hRow[ic] = 0 } }
+                                }
+                                let from = UnsafeRawPointer(src.baseAddress! + hn * (j + ny * k)).assumingMemoryBound(to: Float.self)
+                                let to = UnsafeMutableRawPointer(sc.baseAddress! + row).assumingMemoryBound(to: Float.self)
                                 switch comp {
-                                case 0: sc[row + ic] = v
-                                default:
-                                    // −i·w·(a + ib) = w·b − i·w·a, w = s_axis/|s|
-                                    let w = (comp == 1 ? sx[ic] : comp == 2 ? sy[jc] : sz[kc]) / s
-                                    sc[row + ic] = SIMD2(v.y * w, -v.x * w)
+                                case 0: SpectrumRowKernels.scaled(from, gains: hRow, into: to, count: hm)
+                                case 1: sx.withUnsafeBufferPointer {
+                                    SpectrumRowKernels.riesz(from, gains: hRow, frequencies: sRow, axis: $0.baseAddress!,
+                                                             axisConstant: 0, into: to, count: hm)
+                                }
+                                case 2: SpectrumRowKernels.riesz(from, gains: hRow, frequencies: sRow, axis: nil,
+                                                                 axisConstant: sy[jc], into: to, count: hm)
+                                default: SpectrumRowKernels.riesz(from, gains: hRow, frequencies: sRow, axis: nil,
+                                                                  axisConstant: sz[kc], into: to, count: hm)
                                 }
                             }
                         }
                     }
                     FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: sc, threads: threads)
-                    // Accumulate the squares of the normalised values (rows of 2·hm floats in the scratch).
+                    // Accumulate the squares of the normalised values (rows of 2·hm floats in the scratch); the
+                    // last component also takes the square root (the same operations as a separate pass).
                     UnsafeMutableRawPointer(sc.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * sc.count) { r in
                         loop(mz) { z in
                             for y in 0..<my {
                                 let o = mx * (y + my * z), p = 2 * hm * (y + my * z)
-                                if comp == 0 {
-                                    for x in 0..<mx { let v = r[p + x] * scale; amp[o + x] = v * v }
-                                } else {
-                                    for x in 0..<mx { let v = r[p + x] * scale; amp[o + x] += v * v }
-                                }
+                                SpectrumRowKernels.accumulateSquares(r + p, scale: scale, into: amp.baseAddress! + o, count: mx,
+                                                                     comp == 0 ? .first : comp == 3 ? .addThenSquareRoot : .add)
                             }
                         }
                     }
-                }
-                loop(mz) { z in
-                    for i in (mx * my * z)..<(mx * my * (z + 1)) { amp[i] = amp[i].squareRoot() }
                 }
             }
         }

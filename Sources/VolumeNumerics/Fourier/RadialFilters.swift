@@ -12,6 +12,15 @@ import MapIO
 /// A gain that depends only on |s| (1/Å).
 public protocol RadialGain: Sendable {
     func gain(_ s: Float) -> Float
+    /// `gain` at each of `count` frequencies in non-decreasing order (a half-spectrum row, kx ≥ 0), into `h`.
+    /// A gain that is constant away from a transition overrides it to evaluate only the transition.
+    func gains(ascending s: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int)
+}
+
+extension RadialGain {
+    public func gains(ascending s: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { h[i] = gain(s[i]) }
+    }
 }
 
 public struct RaisedCosineLowPass: RadialGain {
@@ -25,12 +34,35 @@ public struct RaisedCosineLowPass: RadialGain {
         if s >= cutoffInvA + widthInvA / 2 { return 0 }
         return 0.5 * (1 + cos(Float.pi * (s - lo) / widthInvA))
     }
+    /// 1 up to the transition, 0 after it, the cosine only inside it (the same values as `gain`).
+    public func gains(ascending s: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int) {
+        let (start, end) = transition(ascending: s, count: count)
+        for i in 0..<start { h[i] = 1 }
+        for i in start..<end { h[i] = gain(s[i]) }
+        for i in end..<count { h[i] = 0 }
+    }
+    /// The indices [start, end) of an ascending row that lie strictly inside the transition.
+    func transition(ascending s: UnsafePointer<Float>, count: Int) -> (Int, Int) {
+        let lo = cutoffInvA - widthInvA / 2, hi = cutoffInvA + widthInvA / 2
+        var start = 0
+        while start < count && s[start] <= lo { start += 1 }
+        var end = start
+        while end < count && s[end] < hi { end += 1 }
+        return (start, end)
+    }
 }
 
 public struct RaisedCosineHighPass: RadialGain {
     public var lowPass: RaisedCosineLowPass
     public init(cutoffInvA: Double, widthInvA: Double) { lowPass = RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: widthInvA) }
     @inline(__always) public func gain(_ s: Float) -> Float { 1 - lowPass.gain(s) }
+    /// 0 up to the transition, 1 after it, the cosine only inside it (the same values as `gain`).
+    public func gains(ascending s: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int) {
+        let (start, end) = lowPass.transition(ascending: s, count: count)
+        for i in 0..<start { h[i] = 0 }
+        for i in start..<end { h[i] = gain(s[i]) }
+        for i in end..<count { h[i] = 1 }
+    }
 }
 
 public struct RaisedCosineBand: RadialGain {
