@@ -100,10 +100,11 @@ func relErr(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-12
 
     /// A Gaussian of σ Å centred on voxel 0 has F(s) = (2πσ²)^{3/2} / T³ · exp(−2π²σ²s²).
     /// The in-place filter (one padded buffer) and the inverse that consumes its spectrum give the values of
-    /// the out-of-place path (forward, gain, inverse), on even and odd, non-cubic boxes.
+    /// the out-of-place path (forward, gain, inverse), on even and odd, non-cubic boxes; the last box's values
+    /// (5 MiB) span several 2 MiB pieces, which the inverse's scaling gives to different workers.
     @Test func inPlaceFilteringMatchesOutOfPlace() {
         let gain = ProductGain(BFactorFilter(bFactorA2: -40), RaisedCosineLowPass(cutoffInvA: 0.3, widthInvA: 0.05))
-        for dims in [SIMD3(16, 12, 10), SIMD3(15, 13, 11)] {
+        for dims in [SIMD3(16, 12, 10), SIMD3(15, 13, 11), SIMD3(160, 128, 64)] {
             let v = randomVolume(dims.x, dims.y, dims.z, voxelSize: SIMD3(1.1, 1, 0.9), seed: 7)
             let reference = FFT.inverse(FFT.forward(v).filtered(gain), like: v)
             let inPlace = v.filtered(gain)
@@ -119,9 +120,9 @@ func relErr(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-12
     }
 
     /// The spectrum of a volume masked by a cropped mask, made in place, is the spectrum of the volume
-    /// multiplied by the whole mask.
+    /// multiplied by the whole mask; on the last box the zero fill (5 MiB) is split between workers.
     @Test func maskedForwardMatchesMaskedCopy() {
-        for dims in [SIMD3(16, 12, 10), SIMD3(15, 13, 11)] {
+        for dims in [SIMD3(16, 12, 10), SIMD3(15, 13, 11), SIMD3(160, 128, 64)] {
             let v = randomVolume(dims.x, dims.y, dims.z, voxelSize: SIMD3(1, 1, 1), seed: 11)
             let cropDims = dims &- SIMD3(6, 5, 4)
             var rng = SplitMix64(seed: 12)
@@ -131,7 +132,10 @@ func relErr(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-12
             let expected = FFT.forward(FSC.masked(v, by: mask.full()))
             let got = FFT.forward(v, maskedBy: mask)
             let err = zip(expected.data, got.data).map { max(abs($0.x - $1.x), abs($0.y - $1.y)) }.max()!
-            #expect(err < 1e-4, "\(dims): masked spectrum max difference \(err)")
+            // Relative to the largest coefficient (the in-place and out-of-place transforms round differently,
+            // and coefficients grow with the box).
+            let scale = expected.data.map { max(abs($0.x), abs($0.y)) }.max()!
+            #expect(err < 1e-6 * scale, "\(dims): masked spectrum max difference \(err) (largest coefficient \(scale))")
         }
     }
 

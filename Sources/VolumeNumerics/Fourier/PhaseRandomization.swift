@@ -15,7 +15,7 @@ public enum PhaseRandomization {
         let (hx, ny, nz, nx) = (g.hx, g.ny, g.nz, g.nx)
         let inv = 1 / g.shellWidthInvA
         let limit = Double(fromShell)
-        var out = spectrum.data
+        var out = Parallel.array(copying: spectrum.data)   // copied on every worker (fresh pages, see Parallel)
         out.withUnsafeMutableBufferPointer { o in
             parallelFor(nz) { k in
                 for j in 0..<ny {
