@@ -41,9 +41,13 @@ demo: build
 		-o $(DEMO_OUT)
 	@echo "Report written to $(DEMO_OUT)/report.pdf"
 
+# The tests write their scratch files (maps, reports, RELION and Slurm runs: ~200 MB a run) under a private
+# TMPDIR, removed after a passing run and kept, with its path printed, after a failing one.
 test: test-deps
 	$(SWIFT) build $(BUILDFLAGS)
-	$(SWIFT) test $(BUILDFLAGS)
+	@scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/emvalidate-tests.XXXXXX") || exit 1; \
+	if TMPDIR="$$scratch" $(SWIFT) test $(BUILDFLAGS); then rm -rf "$$scratch"; \
+	else status=$$?; echo "make test: the tests' scratch files are kept in $$scratch" >&2; exit $$status; fi
 
 bench: deps
 	$(SWIFT) build $(BUILDFLAGS) --product EMBench --product emvalidate

@@ -15,6 +15,7 @@
 //   EMBench phantom N DIR                 only write DIR/phantomN.mrc and its halves; prints T
 //   EMBench local MAP H1 H2 T R [DIR]     the numerics of 0.e, 0.f/0.g and 1.c alone; maps to DIR (LocalBench.swift)
 //   EMBench compare DIR1 DIR2             the largest differences between the maps of two `local` runs
+//   EMBench diff OLD.json NEW.json        two bench.json files side by side, step by step (BenchDiff.swift)
 //   EMBench particles MAP T R STAR [MAX] [IDS]  each Level 4 section alone on a STAR file; IDS e.g. 4.a,4.e
 //                                        (ParticleBench.swift)
 //   EMBench level2 N COUNT [STEP]        the Level 2 orientation search (Level2Bench.swift)
@@ -264,6 +265,13 @@ case "local":
                       resolution: Double(args[5])!, dump: args.count > 6 ? args[6] : nil)
 case "compare":
     try compareLocalDumps(args[1], args[2])
+case "diff":
+    guard args.count == 3 else {
+        FileHandle.standardError.write(Data("usage: EMBench diff OLD.json NEW.json\n".utf8)); exit(2)
+    }
+    do { try BenchDiff.print(oldPath: args[1], newPath: args[2]) } catch {
+        FileHandle.standardError.write(Data("EMBench diff: \(error)\n".utf8)); exit(1)
+    }
 case "phantom":
     let n = Int(args[1])!, dir = URL(fileURLWithPath: args[2])
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -367,10 +375,6 @@ default:
     // bench.json: every record, with the machine's load, so that two commits can be compared.
     let lines = (try String(contentsOf: records, encoding: .utf8)).split(separator: "\n")
     let decoded = lines.compactMap { try? JSONDecoder().decode(BenchRecord.self, from: Data($0.utf8)) }
-    struct BenchFile: Codable {
-        var tool: String; var threads: Int; var loadAverageEnd: String; var records: [BenchRecord]
-        enum CodingKeys: String, CodingKey { case tool, threads, loadAverageEnd = "load_average_end", records }
-    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(BenchFile(tool: "emvalidate \(ReportPipeline.version)", threads: Parallel.workers,
