@@ -49,8 +49,10 @@ test: test-deps
 	if TMPDIR="$$scratch" $(SWIFT) test $(BUILDFLAGS); then rm -rf "$$scratch"; \
 	else status=$$?; echo "make test: the tests' scratch files are kept in $$scratch" >&2; exit $$status; fi
 
+# One product per `swift build`: given several --product options, SwiftPM builds only the last one.
 bench: deps
-	$(SWIFT) build $(BUILDFLAGS) --product EMBench --product emvalidate
+	$(SWIFT) build $(BUILDFLAGS) --product emvalidate
+	$(SWIFT) build $(BUILDFLAGS) --product EMBench
 	.build/release/EMBench
 
 # libFuzzer targets for the map and model readers, FUZZ_RUNS executions each (default 1,000,000); prints

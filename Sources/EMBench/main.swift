@@ -334,6 +334,11 @@ default:
                                                    "--half2", h2, "--sections", "1.a", "--no-pdf"], work: work, inputMiB: 3 * mapMiB)
         try binaryReport("report, Level 0 + Level 1", [path, "--threshold", t, "--resolution", "3", "--half1", h1,
                                                        "--half2", h2, "--no-pdf"], work: work, inputMiB: 3 * mapMiB)
+        // The same without the three local maps (MonoRes, the band fits, local FSC + MonoRes on the halves), whose
+        // scans are most of the time: what the rest of Level 0 + 1 costs beside relion_postprocess (issue 16).
+        try binaryReport("report, Level 0 + Level 1 without 0.e,0.f,0.g,1.c",
+                         [path, "--threshold", t, "--resolution", "3", "--half1", h1, "--half2", h2,
+                          "--skip", "0.e,0.f,0.g,1.c", "--no-pdf"], work: work, inputMiB: 3 * mapMiB)
         if n <= 256 {
             try binaryReport("report, Level 0 with PDF", [path, "--threshold", t, "--resolution", "3"],
                              work: work, inputMiB: mapMiB)
