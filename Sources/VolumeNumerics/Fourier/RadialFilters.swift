@@ -36,19 +36,11 @@ public struct RaisedCosineLowPass: RadialGain {
     }
     /// 1 up to the transition, 0 after it, the cosine only inside it (the same values as `gain`).
     public func gains(ascending s: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int) {
-        let (start, end) = transition(ascending: s, count: count)
-        for i in 0..<start { h[i] = 1 }
-        for i in start..<end { h[i] = gain(s[i]) }
-        for i in end..<count { h[i] = 0 }
-    }
-    /// The indices [start, end) of an ascending row that lie strictly inside the transition.
-    func transition(ascending s: UnsafePointer<Float>, count: Int) -> (Int, Int) {
         let lo = cutoffInvA - widthInvA / 2, hi = cutoffInvA + widthInvA / 2
-        var start = 0
-        while start < count && s[start] <= lo { start += 1 }
-        var end = start
-        while end < count && s[end] < hi { end += 1 }
-        return (start, end)
+        var i = 0
+        while i < count && s[i] <= lo { h[i] = 1; i += 1 }
+        while i < count && s[i] < hi { h[i] = gain(s[i]); i += 1 }
+        while i < count { h[i] = 0; i += 1 }
     }
 }
 
@@ -56,12 +48,10 @@ public struct RaisedCosineHighPass: RadialGain {
     public var lowPass: RaisedCosineLowPass
     public init(cutoffInvA: Double, widthInvA: Double) { lowPass = RaisedCosineLowPass(cutoffInvA: cutoffInvA, widthInvA: widthInvA) }
     @inline(__always) public func gain(_ s: Float) -> Float { 1 - lowPass.gain(s) }
-    /// 0 up to the transition, 1 after it, the cosine only inside it (the same values as `gain`).
+    /// 1 − the low-pass's row: the same operation as `gain`, so the same values.
     public func gains(ascending s: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int) {
-        let (start, end) = lowPass.transition(ascending: s, count: count)
-        for i in 0..<start { h[i] = 0 }
-        for i in start..<end { h[i] = gain(s[i]) }
-        for i in end..<count { h[i] = 1 }
+        lowPass.gains(ascending: s, into: h, count: count)
+        for i in 0..<count { h[i] = 1 - h[i] }
     }
 }
 
