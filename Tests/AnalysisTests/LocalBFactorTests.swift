@@ -48,6 +48,11 @@ func centralSphere(_ n: Int, radius: Double) -> [Bool] {
             #expect(abs(median - expected) <= max(0.1 * trueB, 10), "median local B: predicted \(expected) Å² (true \(-trueB)), observed \(median) Å²")
             // 64 Å box, R = 4 Å: 1/(2·(1/4 + 4·4.8/64)) = 0.91 Å is finer than 1 Å, so no resampling.
             #expect(a.grid.voxelSize.x == 1, "not resampled: \(a.grid.voxelSize)")
+            // On the map's own grid nothing may say "resampled": the slice indices are the other figures' ones.
+            #expect(!a.isResampled && result.metrics["resampled"] == .bool(false))
+            let texts = result.figures.map(\.caption) + LocalOccupancy().evaluate(a).figures.map(\.caption)
+            #expect(texts.count == 4 && texts.allSatisfy { !$0.contains("resampled") }, "\(texts)")
+            #expect(texts[0].contains("(\(result.metrics["n_voxels"]!.intValue!) voxels)"), "\(texts[0])")
         }
     }
 

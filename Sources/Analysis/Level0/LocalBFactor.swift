@@ -23,6 +23,24 @@ struct LocalBandAnalysis {
     let maxVarianceSlices: [Int]
     let maps: LocalBandMaps
     let resolutionA: Double
+    /// False when the map's voxel was already as coarse as the bands allow, so `grid` is the map's own grid
+    /// (same box, same slice indices as every other figure).
+    let isResampled: Bool
+
+    /// "map resampled to v Å per voxel", or nil when the map's own grid was used.
+    var resampledNote: String? {
+        isResampled ? String(format: "map resampled to %.2f Å per voxel", grid.voxelSize.x) : nil
+    }
+
+    /// The histogram caption's count: "n voxels", and of which grid when it is not the map's.
+    func voxelCountText(_ n: Int) -> String {
+        resampledNote.map { "\(n) voxels of the \($0)" } ?? "\(n) voxels"
+    }
+
+    /// The slice figure's subject: `what`, with the grid its indices are on when it is not the map's.
+    func sliceSubject(_ what: String) -> String {
+        resampledNote.map { "\(what) (\($0); slice indices on that grid)" } ?? what
+    }
 
     static func compute(_ context: AnalysisContext) throws -> LocalBandAnalysis {
         guard let r = context.resolution else {
@@ -37,13 +55,14 @@ struct LocalBandAnalysis {
 
     static func compute(map: Volume, hardMask: [Bool], resolutionA r: Double) -> LocalBandAnalysis {
         let (resampled, mask) = LocalBandFits.resampledForBands(map, mask: hardMask, highA: r)
+        let isResampled = resampled.dims != map.dims
         let slices = Axis.allCases.map { resampled.maxVarianceIndex($0) }
         let (dims, voxelSize) = (resampled.dims, resampled.voxelSize)
         let (start, origin) = (resampled.startIndex, resampled.headerOrigin)
         let maps = LocalBandFits.compute(map: consume resampled, mask: mask, lowA: lowA, highA: r)
         let grid = Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: maps.bFactorA2, voxelSize: voxelSize,
                           startIndex: start, headerOrigin: origin)
-        return LocalBandAnalysis(grid: grid, maxVarianceSlices: slices, maps: maps, resolutionA: r)
+        return LocalBandAnalysis(grid: grid, maxVarianceSlices: slices, maps: maps, resolutionA: r, isResampled: isResampled)
     }
 
     /// The map surface at T coloured by `values` (one per voxel of the resampled grid, NaN outside the mask),
@@ -53,8 +72,9 @@ struct LocalBandAnalysis {
                           what: String, unit: String) {
         let figure: Result<Figure, FigureUnavailable>
         do {
-            let note = grid.voxelSize.x == context.map.voxelSize.x ? nil
-                : "the \(what) is computed on the map resampled to \(NumberText.format(grid.voxelSize.x)) Å per voxel and sampled there at the vertex positions in Å"
+            let note = isResampled
+                ? "the \(what) is computed on the map resampled to \(NumberText.format(grid.voxelSize.x)) Å per voxel and sampled there at the vertex positions in Å"
+                : nil
             figure = LocalMapSurface.figure(
                 id: id, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
                 local: grid.withData(values), fixedRange: fixedRange, colormap: colormap,
@@ -109,6 +129,7 @@ public struct LocalBFactor: Section {
         metrics["band_resolutions_A"] = .init(a.maps.bandFrequenciesInvA.map { 1 / $0 })
         metrics["resampled_voxel_A"] = .number(a.grid.voxelSize.x)
         metrics["resampled_box"] = .init(a.grid.dims)
+        metrics["resampled"] = .bool(a.isResampled)
         metrics["ok_range_A2"] = .array([.number(LocalBFactor.okRangeA2.lowerBound), .number(LocalBFactor.okRangeA2.upperBound)])
         metrics["convention"] = .string("B = 4 × slope of ln A against 1/d² per voxel (as in 0.d: minus the crystallographic B-factor; blurred regions give B < 0)")
         let lo = max(p[0], -2000), hi = min(p[4], 500)
@@ -116,11 +137,11 @@ public struct LocalBFactor: Section {
             LocalMapFigures.histogram(
                 id: "0f_local_bfactor_histogram", values: values, xLabel: "Local B-factor (Å²)",
                 markers: [Marker(value: p[2], label: String(format: "median %.0f Å²", p[2]))],
-                caption: String(format: "Histogram of the local B-factor inside the hard mask (%d voxels of the map resampled to %.2f Å per voxel), fitted between 15 Å and %.2f Å.", values.count, a.grid.voxelSize.x, a.resolutionA)),
+                caption: "Histogram of the local B-factor inside the hard mask (\(a.voxelCountText(values.count))), fitted between 15 Å and \(String(format: "%.2f", a.resolutionA)) Å."),
             LocalMapFigures.slices(
                 id: "0f_local_bfactor_slices", map: a.grid, slices: a.maxVarianceSlices, values: a.maps.bFactorA2, colormap: "coolwarm",
                 range: [lo, max(hi, lo + 1)], colorbarLabel: "Local B-factor (Å²)",
-                what: String(format: "local B-factor (map resampled to %.2f Å per voxel; slice indices on that grid)", a.grid.voxelSize.x)),
+                what: a.sliceSubject("local B-factor")),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }

@@ -44,6 +44,7 @@ public struct LocalOccupancy: Section {
         }
         var metrics = summary.metrics(unitSuffix: "")
         metrics["resampled_voxel_A"] = .number(a.grid.voxelSize.x)
+        metrics["resampled"] = .bool(a.isResampled)
         metrics["n_bands"] = .int(a.maps.occupancyBandFrequenciesInvA.count)
         metrics["band_low_A"] = .number(1 / a.maps.occupancyBandFrequenciesInvA.first!)
         metrics["band_high_A"] = .number(1 / a.maps.occupancyBandFrequenciesInvA.last!)
@@ -54,11 +55,11 @@ public struct LocalOccupancy: Section {
             LocalMapFigures.histogram(
                 id: "0g_local_occupancy_histogram", values: values, xLabel: "Local occupancy",
                 markers: [Marker(value: 0.5, label: "0.5")],
-                caption: String(format: "Histogram of the local occupancy inside the hard mask (%d voxels of the map resampled to %.2f Å per voxel).", values.count, a.grid.voxelSize.x)),
+                caption: "Histogram of the local occupancy inside the hard mask (\(a.voxelCountText(values.count)))."),
             LocalMapFigures.slices(
                 id: "0g_local_occupancy_slices", map: a.grid, slices: a.maxVarianceSlices, values: a.maps.occupancy, colormap: "magma",
                 range: [0, 1], colorbarLabel: "Local occupancy",
-                what: String(format: "local occupancy (map resampled to %.2f Å per voxel; slice indices on that grid)", a.grid.voxelSize.x)),
+                what: a.sliceSubject("local occupancy")),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
