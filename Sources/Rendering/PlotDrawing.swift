@@ -108,7 +108,12 @@ enum PlotDrawing {
         }
         let hasData = counts.contains { $0 > 0 }
         drawFrame(size: size, x: x, y: y, xFrequency: false, xLabel: h.xLabel, yLabel: h.yLabel,
-                  legend: [], xMarkers: h.markers, yMarkers: [], noData: !hasData, canvas: canvas) { x, y, cr in
+                  legend: [], xMarkers: h.markers, yMarkers: [], noData: !hasData, canvas: canvas, footprint: { x, y in
+            PlotFootprint(dataBoxes: bins.compactMap { bin in
+                guard bin.c > 0, let px0 = x.page(bin.x0), let px1 = x.page(bin.x1), let top = y.page(bin.c) else { return nil }
+                return PageRect(x0: px0, y0: min(top, y.a), x1: px1, y1: y.a)
+            })
+        }) { x, y, cr in
             // Filled step outline from the baseline (bottom of the axes on log y).
             let base = y.a
             cairo_new_path(cr)
@@ -143,16 +148,12 @@ enum PlotDrawing {
         let legend = p.series.enumerated().filter { !$0.element.label.isEmpty }
             .map { (label: $0.element.label, color: RGB.cycle[$0.offset % RGB.cycle.count], style: $0.element.style) }
         drawFrame(size: size, x: x, y: y, xFrequency: p.xIsFrequency, xLabel: p.xLabel, yLabel: p.yLabel,
-                  legend: legend, xMarkers: p.xMarkers, yMarkers: p.yMarkers, noData: !hasData, canvas: canvas) { x, y, cr in
+                  legend: legend, xMarkers: p.xMarkers, yMarkers: p.yMarkers, noData: !hasData, canvas: canvas,
+                  footprint: { x, y in footprint(of: p.series, x: x, y: y) }) { x, y, cr in
             for (k, s) in p.series.enumerated() {
                 let color = RGB.cycle[k % RGB.cycle.count]
-                let pts: [(Double, Double)?] = zip(s.x, s.y).map { v in
-                    guard let px = x.page(v.0), let py = y.page(v.1) else { return nil }
-                    return (px, py)
-                }
-                let finiteCount = pts.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
-                let drawLine = s.style != .points && finiteCount > 1
-                let drawPoints = s.style == .points || s.style == .linePoints || finiteCount == 1
+                let pts = pagePoints(s, x: x, y: y)
+                let (drawLine, drawPoints) = shows(s, pts)
                 canvas.setColor(color)
                 if drawLine {
                     canvas.setLine(width: 1.5, dash: s.style == .dashed ? [5, 3] : [])
@@ -176,15 +177,48 @@ enum PlotDrawing {
         }
     }
 
+    /// A series' points on the page (nil where a value cannot be shown: the line breaks there).
+    static func pagePoints(_ s: Series, x: PlotScale, y: PlotScale) -> [(Double, Double)?] {
+        zip(s.x, s.y).map { v in
+            guard let px = x.page(v.0), let py = y.page(v.1) else { return nil }
+            return (px, py)
+        }
+    }
+
+    /// Whether a series is drawn as a line, as points, or both (a lone finite point is always a point).
+    static func shows(_ s: Series, _ pts: [(Double, Double)?]) -> (line: Bool, points: Bool) {
+        let finiteCount = pts.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        return (s.style != .points && finiteCount > 1, s.style == .points || s.style == .linePoints || finiteCount == 1)
+    }
+
+    /// The segments and point discs (as their bounding squares) the series draw.
+    static func footprint(of series: [Series], x: PlotScale, y: PlotScale) -> PlotFootprint {
+        var f = PlotFootprint()
+        for s in series {
+            let pts = pagePoints(s, x: x, y: y)
+            let (line, points) = shows(s, pts)
+            if line {
+                for (a, b) in zip(pts, pts.dropFirst()) {
+                    if let (x0, y0) = a, let (x1, y1) = b { f.dataSegments.append((x0, y0, x1, y1)) }
+                }
+            }
+            if points {
+                for case let (px, py)? in pts { f.dataBoxes.append(PageRect(x0: px - 2.2, y0: py - 2.2, x1: px + 2.2, y1: py + 2.2)) }
+            }
+        }
+        return f
+    }
+
     // MARK: Frame, ticks, labels, legend, markers
 
     typealias LegendItem = (label: String, color: RGB, style: Series.Style)
 
     /// Lays out the axes box in `size`, draws grid, data (through `body`, clipped), frame, ticks, labels,
-    /// marker lines and legend.
+    /// marker lines and legend; `footprint` gives what the data cover on the page, for the marker labels.
     static func drawFrame(size: (w: Double, h: Double), x xIn: PlotScale, y yIn: PlotScale, xFrequency: Bool,
                           xLabel: String, yLabel: String, legend: [LegendItem], xMarkers: [Marker], yMarkers: [Marker],
-                          noData: Bool, canvas: Canvas, body: (PlotScale, PlotScale, OpaquePointer) -> Void) {
+                          noData: Bool, canvas: Canvas, footprint: (PlotScale, PlotScale) -> PlotFootprint,
+                          body: (PlotScale, PlotScale, OpaquePointer) -> Void) {
         let cr = canvas.cr
         var x = xIn, y = yIn
         // Vertical layout first (independent of label widths), then y ticks, then the left margin.
@@ -220,7 +254,7 @@ enum PlotDrawing {
         canvas.setLine(width: 1)
 
         // Marker lines with labels, staggered when they would overlap.
-        drawMarkers(xMarkers: xMarkers, yMarkers: yMarkers, x: x, y: y, box: box, canvas: canvas)
+        drawMarkers(xMarkers: xMarkers, yMarkers: yMarkers, x: x, y: y, box: box, data: footprint(x, y), canvas: canvas)
 
         // Frame and ticks.
         canvas.setColor(.axis)
@@ -252,41 +286,48 @@ enum PlotDrawing {
         drawLegend(legendRows, x0: box.x0, y0: 8, canvas: canvas)
     }
 
+    /// Marker lines, then their labels where they hide the least (MarkerLabelPlacement.swift): `data` is what the
+    /// plot drew inside the box.
     static func drawMarkers(xMarkers: [Marker], yMarkers: [Marker], x: PlotScale, y: PlotScale,
-                            box: (x0: Double, x1: Double, y0: Double, y1: Double), canvas: Canvas) {
+                            box: (x0: Double, x1: Double, y0: Double, y1: Double), data: PlotFootprint, canvas: Canvas) {
         canvas.setFont(size: tickFont)
         let lineH = canvas.fontMetrics().ascent + 4
-        var placed: [(x0: Double, x1: Double, row: Int)] = []
-        for m in xMarkers {
-            guard let px = x.page(m.value), px >= box.x0 - 0.5, px <= box.x1 + 0.5 else { continue }
+        let xLines = xMarkers.compactMap { m -> (Marker, Double)? in
+            guard let px = x.page(m.value), px >= box.x0 - 0.5, px <= box.x1 + 0.5 else { return nil }
+            return (m, px)
+        }
+        let yLines = yMarkers.compactMap { m -> (Marker, Double)? in
+            guard let py = y.page(m.value), py >= box.y0 - 0.5, py <= box.y1 + 0.5 else { return nil }
+            return (m, py)
+        }
+        var footprint = data
+        footprint.markerSegments = xLines.map { ($0.1, box.y0, $0.1, box.y1) } + yLines.map { (box.x0, $0.1, box.x1, $0.1) }
+        for (_, px) in xLines {
             canvas.setColor(.marker)
             canvas.setLine(width: 1.2, dash: [4, 2.5])
             canvas.line(px, box.y0, px, box.y1)
-            canvas.setLine(width: 1)
-            guard !m.label.isEmpty else { continue }
-            let w = canvas.textWidth(m.label)
-            // Right of the line, or left of it near the right edge.
-            let tx0 = px + 3 + w + 2 <= box.x1 ? px + 3 : px - 3 - w
-            var row = 0
-            while placed.contains(where: { $0.row == row && tx0 < $0.x1 + 3 && tx0 + w > $0.x0 - 3 }) { row += 1 }
-            placed.append((tx0, tx0 + w, row))
-            let ty = box.y0 + 4 + Double(row) * lineH
-            canvas.fillRect(tx0 - 1.5, ty - 1.5, w + 3, lineH - 1, .white, alpha: 0.85)
-            canvas.text(m.label, tx0, ty, anchor: .left, vAnchor: .top, color: .marker)
         }
-        for m in yMarkers {
-            guard let py = y.page(m.value), py >= box.y0 - 0.5, py <= box.y1 + 0.5 else { continue }
+        for (_, py) in yLines {
             canvas.setColor(RGB(0.35, 0.35, 0.35))
             canvas.setLine(width: 1.0, dash: [4, 2.5])
             canvas.line(box.x0, py, box.x1, py)
-            canvas.setLine(width: 1)
-            guard !m.label.isEmpty else { continue }
-            let w = canvas.textWidth(m.label)
-            let above = py - box.y0 > lineH + 2
-            let ty = above ? py - 2 : py + 2
-            canvas.fillRect(box.x1 - 4 - w - 1.5, above ? ty - lineH + 2.5 : ty - 0.5, w + 3, lineH - 1.5, .white, alpha: 0.85)
-            canvas.text(m.label, box.x1 - 4, ty, anchor: .right, vAnchor: above ? .bottom : .top, color: RGB(0.3, 0.3, 0.3))
         }
+        canvas.setLine(width: 1)
+        let area = PageRect(x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1)
+        let xLabelled = xLines.filter { !$0.0.label.isEmpty }, yLabelled = yLines.filter { !$0.0.label.isEmpty }
+        let xPlaced = MarkerLabelPlacement.vertical(xLabelled.map { ($0.1, canvas.textWidth($0.0.label)) }, lineH: lineH,
+                                                    box: area, footprint: footprint)
+        let yPlaced = MarkerLabelPlacement.horizontal(yLabelled.map { ($0.1, canvas.textWidth($0.0.label)) }, lineH: lineH,
+                                                      box: area, footprint: footprint, placed: xPlaced.map(\.rect))
+        for ((m, _), p) in zip(xLabelled, xPlaced) { drawLabel(m.label, p, color: .marker, canvas: canvas) }
+        for ((m, _), p) in zip(yLabelled, yPlaced) { drawLabel(m.label, p, color: RGB(0.3, 0.3, 0.3), canvas: canvas) }
+    }
+
+    /// A marker label on its white box; a box that must cover data is lighter, so that the data show through.
+    static func drawLabel(_ text: String, _ p: MarkerLabelPlacement.Placed, color: RGB, canvas: Canvas) {
+        canvas.fillRect(p.rect.x0, p.rect.y0, p.rect.x1 - p.rect.x0, p.rect.y1 - p.rect.y0, .white,
+                        alpha: p.cost >= PlotFootprint.dataWeight ? 0.55 : 0.85)
+        canvas.text(text, p.textX, p.textTop, anchor: .left, vAnchor: .top, color: color)
     }
 
     /// Legend items grouped in rows that fit `width`.

@@ -12,6 +12,7 @@ import VolumeNumerics
         let phantom = level1Phantom(n: n, voxelA: t, seed: 201)
         let halves = level1Halves(phantom, crossingInvA: 12 / (Double(n) * t), seed: 202, exponent: 12)
         let r = try DirectionalResolution().run(level1Context(phantom, halves: halves))
+        expectFrequencyAxesNamedResolution(r, count: 1)
         let lo = r.metrics["directional_resolution_min_A"]!.doubleValue!, hi = r.metrics["directional_resolution_max_A"]!.doubleValue!
         let fso05 = r.metrics["fso_05_A"]!.doubleValue!, fso09 = r.metrics["fso_09_A"]!.doubleValue!, fso01 = r.metrics["fso_01_A"]!.doubleValue!
         print("1.d isotropic: directional \(lo)–\(hi) Å, FSO 0.9/0.5/0.1 \(fso09)/\(fso05)/\(fso01) Å, sphericity \(r.metrics["sphericity"]!)")

@@ -34,6 +34,16 @@ func level1Phantom(n: Int, voxelA: Double, seed: UInt64) -> Volume {
                          weight: { p in (p - SIMD3(c, c, c)).squaredLength() < r * r ? 1 : 0 })
 }
 
+/// A frequency axis is linear in 1/Å but its ticks are labelled with resolutions in Å (60, 15, 7, …), so its title
+/// must say Å: "Spatial frequency (1/Å)" over ticks reading 60 … 2 told the reader 60 Å⁻¹.
+func expectFrequencyAxesNamedResolution(_ r: SectionResult, count: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    let plots = r.figures.compactMap { f -> LinePlot? in
+        if case .plot(let p) = f.content, p.xIsFrequency { return p } else { return nil }
+    }
+    #expect(plots.count == count, "\(r.id): \(plots.count) frequency plots", sourceLocation: sourceLocation)
+    for p in plots { #expect(p.xLabel == "Resolution (Å)", "\(r.id): x axis titled \(p.xLabel)", sourceLocation: sourceLocation) }
+}
+
 func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double? = nil,
                    halfPaths: (String, String)? = nil) -> AnalysisContext {
     // T at the 92nd percentile: the raw mask covers most of the phantom's sphere (11 % of the box).
@@ -75,6 +85,8 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
         print("1.b known truth: first non-significant shell at \(permA) Å (0.143 truth \(1 / s0) Å)")
         #expect(permA < 1 / s0, "permutation resolution \(permA) Å should be finer than the 0.143 truth \(1 / s0) Å")
         #expect(perm.metrics["resolution_estimates_A"]!.arrayValue!.count == 1)
+        expectFrequencyAxesNamedResolution(result, count: 3)
+        expectFrequencyAxesNamedResolution(perm, count: 2)
     }
 
     @Test func identicalAndIndependentHalves() throws {

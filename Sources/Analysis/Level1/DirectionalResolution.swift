@@ -109,7 +109,7 @@ public struct DirectionalResolution: Section {
         let fsoPlot = LinePlot(series: [Series(label: "FSO (fraction of directions with FSC ≥ \(String(format: "%g", threshold)))", x: x, y: Array(fso.dropFirst()), style: .linePoints),
                                         Series(label: "Lowest conical FSC", x: x, y: minFSC, style: .dashed),
                                         Series(label: "Highest conical FSC", x: x, y: maxFSC, style: .dashed)],
-                               xLabel: "Spatial frequency (1/Å)", yLabel: "FSO / conical FSC",
+                               xLabel: "Resolution (Å)", yLabel: "FSO / conical FSC",
                                xMarkers: [0.9, 0.5, 0.1].compactMap { l in fsoRes[String(format: "%g", l)]!.map { Marker(value: 1 / $0, label: "FSO \(String(format: "%g", l)): \(NumberText.format($0)) Å") } },
                                yMarkers: [Marker(value: threshold, label: String(format: "%g", threshold))],
                                xIsFrequency: true)

@@ -64,11 +64,11 @@ public struct FSCPermutation: Section {
         var series = [Series(label: "FSC (unmasked)", x: x, y: fsc)]
         if !sigX.isEmpty { series.append(Series(label: "Significant after FDR control", x: sigX, y: sigY, style: .points)) }
         let plot = LinePlot(series: series,
-                            xLabel: "Spatial frequency (1/Å)", yLabel: "FSC", xMarkers: markers, xIsFrequency: true)
+                            xLabel: "Resolution (Å)", yLabel: "FSC", xMarkers: markers, xIsFrequency: true)
         // −log10 p on a log axis: clamped to [10⁻³, 300] so that p = 1 and p < 10⁻³⁰⁰ stay drawable.
         let logP = t.pValue.dropFirst().map { min(max(-log10(max($0, 1e-300)), 1e-3), 300) }
         let pPlot = LinePlot(series: [Series(label: "−log10 p", x: x, y: logP, style: .linePoints)],
-                             xLabel: "Spatial frequency (1/Å)", yLabel: "−log10 p (permutation test)", logY: true,
+                             xLabel: "Resolution (Å)", yLabel: "−log10 p (permutation test)", logY: true,
                              xMarkers: markers, xIsFrequency: true)
         let figures = [
             Figure(id: "1b_permutation_fsc",

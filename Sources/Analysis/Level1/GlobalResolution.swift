@@ -170,7 +170,7 @@ public struct GlobalResolution: Section {
             if let d = resolutions[key]! { xMarkers.append(Marker(value: 1 / d, label: "\(NumberText.format(d)) Å (\(label))")) }
         }
         if let r = reported, r > 0 { xMarkers.append(Marker(value: 1 / r, label: "R = \(NumberText.format(r)) Å")) }
-        let plot = LinePlot(series: series, xLabel: "Spatial frequency (1/Å)", yLabel: "FSC",
+        let plot = LinePlot(series: series, xLabel: "Resolution (Å)", yLabel: "FSC",
                             xMarkers: xMarkers,
                             yMarkers: [Marker(value: 0.143, label: "0.143"), Marker(value: 0.5, label: "0.5")],
                             xIsFrequency: true)
@@ -178,13 +178,13 @@ public struct GlobalResolution: Section {
             + (g.randomizedFromShell.map { " (phases randomised beyond \(NumberText.format(1 / f[$0])) Å)" } ?? "")
             + ". Thresholds 0.143 and 0.5 (horizontal lines), half-bit and one-bit (dashed). Corrected masked resolution: \(text("corrected_0143")) at 0.143, \(text("corrected_05")) at 0.5, \(text("corrected_half_bit")) at half-bit, \(text("corrected_one_bit")) at one-bit; unmasked \(text("unmasked_0143")) at 0.143."
         let dprPlot = LinePlot(series: [Series(label: "DPR", x: x, y: tail(g.dprDegrees))],
-                               xLabel: "Spatial frequency (1/Å)", yLabel: "Differential phase residual (°)",
+                               xLabel: "Resolution (Å)", yLabel: "Differential phase residual (°)",
                                xMarkers: dpr.map { [Marker(value: 1 / $0, label: "\(NumberText.format($0)) Å")] } ?? [],
                                yMarkers: [Marker(value: 45, label: "45°"), Marker(value: 103.9, label: "103.9° (random)")],
                                xIsFrequency: true)
         let ssnr = tail(g.corrected.ssnr).map { max($0, 1e-4) }
         let ssnrPlot = LinePlot(series: [Series(label: "SSNR (from the corrected masked FSC)", x: x, y: ssnr)],
-                                xLabel: "Spatial frequency (1/Å)", yLabel: "SSNR = 2·FSC/(1 − FSC)", logY: true,
+                                xLabel: "Resolution (Å)", yLabel: "SSNR = 2·FSC/(1 − FSC)", logY: true,
                                 yMarkers: [Marker(value: 1, label: "SSNR = 1")], xIsFrequency: true)
         let dprText = dpr.map { "crossing at \(NumberText.format($0)) Å" } ?? "above 103.9° from the lowest frequencies: no resolution"
         return [

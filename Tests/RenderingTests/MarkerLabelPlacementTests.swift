@@ -1,0 +1,81 @@
+// Marker labels go where they hide no data: the placement geometry alone, and a rendered plot whose marker labels
+// used to cover its curve (1.d's FSO crossings stacked over the FSO line).
+import Foundation
+import Testing
+@testable import Rendering
+import Analysis
+
+@Suite struct MarkerLabelPlacementTests {
+    /// Liang–Barsky against hand-drawn cases: through, beside, ending inside, along an edge, a point.
+    @Test func segmentTouchesRectangle() {
+        let r = PageRect(x0: 10, y0: 10, x1: 20, y1: 20)
+        #expect(PlotFootprint.segment((0, 15, 30, 15), touches: r))          // straight through
+        #expect(PlotFootprint.segment((0, 0, 30, 30), touches: r))           // diagonal through
+        #expect(PlotFootprint.segment((15, 15, 40, 40), touches: r))         // starts inside
+        #expect(!PlotFootprint.segment((0, 25, 30, 25), touches: r))         // below
+        #expect(!PlotFootprint.segment((0, 12, 9, 30), touches: r))          // ends short of the left edge
+        #expect(!PlotFootprint.segment((0, 40, 40, 0), touches: PageRect(x0: 0, y0: 0, x1: 10, y1: 10)))  // passes the corner at 20
+        #expect(PlotFootprint.segment((10, 0, 10, 30), touches: r))          // along the left edge
+        #expect(PlotFootprint.segment((12, 12, 12, 12), touches: r) && !PlotFootprint.segment((2, 2, 2, 2), touches: r))
+    }
+
+    /// A curve flat along the top of the box and three crossing lines near the right edge whose labels do not fit
+    /// right of their lines: every label is placed clear of the curve and of the other labels.
+    @Test func labelsAvoidTheDataAndEachOther() {
+        let box = PageRect(x0: 40, y0: 10, x1: 340, y1: 210)
+        var data = PlotFootprint()
+        data.dataSegments = [(40, 16, 290, 16), (290, 16, 340, 200)]
+        let lines = [300.0, 312, 322]
+        data.markerSegments = lines.map { ($0, box.y0, $0, box.y1) }
+        let placed = MarkerLabelPlacement.vertical(lines.map { ($0, 70.0) }, lineH: 12, box: box, footprint: data)
+        #expect(placed.count == 3)
+        for (i, p) in placed.enumerated() {
+            #expect(p.rect.x0 >= box.x0 && p.rect.x1 <= box.x1 && p.rect.y0 >= box.y0 && p.rect.y1 <= box.y1, "label \(i) at \(p.rect)")
+            #expect(!data.dataSegments.contains { PlotFootprint.segment($0, touches: p.rect) }, "label \(i) covers the curve: \(p.rect)")
+            // Beside its own line: one edge 1.5 pt from it.
+            #expect(abs(p.rect.x0 - (lines[i] + 1.5)) < 1e-9 || abs(p.rect.x1 - (lines[i] - 1.5)) < 1e-9, "label \(i) at \(p.rect)")
+            for q in placed[..<i] { #expect(!p.rect.intersects(q.rect), "labels overlap: \(p.rect) \(q.rect)") }
+        }
+        // With nothing in the way the first choice stands: top row, right of the line.
+        let free = MarkerLabelPlacement.vertical([(100, 50)], lineH: 12, box: box, footprint: PlotFootprint())
+        #expect(free == [.init(rect: PageRect(x0: 101.5, y0: 12.5, x1: 154.5, y1: 23.5), cost: 0)])
+    }
+
+    /// A horizontal marker's label moves to the left of the box when the data run along its line on the right.
+    @Test func horizontalLabelLeavesTheCurve() {
+        let box = PageRect(x0: 40, y0: 10, x1: 340, y1: 210)
+        var data = PlotFootprint()
+        data.dataSegments = [(200, 100, 340, 100), (200, 94, 340, 94), (200, 106, 340, 106)]
+        let placed = MarkerLabelPlacement.horizontal([(100, 30)], lineH: 12, box: box, footprint: data, placed: [])
+        #expect(placed.count == 1 && placed[0].cost == 0 && placed[0].rect.x0 < 100, "\(placed)")
+    }
+
+    /// Rendered: the FSO-like curve is flat at 1 up to x = 7; the three crossing labels (x = 8, 8.6, 9.2, too long
+    /// to fit on their right) used to be stacked left of their lines over it. Every column of the flat part keeps
+    /// the curve's blue (the labels' white boxes turned it pale).
+    @Test func renderedCurveIsNotHiddenByMarkerLabels() throws {
+        let xs = (0...50).map { Double($0) / 5 }
+        let ys = xs.map { $0 <= 7 ? 1.0 : max(0, 1 - ($0 - 7) / 2) }
+        let plot = LinePlot(series: [Series(label: "FSO", x: xs, y: ys)], xLabel: "x", yLabel: "y",
+                            xMarkers: [Marker(value: 8, label: "FSO 0.9: 2.511 Å"), Marker(value: 8.6, label: "FSO 0.5: 2.39 Å"),
+                                       Marker(value: 9.2, label: "FSO 0.1: 2.313 Å")])
+        let dir = Gallery.tempDir("marker-labels")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try FigureRenderer.render(Figure(id: "p", caption: "", content: .plot(plot)), to: dir,
+                                            options: RenderOptions(formats: [.png], dpi: 144))
+        let r = try Raster(png: out[.png]!)
+        func blue(_ x: Int, _ y: Int) -> Bool { let c = r.rgb(x, y); return c.b > 140 && c.r < 110 && c.g < 170 }
+        // The curve's row: the row with the most blue pixels.
+        let row = try #require((0..<r.height).max { a, b in
+            (0..<r.width).filter { blue($0, a) }.count < (0..<r.width).filter { blue($0, b) }.count })
+        // x = 0 is the curve's left end in that row; x = 10 the right end of the blue anywhere below the legend
+        // (the curve's last stretch at 0). The labels lie over the flat part's row if anywhere: all of x = 0…7,
+        // less the line's rounded ends, must keep the blue.
+        let first = try #require((0..<r.width).first { x in (row - 2...row + 2).contains { blue(x, $0) } })
+        let right = try #require((0..<r.width).last { x in (row + 1..<r.height).contains { blue(x, $0) } })
+        #expect(right - first > r.width / 2, "curve from column \(first) to \(right) of \(r.width)")
+        let flatEnd = first + Int(0.7 * Double(right - first))
+        let missing = (first + 3...flatEnd - 3).filter { x in !(row - 2...row + 2).contains { blue(x, $0) } }
+        #expect(missing.isEmpty, "the curve is hidden in \(missing.count) columns between \(first) and \(flatEnd): \(missing.prefix(10))…")
+    }
+}
