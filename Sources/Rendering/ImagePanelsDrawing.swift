@@ -16,6 +16,8 @@ struct ImageLayout {
     var size: (w: Double, h: Double)
     /// The image rectangle of each panel (common scale; top-aligned and centred across its cell).
     var images: [Cell]
+    /// The width of each panel's cell: its label may use the cell and most of the gap to the next.
+    var cellWidth: Double = 0
     /// Colour-bar rectangle, if one is drawn.
     var colorbar: Cell?
     /// Points per Å, common to every panel.
@@ -35,9 +37,13 @@ struct ImageLayout {
         let cols = p.columns.map { max(1, min($0, n)) } ?? (n <= 4 ? n : 3)
         let rows = (n + cols - 1) / cols
         let hasBar = p.colorbarLabel != nil
-        let width = (sizeInches?.w ?? (n == 1 ? 3.4 : (cols == 2 ? 5.0 : 7.0))) * 72
+        // Every figure is set \linewidth wide (17 cm, 6.7 in) in the report, so a canvas much narrower than
+        // 7 in has its text enlarged there: one panel on 3.4 in printed its label and scale bar at about 18 pt,
+        // two on 5 in at 12 pt. Narrow content is centred on the 7 in canvas instead.
+        let width = (sizeInches?.w ?? 7.0) * 72
         let barW = hasBar ? ImageLayout.colorbarSpace : 0
         let cellW = (width - 2 * ImageLayout.margin - Double(cols - 1) * ImageLayout.gap - barW) / Double(cols)
+        cellWidth = cellW
         // Every panel at one common scale (points per Å), so that sizes compare across panels; the
         // scale is the largest at which every panel fits its cell width and the height limit.
         let phys = p.panels.map { img -> (w: Double, h: Double) in
@@ -69,8 +75,18 @@ struct ImageLayout {
         if hasBar {
             let top = images.map(\.y).min() ?? ImageLayout.margin
             let bottom = images.map { $0.y + $0.h }.max() ?? (height - ImageLayout.margin)
-            colorbar = Cell(x: width - ImageLayout.margin - barW + 8, y: top, w: 10, h: max(10, bottom - top))
+            // Beside the rightmost image (a lone panel narrower than its cell is centred, away from the edge).
+            let right = images.map { $0.x + $0.w }.max() ?? (width - ImageLayout.margin - barW)
+            colorbar = Cell(x: min(right + 18, width - ImageLayout.margin - barW + 8), y: top, w: 10, h: max(10, bottom - top))
         }
+    }
+
+    /// The labels' font size: `labelFont`, or smaller (not below 5.5 pt) when the widest label at `labelFont`
+    /// (`widest` pt) is wider than its cell and most of the gap, where neighbouring labels would run into each
+    /// other (3.c's "11: user 7, 0.96" over eight columns did).
+    func labelFontSize(widest: Double) -> Double {
+        let room = cellWidth + ImageLayout.gap - 2
+        return widest > room ? max(5.5, ImageLayout.labelFont * room / widest) : ImageLayout.labelFont
     }
 
     /// Pixel size along u (0) or v (1) in Å, 1 when missing or invalid.
@@ -89,6 +105,8 @@ enum ImagePanelsDrawing {
         if let r = p.range, r.count == 2, r[0].isFinite, r[1].isFinite { shared = (r[0], r[1]) }
         else if p.colorbarLabel != nil { shared = finiteRange(p.panels.flatMap(\.pixels)) }
         let cr = canvas.cr
+        canvas.setFont(size: ImageLayout.labelFont)
+        let labelSize = layout.labelFontSize(widest: p.panels.map { canvas.textWidth($0.label) }.max() ?? 0)
         for (img, cell) in zip(p.panels, layout.images) {
             let range = shared ?? finiteRange(img.pixels)
             if img.width > 0 && img.height > 0 {
@@ -98,7 +116,7 @@ enum ImagePanelsDrawing {
             canvas.setColor(.axis)
             canvas.setLine(width: 0.6)
             canvas.strokeRect(cell.x, cell.y, cell.w, cell.h)
-            canvas.setFont(size: ImageLayout.labelFont)
+            canvas.setFont(size: labelSize)
             canvas.text(img.label, cell.x + cell.w / 2, cell.y - 4.5, anchor: .center, vAnchor: .bottom)
         }
         // One scale bar (every panel has the same scale), under the first panel.

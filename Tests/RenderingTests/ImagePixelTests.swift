@@ -115,3 +115,28 @@ private func bbox(_ r: Raster, _ pred: (Int, Int) -> Bool) -> (x0: Int, x1: Int,
         try FigureRenderer.render(coloured, to: dir, options: RenderOptions(formats: [.png], colormapOverride: "rainbow-unknown"))
     }
 }
+
+/// Eight panels in a row with labels wider than their cells (3.c's "11: user 7, 0.96"): the labels shrink until
+/// a white column separates each from the next over the label band (they used to run into each other).
+@Test func longPanelLabelsDoNotRunTogether() throws {
+    let n = 64
+    let panels = ImagePanels(panels: (0..<8).map { k in
+        Image2D(width: n, height: n, pixels: (0..<(n * n)).map { Float(($0 * (k + 3)) % 17) }, label: "1\(k): user \(k + 2), 0.96")
+    }, columns: 8)
+    let dpi = 144.0, s = dpi / 72
+    let layout = ImageLayout(panels, sizeInches: nil)
+    #expect(layout.labelFontSize(widest: 1000) == 5.5 && layout.labelFontSize(widest: 1) == ImageLayout.labelFont)
+    let dir = Gallery.tempDir("labels")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = try FigureRenderer.render(Figure(id: "labels", caption: "", content: .images(panels)), to: dir,
+                                        options: RenderOptions(formats: [.png], dpi: dpi))
+    let r = try Raster(png: out[.png]!)
+    let cells = layout.images
+    let band = Int((cells[0].y - ImageLayout.labelSpace) * s)...Int((cells[0].y - 1.5) * s)
+    #expect(band.contains { y in (0..<r.width).contains { r.grey($0, y) < 128 } }, "no label text found in rows \(band)")
+    for k in 0..<(cells.count - 1) {
+        let gap = Int(((cells[k].x + cells[k].w) * s).rounded(.up))...Int((cells[k + 1].x * s).rounded(.down))
+        let clear = gap.filter { x in band.allSatisfy { r.grey(x, $0) > 235 } }
+        #expect(!clear.isEmpty, "labels \(k + 1) and \(k + 2) touch: no white column in \(gap) over rows \(band)")
+    }
+}

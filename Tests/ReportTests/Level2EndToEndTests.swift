@@ -78,6 +78,13 @@ func writeClasses(from maps: [Volume], count: Int, to path: String, pixelA: Doub
         #expect((metrics["cc_min"] as! Double) > 0.9)
         let perClass = metrics["per_class"] as! [[String: Any]]
         #expect(perClass.map { $0["index"] as! Int } == Array(1...9))
+        // The CC–FRC figure says how many classes it draws: those whose FRC falls below 0.5 before Nyquist.
+        let withFRC = perClass.filter { $0["frc_resolution_A"] is Double }.count
+        let frcFigure = (a["figures"] as! [[String: Any]]).first { $0["id"] as? String == "2a_cc_frc" }
+        if withFRC == 0 { #expect(frcFigure == nil) } else {
+            let caption = try #require(frcFigure?["caption"] as? String)
+            #expect(withFRC == 9 ? !caption.contains("of the 9 classes") : caption.contains("; \(withFRC) of the 9 classes:"), "\(withFRC): \(caption)")
+        }
         let c = sections["2.classes"]!["metrics"] as! [String: Any]
         #expect(c["pixel_size_source"] as? String == "header")
         #expect(c["classes"] as? Int == 9)

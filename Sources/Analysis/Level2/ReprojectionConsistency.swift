@@ -96,7 +96,9 @@ public struct ReprojectionConsistency: Section {
             figures.append(Figure(
                 id: "2a_cc_frc",
                 caption: "Each class's correlation against the resolution at which its Fourier ring correlation with "
-                    + "the fitted projection falls below 0.5: views of the map agree to finer detail.",
+                    + "the fitted projection falls below 0.5 (further left: class and map agree to finer detail)"
+                    + (withFRC.count == matches.count ? "." : "; \(withFRC.count) of the \(matches.count) classes: the FRC of the "
+                        + "other \(matches.count - withFRC.count) stays above 0.5 up to Nyquist, so they have no point."),
                 content: .plot(LinePlot(series: [Series(label: "Classes", x: withFRC.map { matches[$0].frcResolutionA! },
                                                         y: withFRC.map { matches[$0].cc }, style: .points)],
                                         xLabel: "FRC 0.5 resolution (Å)", yLabel: "Correlation (CC)"))))
