@@ -42,11 +42,12 @@ demo: build
 	@echo "Report written to $(DEMO_OUT)/report.pdf"
 
 # The tests write their scratch files (maps, reports, RELION and Slurm runs: ~200 MB a run) under a private
-# TMPDIR, removed after a passing run and kept, with its path printed, after a failing one.
+# TMPDIR, removed after a passing run and kept, with its path printed, after a failing one (the test process
+# itself keeps them with EMV_KEEP_TEST_FILES; a plain `swift test` removes them at exit).
 test: test-deps
 	$(SWIFT) build $(BUILDFLAGS)
 	@scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/emvalidate-tests.XXXXXX") || exit 1; \
-	if TMPDIR="$$scratch" $(SWIFT) test $(BUILDFLAGS); then rm -rf "$$scratch"; \
+	if TMPDIR="$$scratch" EMV_KEEP_TEST_FILES=1 $(SWIFT) test $(BUILDFLAGS); then rm -rf "$$scratch"; \
 	else status=$$?; echo "make test: the tests' scratch files are kept in $$scratch" >&2; exit $$status; fi
 
 # One product per `swift build`: given several --product options, SwiftPM builds only the last one.

@@ -78,26 +78,26 @@ let package = Package(
 
         // Shared by the test targets only: Gaussian-blob phantoms with analytic projections, a test CTF, random
         // orientations, simulated particles written as a RELION 3.1 STAR file and stack, the Level 0 seeded
-        // generator and the runner of the Python oracles (Tests/Oracles).
+        // generator, the runner of the Python oracles (Tests/Oracles) and the scratch folder removed at exit.
         .target(name: "TestSupport", dependencies: ["ImageData", "MapIO", "VolumeNumerics"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "MapIOTests", dependencies: ["MapIO"]),
-        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"]),
-        .testTarget(name: "WorkflowIOTests", dependencies: ["WorkflowIO"]),
-        .testTarget(name: "TechniqueIOTests", dependencies: ["TechniqueIO"]),
+        .testTarget(name: "MapIOTests", dependencies: ["MapIO", "TestSupport"]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "TestSupport"]),
+        .testTarget(name: "WorkflowIOTests", dependencies: ["WorkflowIO", "TestSupport"]),
+        .testTarget(name: "TechniqueIOTests", dependencies: ["TechniqueIO", "TestSupport"]),
         .testTarget(name: "VolumeNumericsTests", dependencies: ["VolumeNumerics", "MapIO", "TestSupport"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "VolumeNumerics", "MapIO", "TestSupport"]),
         .testTarget(name: "ParticleAnalysisTests", dependencies: ["ParticleAnalysis", "Analysis", "ImageData", "VolumeNumerics", "MapIO",
                                                                   "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VolumeNumerics", "MapIO", "ImageData", "ParticleAnalysis",
                                                           "TestSupport"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "MapIO", "TestSupport"]),
         .testTarget(name: "EntryMetadataTests", dependencies: ["EntryMetadata"]),
-        .testTarget(name: "EntryFetchTests", dependencies: ["EntryFetch", "EntryMetadata", "MapIO"]),
+        .testTarget(name: "EntryFetchTests", dependencies: ["EntryFetch", "EntryMetadata", "MapIO", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "MapIO", "Rendering", "ImageData", "VolumeNumerics",
                                                         "TestSupport"]),
         // Bad inputs, fuzz regressions, LaTeX safety, fault isolation, determinism (issue 7).
-        .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO"],
+        .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "Report", "Analysis", "MapIO", "ModelIO", "TestSupport"],
                     exclude: ["README.md"]),
     ],
     swiftLanguageModes: [.v5]

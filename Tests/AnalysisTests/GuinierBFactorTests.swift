@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import MapIO
 import VolumeNumerics
+import TestSupport
 @testable import Analysis
 
 /// Deterministic pseudo-random numbers (SplitMix64) for reproducible phantoms.
@@ -127,7 +128,7 @@ func context(_ map: Volume, resolution: Double?, threshold: Double = 0) -> Analy
         let r = 4.0
         let ours = try GuinierBFactor().run(context(map, resolution: r)).metrics["b_factor_A2"]!.doubleValue!
 
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relion-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("relion-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeTestMRC(map, to: "\(dir)/map.mrc")

@@ -4,6 +4,7 @@ import Testing
 @testable import Analysis
 import MapIO
 import VolumeNumerics
+import TestSupport
 
 /// V[x, y, z] = x + 10 y + 100 z on a 7 × 6 × 5 box with anisotropic voxels and non-zero start indices.
 private func rampPhantom() -> Volume {
@@ -211,7 +212,7 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     given.mapDigest = BackgroundTask { "0123abcd" }
     #expect(try InputData().run(given).metrics["sha256"] == "0123abcd")
 
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)")
+    let dir = TestScratch.root.appendingPathComponent("digest-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("abc.mrc")

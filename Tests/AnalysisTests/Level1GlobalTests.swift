@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import MapIO
 import VolumeNumerics
+import TestSupport
 @testable import Analysis
 
 /// Halves = phantom + noise of shell power g(s)·P_phantom(s), g = (1/0.143 − 1)(s/s0)⁶: expected FSC
@@ -125,7 +126,7 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
     @Test func halfMapsSection() throws {
         let phantom = level1Phantom(n: 32, voxelA: 2, seed: 105)
         let halves = level1Halves(phantom, crossingInvA: 0.1, seed: 106)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("halves-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("halves-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeTestMRC(halves.0, to: "\(dir)/h1.mrc"); try writeTestMRC(halves.1, to: "\(dir)/h2.mrc")
@@ -192,7 +193,7 @@ struct RelionFSCTable {
 
 /// Runs relion_postprocess on two halves with a mask (no B-factor) in a temporary folder and reads its STAR file.
 func relionPostprocess(_ relion: String, halves: (Volume, Volume), mask: Volume, voxelA t: Double) throws -> RelionFSCTable {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relion1a-\(UUID().uuidString)").path
+    let dir = TestScratch.root.appendingPathComponent("relion1a-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try writeTestMRC(halves.0, to: "\(dir)/h1.mrc"); try writeTestMRC(halves.1, to: "\(dir)/h2.mrc")

@@ -6,6 +6,7 @@ import Testing
 @testable import Analysis
 import MapIO
 import ModelIO
+import TestSupport
 
 @Test func inclusionMatchesScipyOnDAQ() throws {
     let (map, model) = try daqFixture()
@@ -81,7 +82,7 @@ import ModelIO
 }
 
 @Test func pdbAndMmCIFGiveIdenticalLevelAResults() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("levelA-\(UUID().uuidString)")
+    let dir = TestScratch.root.appendingPathComponent("levelA-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let cif = dir.appendingPathComponent("3J6B_9.cif").path

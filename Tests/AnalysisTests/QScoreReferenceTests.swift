@@ -5,6 +5,7 @@ import Foundation
 import Testing
 @testable import Analysis
 import MapIO
+import TestSupport
 
 @Suite struct QScoreReferenceTests {
     /// Four atoms, pairs 1.4–1.6 Å apart, in a 16 Å box of 0.5 Å voxels; density = Gaussians (σ 0.7 Å) + 5 % noise.
@@ -23,7 +24,7 @@ import MapIO
 
     @Test func closeAtomsMatchTheOracle() throws {
         let (atoms, map) = cluster()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qscore-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("qscore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("map.mrc").path

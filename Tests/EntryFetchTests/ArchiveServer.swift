@@ -2,6 +2,7 @@
 // Tests/Servers/archive_server.py (which can drop connections on purpose), with its request log.
 import Foundation
 import MapIO
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// A fresh temporary folder.
 func scratchFolder(_ name: String = #function) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("emv-fetch-\(safe)-\(UUID().uuidString.prefix(8))")
+    let url = TestScratch.root.appendingPathComponent("emv-fetch-\(safe)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -1,11 +1,12 @@
 import Foundation
 import MapIO
+import TestSupport
 @testable import ImageData
 
 /// A fresh temporary folder.
 func imageDataTempDir(_ name: String = #function) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("emv-img-\(safe)-\(UUID().uuidString.prefix(8))")
+    let url = TestScratch.root.appendingPathComponent("emv-img-\(safe)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

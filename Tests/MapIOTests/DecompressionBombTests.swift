@@ -4,6 +4,7 @@
 // a warning says what was ignored (issue 17, point 22). Before, all 2 GB were decompressed into memory.
 import Foundation
 import Testing
+import TestSupport
 @testable import MapIO
 
 @Suite struct DecompressionBombTests {
@@ -27,7 +28,7 @@ import Testing
 
     @Test(arguments: [CompressionFormat.gzip, .bzip2])
     func decompressionStopsAtTheHeaderImpliedSize(_ format: CompressionFormat) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bomb-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("bomb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let (bomb, mapPath) = try Self.makeBomb(format, dir: dir)
@@ -54,7 +55,7 @@ import Testing
 
     /// An ordinary compressed map (stream ends with the data) is read without that warning.
     @Test func exactStreamHasNoWarning() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exact-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("exact-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let map = dir.appendingPathComponent("m.mrc").path

@@ -2,6 +2,7 @@
 // MRC byte builder (independent of MRCHeader's encoder, so that synthetic files test the reader).
 import Foundation
 import Testing
+import TestSupport
 @testable import MapIO
 
 enum TestPaths {
@@ -13,7 +14,7 @@ enum TestPaths {
 
     /// A fresh scratch directory under /tmp, removed by the caller with `cleanUp`.
     static func scratchDirectory() throws -> String {
-        let dir = FileManager.default.temporaryDirectory
+        let dir = TestScratch.root
             .appendingPathComponent("mapio-tests-\(getpid())-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir

@@ -2,6 +2,7 @@
 // Python script (Tests/Oracles/levelA_write_mmcif.py), gzip, and clear errors for files that are not models.
 import Foundation
 import Testing
+import TestSupport
 @testable import ModelIO
 
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -9,7 +10,7 @@ private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 private let daqPDB = repoRoot.appendingPathComponent("Fixtures/daq/3J6B_9.pdb").path
 
 private func tempDir() -> URL {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("modelio-\(UUID().uuidString)")
+    let d = TestScratch.root.appendingPathComponent("modelio-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     return d
 }

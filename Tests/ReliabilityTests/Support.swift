@@ -1,6 +1,7 @@
 // Helpers for the reliability tests: the built `emvalidate` binary, processes, hashes, temporary folders.
 import Foundation
 import MapIO
+import TestSupport
 
 /// The repository root (for Tests/BadInputs and Fixtures).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -53,7 +54,7 @@ func emvalidate(_ args: [String]) throws -> Run { try runProcess(emvalidateBinar
 /// A fresh temporary folder.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory
+    let url = TestScratch.root
         .appendingPathComponent("emv-rel-\(safe.prefix(40))-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url

@@ -2,10 +2,11 @@
 import Foundation
 @testable import Rendering
 import Analysis
+import TestSupport
 
 enum Gallery {
     static func tempDir(_ name: String) -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("emvalidate-render-tests/\(name)-\(UUID().uuidString.prefix(8))")
+        let d = TestScratch.root.appendingPathComponent("emvalidate-render-tests/\(name)-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }

@@ -7,6 +7,7 @@ import ModelIO
 import Analysis
 @testable import Rendering
 import CCairo
+import TestSupport
 
 func outputDirectory() -> URL {
     if let d = ProcessInfo.processInfo.environment["SURFACE_PNG_DIR"] {
@@ -14,7 +15,7 @@ func outputDirectory() -> URL {
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("surface-tests-\(getpid())")
+    let url = TestScratch.root.appendingPathComponent("surface-tests-\(getpid())")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -7,6 +7,7 @@ import Foundation
 import Glibc
 #endif
 import Testing
+import TestSupport
 @testable import Report
 
 let slurmScript = repositoryRoot.appendingPathComponent("scripts/slurm-local.sh").path
@@ -25,7 +26,7 @@ var slurmSkipReason: String? {
     /// waitpid rather than Foundation's Process, whose exit monitoring did not see the start script end once
     /// it had left daemons behind; output goes to a file, which no daemon can keep open for us.
     func run(_ args: [String], env: [String: String] = [:], seconds: Int) throws -> (status: Int32, output: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("emv-slurm-\(UUID().uuidString).log")
+        let log = TestScratch.root.appendingPathComponent("emv-slurm-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let argv = ["/usr/bin/timeout", "--kill-after=10", String(seconds)] + args
         let environment = ProcessInfo.processInfo.environment.merging(env) { $1 }.map { "\($0)=\($1)" }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs a program and returns its exit status and standard output (stderr is discarded unless merged).
 @discardableResult
@@ -20,7 +21,7 @@ func runProcess(_ executable: String, _ args: [String], cwd: URL? = nil, mergeSt
 /// A fresh temporary folder.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("emv-\(safe)-\(UUID().uuidString.prefix(8))")
+    let url = TestScratch.root.appendingPathComponent("emv-\(safe)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -2,13 +2,14 @@
 // recognised layout written by hand, unit detection, and one-line errors naming file, line and field.
 import Foundation
 import Testing
+import TestSupport
 @testable import TechniqueIO
 
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
 private func write(_ text: String, name: String) -> String {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("techio-\(UUID().uuidString)")
+    let d = TestScratch.root.appendingPathComponent("techio-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     let url = d.appendingPathComponent(name)
     try! Data(text.utf8).write(to: url)

@@ -47,6 +47,6 @@ public enum Level0Oracle {
 
     /// A fresh temporary file path.
     public static func tempPath(_ suffix: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("emv-l0-\(UUID().uuidString)-\(suffix)").path
+        TestScratch.root.appendingPathComponent("emv-l0-\(UUID().uuidString)-\(suffix)").path
     }
 }

@@ -32,7 +32,7 @@ public struct SimulatedParticles: Sendable {
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
     public func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
-        let dir = FileManager.default.temporaryDirectory
+        let dir = TestScratch.root
             .appendingPathComponent("emv-particles-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let angles = randomOrientations(count, seed: seed)

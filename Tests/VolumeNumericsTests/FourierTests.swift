@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import MapIO
+import TestSupport
 @testable import VolumeNumerics
 
 /// Deterministic pseudo-random numbers (SplitMix64) so that phantoms are reproducible.
@@ -15,7 +16,7 @@ func randomVolume(_ nx: Int, _ ny: Int, _ nz: Int, voxelSize: SIMD3<Double>, see
 
 /// Runs the numpy oracle on one or two volumes and returns its JSON.
 func runFourierOracle(_ a: Volume, _ b: Volume? = nil) throws -> [String: Any] {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fourier-oracle-\(UUID().uuidString)")
+    let dir = TestScratch.root.appendingPathComponent("fourier-oracle-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     func write(_ v: Volume, _ name: String) throws -> String {

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import MapIO
+import TestSupport
 @testable import VolumeNumerics
 
 @Suite struct LocalFSCOracleTests {
@@ -17,7 +18,7 @@ import MapIO
             mask[x + n * (y + n * z)] = (d * d).sum() <= 8 * 8
         } } }
         let ours = LocalFSC.compute(h1, h2, mask: mask, settings: LocalFSCSettings(window: w, step: step, threshold: threshold))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("local-fsc-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("local-fsc-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeRaw(h1, "\(dir)/a.f32"); try writeRaw(h2, "\(dir)/b.f32")

@@ -3,13 +3,14 @@
 // one-line errors for cycles, missing steps and unknown formats.
 import Foundation
 import Testing
+import TestSupport
 @testable import WorkflowIO
 
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
 private func write(_ text: String, name: String = "workflow.json") -> String {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("workflowio-\(UUID().uuidString)")
+    let d = TestScratch.root.appendingPathComponent("workflowio-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     let url = d.appendingPathComponent(name)
     try! Data(text.utf8).write(to: url)
