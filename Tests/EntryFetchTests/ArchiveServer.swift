@@ -12,10 +12,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// A fresh temporary folder.
 func scratchFolder(_ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = TestScratch.root.appendingPathComponent("emv-fetch-\(safe)-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TestScratch.directory("emv-fetch", for: name)
 }
 
 /// An archive folder: structures/EMD-NNNN/{header,map,other}/ and data/structures/divided/mmCIF/.

@@ -5,10 +5,7 @@ import TestSupport
 
 /// A fresh temporary folder.
 func imageDataTempDir(_ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = TestScratch.root.appendingPathComponent("emv-img-\(safe)-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TestScratch.directory("emv-img", for: name)
 }
 
 /// The repository root (for Fixtures/ and Tests/Oracles/).

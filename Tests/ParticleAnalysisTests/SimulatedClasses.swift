@@ -30,9 +30,7 @@ struct SimulatedClasses {
 
     /// Writes the particles and the classes; `replaceClass` swaps class images (1-based index → pixels).
     func write(_ phantom: GaussianPhantom, replaceClass: [Int: [Float]] = [:], name: String = #function) throws -> Written {
-        let dir = TestScratch.root
-            .appendingPathComponent("emv-classes-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("emv-classes", for: name)
         var rng = SplitMix64(seed: seed)
         var rows: [String] = [], images: [Float] = []
         var count = 0

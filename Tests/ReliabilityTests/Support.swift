@@ -53,11 +53,7 @@ func emvalidate(_ args: [String]) throws -> Run { try runProcess(emvalidateBinar
 
 /// A fresh temporary folder.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = TestScratch.root
-        .appendingPathComponent("emv-rel-\(safe.prefix(40))-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TestScratch.directory("emv-rel", for: name)
 }
 
 /// SHA-256 of a file, or of every file under a folder (path → hash), to show inputs are untouched.

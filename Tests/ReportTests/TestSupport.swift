@@ -20,10 +20,7 @@ func runProcess(_ executable: String, _ args: [String], cwd: URL? = nil, mergeSt
 
 /// A fresh temporary folder.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = TestScratch.root.appendingPathComponent("emv-\(safe)-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TestScratch.directory("emv", for: name)
 }
 
 /// The repository root (for Templates/ and Fixtures/).

@@ -32,9 +32,7 @@ public struct SimulatedParticles: Sendable {
 
     /// Writes particles.star and particles.mrcs into a new temporary folder; returns the STAR path.
     public func write(_ phantom: GaussianPhantom, name: String = #function) throws -> String {
-        let dir = TestScratch.root
-            .appendingPathComponent("emv-particles-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("emv-particles", for: name)
         let angles = randomOrientations(count, seed: seed)
         var rng = SplitMix64(seed: seed &+ 1)
         var rows: [String] = [], images: [Float] = []

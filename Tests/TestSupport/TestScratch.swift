@@ -13,9 +13,11 @@ public enum TestScratch {
         return url
     }()
 
-    /// A new, empty folder under the root named `prefix-` and a random suffix.
-    public static func directory(_ prefix: String) throws -> URL {
-        let url = root.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+    /// A new, empty folder under the root: `prefix-`, the letters and digits of `name` (a test's #function,
+    /// at most 40) and a random suffix.
+    public static func directory(_ prefix: String, for name: String = "") throws -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }.prefix(40)
+        let url = root.appendingPathComponent("\(prefix)-\(safe.isEmpty ? "" : "\(safe)-")\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
