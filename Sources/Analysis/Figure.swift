@@ -72,12 +72,29 @@ public struct Histogram: Codable, Sendable, Equatable {
     public var yLabel: String
     public var logY: Bool
     public var markers: [Marker]
+    /// The x values are whole numbers (counts): ticks only at integers. Absent (nil) means false.
+    public var wholeNumbers: Bool?
 
     public init(binEdges: [Double], counts: [Double], xLabel: String, yLabel: String = "Voxels",
                 logY: Bool = false, markers: [Marker] = []) {
         precondition(binEdges.count == counts.count + 1, "Histogram: \(binEdges.count) edges for \(counts.count) bins")
         self.binEdges = binEdges; self.counts = counts; self.xLabel = xLabel; self.yLabel = yLabel
         self.logY = logY; self.markers = markers
+    }
+
+    /// A histogram of counts (particles per class, per micrograph; non-empty): bins a whole number of units wide,
+    /// centred on the integers, at most `maxBins` of them, so that 166 and 167 particles are two bars at 166 and 167
+    /// and ten micrographs of 200 one bar at 200 (equal-width real bins drew them as slivers at the axis's left
+    /// end). An empty bin on each side keeps a lone bar from filling the axes or sitting on its edge.
+    public init(counts values: [Int], xLabel: String, yLabel: String, maxBins: Int = 30) {
+        let lo = values.min()!, hi = values.max()!
+        let width = (hi - lo + maxBins) / maxBins   // ⌈(hi − lo + 1) / maxBins⌉
+        let bins = (hi - lo) / width + 1
+        var counts = [Double](repeating: 0, count: bins + 2)
+        for v in values { counts[1 + (v - lo) / width] += 1 }
+        self.init(binEdges: (-1...bins + 1).map { Double(lo) - 0.5 + Double($0 * width) }, counts: counts,
+                  xLabel: xLabel, yLabel: yLabel)
+        wholeNumbers = true
     }
 }
 

@@ -14,18 +14,20 @@ struct Tick: Equatable {
 
 enum AxisTicks {
     /// A nice step of about span / target: 1, 2, 2.5 or 5 × 10^k.
-    static func niceStep(span: Double, target: Int) -> Double {
+    /// `wholeNumbers`: steps of 1, 2, 5, 10, … only (an axis of counts has no tick at 35.5 or 2.5).
+    static func niceStep(span: Double, target: Int, wholeNumbers: Bool = false) -> Double {
         guard span > 0, span.isFinite else { return 1 }
         let raw = span / Double(max(1, target))
+        if wholeNumbers && raw <= 1 { return 1 }
         let mag = pow(10, floor(log10(raw)))
-        for m in [1.0, 2.0, 2.5, 5.0, 10.0] where m * mag >= raw * 0.999 { return m * mag }
+        for m in wholeNumbers && mag < 10 ? [1.0, 2.0, 5.0, 10.0] : [1.0, 2.0, 2.5, 5.0, 10.0] where m * mag >= raw * 0.999 { return m * mag }
         return 10 * mag
     }
 
     /// Major ticks of a linear axis covering [lo, hi] (ticks inside the range only).
-    static func linear(lo: Double, hi: Double, target: Int = 6) -> [Tick] {
+    static func linear(lo: Double, hi: Double, target: Int = 6, wholeNumbers: Bool = false) -> [Tick] {
         guard lo.isFinite, hi.isFinite, hi > lo else { return [] }
-        let step = niceStep(span: hi - lo, target: target)
+        let step = niceStep(span: hi - lo, target: target, wholeNumbers: wholeNumbers)
         let first = (lo / step).rounded(.up), last = (hi / step).rounded(.down)
         guard last >= first, last - first < 1000 else { return [] }
         let values = stride(from: first, through: last, by: 1).map { k -> Double in

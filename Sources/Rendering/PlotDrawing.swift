@@ -63,7 +63,7 @@ struct PlotScale {
     }
 
     /// Ticks for this axis (data values) with labels.
-    func ticks(frequency: Bool, lengthPt: Double) -> [Tick] {
+    func ticks(frequency: Bool, lengthPt: Double, wholeNumbers: Bool = false) -> [Tick] {
         if frequency {
             let minSpacing = (hi - lo) * 30 / max(lengthPt, 1)
             let dlo = log ? pow(10, lo) : lo, dhi = log ? pow(10, hi) : hi
@@ -76,7 +76,7 @@ struct PlotScale {
             return AxisTicks.linear(lo: pow(10, lo), hi: pow(10, hi), target: 3) + ticks
         }
         let target = max(2, min(8, Int(lengthPt / 45)))
-        return AxisTicks.linear(lo: lo, hi: hi, target: target)
+        return AxisTicks.linear(lo: lo, hi: hi, target: target, wholeNumbers: wholeNumbers)
     }
 }
 
@@ -107,7 +107,7 @@ enum PlotDrawing {
             y.hi = max(log10(maxC) + 0.15 * max(1, log10(maxC) - y.lo) / 3, y.lo + 1)
         }
         let hasData = counts.contains { $0 > 0 }
-        drawFrame(size: size, x: x, y: y, xFrequency: false, xLabel: h.xLabel, yLabel: h.yLabel,
+        drawFrame(size: size, x: x, y: y, xFrequency: false, xWholeNumbers: h.wholeNumbers == true, xLabel: h.xLabel, yLabel: h.yLabel,
                   legend: [], xMarkers: h.markers, yMarkers: [], noData: !hasData, canvas: canvas, footprint: { x, y in
             PlotFootprint(dataBoxes: bins.compactMap { bin in
                 guard bin.c > 0, let px0 = x.page(bin.x0), let px1 = x.page(bin.x1), let top = y.page(bin.c) else { return nil }
@@ -215,7 +215,7 @@ enum PlotDrawing {
 
     /// Lays out the axes box in `size`, draws grid, data (through `body`, clipped), frame, ticks, labels,
     /// marker lines and legend; `footprint` gives what the data cover on the page, for the marker labels.
-    static func drawFrame(size: (w: Double, h: Double), x xIn: PlotScale, y yIn: PlotScale, xFrequency: Bool,
+    static func drawFrame(size: (w: Double, h: Double), x xIn: PlotScale, y yIn: PlotScale, xFrequency: Bool, xWholeNumbers: Bool = false,
                           xLabel: String, yLabel: String, legend: [LegendItem], xMarkers: [Marker], yMarkers: [Marker],
                           noData: Bool, canvas: Canvas, footprint: (PlotScale, PlotScale) -> PlotFootprint,
                           body: (PlotScale, PlotScale, OpaquePointer) -> Void) {
@@ -236,7 +236,7 @@ enum PlotDrawing {
         let left = 6 + (yLabel.isEmpty ? 0 : labelH + 6) + yTickW + tickLength + 3
         let right = size.w - 14
         x.a = left; x.b = max(left + 10, right)
-        let xTicks = x.ticks(frequency: xFrequency, lengthPt: x.b - x.a).filter { x.t($0.value).map { $0 >= x.lo - 1e-9 && $0 <= x.hi + 1e-9 } ?? false }
+        let xTicks = x.ticks(frequency: xFrequency, lengthPt: x.b - x.a, wholeNumbers: xWholeNumbers).filter { x.t($0.value).map { $0 >= x.lo - 1e-9 && $0 <= x.hi + 1e-9 } ?? false }
         // Swap y so that page(y.lo) is the bottom: PlotScale maps lo→a, hi→b.
         let box = (x0: x.a, x1: x.b, y0: y.b, y1: y.a)
 

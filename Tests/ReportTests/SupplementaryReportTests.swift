@@ -114,6 +114,9 @@ import VolumeNumerics
         // from the edge, box 40).
         #expect(a.metrics["flagged"] == .int(inDisc), "flagged \(String(describing: a.metrics["flagged"])), in the disc \(inDisc)")
         #expect(a.status == (Double(inDisc) / 72 > 0.2 ? .warnings : .ok))
+        // The overlay shows the micrograph with the flagged coordinates, not merely the first one.
+        let overlay = try #require(a.figures.first { $0.id == "5a_screening_overlay" })
+        #expect(overlay.caption.hasPrefix("Screening of mic2.mrc, the micrograph with the most flagged coordinates (\(inDisc) of 36)"), "\(overlay.caption)")
         try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
         #expect(text.contains("Level 5: micrographs and particle coordinates") && text.contains("5.a Micrograph screening"))

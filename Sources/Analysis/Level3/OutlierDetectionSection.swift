@@ -63,7 +63,7 @@ public struct OutlierDetectionSection: Section {
                                                  markers: [Marker(value: Self.coreLimit, label: "0.7")]))),
             Figure(id: "3a_class_sizes",
                    caption: "Number of particles per class among the \(a.rows.count) particles used.",
-                   content: .histogram(ParticlesSection.countHistogram(sizes, xLabel: "Particles in the class", yLabel: "Classes", maxBins: 20))),
+                   content: .histogram(Histogram(counts: sizes, xLabel: "Particles in the class", yLabel: "Classes", maxBins: 20))),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }

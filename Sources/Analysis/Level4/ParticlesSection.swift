@@ -67,7 +67,7 @@ public struct ParticlesSection: Section {
         }
         if perMicrograph.count > 1 {
             figures.append(Figure(id: "4particles_per_micrograph", caption: "Histogram of the number of particles per micrograph (\(perMicrograph.count) micrographs).",
-                                  content: .histogram(Self.countHistogram(Array(perMicrograph.values), xLabel: "Particles per micrograph", yLabel: "Micrographs"))))
+                                  content: .histogram(Histogram(counts: Array(perMicrograph.values), xLabel: "Particles per micrograph", yLabel: "Micrographs"))))
         }
         return SectionResult(id: id, title: title, status: warnings.isEmpty ? .ok : .warnings, warnings: warnings,
                              metrics: metrics, figures: figures, scored: scored)
@@ -109,20 +109,6 @@ public struct ParticlesSection: Section {
         if s.fromStar > 0 { from.append("STAR file's \(s.field.column)" + (s.fromFlag > 0 ? " (\(s.fromStar) particles)" : "")) }
         if s.fromFlag > 0 { from.append("flag \(s.field.flag) (the STAR file has no \(s.field.column)" + (s.fromStar > 0 ? "; \(s.fromFlag) particles)" : ")")) }
         return .object(["parameter": .string(s.field.name), "value": .string(values), "source": .string(from.joined(separator: "; "))])
-    }
-
-    /// A histogram of counts (particles per class, per micrograph): bins a whole number of units wide, centred on
-    /// the integers, at most `maxBins` of them, so that 166 and 167 particles are two bars at 166 and 167 and ten
-    /// micrographs of 200 one bar at 200 (equal-width real bins drew them as slivers at the axis's left end). An
-    /// empty bin on each side keeps a lone bar from filling the axes.
-    static func countHistogram(_ values: [Int], xLabel: String, yLabel: String, maxBins: Int = 30) -> Histogram {
-        let lo = values.min()!, hi = values.max()!
-        let width = (hi - lo + maxBins) / maxBins   // ⌈(hi − lo + 1) / maxBins⌉
-        let bins = (hi - lo) / width + 1
-        var counts = [Double](repeating: 0, count: bins + 2)
-        for v in values { counts[1 + (v - lo) / width] += 1 }
-        return Histogram(binEdges: (-1...bins + 1).map { Double(lo) - 0.5 + Double($0 * width) }, counts: counts,
-                         xLabel: xLabel, yLabel: yLabel)
     }
 
     static func histogram(_ values: [Double], xLabel: String, yLabel: String, bins: Int = 30) -> Histogram {

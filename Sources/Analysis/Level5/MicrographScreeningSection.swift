@@ -19,7 +19,9 @@ public struct MicrographScreeningSection: Section {
         var perCoordinate: [JSONValue] = []
         var total = 0, flagged = 0, nearEdge = 0, inRegions = 0
         var scores: [Double] = []
-        var overlay: Figure?
+        // The micrograph shown: the one with the most flagged coordinates (the first listed when none is flagged),
+        // where the screening has something to show.
+        var overlay: (figure: Figure, flagged: Int)?
         var unreadable: [String] = []
         for k in inputs.list.paths.indices {
             let points = coords.points(for: inputs.list.paths[k])
@@ -39,7 +41,7 @@ public struct MicrographScreeningSection: Section {
                 perCoordinate.append(.object(["micrograph": .string(name), "x_px": .number(p.x), "y_px": .number(p.y),
                                               "score": .number(c.score), "flagged": .bool(c.flagged)]))
             }
-            if overlay == nil {
+            if overlay == nil || f > overlay!.flagged {
                 var left = inputs.panel(m, target: 800, label: name, flags: cs.map { $0.flagged })
                 left.label = name
                 // The z map at the screening's own binning, with the same circles rescaled.
@@ -47,7 +49,8 @@ public struct MicrographScreeningSection: Section {
                                     label: "robust z (±8)", pixelSizeA: [s.pixelSizeA, s.pixelSizeA])
                 let scale = Double(left.width) / Double(s.width)
                 right.circles = left.circles?.map { ImageCircle(u: ($0.u + 0.5) / scale - 0.5, v: ($0.v + 0.5) / scale - 0.5, radius: $0.radius / scale, flagged: $0.flagged) }
-                overlay = Figure(id: "5a_screening_overlay", caption: "Screening of \(name): the micrograph with each particle box (red: flagged, green: kept) and the robust z-score of the local median density (clipped to ±8) from which bad regions (|z| ≥ 3, at least one box in area) are taken.", content: .images(ImagePanels(panels: [left, right])))
+                let which = f > 0 ? ", the micrograph with the most flagged coordinates (\(f) of \(cs.count))" : ""
+                overlay = (Figure(id: "5a_screening_overlay", caption: "Screening of \(name)\(which): the micrograph with each particle box (red: flagged, green: kept) and the robust z-score of the local median density (clipped to ±8) from which bad regions (|z| ≥ 3, at least one box in area) are taken.", content: .images(ImagePanels(panels: [left, right]))), f)
             }
         }
         guard total > 0 else {
@@ -70,7 +73,7 @@ public struct MicrographScreeningSection: Section {
         var h = [Double](repeating: 0, count: 20)
         for s in scores { h[min(19, Int(s * 20))] += 1 }
         var figures: [Figure] = []
-        if let overlay { figures.append(overlay) }
+        if let overlay { figures.append(overlay.figure) }
         figures.append(Figure(id: "5a_scores", caption: "Screening scores of the coordinates; a coordinate is flagged at 0.5 or above.",
                               content: .histogram(Histogram(binEdges: edges, counts: h, xLabel: "Score", yLabel: "Coordinates",
                                                             markers: [Marker(value: 0.5, label: "flag")]))))

@@ -71,13 +71,8 @@ public struct MicrographsSection: Section {
             metrics["particles_per_micrograph_mean"] = .number(Double(matched) / Double(counts.count))
             metrics["particles_per_micrograph_min"] = .int(counts.min() ?? 0)
             metrics["particles_per_micrograph_max"] = .int(counts.max() ?? 0)
-            let hi = Double((counts.max() ?? 0) + 1)
-            let nb = min(30, max(1, Int(hi)))
-            let edges = (0...nb).map { hi * Double($0) / Double(nb) }
-            var h = [Double](repeating: 0, count: nb)
-            for n in counts { h[min(nb - 1, Int(Double(n) / hi * Double(nb)))] += 1 }
             figures.append(Figure(id: "5micrographs_particles_per_micrograph", caption: "Number of particles per micrograph.",
-                                  content: .histogram(Histogram(binEdges: edges, counts: h, xLabel: "Particles per micrograph", yLabel: "Micrographs"))))
+                                  content: .histogram(Histogram(counts: counts, xLabel: "Particles per micrograph", yLabel: "Micrographs"))))
         }
         return SectionResult(id: id, title: title, status: .ok, metrics: metrics, figures: figures, scored: scored)
     }
