@@ -140,6 +140,11 @@ final class ClassificationWithoutAlignmentTests: XCTestCase {
         let larger = try XCTUnwrap(r.metrics["larger_class_fraction"]?.doubleValue)
         XCTAssertEqual(larger, Double(max(second.filter { $0 }.count, second.filter { !$0 }.count)) / 120, accuracy: 0.1)
         XCTAssertNotNil(r.figures.first { $0.id == "4e_class_slices" })
+        // Both structures are seen from the same directions: the split does not follow the views.
+        let separation = try XCTUnwrap(r.metrics["view_separation"]?.doubleValue)
+        print("4.e mixture: view separation \(separation)")
+        XCTAssertLessThan(separation, 0.5)
+        XCTAssertEqual(r.metrics["verdict"], .string("two populated classes"))
         // Membership against the truth, from the classifier itself on the same particles.
         let particles = try (0..<120).map { i -> ClassificationParticle in
             let q = mixed.table!.particles[i]

@@ -3,7 +3,9 @@
 // cross-validated halves, started from two random halves). VRS's rule: OK only when the classification
 // converges to one class; we call it one class when the larger class holds at least 90 % of the particles.
 // Two populated classes are not scored (the set may be heterogeneous, which a map from all particles blurs):
-// the section then shows central slices of both class maps and their difference, with a warning.
+// the section then shows central slices of both class maps and their difference, with a warning. When the two
+// classes follow the viewing directions (ViewSeparation ≥ 0.5: the smaller class looks from directions the
+// larger hardly has), the warning says so: a set with few distinct views splits that way even for one structure.
 import Foundation
 import ImageData
 import MapIO
@@ -18,6 +20,9 @@ public struct ClassificationWithoutAlignmentSection: Section {
     public static let defaultParticles = 1000
     /// The larger class's share above which the set counts as one class.
     static let oneClassShare = 0.9
+    /// The view separation from which two classes are said to follow the viewing directions: halfway between
+    /// membership independent of direction (0) and classes that never share a direction (1).
+    static let viewSplitSeparation = 0.5
 
     public init() {}
 
@@ -55,7 +60,16 @@ public struct ClassificationWithoutAlignmentSection: Section {
                        xLabel: "Iteration", yLabel: "Share of the particles", yMarkers: [Marker(value: Self.oneClassShare, label: "90 %")]))),
         ]
         var warnings: [String] = []
-        if !oneClass {
+        // Whether the split follows the viewing directions (most probable class of each particle).
+        let smallerIndex = ordered[1]
+        let separation = ViewSeparation.separation(directions: poses.map { $0.angles.projectionDirection },
+                                                   inSmaller: result.assignment.map { $0 == smallerIndex })
+        metrics["view_separation"] = separation.map { .number($0) } ?? .null
+        metrics["view_separation_radius_deg"] = .number(ViewSeparation.radiusDeg)
+        let byView = !oneClass && (separation ?? 0) >= Self.viewSplitSeparation
+        if byView {
+            warnings.append("the classification with fixed angles keeps two populated classes (\(NumberText.format(larger * 100)) % and \(NumberText.format((1 - larger) * 100)) %), but they follow the viewing directions (view separation \(NumberText.fixed(separation!, 2)): the smaller class looks from directions the larger hardly has), which one structure seen from few distinct directions also gives; this test cannot tell here whether the set is heterogeneous; not scored")
+        } else if !oneClass {
             warnings.append("the classification with fixed angles keeps two populated classes (\(NumberText.format(larger * 100)) % and \(NumberText.format((1 - larger) * 100)) %): the particles may hold more than one structure; not scored")
             if let a = result.classMaps[ordered[0]], let b = result.classMaps[ordered[1]] {
                 var difference = a
@@ -70,7 +84,7 @@ public struct ClassificationWithoutAlignmentSection: Section {
                                       ]))))
             }
         }
-        metrics["verdict"] = .string(oneClass ? "one class" : "two populated classes")
+        metrics["verdict"] = .string(oneClass ? "one class" : byView ? "two classes that follow the viewing directions" : "two populated classes")
         return SectionResult(id: id, title: title, status: warnings.isEmpty ? .ok : .warnings, warnings: warnings,
                              metrics: metrics, figures: figures, scored: oneClass)
     }
