@@ -253,8 +253,10 @@ enum PlotDrawing {
         canvas.restore()
         canvas.setLine(width: 1)
 
-        // Marker lines with labels, staggered when they would overlap.
-        drawMarkers(xMarkers: xMarkers, yMarkers: yMarkers, x: x, y: y, box: box, data: footprint(x, y), canvas: canvas)
+        // Marker lines with labels placed where they hide no data (the footprint only when a label needs it).
+        let labelled = (xMarkers + yMarkers).contains { !$0.label.isEmpty }
+        drawMarkers(xMarkers: xMarkers, yMarkers: yMarkers, x: x, y: y, box: box,
+                    data: labelled ? footprint(x, y) : PlotFootprint(), canvas: canvas)
 
         // Frame and ticks.
         canvas.setColor(.axis)
