@@ -11,7 +11,6 @@
 // depend on the direction and 1 when the two classes never look from the same direction. Directions are compared
 // as they are (no symmetry expansion: angles kept in one asymmetric unit are compared there).
 import Foundation
-import ImageData
 import VolumeNumerics
 
 public enum ViewSeparation {
