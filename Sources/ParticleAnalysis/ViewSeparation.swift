@@ -9,7 +9,9 @@
 // projection direction lies within `radiusDeg` of its own (itself left out); the mean of those shares, m, is
 // rescaled against the smaller class's overall share s: (m − s)/(1 − s). It is about 0 when membership does not
 // depend on the direction and 1 when the two classes never look from the same direction. Directions are compared
-// as they are (no symmetry expansion: angles kept in one asymmetric unit are compared there).
+// as they are, without symmetry expansion, because the classification they judge reconstructs its class maps in
+// C1 (FixedAngleClassification): a class map made from a direction v holds no data at a symmetry mate g·v, so
+// the mechanism above acts on the directions as assigned, not on their symmetry classes.
 import Foundation
 import VolumeNumerics
 

@@ -168,8 +168,8 @@ private func surface(_ result: SectionResult, _ id: String) throws -> (Figure, S
         #expect(abs(b.metrics["resampled_voxel_A"]!.doubleValue! - t) < 1e-9, "resampled voxel \(b.metrics["resampled_voxel_A"]!)")
         #expect(b.metrics["resampled"] == .bool(true))
         let slicesCaption = try #require(b.figures.first { $0.id == "0f_local_bfactor_slices" }).caption
-        #expect(slicesCaption.contains("map resampled to 1.19 Å per voxel; slice indices on that grid"), "\(slicesCaption)")
-        #expect(b.figures[0].caption.contains("voxels of the map resampled to 1.19 Å per voxel"), "\(b.figures[0].caption)")
+        #expect(slicesCaption.contains("map resampled to 1.185 Å per voxel; slice indices on that grid"), "\(slicesCaption)")
+        #expect(b.figures[0].caption.contains("voxels of the map resampled to 1.185 Å per voxel"), "\(b.figures[0].caption)")
         let left = LocalValueSummary(vertexValues(vb) { $0 < 24 }).percentile(50)
         let right = LocalValueSummary(vertexValues(vb) { $0 > 40 }).percentile(50)
         // Reference: the section's own per-voxel B (resampled grid) in the same two slabs, the mask voxels nearest

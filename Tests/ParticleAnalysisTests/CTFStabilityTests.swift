@@ -46,6 +46,18 @@ final class CTFStabilityTests: XCTestCase {
         }
     }
 
+    /// A particle the search moved away and back reads a change of 0, not the float residue of U + step − step
+    /// (which the table printed as 8.7×10⁻¹⁵ Å); real changes keep their value to 0.01 Å.
+    func testUnchangedValuesReadZero() {
+        // One step up and two half steps down, as the pattern search moves.
+        let u = 15234.7, step = 12.698338324537
+        let back = ((u + step) - step / 2) - step / 2
+        XCTAssertNotEqual(back - u, 0, "the case needs a residue to test")
+        XCTAssertEqual(CTFStabilitySection.change(back, u), 0)
+        XCTAssertEqual(CTFStabilitySection.change(u + 2 * step, u), 25.4, accuracy: 1e-9)
+        XCTAssertEqual(CTFStabilitySection.change(u - 0.625, u), -0.63, accuracy: 1e-9)
+    }
+
     func testDefociOffBy2000AreRecoveredAndWarn() throws {
         let star = try SimulatedParticles(count: 120, noiseSD: 0.3, starDefocusOffsetA: 2000).write(phantom)
         let p = try ParticleInput.load(starPath: star, maxParticles: nil)

@@ -27,9 +27,10 @@ struct LocalBandAnalysis {
     /// (same box, same slice indices as every other figure).
     let isResampled: Bool
 
-    /// "map resampled to v Å per voxel", or nil when the map's own grid was used.
+    /// "map resampled to v Å per voxel", or nil when the map's own grid was used; v printed as the text
+    /// prints `resampled_voxel_A`, so caption and text agree.
     var resampledNote: String? {
-        isResampled ? String(format: "map resampled to %.2f Å per voxel", grid.voxelSize.x) : nil
+        isResampled ? "map resampled to \(NumberText.format(grid.voxelSize.x)) Å per voxel" : nil
     }
 
     /// The histogram caption's count: "n voxels", and of which grid when it is not the map's.
@@ -72,9 +73,7 @@ struct LocalBandAnalysis {
                           what: String, unit: String) {
         let figure: Result<Figure, FigureUnavailable>
         do {
-            let note = isResampled
-                ? "the \(what) is computed on the map resampled to \(NumberText.format(grid.voxelSize.x)) Å per voxel and sampled there at the vertex positions in Å"
-                : nil
+            let note = resampledNote.map { "the \(what) is computed on the \($0) and sampled there at the vertex positions in Å" }
             figure = LocalMapSurface.figure(
                 id: id, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
                 local: grid.withData(values), fixedRange: fixedRange, colormap: colormap,

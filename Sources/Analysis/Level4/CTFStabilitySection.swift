@@ -38,6 +38,11 @@ public struct CTFStabilitySection: Section {
         }
     }
 
+    /// A refined − STAR difference, Å, rounded to 0.01 Å: the search reaches its values by adding and
+    /// removing steps of at least 0.625 Å, so an unchanged value comes back as U + step − step, whose
+    /// difference from U is float residue (~10⁻¹⁴ Å), not a change.
+    static func change(_ refinedA: Double, _ starA: Double) -> Double { ((refinedA - starA) * 100).rounded() / 100 }
+
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles).filter { table.particles[$0].ctf != nil }
@@ -66,17 +71,17 @@ public struct CTFStabilitySection: Section {
             Row(key: "astigmatism_A", name: "Astigmatism |U − V|", unit: "Å", source: "refined",
                 values: all.map { astigmatism($0.refined) }, bound: Self.defocusBoundA),
             Row(key: "defocus_change_A", name: "Defocus change", unit: "Å", source: "refined − STAR",
-                values: zip(all, star).map { mean($0.refined) - mean($1) }, bound: Self.defocusBoundA, containsCentre: true),
+                values: zip(all, star).map { Self.change(mean($0.refined), mean($1)) }, bound: Self.defocusBoundA, containsCentre: true),
             // VRS's astigmatism change, |U − V| refined minus STAR: biased upwards by noise (a magnitude estimated
             // from noisy data is positive even when the truth is 0), so its interval excludes 0 for a right
             // STAR; informative here. The rule goes to the components of the astigmatism vector instead.
             Row(key: "astigmatism_change_A", name: "Astigmatism change", unit: "Å", source: "refined − STAR",
-                values: zip(all, star).map { astigmatism($0.refined) - astigmatism($1) }),
+                values: zip(all, star).map { Self.change(astigmatism($0.refined), astigmatism($1)) }),
             Row(key: "astigmatism_change_cos_A", name: "Astigmatism vector change, cos 2α", unit: "Å", source: "refined − STAR",
-                values: zip(all, star).map { astigmatismVector($0.refined).x - astigmatismVector($1).x },
+                values: zip(all, star).map { Self.change(astigmatismVector($0.refined).x, astigmatismVector($1).x) },
                 bound: Self.defocusBoundA, containsCentre: true),
             Row(key: "astigmatism_change_sin_A", name: "Astigmatism vector change, sin 2α", unit: "Å", source: "refined − STAR",
-                values: zip(all, star).map { astigmatismVector($0.refined).y - astigmatismVector($1).y },
+                values: zip(all, star).map { Self.change(astigmatismVector($0.refined).y, astigmatismVector($1).y) },
                 bound: Self.defocusBoundA, containsCentre: true),
         ]
         if table.table.has("rlnPhaseShift") {
