@@ -72,24 +72,25 @@ enum MarkerLabelPlacement {
         var taken = already, result: [Placed] = []
         let rows = max(1, Int(((box.y1 - box.y0) / 2 - 4) / lineH))
         for (px, w) in labels {
+            /// The label's box with its text starting at page x `tx` on the row whose text top is `y0`.
+            func rect(_ tx: Double, _ y0: Double) -> PageRect {
+                PageRect(x0: tx - pad, y0: y0 - pad, x1: tx + w + pad, y1: y0 + lineH - 1 - pad)
+            }
             var candidates: [PageRect] = []
             for row in 0..<rows {
                 for top in [true, false] {
                     let y0 = top ? box.y0 + 4 + Double(row) * lineH : box.y1 - 4 - Double(row + 1) * lineH
                     for tx in [px + 3, px - 3 - w] where tx >= box.x0 + 1 && tx + w <= box.x1 - 1 {
-                        candidates.append(PageRect(x0: tx - pad, y0: y0 - pad, x1: tx + w + pad, y1: y0 + lineH - 1 - pad))
+                        candidates.append(rect(tx, y0))
                     }
                 }
             }
             let choice = best(candidates, taken: taken, footprint: footprint) ?? {
                 let tx = px + 3 + w + 2 <= box.x1 ? px + 3 : px - 3 - w
+                func topRow(_ row: Int) -> PageRect { rect(tx, box.y0 + 4 + Double(row) * lineH) }
                 var row = 0
-                func rect(_ row: Int) -> PageRect {
-                    let y0 = box.y0 + 4 + Double(row) * lineH
-                    return PageRect(x0: tx - pad, y0: y0 - pad, x1: tx + w + pad, y1: y0 + lineH - 1 - pad)
-                }
-                while taken.contains(where: { $0.intersects(rect(row), margin: 1.5) }) { row += 1 }
-                return Placed(rect: rect(row), cost: footprint.cost(rect(row)))
+                while taken.contains(where: { $0.intersects(topRow(row), margin: 1.5) }) { row += 1 }
+                return Placed(rect: topRow(row), cost: footprint.cost(topRow(row)))
             }()
             taken.append(choice.rect)
             result.append(choice)

@@ -183,19 +183,6 @@ public enum Statistics {
         return lo <= hi ? (lo, hi) : nil
     }
 
-    /// Number of selected voxels with |v − center| > bound.
-    public static func countBeyond(_ volume: Volume, center: Double = 0, bound: Double,
-                                   mask: BinaryMask, inside: Bool) -> Int {
-        precondition(volume.dims == mask.dims, "Statistics.countBeyond: volume \(volume.dims) vs mask \(mask.dims)")
-        var total = 0
-        volume.data.withUnsafeBufferPointer { v in
-            mask.voxels.withUnsafeBufferPointer { m in
-                for i in 0..<v.count where m[i] == inside && abs(Double(v[i]) - center) > bound { total += 1 }
-            }
-        }
-        return total
-    }
-
     /// For each threshold t, the number of voxels with V >= t (exact, as compared in Double; NaN never counts).
     /// Each Double threshold becomes the smallest Float ≥ it, for which `v >= t` has the same answer for every
     /// Float v. The values are read eight at a time and compared only with the thresholds up to their largest

@@ -128,8 +128,7 @@ func context(_ map: Volume, resolution: Double?, threshold: Double = 0) -> Analy
         let r = 4.0
         let ours = try GuinierBFactor().run(context(map, resolution: r)).metrics["b_factor_A2"]!.doubleValue!
 
-        let dir = TestScratch.root.appendingPathComponent("relion-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("relion").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeTestMRC(map, to: "\(dir)/map.mrc")
         let p = Process()

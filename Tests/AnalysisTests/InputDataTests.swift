@@ -212,8 +212,7 @@ private func close(_ observed: Double?, _ expected: Double, tol: Double, _ what:
     given.mapDigest = BackgroundTask { "0123abcd" }
     #expect(try InputData().run(given).metrics["sha256"] == "0123abcd")
 
-    let dir = TestScratch.root.appendingPathComponent("digest-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try TestScratch.directory("digest")
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("abc.mrc")
     try Data("abc".utf8).write(to: file)

@@ -126,8 +126,7 @@ func level1Context(_ map: Volume, halves: (Volume, Volume)?, resolution: Double?
     @Test func halfMapsSection() throws {
         let phantom = level1Phantom(n: 32, voxelA: 2, seed: 105)
         let halves = level1Halves(phantom, crossingInvA: 0.1, seed: 106)
-        let dir = TestScratch.root.appendingPathComponent("halves-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("halves").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeTestMRC(halves.0, to: "\(dir)/h1.mrc"); try writeTestMRC(halves.1, to: "\(dir)/h2.mrc")
         let r = try HalfMaps().run(level1Context(phantom, halves: halves, halfPaths: ("\(dir)/h1.mrc", "\(dir)/h2.mrc")))
@@ -193,8 +192,7 @@ struct RelionFSCTable {
 
 /// Runs relion_postprocess on two halves with a mask (no B-factor) in a temporary folder and reads its STAR file.
 func relionPostprocess(_ relion: String, halves: (Volume, Volume), mask: Volume, voxelA t: Double) throws -> RelionFSCTable {
-    let dir = TestScratch.root.appendingPathComponent("relion1a-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = try TestScratch.directory("relion1a").path
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try writeTestMRC(halves.0, to: "\(dir)/h1.mrc"); try writeTestMRC(halves.1, to: "\(dir)/h2.mrc")
     try writeTestMRC(mask, to: "\(dir)/mask.mrc")

@@ -82,8 +82,7 @@ import TestSupport
 }
 
 @Test func pdbAndMmCIFGiveIdenticalLevelAResults() throws {
-    let dir = TestScratch.root.appendingPathComponent("levelA-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try TestScratch.directory("levelA")
     defer { try? FileManager.default.removeItem(at: dir) }
     let cif = dir.appendingPathComponent("3J6B_9.cif").path
     _ = try runOracle("levelA_write_mmcif.py", arguments: [daqModelPath, cif])

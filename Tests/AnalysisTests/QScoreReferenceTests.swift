@@ -24,8 +24,7 @@ import TestSupport
 
     @Test func closeAtomsMatchTheOracle() throws {
         let (atoms, map) = cluster()
-        let dir = TestScratch.root.appendingPathComponent("qscore-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("qscore")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("map.mrc").path
         try writeTestMRC(map, to: path)

@@ -28,8 +28,7 @@ import TestSupport
 
     @Test(arguments: [CompressionFormat.gzip, .bzip2])
     func decompressionStopsAtTheHeaderImpliedSize(_ format: CompressionFormat) throws {
-        let dir = TestScratch.root.appendingPathComponent("bomb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("bomb")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (bomb, mapPath) = try Self.makeBomb(format, dir: dir)
         let compressedSize = try FileManager.default.attributesOfItem(atPath: bomb)[.size] as! Int
@@ -55,8 +54,7 @@ import TestSupport
 
     /// An ordinary compressed map (stream ends with the data) is read without that warning.
     @Test func exactStreamHasNoWarning() throws {
-        let dir = TestScratch.root.appendingPathComponent("exact-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("exact")
         defer { try? FileManager.default.removeItem(at: dir) }
         let map = dir.appendingPathComponent("m.mrc").path
         try MRCWriter.write(Volume(nx: 4, ny: 4, nz: 4, value: 1), to: map, labels: [])

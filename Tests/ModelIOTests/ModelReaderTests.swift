@@ -10,8 +10,7 @@ private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 private let daqPDB = repoRoot.appendingPathComponent("Fixtures/daq/3J6B_9.pdb").path
 
 private func tempDir() -> URL {
-    let d = TestScratch.root.appendingPathComponent("modelio-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    let d = try! TestScratch.directory("modelio")
     return d
 }
 

@@ -23,8 +23,7 @@ final class RelionRealignmentTests: XCTestCase {
     /// The files written for RELION read back: one optics group, CTF columns, k@particles.mrcs, normalised
     /// background (mean 0, SD 1 outside the particle).
     func testInputFilesReadBackWithOurReader() throws {
-        let dir = TestScratch.root.appendingPathComponent("emv-relion-inputs-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("emv-relion-inputs")
         defer { try? FileManager.default.removeItem(at: dir) }
         var rng = SplitMix64(seed: 3)
         let images = (0..<3).map { _ in

@@ -9,8 +9,7 @@ private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     .deletingLastPathComponent()
 
 private func write(_ text: String, name: String) -> String {
-    let d = TestScratch.root.appendingPathComponent("techio-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    let d = try! TestScratch.directory("techio")
     let url = d.appendingPathComponent(name)
     try! Data(text.utf8).write(to: url)
     return url.path

@@ -130,8 +130,7 @@ func writeRaw(_ v: Volume, _ path: String) throws {
         let n = 32, t = 1.3
         let phantom = blobPhantom(n: n, voxelA: t, seed: 9)
         let (h1, h2) = knownTruthHalves(phantom: phantom, crossingInvA: 9 / (Double(n) * t), seed: 10)
-        let dir = TestScratch.root.appendingPathComponent("fsc-oracle-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("fsc-oracle").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeRaw(h1, "\(dir)/a.f32"); try writeRaw(h2, "\(dir)/b.f32")
         let p = Process()

@@ -16,8 +16,7 @@ func randomVolume(_ nx: Int, _ ny: Int, _ nz: Int, voxelSize: SIMD3<Double>, see
 
 /// Runs the numpy oracle on one or two volumes and returns its JSON.
 func runFourierOracle(_ a: Volume, _ b: Volume? = nil) throws -> [String: Any] {
-    let dir = TestScratch.root.appendingPathComponent("fourier-oracle-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try TestScratch.directory("fourier-oracle")
     defer { try? FileManager.default.removeItem(at: dir) }
     func write(_ v: Volume, _ name: String) throws -> String {
         let url = dir.appendingPathComponent(name)

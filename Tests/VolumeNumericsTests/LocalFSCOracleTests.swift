@@ -18,8 +18,7 @@ import TestSupport
             mask[x + n * (y + n * z)] = (d * d).sum() <= 8 * 8
         } } }
         let ours = LocalFSC.compute(h1, h2, mask: mask, settings: LocalFSCSettings(window: w, step: step, threshold: threshold))
-        let dir = TestScratch.root.appendingPathComponent("local-fsc-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("local-fsc").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeRaw(h1, "\(dir)/a.f32"); try writeRaw(h2, "\(dir)/b.f32")
         try Data(mask.map { $0 ? 1 : 0 }).write(to: URL(fileURLWithPath: "\(dir)/m.u8"))
