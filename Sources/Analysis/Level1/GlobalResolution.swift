@@ -40,14 +40,13 @@ public enum GlobalFSC {
         var corrected = masked
         let shell = FSC.firstShellBelow(unmasked, randomizeBelowFSC)
         if let shell {
-            // One randomised half at a time, each inverted in its own storage and masked as it is transformed:
-            // two masked spectra and one volume at the peak.
-            func randomizedMaskedSpectrum(_ spectrum: FourierVolume, _ half: Volume, _ seed: UInt64) -> FourierVolume {
+            // One randomised half at a time, inverted, masked and transformed again in its own storage: two
+            // masked spectra at the peak, and no fresh full-size array beyond the randomised copy.
+            func randomizedMaskedSpectrum(_ spectrum: FourierVolume, _ seed: UInt64) -> FourierVolume {
                 var randomized = PhaseRandomization.randomized(spectrum, fromShell: shell, seed: seed)
-                return FFT.forward(FFT.inverse(taking: &randomized, like: half), maskedBy: mask)
+                return FFT.remasked(taking: &randomized, by: mask)
             }
-            let rm = FSC.curve(randomizedMaskedSpectrum(spectrum1, half1, seed),
-                               randomizedMaskedSpectrum(spectrum2, half2, seed &+ 7919))
+            let rm = FSC.curve(randomizedMaskedSpectrum(spectrum1, seed), randomizedMaskedSpectrum(spectrum2, seed &+ 7919))
             randomized = rm
             corrected = FSC.phaseRandomizationCorrected(masked: masked, randomizedMasked: rm, randomizedFromShell: shell)
         }
