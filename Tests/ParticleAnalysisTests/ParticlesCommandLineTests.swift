@@ -108,6 +108,9 @@ final class ParticlesCommandLineTests: XCTestCase {
             XCTAssertTrue(text.contains(heading), "\(heading) is not in the PDF")
         }
         XCTAssertTrue(text.contains("CTF voltage from the STAR file's rlnVoltage; spherical aberration from the STAR file's rlnSphericalAberration"))
+        // Flags set in typewriter type read as typed: T1's Latin Modern Mono joined "--" into an en dash.
+        XCTAssertTrue(text.contains("--max-particles") && text.contains("--relion"), "flags in the PDF: \(text.components(separatedBy: "max-particles").first!.suffix(40))")
+        XCTAssertFalse(text.contains("\u{2013}max-particles") || text.contains("\u{2013}relion"), "a flag's -- was set as an en dash")
     }
 
     /// A refused run: exit code, one line naming `fragments`, no output folder, the STAR file unchanged.
