@@ -61,7 +61,14 @@ public struct ImagePanels: Codable, Sendable, Equatable {
 public struct Marker: Codable, Sendable, Equatable {
     public var value: Double
     public var label: String
-    public init(value: Double, label: String) { self.value = value; self.label = label }
+    /// A rule's limit that the axis always reaches, however far the data lie from it (e.g. 4.d's 5°: particles
+    /// that all moved by 10⁻⁶° must read as far below it, not as a curve filling the plot). nil: shown only
+    /// when near the data.
+    public var keepInRange: Bool?
+
+    public init(value: Double, label: String, keepInRange: Bool = false) {
+        self.value = value; self.label = label; self.keepInRange = keepInRange ? true : nil
+    }
 }
 
 /// A histogram: `counts[i]` falls in [binEdges[i], binEdges[i+1]).
@@ -125,11 +132,14 @@ public struct LinePlot: Codable, Sendable, Equatable {
     public var yMarkers: [Marker]
     /// If set, x is a spatial frequency in 1/Å and ticks are labelled as resolutions in Å (1/x).
     public var xIsFrequency: Bool
+    /// x counts something (particles, iterations): ticks at whole numbers only. nil: any ticks.
+    public var xWholeNumbers: Bool?
 
     public init(series: [Series], xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
-                xMarkers: [Marker] = [], yMarkers: [Marker] = [], xIsFrequency: Bool = false) {
+                xMarkers: [Marker] = [], yMarkers: [Marker] = [], xIsFrequency: Bool = false, xWholeNumbers: Bool = false) {
         self.series = series; self.xLabel = xLabel; self.yLabel = yLabel; self.logX = logX; self.logY = logY
         self.xMarkers = xMarkers; self.yMarkers = yMarkers; self.xIsFrequency = xIsFrequency
+        self.xWholeNumbers = xWholeNumbers ? true : nil
     }
 }
 

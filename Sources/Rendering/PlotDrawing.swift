@@ -50,16 +50,18 @@ struct PlotScale {
         return PlotScale(log: log, lo: lo - padLo, hi: hi + pad * span)
     }
 
-    /// The marker values worth widening the axis for: finite (positive on a log axis) and within one data
-    /// span of the data range, so that a stray marker does not squash the data into a corner.
+    /// The marker values worth widening the axis for: finite (positive on a log axis) and either a rule's
+    /// limit (`keepInRange`) or within one data span of the data range, so that a stray marker does not squash
+    /// the data into a corner.
     static func nearbyMarkers(_ markers: [Marker], data: [Double], log: Bool) -> [Double] {
         let s = covering(data, log: log, pad: 0)
         let span = s.hi - s.lo
-        return markers.map(\.value).filter { v in
-            guard v.isFinite, !log || v > 0 else { return false }
-            let t = log ? log10(v) : v
+        return markers.filter { m in
+            guard m.value.isFinite, !log || m.value > 0 else { return false }
+            if m.keepInRange == true { return true }
+            let t = log ? log10(m.value) : m.value
             return t >= s.lo - span && t <= s.hi + span
-        }
+        }.map(\.value)
     }
 
     /// Ticks for this axis (data values) with labels.
@@ -147,8 +149,8 @@ enum PlotDrawing {
         let hasData = p.series.contains { s in zip(s.x, s.y).contains { x.t($0.0) != nil && y.t($0.1) != nil } }
         let legend = p.series.enumerated().filter { !$0.element.label.isEmpty }
             .map { (label: $0.element.label, color: RGB.cycle[$0.offset % RGB.cycle.count], style: $0.element.style) }
-        drawFrame(size: size, x: x, y: y, xFrequency: p.xIsFrequency, xLabel: p.xLabel, yLabel: p.yLabel,
-                  legend: legend, xMarkers: p.xMarkers, yMarkers: p.yMarkers, noData: !hasData, canvas: canvas,
+        drawFrame(size: size, x: x, y: y, xFrequency: p.xIsFrequency, xWholeNumbers: p.xWholeNumbers == true,
+                  xLabel: p.xLabel, yLabel: p.yLabel, legend: legend, xMarkers: p.xMarkers, yMarkers: p.yMarkers, noData: !hasData, canvas: canvas,
                   footprint: { x, y in footprint(of: p.series, x: x, y: y) }) { x, y, cr in
             for (k, s) in p.series.enumerated() {
                 let color = RGB.cycle[k % RGB.cycle.count]

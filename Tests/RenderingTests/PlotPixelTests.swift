@@ -38,6 +38,29 @@ private func isMarkerRed(_ c: (r: Int, g: Int, b: Int)) -> Bool { c.r > 170 && c
     #expect(abs(observed - expected) < 2.5, "marker x: expected \(expected) px, observed \(observed) px, error \(observed - expected)")
 }
 
+/// A rule's limit far from the data (4.d: every particle turned by ~10⁻⁶°, the limit 5°) is drawn when it is marked
+/// `keepInRange`, the data then lying flat at the bottom; an ordinary marker that far away is left out, so that it
+/// does not squash the data into a corner.
+@Test func ruleLimitFarFromTheDataIsDrawn() throws {
+    let x = (1...300).map(Double.init)
+    let y = x.map { $0 < 260 ? 0 : 1.2e-6 }
+    /// Rows in which the horizontal markers' dark grey (0.35) covers over 30 % of the image's width (the
+    /// frame's antialiased edges may too: compared between the two plots).
+    func greyRows(keep: Bool) throws -> Set<Int> {
+        let p = LinePlot(series: [Series(label: "Angle difference", x: x, y: y)], xLabel: "Particle (sorted)",
+                         yLabel: "Angle difference (°)", yMarkers: [Marker(value: 5, label: "", keepInRange: keep)])
+        let r = try renderPNG(.plot(p))
+        func isMarkerGrey(_ c: (r: Int, g: Int, b: Int)) -> Bool {
+            abs(c.r - 89) <= 12 && abs(c.g - 89) <= 12 && abs(c.b - 89) <= 12
+        }
+        return Set((0..<r.height).filter { row in (0..<r.width).filter { isMarkerGrey(r.rgb($0, row)) }.count * 10 > r.width * 3 })
+    }
+    let kept = try greyRows(keep: true), dropped = try greyRows(keep: false)
+    #expect(!kept.subtracting(dropped).isEmpty, "the 5° line is drawn across the plot (rows \(kept.sorted()) against \(dropped.sorted()))")
+    #expect(PlotScale.nearbyMarkers([Marker(value: 5, label: "", keepInRange: true), Marker(value: 6, label: "")],
+                                    data: y, log: false) == [5])
+}
+
 @Test func logAxisTicksAreDecadesEvenlySpaced() throws {
     let ticks = AxisTicks.log(lo: 1, hi: 1e4)
     let majors = ticks.filter(\.major)

@@ -1,4 +1,6 @@
 // An axis of counts (particles per micrograph, per class) is ticked at whole numbers only.
+import Analysis
+import Foundation
 import Testing
 @testable import Rendering
 
@@ -11,4 +13,26 @@ import Testing
     #expect(AxisTicks.niceStep(span: 20, target: 8, wholeNumbers: true) == 5)
     #expect(AxisTicks.niceStep(span: 20, target: 8) == 2.5)
     #expect(AxisTicks.niceStep(span: 2000, target: 8, wholeNumbers: true) == 250)
+}
+
+/// A line plot whose x counts something (3.b: particles per class, 166 or 167) is ticked at whole numbers; the
+/// vector figure's text gives its tick labels back.
+@Test func linePlotOfCountsHasWholeNumberTicks() throws {
+    func tickText(whole: Bool) throws -> String {
+        let p = LinePlot(series: [Series(label: "Classes", x: [166, 166, 167, 167, 167], y: [3.5, 3.9, 3.4, 4.0, 4.3], style: .points)],
+                         xLabel: "Particles in the class", yLabel: "FRC 0.5 resolution (Å)", xWholeNumbers: whole)
+        let out = try FigureRenderer.render(Figure(id: "counts", caption: "", content: .plot(p)), to: Gallery.tempDir("count-ticks"),
+                                            options: RenderOptions(formats: [.pdf]))
+        let text = Pipe(), run = Process()
+        run.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        run.arguments = [out[.pdf]!.path, "-"]
+        run.standardOutput = text
+        try run.run()
+        let data = text.fileHandleForReading.readDataToEndOfFile()
+        run.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+    let whole = try tickText(whole: true), real = try tickText(whole: false)
+    #expect(real.contains("166.2") || real.contains("166.5"), "the check needs real-valued ticks without the flag")
+    #expect(!whole.contains("166.2") && !whole.contains("166.5") && !whole.contains("166.4"), "ticks between whole particle counts")
 }

@@ -77,7 +77,7 @@ public struct ReprojectionConsistency: Section {
             caption: "Correlation of each 2D class with its best projection of the map, after the grey-level fit; "
                 + "the line marks VRS's limit \(NumberText.format(Self.ccLimit)).",
             content: .histogram(Histogram(binEdges: bins, counts: counts, xLabel: "Correlation (CC)", yLabel: "Classes",
-                                          markers: [Marker(value: Self.ccLimit, label: "0.7")])))]
+                                          markers: [Marker(value: Self.ccLimit, label: "0.7", keepInRange: true)])))]
         var panels: [Image2D] = []
         for i in order.prefix(Self.shown) {
             let m = matches[i]

@@ -122,6 +122,6 @@ public struct ExternalConsistencySection: Section {
             content: .plot(LinePlot(series: [
                 Series(label: "User classes", x: grid, y: KernelDensity.density(user, at: grid, bandwidth: KernelDensity.bandwidth(user))),
                 Series(label: "Our classes", x: grid, y: KernelDensity.density(new, at: grid, bandwidth: KernelDensity.bandwidth(new)), style: .dashed),
-            ], xLabel: "Best correlation", yLabel: "Density", xMarkers: [Marker(value: Self.ccLimit, label: "0.8")])))
+            ], xLabel: "Best correlation", yLabel: "Density", xMarkers: [Marker(value: Self.ccLimit, label: "0.8", keepInRange: true)])))
     }
 }

@@ -58,7 +58,7 @@ public struct InternalConsistencySection: Section {
             figures.append(Figure(id: "3b_size_resolution",
                 caption: "Number of particles in each class against its half-set FRC 0.5 resolution: larger classes of the same particle are expected to reach finer resolution.",
                 content: .plot(LinePlot(series: [Series(label: "Classes", x: resolved.map { Double(sizes[$0.0]) }, y: resolved.map(\.1), style: .points)],
-                                        xLabel: "Particles in the class", yLabel: "FRC 0.5 resolution (Å)"))))
+                                        xLabel: "Particles in the class", yLabel: "FRC 0.5 resolution (Å)", xWholeNumbers: true))))
         }
         return SectionResult(id: id, title: title, status: .ok, metrics: metrics, figures: figures, scored: scored)
     }

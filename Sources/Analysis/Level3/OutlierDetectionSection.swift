@@ -60,7 +60,7 @@ public struct OutlierDetectionSection: Section {
             Figure(id: "3a_core_fractions",
                    caption: "Fraction of each class's particles in its core (Mahalanobis distance at most 3 in the plane of the two leading principal components), \(measured.count) classes; the line marks 0.7.",
                    content: .histogram(Histogram(binEdges: coreBins, counts: coreCounts, xLabel: "Core fraction", yLabel: "Classes",
-                                                 markers: [Marker(value: Self.coreLimit, label: "0.7")]))),
+                                                 markers: [Marker(value: Self.coreLimit, label: "0.7", keepInRange: true)]))),
             Figure(id: "3a_class_sizes",
                    caption: "Number of particles per class among the \(a.rows.count) particles used.",
                    content: .histogram(Histogram(counts: sizes, xLabel: "Particles in the class", yLabel: "Classes", maxBins: 20))),

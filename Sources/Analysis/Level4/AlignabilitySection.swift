@@ -67,7 +67,7 @@ public struct AlignabilitySection: Section {
             var counts = [Double](repeating: 0, count: 20)
             for x in v { counts[max(0, min(19, Int(((x + 1) / 0.1).rounded(.down))))] += 1 }
             return Histogram(binEdges: edges, counts: counts, xLabel: label, yLabel: "Particles",
-                             markers: [Marker(value: 0.5, label: "0.5")])
+                             markers: [Marker(value: 0.5, label: "0.5", keepInRange: true)])
         }
         let figures = [
             Figure(id: "4c_precision", caption: "Alignability precision of the \(used.count) particles (1: the best-matching directions cluster as tightly as a noise-free projection's; 0: no more than pure noise's; dashed: 0.5).",

@@ -51,7 +51,7 @@ public struct AlignabilitySmoothnessSection: Section {
         let figure = Figure(id: "4b_distances",
                             caption: "Angle between each particle's assigned orientation and the maximum of its smoothed correlation landscape (\(used.count) particles, 2° bins; dashed: 10°).",
                             content: .histogram(Histogram(binEdges: edges, counts: counts, xLabel: "Distance to the smoothed maximum (°)",
-                                                          yLabel: "Particles", markers: [Marker(value: Self.limitDeg, label: "10°")])))
+                                                          yLabel: "Particles", markers: [Marker(value: Self.limitDeg, label: "10°", keepInRange: true)])))
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: [figure])
     }
 }

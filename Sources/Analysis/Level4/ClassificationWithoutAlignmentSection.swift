@@ -57,7 +57,8 @@ public struct ClassificationWithoutAlignmentSection: Section {
                    content: .plot(LinePlot(series: ordered.enumerated().map { rank, k in
                        Series(label: rank == 0 ? "Larger class" : "Smaller class", x: rounds,
                               y: result.fractionsPerIteration.map { $0[k] }, style: .linePoints) },
-                       xLabel: "Iteration", yLabel: "Share of the particles", yMarkers: [Marker(value: Self.oneClassShare, label: "90 %")]))),
+                       xLabel: "Iteration", yLabel: "Share of the particles", yMarkers: [Marker(value: Self.oneClassShare, label: "90 %", keepInRange: true)],
+                       xWholeNumbers: true))),
         ]
         var warnings: [String] = []
         // Whether the split follows the viewing directions (most probable class of each particle).

@@ -115,10 +115,10 @@ public struct RealignmentSection: Section {
         return [
             Figure(id: "\(prefix)_angle_differences", caption: "Angle between the assigned and \(against) orientation, particles sorted by it (\(particles) particles; dashed: 5°).",
                    content: .plot(LinePlot(series: [Series(label: "Angle difference", x: rank, y: angles)], xLabel: "Particle (sorted)",
-                                           yLabel: "Angle difference (°)", yMarkers: [Marker(value: 5, label: "5°")]))),
+                                           yLabel: "Angle difference (°)", yMarkers: [Marker(value: 5, label: "5°", keepInRange: true)]))),
             Figure(id: "\(prefix)_shift_differences", caption: "Distance between the assigned and \(against) origin, particles sorted by it (dashed: 5 Å).",
                    content: .plot(LinePlot(series: [Series(label: "Shift difference", x: rank, y: shifts)], xLabel: "Particle (sorted)",
-                                           yLabel: "Shift difference (Å)", yMarkers: [Marker(value: 5, label: "5 Å")]))),
+                                           yLabel: "Shift difference (Å)", yMarkers: [Marker(value: 5, label: "5 Å", keepInRange: true)]))),
         ]
     }
 }

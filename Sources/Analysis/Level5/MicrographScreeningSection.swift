@@ -76,7 +76,7 @@ public struct MicrographScreeningSection: Section {
         if let overlay { figures.append(overlay.figure) }
         figures.append(Figure(id: "5a_scores", caption: "Screening scores of the coordinates; a coordinate is flagged at 0.5 or above.",
                               content: .histogram(Histogram(binEdges: edges, counts: h, xLabel: "Score", yLabel: "Coordinates",
-                                                            markers: [Marker(value: 0.5, label: "flag")]))))
+                                                            markers: [Marker(value: 0.5, label: "flag", keepInRange: true)]))))
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }
 }

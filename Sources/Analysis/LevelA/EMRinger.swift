@@ -217,7 +217,7 @@ public struct EMRingerSection: Section {
                                                            y: s.perThreshold.map(\.score), style: .linePoints)],
                                            xLabel: "Map threshold", yLabel: "EMRinger score",
                                            xMarkers: [Marker(value: context.threshold, label: "T")],
-                                           yMarkers: [Marker(value: Self.minScore, label: "1")]))),
+                                           yMarkers: [Marker(value: Self.minScore, label: "1", keepInRange: true)]))),
             Figure(id: "ae_peak_chi1_histogram",
                    caption: "χ1 angle of the density peak of the \(scans.count) scanned side chains (5° bins); rotameric "
                      + "windows are 30–90°, 150–210° and 270–330° (ends included).",

@@ -56,7 +56,7 @@ public struct MapModelAgreementSection: Section {
         }
         var figures = residuePlots(prefix: "aa_residue_cc", residues: data.residues, values: perResidue,
                                    yLabel: "Residue CC", what: "Per-residue correlation between the map and the model map",
-                                   marker: Marker(value: Self.lowResidueCC, label: "0.5"))
+                                   marker: Marker(value: Self.lowResidueCC, label: "0.5", keepInRange: true))
 
         let fsc = try MapModelFSC.compute(data: data, map: map)
         for (k, v) in fsc.metrics { metrics[k] = v }

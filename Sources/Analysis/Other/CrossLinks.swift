@@ -118,7 +118,7 @@ public struct CrossLinkSection: Section {
                    y: withPath.filter { !$0.satisfied }.map { $0.sasdA! }, style: .points),
             Series(label: "SASD = Cα distance", x: [0, 2 * maxDistanceA], y: [0, 2 * maxDistanceA], style: .dashed),
         ], xLabel: "Cα–Cα distance (Å)", yLabel: "SASD (Å)",
-        xMarkers: [], yMarkers: [Marker(value: maxDistanceA, label: "max \(NumberText.format(maxDistanceA)) Å")])
+        xMarkers: [], yMarkers: [Marker(value: maxDistanceA, label: "max \(NumberText.format(maxDistanceA)) Å", keepInRange: true)])
         let caption = "Solvent-accessible surface distance against Cα–Cα distance for the \(withPath.count) cross-links in the model with a solvent path shorter than \(NumberText.format(2 * maxDistanceA)) Å; the horizontal line is the maximum of a satisfied link. A SASD can only be longer than the straight line."
         return .evaluated(self, warnings: warnings, metrics: metrics,
                           figures: [Figure(id: "oa_sasd_vs_ca", caption: caption, content: .plot(plot))])
