@@ -86,8 +86,10 @@ public enum SharedValue: String, Sendable, CaseIterable {
     /// section's `sharedValues`; only 0.e lets them go during its scan when the map is put aside, and they are made
     /// again, the same, on their next use).
     case masks
-    /// Level 1: the halves' spectra and their unmasked FSC (Level1Data).
+    /// Level 1: the halves and their unmasked FSC (Level1Data).
     case level1
+    /// 1.a and 1.b: the halves' spectra (Level1Data.spectra; 1 GiB at 512³).
+    case halfSpectra
     /// Level A: the model, its map and the values the Level A sections share (LevelAData).
     case levelA
     /// 0.e, 0.f, 0.g, 1.c and A.model: the isosurface at T inside the hard mask that their 3D views colour
@@ -190,7 +192,8 @@ public final class AnalysisContext: @unchecked Sendable {
     }
 
     /// The map, for a computation that needs its voxels only at the start (0.e: they become a spectrum, then a
-    /// 512³ scan holds three more volumes of the map's size). When `mayPutMapAside`, the context writes the map
+    /// 512³ scan holds three more volumes of the map's size), or not at all for a while (1.c's MonoRes on the
+    /// halves; the result discarded). When `mayPutMapAside`, the context writes the map
     /// to a spill file (once) and lets its own copy go, so the caller's is the only one in memory and is freed
     /// when the caller consumes it; `map` reads it back on its next use. Without a spill (not allowed, or the
     /// file could not be written) the context keeps the map as usual.

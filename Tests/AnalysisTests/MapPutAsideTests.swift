@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import MapIO
+import VolumeNumerics
 @testable import Analysis
 
 @Suite struct MapPutAsideTests {
@@ -56,5 +57,24 @@ import MapIO
         let mk = try kept.masks(), ma = try aside.masks()
         #expect(mk.hard.voxels == ma.hard.voxels)
         #expect(mk.soft.full() == ma.soft.full())
+    }
+
+    /// 1.c puts the map aside while MonoRes runs on the halves (it reads only the halves): the same metrics and
+    /// figures as with the map in memory, and the map back in memory at the end.
+    @Test func localResolutionFromHalvesIsTheSameWithTheMapPutAside() {
+        let map = twoHalvesMap(leftA: 8, rightA: 4.5, noise: 0.01, radiusA: 18, edgeInvA: 0.03)
+        var rng = SplitMix64(seed: 23)
+        func half() -> Volume { map.withData(map.data.map { $0 + Float(0.02 * (rng.uniform() - 0.5)) }) }
+        let halves = (half(), half())
+        let t = thresholdKeeping(map, fraction: 0.08)
+        let kept = AnalysisContext(map: map, mapPath: "phantom", threshold: t, resolution: 4.5, halves: halves)
+        let aside = AnalysisContext(map: map, mapPath: "phantom", threshold: t, resolution: 4.5, halves: halves)
+        aside.mayPutMapAside = true
+        let a = LocalResolutionFromHalves().runIsolated(kept), b = LocalResolutionFromHalves().runIsolated(aside)
+        #expect(a.status == .ok || a.status == .warnings, "\(a.reason ?? "")")
+        #expect(a.metrics["monores_p50_A"] != nil, "MonoRes ran: \(a.warnings)")
+        #expect(a.metrics == b.metrics)
+        #expect(String(describing: a.figures) == String(describing: b.figures))
+        #expect(aside.mapIsInMemory)
     }
 }

@@ -2,7 +2,7 @@
 // a time (a large map), released after their last reader so that later sections do not carry them.
 import Foundation
 import Testing
-import Analysis
+@testable import Analysis
 import MapIO
 import VolumeNumerics
 @testable import Report
@@ -54,6 +54,23 @@ private final class Locked<T>: @unchecked Sendable {
         #expect(attempts.value == 2, "made \(attempts.value) times")
         #expect(values.count == 5 && values.allSatisfy { $0 == 4950 })
         #expect(outcomes.value.filter { if case .failure(let e) = $0 { e is Boom } else { false } }.count == 1)
+    }
+
+    /// The halves' spectra (1 GiB at 512³) are read by 1.a and 1.b only: released after 1.b, so 1.c's local maps and
+    /// 1.d run without them, while the halves and their unmasked FSC stay; asked for again, they are the same.
+    @Test func halfSpectraGoAfterTheirLastReaderAndTheFSCStays() throws {
+        var rng = SplitMix64(seed: 5)
+        func noise() -> Volume { Volume(nx: 16, ny: 16, nz: 16, data: (0..<4096).map { _ in Float(rng.uniform()) }) }
+        let c = AnalysisContext(map: noise(), mapPath: "m", threshold: 0.5, resolution: nil, halves: (noise(), noise()))
+        let level1: [any Section] = [HalfMaps(), GlobalResolution(), FSCPermutation(), LocalResolutionFromHalves(), DirectionalResolution()]
+        let first = try Level1Data.spectra(c)
+        #expect(c.holds(.level1) && c.holds(.halfSpectra))
+        ReportPipeline.releaseSharedValues(after: 1, of: level1, in: c)   // after 1.a: 1.b still reads them
+        #expect(c.holds(.halfSpectra))
+        ReportPipeline.releaseSharedValues(after: 2, of: level1, in: c)   // after 1.b
+        #expect(!c.holds(.halfSpectra) && c.holds(.level1))
+        let again = try Level1Data.spectra(c)
+        #expect(again.spectrum1.data == first.spectrum1.data && again.spectrum2.data == first.spectrum2.data)
     }
 
     /// Above `concurrentSectionsMaxVoxels` the sections run in order: the value is made by the first reader, kept

@@ -15,12 +15,13 @@ public struct FSCPermutation: Section {
     public let title = "FSC permutation test"
     public let reference = "Beckers & Sachse 2020"
     public var alpha = 0.01
+    public var sharedValues: [SharedValue] { [.halfSpectra] }
 
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        let data = try Level1Data.of(context)
-        let t = FSCPermutationTest.run(data.spectrum1, data.spectrum2, alpha: alpha)
+        let spectra = try Level1Data.spectra(context)
+        let t = FSCPermutationTest.run(spectra.spectrum1, spectra.spectrum2, alpha: alpha)
         let nSignificant = t.significant.filter { $0 }.count
         // No significant shell at all: the halves share no detectable signal, so there is no resolution to
         // report (the first non-significant shell would be shell 3 by construction, not a measurement).

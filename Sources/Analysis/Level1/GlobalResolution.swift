@@ -60,6 +60,7 @@ public struct GlobalResolution: Section {
     public let id = "1.a"
     public let title = "Global resolution (FSC)"
     public let reference = "Rosenthal & Henderson 2003; van Heel & Schatz 2005; Chen et al. 2013"
+    public var sharedValues: [SharedValue] { [.halfSpectra] }
 
     public init() {}
 
@@ -67,10 +68,10 @@ public struct GlobalResolution: Section {
                                                        (.halfBit, "half_bit"), (.oneBit, "one_bit")]
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        let data = try Level1Data.of(context)
+        let data = try Level1Data.of(context), spectra = try Level1Data.spectra(context)
         let masks = try context.masks()
-        let g = GlobalFSC.compute(half1: data.half1, half2: data.half2, spectrum1: data.spectrum1,
-                                  spectrum2: data.spectrum2, unmasked: data.unmaskedFSC, mask: masks.soft)
+        let g = GlobalFSC.compute(half1: data.half1, half2: data.half2, spectrum1: spectra.spectrum1,
+                                  spectrum2: spectra.spectrum2, unmasked: data.unmaskedFSC, mask: masks.soft)
         let freqs = g.unmasked.frequencyInvA
         let nyquistA = Level1Format.resolutionA(freqs.last ?? 0)
         var metrics: [String: JSONValue] = [:]

@@ -1,5 +1,6 @@
-// Values shared by the Level 1 sections, computed once per AnalysisContext: the half maps' spectra and their
-// unmasked FSC. Held by the context as a shared value (`SharedValue.level1`), so it goes with the context.
+// Values shared by the Level 1 sections, computed once per AnalysisContext: the half maps and their unmasked FSC
+// (`SharedValue.level1`, kept for the run), and the halves' spectra (`SharedValue.halfSpectra`: 1 GiB at 512³,
+// read by 1.a and 1.b only, so let go after them instead of being held through 1.c's local maps).
 import Foundation
 import MapIO
 import VolumeNumerics
@@ -7,15 +8,10 @@ import VolumeNumerics
 final class Level1Data: @unchecked Sendable {
     let half1: Volume
     let half2: Volume
-    let spectrum1: FourierVolume
-    let spectrum2: FourierVolume
     let unmaskedFSC: FSCCurve
 
-    init(half1: Volume, half2: Volume) {
-        self.half1 = half1; self.half2 = half2
-        spectrum1 = FFT.forward(half1)
-        spectrum2 = FFT.forward(half2)
-        unmaskedFSC = FSC.curve(spectrum1, spectrum2)
+    init(half1: Volume, half2: Volume, unmaskedFSC: FSCCurve) {
+        self.half1 = half1; self.half2 = half2; self.unmaskedFSC = unmaskedFSC
     }
 
     /// The shared data for a context; throws notApplicable without half maps.
@@ -25,7 +21,31 @@ final class Level1Data: @unchecked Sendable {
             throw SectionError.failed("half maps: boxes \(h1.dims) and \(h2.dims) differ from each other or from the map's \(context.map.dims)")
         }
         if let reason = identityProblem(h1, h2, map: context.map) { throw SectionError.notApplicable(reason) }
-        return try context.shared(.level1) { Level1Data(half1: h1, half2: h2) }
+        return try context.shared(.level1) {
+            let s = try spectra(context, h1, h2)
+            return Level1Data(half1: h1, half2: h2, unmaskedFSC: FSC.curve(s.spectrum1, s.spectrum2))
+        }
+    }
+
+    /// The halves' spectra (unnormalised), made with the unmasked FSC and kept until their last reader (1.a, 1.b)
+    /// has run; made again if asked for after that.
+    static func spectra(_ context: AnalysisContext) throws -> HalfSpectra {
+        let data = try of(context)
+        return try spectra(context, data.half1, data.half2)
+    }
+
+    private static func spectra(_ context: AnalysisContext, _ h1: Volume, _ h2: Volume) throws -> HalfSpectra {
+        try context.shared(.halfSpectra) { HalfSpectra(spectrum1: FFT.forward(h1), spectrum2: FFT.forward(h2)) }
+    }
+}
+
+/// The two half maps' spectra (`SharedValue.halfSpectra`).
+final class HalfSpectra: @unchecked Sendable {
+    let spectrum1: FourierVolume
+    let spectrum2: FourierVolume
+
+    init(spectrum1: FourierVolume, spectrum2: FourierVolume) {
+        self.spectrum1 = spectrum1; self.spectrum2 = spectrum2
     }
 }
 

@@ -49,31 +49,37 @@ public struct LocalResolutionFromHalves: Section {
         let w = LocalResolutionFromHalves.window(resolutionA: scanR, voxelA: max(h1.voxelSize.x, h1.voxelSize.y, h1.voxelSize.z),
                                                  box: min(h1.nx, h1.ny, h1.nz))
         let settings = LocalFSCSettings(window: w, step: max(2, w / 4), threshold: threshold)
-        let local = LocalFSC.compute(h1, h2, mask: hard, settings: settings)
-        guard !local.maskedResolutionA.isEmpty else { throw SectionError.failed("the hard mask is empty") }
-        metrics["local_fsc_window_A"] = .number(Double(settings.window) * h1.voxelSize.x)
-        metrics["local_fsc_window_voxels"] = .int(settings.window)
-        metrics["local_fsc_step_voxels"] = .int(settings.step)
-        metrics["local_fsc_threshold"] = .number(settings.threshold)
-        metrics["local_fsc_windows"] = .int(local.windowCount)
-        metrics["local_fsc_finest_A"] = .number(local.finestA)
-        metrics["local_fsc_coarsest_A"] = .number(local.coarsestA)
-        evaluate(local.maskedResolutionA, full: local.resolutionA, name: "local FSC", key: "local_fsc", reported: r,
-                 map: context.map, metrics: &metrics, warnings: &warnings, figures: &figures)
-        // One 3D view per section: the surface coloured by the local FSC resolution.
-        let surfaceId = "1c_local_fsc_surface"
-        let surface: Result<Figure, FigureUnavailable>
+        // In a block of its own: the local FSC map (a volume of the map's size) goes before MonoRes starts.
         do {
-            surface = LocalMapSurface.figure(
-                id: surfaceId, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
-                local: context.map.withData(local.resolutionA), colormap: "viridis",
-                colorbarLabel: "Local resolution (Å)", what: "local FSC resolution from the half maps", unit: "Å")
-        } catch {
-            surface = .failure(FigureUnavailable("no hard mask: \(error)"))
+            let local = LocalFSC.compute(h1, h2, mask: hard, settings: settings)
+            guard !local.maskedResolutionA.isEmpty else { throw SectionError.failed("the hard mask is empty") }
+            metrics["local_fsc_window_A"] = .number(Double(settings.window) * h1.voxelSize.x)
+            metrics["local_fsc_window_voxels"] = .int(settings.window)
+            metrics["local_fsc_step_voxels"] = .int(settings.step)
+            metrics["local_fsc_threshold"] = .number(settings.threshold)
+            metrics["local_fsc_windows"] = .int(local.windowCount)
+            metrics["local_fsc_finest_A"] = .number(local.finestA)
+            metrics["local_fsc_coarsest_A"] = .number(local.coarsestA)
+            evaluate(local.maskedResolutionA, full: local.resolutionA, name: "local FSC", key: "local_fsc", reported: r,
+                     map: context.map, metrics: &metrics, warnings: &warnings, figures: &figures)
+            // One 3D view per section: the surface coloured by the local FSC resolution.
+            let surfaceId = "1c_local_fsc_surface"
+            let surface: Result<Figure, FigureUnavailable>
+            do {
+                surface = LocalMapSurface.figure(
+                    id: surfaceId, mesh: try LocalMapSurface.hardMaskedSurface(context), threshold: context.threshold,
+                    local: context.map.withData(local.resolutionA), colormap: "viridis",
+                    colorbarLabel: "Local resolution (Å)", what: "local FSC resolution from the half maps", unit: "Å")
+            } catch {
+                surface = .failure(FigureUnavailable("no hard mask: \(error)"))
+            }
+            LocalMapSurface.append(surface, id: surfaceId, figures: &figures, metrics: &metrics)
         }
-        LocalMapSurface.append(surface, id: surfaceId, figures: &figures, metrics: &metrics)
 
-        // MonoRes on the halves.
+        // MonoRes on the halves. It does not read the map, so a large map waits on disk meanwhile (as in 0.e;
+        // read back for the figures): with the halves, their mean and difference and MonoRes's spectra, the map
+        // made this section the report's peak at 512³.
+        _ = context.takeMap()
         let mean = h1.withData(zip(h1.data, h2.data).map { ($0 + $1) / 2 })
         let noise = h1.withData(zip(h1.data, h2.data).map { ($0 - $1) / 2 })
         let mono = LocalResolution.settings(for: mean, resolutionA: scanR)
