@@ -57,7 +57,8 @@ private final class Locked<T>: @unchecked Sendable {
     }
 
     /// The halves' spectra (1 GiB at 512³) are read by 1.a and 1.b only: released after 1.b, so 1.c's local maps and
-    /// 1.d run without them, while the halves and their unmasked FSC stay; asked for again, they are the same.
+    /// 1.d run without them, while the halves and their unmasked FSC stay; asked for again, they are the same; and
+    /// not kept at all when the FSC is first made for a section that does not read them.
     @Test func halfSpectraGoAfterTheirLastReaderAndTheFSCStays() throws {
         var rng = SplitMix64(seed: 5)
         func noise() -> Volume { Volume(nx: 16, ny: 16, nz: 16, data: (0..<4096).map { _ in Float(rng.uniform()) }) }
@@ -71,6 +72,10 @@ private final class Locked<T>: @unchecked Sendable {
         #expect(!c.holds(.halfSpectra) && c.holds(.level1))
         let again = try Level1Data.spectra(c)
         #expect(again.spectrum1.data == first.spectrum1.data && again.spectrum2.data == first.spectrum2.data)
+        // Made first by a section that does not read them (1.c with 1.a and 1.b not run): not kept.
+        let d = AnalysisContext(map: noise(), mapPath: "m", threshold: 0.5, resolution: nil, halves: (noise(), noise()))
+        _ = try Level1Data.of(d)
+        #expect(d.holds(.level1) && !d.holds(.halfSpectra))
     }
 
     /// Above `concurrentSectionsMaxVoxels` the sections run in order: the value is made by the first reader, kept

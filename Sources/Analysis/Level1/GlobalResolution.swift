@@ -68,7 +68,7 @@ public struct GlobalResolution: Section {
                                                        (.halfBit, "half_bit"), (.oneBit, "one_bit")]
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
-        let data = try Level1Data.of(context), spectra = try Level1Data.spectra(context)
+        let spectra = try Level1Data.spectra(context), data = try Level1Data.of(context)
         let masks = try context.masks()
         let g = GlobalFSC.compute(half1: data.half1, half2: data.half2, spectrum1: spectra.spectrum1,
                                   spectrum2: spectra.spectrum2, unmasked: data.unmaskedFSC, mask: masks.soft)

@@ -14,28 +14,30 @@ final class Level1Data: @unchecked Sendable {
         self.half1 = half1; self.half2 = half2; self.unmaskedFSC = unmaskedFSC
     }
 
-    /// The shared data for a context; throws notApplicable without half maps.
+    /// The shared data for a context; throws notApplicable without half maps. Sections that do not read the
+    /// spectra (1.c, 1.d) run after 1.a and 1.b, which do: when one of them makes the FSC first (1.a and 1.b not
+    /// run), the spectra it needs for it are not kept.
     static func of(_ context: AnalysisContext) throws -> Level1Data {
+        try of(context, keepingSpectra: false)
+    }
+
+    /// The halves' spectra (unnormalised), for 1.a and 1.b: kept until the last of them has run (made with the
+    /// unmasked FSC when that is made here), made again if asked for after that.
+    static func spectra(_ context: AnalysisContext) throws -> HalfSpectra {
+        let data = try of(context, keepingSpectra: true)
+        return try context.shared(.halfSpectra) { HalfSpectra(data.half1, data.half2) }
+    }
+
+    private static func of(_ context: AnalysisContext, keepingSpectra: Bool) throws -> Level1Data {
         guard let (h1, h2) = context.halves else { throw SectionError.notApplicable("no half maps given") }
         guard h1.dims == h2.dims, h1.dims == context.map.dims else {
             throw SectionError.failed("half maps: boxes \(h1.dims) and \(h2.dims) differ from each other or from the map's \(context.map.dims)")
         }
         if let reason = identityProblem(h1, h2, map: context.map) { throw SectionError.notApplicable(reason) }
         return try context.shared(.level1) {
-            let s = try spectra(context, h1, h2)
+            let s = keepingSpectra ? try context.shared(.halfSpectra) { HalfSpectra(h1, h2) } : HalfSpectra(h1, h2)
             return Level1Data(half1: h1, half2: h2, unmaskedFSC: FSC.curve(s.spectrum1, s.spectrum2))
         }
-    }
-
-    /// The halves' spectra (unnormalised), made with the unmasked FSC and kept until their last reader (1.a, 1.b)
-    /// has run; made again if asked for after that.
-    static func spectra(_ context: AnalysisContext) throws -> HalfSpectra {
-        let data = try of(context)
-        return try spectra(context, data.half1, data.half2)
-    }
-
-    private static func spectra(_ context: AnalysisContext, _ h1: Volume, _ h2: Volume) throws -> HalfSpectra {
-        try context.shared(.halfSpectra) { HalfSpectra(spectrum1: FFT.forward(h1), spectrum2: FFT.forward(h2)) }
     }
 }
 
@@ -44,8 +46,9 @@ final class HalfSpectra: @unchecked Sendable {
     let spectrum1: FourierVolume
     let spectrum2: FourierVolume
 
-    init(spectrum1: FourierVolume, spectrum2: FourierVolume) {
-        self.spectrum1 = spectrum1; self.spectrum2 = spectrum2
+    /// The forward transforms of the two halves.
+    init(_ half1: Volume, _ half2: Volume) {
+        spectrum1 = FFT.forward(half1); spectrum2 = FFT.forward(half2)
     }
 }
 
