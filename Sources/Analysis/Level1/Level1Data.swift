@@ -25,7 +25,12 @@ final class Level1Data: @unchecked Sendable {
     /// unmasked FSC when that is made here), made again if asked for after that.
     static func spectra(_ context: AnalysisContext) throws -> HalfSpectra {
         let data = try of(context, keepingSpectra: true)
-        return try context.shared(.halfSpectra) { HalfSpectra(data.half1, data.half2) }
+        return try sharedSpectra(context, data.half1, data.half2)
+    }
+
+    /// The one maker of the shared spectra, so that the FSC's and 1.a/1.b's are the same value.
+    private static func sharedSpectra(_ context: AnalysisContext, _ h1: Volume, _ h2: Volume) throws -> HalfSpectra {
+        try context.shared(.halfSpectra) { HalfSpectra(h1, h2) }
     }
 
     private static func of(_ context: AnalysisContext, keepingSpectra: Bool) throws -> Level1Data {
@@ -35,7 +40,7 @@ final class Level1Data: @unchecked Sendable {
         }
         if let reason = identityProblem(h1, h2, map: context.map) { throw SectionError.notApplicable(reason) }
         return try context.shared(.level1) {
-            let s = keepingSpectra ? try context.shared(.halfSpectra) { HalfSpectra(h1, h2) } : HalfSpectra(h1, h2)
+            let s = keepingSpectra ? try sharedSpectra(context, h1, h2) : HalfSpectra(h1, h2)
             return Level1Data(half1: h1, half2: h2, unmaskedFSC: FSC.curve(s.spectrum1, s.spectrum2))
         }
     }

@@ -88,7 +88,6 @@ public enum FFT {
         precondition(volume.dims == mask.dims, "FFT.forward: mask box \(mask.dims) differs from the volume's \(volume.dims)")
         let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
         let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
-        let lo = mask.lo, c = mask.crop.dims
         let data = [SIMD2<Float>](unsafeUninitializedCapacity: hx * rows) { out, initialised in
             UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
                 // Zeroed on every worker, a huge page each: the fresh pages are faulted and cleared by the kernel
@@ -98,14 +97,8 @@ public enum FFT {
                     (real + range.lowerBound).initialize(repeating: 0, count: range.count)
                 }
                 volume.data.withUnsafeBufferPointer { v in
-                    mask.crop.data.withUnsafeBufferPointer { m in
-                        parallelFor(c.z) { z in
-                            for y in 0..<c.y {
-                                let row = (lo.y + y) + ny * (lo.z + z)
-                                let dst = real + row * padded + lo.x, src = row * nx + lo.x, mrow = c.x * (y + c.y * z)
-                                for x in 0..<c.x { dst[x] = v[src + x] * m[mrow + x] }
-                            }
-                        }
+                    multiplyPaddedRows(real, nx: nx, ny: ny, nz: nz, by: mask, clearingOutside: false) { row in
+                        v.baseAddress! + row * nx
                     }
                 }
                 forwardInPlace(nx: nx, ny: ny, nz: nz, real: real)
@@ -123,34 +116,48 @@ public enum FFT {
     public static func remasked(taking spectrum: inout FourierVolume, by mask: CroppedVolume) -> FourierVolume {
         let (nx, ny, nz) = (spectrum.nx, spectrum.ny, spectrum.nz)
         precondition(mask.dims == SIMD3(nx, ny, nz), "FFT.remasked: mask box \(mask.dims) differs from the spectrum's \(nx)×\(ny)×\(nz)")
-        let hx = nx / 2 + 1, padded = 2 * hx
+        let padded = 2 * (nx / 2 + 1)
         let scale = 1 / Float(nx * ny * nz)
-        let lo = mask.lo, c = mask.crop.dims
         var data: [SIMD2<Float>] = []
         swap(&data, &spectrum.data)   // uniquely held: the transforms write into it without a copy
         data.withUnsafeMutableBufferPointer { b in
             inverseInPlace(nx: nx, ny: ny, nz: nz, buffer: b, threads: FFTPlanCache.shared.threads)
             UnsafeMutableRawPointer(b.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * b.count) { real in
-                mask.crop.data.withUnsafeBufferPointer { m in
-                    parallelFor(nz) { z in
-                        for y in 0..<ny {
-                            let row = real + padded * (y + ny * z)
-                            let my = y - lo.y, mz = z - lo.z
-                            guard my >= 0, my < c.y, mz >= 0, mz < c.z else {
-                                row.update(repeating: 0, count: nx)
-                                continue
-                            }
-                            row.update(repeating: 0, count: lo.x)
-                            let mrow = c.x * (my + c.y * mz)
-                            for x in 0..<c.x { row[lo.x + x] = (row[lo.x + x] * scale) * m[mrow + x] }
-                            (row + lo.x + c.x).update(repeating: 0, count: nx - lo.x - c.x)
-                        }
-                    }
+                multiplyPaddedRows(real, nx: nx, ny: ny, nz: nz, by: mask, scale: scale, clearingOutside: true) { row in
+                    UnsafePointer(real + row * padded)
                 }
                 forwardInPlace(nx: nx, ny: ny, nz: nz, real: real)
             }
         }
         return FourierVolume(nx: nx, ny: ny, nz: nz, voxelSize: spectrum.voxelSize, data: data)
+    }
+
+    /// Sets each row of a real nx×ny×nz volume stored in FFTW's padded rows (2·(nx/2 + 1) values per row, as the
+    /// in-place transforms read it) to `source(row) × scale × mask` inside the mask's box; `source(row)` gives the
+    /// nx values of row `y + ny·z` (the row itself for an in-place product). Outside the box the values are zeroed
+    /// when `clearingOutside`, else left as they are (a buffer zeroed beforehand). Rows run on every worker.
+    private static func multiplyPaddedRows(_ real: UnsafeMutablePointer<Float>, nx: Int, ny: Int, nz: Int,
+                                           by mask: CroppedVolume, scale: Float = 1, clearingOutside: Bool,
+                                           source: (Int) -> UnsafePointer<Float>) {
+        let padded = 2 * (nx / 2 + 1), lo = mask.lo, c = mask.crop.dims
+        mask.crop.data.withUnsafeBufferPointer { m in
+            parallelFor(nz) { z in
+                for y in 0..<ny {
+                    let row = y + ny * z, dst = real + padded * row
+                    let my = y - lo.y, mz = z - lo.z
+                    guard my >= 0, my < c.y, mz >= 0, mz < c.z else {
+                        if clearingOutside { dst.update(repeating: 0, count: nx) }
+                        continue
+                    }
+                    let src = source(row), mrow = c.x * (my + c.y * mz)
+                    for x in lo.x..<(lo.x + c.x) { dst[x] = (src[x] * scale) * m[mrow + x - lo.x] }
+                    if clearingOutside {
+                        dst.update(repeating: 0, count: lo.x)
+                        (dst + lo.x + c.x).update(repeating: 0, count: nx - lo.x - c.x)
+                    }
+                }
+            }
+        }
     }
 
     /// The normalised inverse transform of `spectrum`, using its storage as FFTW's scratch space (c2r destroys
