@@ -52,7 +52,7 @@ public struct InputData: Section {
         if map.isAnisotropic {
             metrics["anisotropic_note"] = .string("The voxel sizes differ between axes; lengths along an axis use "
                 + "that axis's voxel size, and where one voxel size is needed (mask dilation, Fourier resampling) "
-                + "the X size, \(InputData.format(map.voxelSize.x)) Å, is used.")
+                + "the X size, \(NumberText.format(map.voxelSize.x)) Å, is used.")
         }
 
         let stats = InputData.statistics(map.data)
@@ -108,7 +108,7 @@ public struct InputData: Section {
         if surface.mesh.triangleCount > 0 {
             figures.append(Figure(
                 id: "input_isosurface_views",
-                caption: "Isosurface of the map at T = \(InputData.format(context.threshold)) seen from three "
+                caption: "Isosurface of the map at T = \(NumberText.format(context.threshold)) seen from three "
                     + "directions (rotations about X, Y, Z of (0, −90, −90), (−90, 0, −90) and (0, 0, 0) degrees): "
                     + "from +X with Y to the right and Z up; from −Y with Z to the right and −X up; from +Z with "
                     + "X to the right and Y up."
@@ -116,18 +116,18 @@ public struct InputData: Section {
                         + "(\(grid.nx)×\(grid.ny)×\(grid.nz) voxels)."),
                 content: .surface(surface)))
         } else {
-            metrics["isosurface_error"] = .string("no isosurface at T = \(InputData.format(context.threshold)): "
+            metrics["isosurface_error"] = .string("no isosurface at T = \(NumberText.format(context.threshold)): "
                 + "the threshold is outside the map's range")
         }
         let hist = InputData.histogram(map.data, min: stats.min, max: stats.max, bins: InputData.histogramBins)
         figures.append(Figure(
             id: "input_histogram",
             caption: "Histogram of the map values (\(hist.counts.count) bins from the minimum to the maximum, "
-                + "logarithmic count axis) with the threshold T = \(InputData.format(context.threshold)) marked.",
+                + "logarithmic count axis) with the threshold T = \(NumberText.format(context.threshold)) marked.",
             content: .histogram(Histogram(binEdges: hist.edges, counts: hist.counts, xLabel: "Map value",
                                           yLabel: "Voxels", logY: true,
                                           markers: [Marker(value: context.threshold,
-                                                           label: "T = \(InputData.format(context.threshold))")]))))
+                                                           label: "T = \(NumberText.format(context.threshold))")]))))
 
         do {
             let masks = try masksProvider(context)
@@ -299,12 +299,6 @@ public struct InputData: Section {
             for p in parts.dropFirst() { total.add(p!) }
             return total
         }
-    }
-
-    /// A number for a caption or label: up to 4 significant digits, no trailing zeros.
-    static func format(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        return String(format: "%.4g", x)
     }
 
     // MARK: Masks from the shared context

@@ -47,9 +47,9 @@ public struct Masks: Sendable {
         let raw = BinaryMask(volume: map, threshold: threshold)
         let components = raw.connectedComponents(.vertex)
         guard let largest = components.largestLabel else {
-            let maxV = Statistics.extremes(map.data).map { "\($0.max)" } ?? "undefined (every voxel is NaN)"
+            let maxV = Statistics.extremes(map.data).map { NumberText.format(Double($0.max)) } ?? "undefined (every voxel is NaN)"
             throw SectionError.failed(
-                "threshold too high: no voxel at or above T = \(threshold) (the map's maximum is \(maxV))")
+                "threshold too high: no voxel at or above T = \(NumberText.format(threshold)) (the map's maximum is \(maxV))")
         }
         let radius = dilationRadius(voxelSizeA: map.voxelSize.x)
         var hard = components.mask(ofLabel: largest)

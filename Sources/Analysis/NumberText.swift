@@ -22,6 +22,13 @@ public enum NumberText {
         return signed(trimmingZeros(String(format: "%.\(decimals)f", x)))
     }
 
+    /// `x` rounded to `decimals` decimals, for a metric stored at the precision its method reaches (float
+    /// residue below it would otherwise be printed, and read, as a result).
+    public static func rounded(_ x: Double, decimals: Int) -> Double {
+        let k = pow(10, Double(decimals))
+        return (x * k).rounded() / k
+    }
+
     /// A number with a fixed count of decimals (for percentages and values whose precision is known).
     public static func fixed(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return "n/a" }

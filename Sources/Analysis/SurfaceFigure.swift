@@ -176,7 +176,7 @@ extension Figure {
     /// The Input-data figure "Isosurface views of the input map" at threshold T, of the map multiplied by
     /// the hard mask when one is given (as VRS shows it).
     public static func isosurfaceViews(id: String, volume: Volume, threshold: Double, mask: Volume? = nil) -> Figure {
-        let t = String(format: "%.4g", threshold)
+        let t = NumberText.format(threshold)
         return Figure(id: id,
                       caption: "Isosurface views of the input map at the threshold T = \(t)"
                         + (mask == nil ? ". " : " (the map multiplied by the hard mask). ") + SurfaceViews.standardViewsCaption,

@@ -4,6 +4,7 @@
 // - the voxel size is physical (0.01–1000 Å) and R is between Nyquist (2 × the smallest voxel size) and
 //   the box (a resolution coarser than the whole box means the voxel size or R is wrong);
 // - the memory the run needs, estimated from the header's box and the levels requested, is available.
+import Analysis
 import Foundation
 import MapIO
 
@@ -70,9 +71,5 @@ public enum ReportPreflight {
         }
     }
 
-    static func format(_ x: Double) -> String {
-        let a = abs(x)
-        if a != 0 && (a < 1e-3 || a >= 1e6) { return String(format: "%.3g", x) }
-        return String(format: "%.4g", x)
-    }
+    private static func format(_ x: Double) -> String { NumberText.format(x) }
 }

@@ -110,7 +110,7 @@ private func metrics(_ folder: URL) throws -> [String: Any] {
         let map = try writeBlob(dir, voxel: 1e-6)
         let r = try emvalidate(["report", map, "--threshold", "0.5", "--resolution", "3.2", "-o", dir.appendingPathComponent("o").path])
         #expect(r.status == 65, "exit \(r.status): \(r.stderr)")
-        #expect(soleErrorLine(r)?.contains("map.mrc: the voxel size along X is 1e-06 Å") == true, "\(r.stderr)")
+        #expect(soleErrorLine(r)?.contains("map.mrc: the voxel size along X is 1×10⁻⁶ Å") == true, "\(r.stderr)")
     }
 
     // MARK: 14. Memory

@@ -78,6 +78,13 @@ func writeClasses(from maps: [Volume], count: Int, to path: String, pixelA: Doub
         #expect((metrics["cc_min"] as! Double) > 0.9)
         let perClass = metrics["per_class"] as! [[String: Any]]
         #expect(perClass.map { $0["index"] as! Int } == Array(1...9))
+        // Shifts are stored to 0.01 Å (the sub-pixel fit's precision), so no float residue reaches the table.
+        for c in perClass {
+            for key in ["shift_x_A", "shift_y_A"] {
+                let v = try #require(c[key] as? Double)
+                #expect(abs(v * 100 - (v * 100).rounded()) < 1e-9, "\(key) \(v)")
+            }
+        }
         // The CC–FRC figure says how many classes it draws: those whose FRC falls below 0.5 before Nyquist.
         let withFRC = perClass.filter { $0["frc_resolution_A"] is Double }.count
         let frcFigure = (a["figures"] as! [[String: Any]]).first { $0["id"] as? String == "2a_cc_frc" }

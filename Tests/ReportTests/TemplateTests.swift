@@ -46,6 +46,14 @@ import Testing
         #expect(NumberText.format(2e-5) == "2×10⁻⁵")
     }
 
+    @Test func roundedMetricsPrintAtTheirPrecision() {
+        #expect(NumberText.rounded(0.005886, decimals: 2) == 0.01)
+        #expect(NumberText.rounded(-0.007914, decimals: 2) == -0.01)
+        #expect(NumberText.format(NumberText.rounded(-3.565e-4, decimals: 2)) == "0")   // not "−0" nor 10⁻⁴
+        #expect(NumberText.format(NumberText.rounded(1.2449, decimals: 2)) == "1.24")
+        #expect(NumberText.format(NumberText.rounded(-2.344e3, decimals: -1)) == "\u{2212}2340")
+    }
+
     @Test func scoreCountsOkOutOfEvaluatedScoredSections() {
         func rec(_ s: Analysis.SectionStatus, scored: Bool = true) -> ReportDocument.SectionRecord {
             .init(title: "t", level: "0", reference: "", status: s, warnings: s == .warnings ? ["w"] : [], reason: nil,

@@ -22,6 +22,10 @@ public struct ReprojectionConsistency: Section {
     /// Classes shown as class / projection / residual images, worst first.
     static let shown = 8
 
+    /// A class's shift, Å, rounded to 0.01 Å: the sub-pixel peak fit is not finer than that, and the
+    /// residue below it printed as 10⁻⁴ Å beside 0.006 Å in the table.
+    static func shiftA(_ a: Double) -> Double { NumberText.rounded(a, decimals: 2) }
+
     public init() {}
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
@@ -37,7 +41,7 @@ public struct ReprojectionConsistency: Section {
             var o: [String: JSONValue] = [
                 key: .int(i + 1), "cc": .number(m.cc),
                 "rot_deg": .number(m.angles.rotDeg), "tilt_deg": .number(m.angles.tiltDeg), "psi_deg": .number(m.angles.psiDeg),
-                "shift_x_A": .number(m.shiftXA), "shift_y_A": .number(m.shiftYA),
+                "shift_x_A": .number(Self.shiftA(m.shiftXA)), "shift_y_A": .number(Self.shiftA(m.shiftYA)),
             ]
             o["frc_resolution_A"] = m.frcResolutionA.map { .number($0) } ?? .null
             o["below_limit"] = .bool(m.cc < Self.ccLimit)

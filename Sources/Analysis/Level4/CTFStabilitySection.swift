@@ -41,7 +41,7 @@ public struct CTFStabilitySection: Section {
     /// A refined − STAR difference, Å, rounded to 0.01 Å: the search reaches its values by adding and
     /// removing steps of at least 0.625 Å, so an unchanged value comes back as U + step − step, whose
     /// difference from U is float residue (~10⁻¹⁴ Å), not a change.
-    static func change(_ refinedA: Double, _ starA: Double) -> Double { ((refinedA - starA) * 100).rounded() / 100 }
+    static func change(_ refinedA: Double, _ starA: Double) -> Double { NumberText.rounded(refinedA - starA, decimals: 2) }
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let (p, table) = try Level4Input.withAngles(context)
