@@ -3,7 +3,10 @@
 // three FSO-crossing labels, stacked left of their lines, hid the FSO curve between 3.6 and 2.6 Å. Each label
 // now takes the first of its candidate places (beside its own line, top rows then bottom rows, right side then
 // left) that overlaps no label placed before it and no data; when every place touches data or another marker's
-// line, the one touching least. Pure geometry in page points (y grows downwards), so it is tested without Cairo.
+// line, the one touching least. When even that touches something, the label stands upright along its line (read
+// upwards) if it touches nothing there, clear of neighbouring lines a label's width away: in 1.d the 0.1 crossing's
+// label, too long to fit right of its line, lay across the 0.5 and 0.9 lines on its left. Pure geometry in page
+// points (y grows downwards), so it is tested without Cairo.
 import Foundation
 
 /// A rectangle in page points (y grows downwards).
@@ -56,9 +59,13 @@ enum MarkerLabelPlacement {
     struct Placed: Equatable {
         var rect: PageRect
         var cost: Int
+        /// Drawn upright along its line, reading upwards from the box's bottom-left corner.
+        var upright = false
         /// Where the text starts: its left edge and top, in page points.
         var textX: Double { rect.x0 + pad }
         var textTop: Double { rect.y0 + pad }
+        /// Where upright text starts: the anchor of text rotated by −π/2 (its top towards the left edge).
+        var uprightAnchor: (x: Double, y: Double) { (rect.x0 + pad, rect.y1 - pad) }
     }
 
     /// The box's margin around the text (pt).
@@ -85,17 +92,38 @@ enum MarkerLabelPlacement {
                     }
                 }
             }
-            let choice = best(candidates, taken: taken, footprint: footprint) ?? {
+            var choice = best(candidates, taken: taken, footprint: footprint) ?? {
                 let tx = px + 3 + w + 2 <= box.x1 ? px + 3 : px - 3 - w
                 func topRow(_ row: Int) -> PageRect { rect(tx, box.y0 + 4 + Double(row) * lineH) }
                 var row = 0
                 while taken.contains(where: { $0.intersects(topRow(row), margin: 1.5) }) { row += 1 }
                 return Placed(rect: topRow(row), cost: footprint.cost(topRow(row)))
             }()
+            // Upright only where it touches nothing: a narrow upright box over another marker's line reads as
+            // that line's label.
+            if choice.cost > 0, var upright = best(uprightCandidates(px: px, width: w, lineH: lineH, box: box),
+                                                   taken: taken, footprint: footprint), upright.cost == 0 {
+                upright.upright = true
+                choice = upright
+            }
             taken.append(choice.rect)
             result.append(choice)
         }
         return result
+    }
+
+    /// Upright boxes beside the line at page x `px` for a label `width` long: right then left of the line, at the
+    /// top then the bottom of the box.
+    static func uprightCandidates(px: Double, width w: Double, lineH: Double, box: PageRect) -> [PageRect] {
+        let thick = lineH - 1, long = w + 2 * pad
+        guard long <= box.y1 - box.y0 - 5 else { return [] }
+        var candidates: [PageRect] = []
+        for (y0, y1) in [(box.y0 + 2.5, box.y0 + 2.5 + long), (box.y1 - 2.5 - long, box.y1 - 2.5)] {
+            for x0 in [px + 1.5, px - 1.5 - thick] where x0 >= box.x0 + 1 && x0 + thick <= box.x1 - 1 {
+                candidates.append(PageRect(x0: x0, y0: y0, x1: x0 + thick, y1: y1))
+            }
+        }
+        return candidates
     }
 
     /// Labels of horizontal marker lines: `labels[i]` is the line's page y and the text width; each goes above or

@@ -331,7 +331,11 @@ enum PlotDrawing {
     static func drawLabel(_ text: String, _ p: MarkerLabelPlacement.Placed, color: RGB, canvas: Canvas) {
         canvas.fillRect(p.rect.x0, p.rect.y0, p.rect.x1 - p.rect.x0, p.rect.y1 - p.rect.y0, .white,
                         alpha: p.cost >= PlotFootprint.dataWeight ? 0.55 : 0.85)
-        canvas.text(text, p.textX, p.textTop, anchor: .left, vAnchor: .top, color: color)
+        if p.upright {
+            canvas.text(text, p.uprightAnchor.x, p.uprightAnchor.y, anchor: .left, vAnchor: .top, angle: -Double.pi / 2, color: color)
+        } else {
+            canvas.text(text, p.textX, p.textTop, anchor: .left, vAnchor: .top, color: color)
+        }
     }
 
     /// Legend items grouped in rows that fit `width`.

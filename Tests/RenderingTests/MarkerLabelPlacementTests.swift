@@ -41,6 +41,29 @@ import Analysis
         #expect(free == [.init(rect: PageRect(x0: 101.5, y0: 12.5, x1: 154.5, y1: 23.5), cost: 0)])
     }
 
+    /// A label that crosses another marker's line wherever it lies flat stands upright along its own line when
+    /// that is clear (1.d's FSO 0.1 label lay across the 0.5 and 0.9 lines); never over another line.
+    @Test func crowdedLabelStandsUprightOnlyWhereClear() {
+        let box = PageRect(x0: 40, y0: 10, x1: 340, y1: 210)
+        let lines = [250.0, 275, 330]
+        var markers = PlotFootprint()
+        markers.markerSegments = lines.map { ($0, box.y0, $0, box.y1) }
+        let placed = MarkerLabelPlacement.vertical(lines.map { ($0, 70.0) }, lineH: 12, box: box, footprint: markers)
+        #expect(placed.map(\.upright) == [false, true, true] && placed.allSatisfy { $0.cost == 0 }, "\(placed)")
+        #expect(abs(placed[1].rect.x0 - 276.5) < 1e-9 && abs(placed[2].rect.x1 - 328.5) < 1e-9, "\(placed)")
+        for p in placed where p.upright {
+            #expect(p.rect.x1 - p.rect.x0 == 11 && p.rect.y1 - p.rect.y0 == 73, "upright box \(p.rect)")
+            #expect(p.rect.y0 >= box.y0 && p.rect.y1 <= box.y1)
+        }
+        // Lines 9 pt apart with the box's edge 11 pt right of the second: an upright box (11 pt) left of it
+        // touches the first line and none fits right of it, so its label stays flat across the first line.
+        let narrow = PageRect(x0: 40, y0: 10, x1: 320, y1: 210)
+        var close = PlotFootprint()
+        close.markerSegments = [300.0, 309].map { ($0, narrow.y0, $0, narrow.y1) }
+        let flat = MarkerLabelPlacement.vertical([(300, 70), (309, 70)], lineH: 12, box: narrow, footprint: close)
+        #expect(flat.map(\.upright) == [false, false] && flat.map(\.cost) == [0, 1], "\(flat)")
+    }
+
     /// A horizontal marker's label moves to the left of the box when the data run along its line on the right.
     @Test func horizontalLabelLeavesTheCurve() {
         let box = PageRect(x0: 40, y0: 10, x1: 340, y1: 210)
