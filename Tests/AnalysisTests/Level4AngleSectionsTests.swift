@@ -26,7 +26,7 @@ struct Level4AngleSectionsTests {
         return (0..<count).map { _ in SIMD3(rng.uniform() * 360, acos(2 * rng.uniform() - 1) * 180 / .pi, rng.uniform() * 360) }
     }
 
-    @Test func uniformAnglesPassBothSections() {
+    @Test func uniformAnglesPassBothSections() throws {
         let c = context(angles: uniform(4000, seed: 1))
         let g = OrientationEfficiencySection().runIsolated(c), h = SamplingCompensationSection().runIsolated(c)
         #expect(g.status == .ok && h.status == .ok, "\(g.warnings) \(h.warnings) \(g.reason ?? "") \(h.reason ?? "")")
@@ -34,7 +34,10 @@ struct Level4AngleSectionsTests {
         #expect(abs((h.metrics["scf"]?.doubleValue ?? 0) - 1) < 0.05)
         #expect(g.metrics["particles_used"] == .int(4000))
         #expect(abs((g.metrics["diameter_A"]?.doubleValue ?? 0) - 38) < 4.1, "hard-mask extent of the ball")
-        #expect(g.figures.contains { $0.id == "4g_orientations" })
+        #expect(g.figures.map(\.id) == ["4g_directional_resolution", "4g_directional_map"] && h.figures.map(\.id) == ["4h_orientations"])
+        // Uniform orientations: every direction of Fourier space is sampled, none blank.
+        let map = try #require(directionalMap(g))
+        #expect(map.pixels.allSatisfy { $0.isFinite })
     }
 
     @Test func aFewHundredUniformParticlesHaveAnEfficiencyNearOne() {
@@ -47,7 +50,7 @@ struct Level4AngleSectionsTests {
         #expect((g.metrics["fourier_radius"]?.doubleValue ?? 0) == 5)
     }
 
-    @Test func topViewsOnlyWarnInBothSections() {
+    @Test func topViewsOnlyWarnInBothSections() throws {
         var rng = SplitMix64(seed: 2)
         let top = (0..<3000).map { _ in SIMD3(rng.uniform() * 360, rng.uniform() * 15, rng.uniform() * 360) }
         let c = context(angles: top)
@@ -55,6 +58,23 @@ struct Level4AngleSectionsTests {
         #expect(g.status == .warnings, "E_od \(String(describing: g.metrics["efficiency"]))")
         #expect(h.status == .warnings, "SCF* \(String(describing: h.metrics["scf_star"]))")
         #expect(h.warnings.first?.contains("SCF*") == true)
+        // Top views fill the sections perpendicular to z: on 4.g's map the top and bottom rows (directions along
+        // z) are blank or worse than anything in the middle band (directions in the xy plane).
+        let map = try #require(directionalMap(g))
+        let w = map.width, rows = map.height
+        func row(_ v: Int) -> [Float] { Array(map.pixels[(w * v)..<(w * (v + 1))]) }
+        let middle = row(rows / 2 - 1) + row(rows / 2)
+        #expect(middle.allSatisfy { $0.isFinite }, "middle band \(middle.prefix(8))")
+        let worstMiddle = middle.max()!
+        for v in [0, rows - 1] {
+            #expect(row(v).allSatisfy { !$0.isFinite || $0 > worstMiddle }, "row \(v): \(row(v).prefix(8)) vs middle ≤ \(worstMiddle)")
+        }
+    }
+
+    /// 4.g's directional-resolution map (its only image).
+    func directionalMap(_ g: SectionResult) -> Image2D? {
+        guard case .images(let p)? = g.figures.first(where: { $0.id == "4g_directional_map" })?.content else { return nil }
+        return p.panels.first
     }
 
     @Test func starWithoutAnglesDoesNotApplyAndSaysWhy() {

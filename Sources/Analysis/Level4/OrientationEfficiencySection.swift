@@ -55,9 +55,22 @@ public struct OrientationEfficiencySection: Section {
                 content: .histogram(Histogram(binEdges: edges, counts: counts, xLabel: "Directional resolution (Å)", yLabel: "Directions",
                                               markers: [Marker(value: r, label: "R = \(NumberText.format(r)) Å")]))))
         }
-        figures.append(OrientationMap.figure(id: "4g_orientations", anglesDeg: p.anglesDeg ?? [],
-            caption: "Orientation distribution on an equal-area map (rot to the right, cos tilt upwards), coloured by the number of particles per bin."))
+        // The orientation distribution itself is 4.h's figure; this one shows what it does to Fourier space.
+        if let map = OrientationMap.directionalResolutionFigure(id: "4g_directional_map", directions: e.directions,
+                                                                 resolutionA: e.directionalResolutionA,
+                                                                 caption: Self.directionalMapCaption(unsampled: unsampled)) {
+            figures.append(map)
+        }
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
+    }
+
+    static func directionalMapCaption(unsampled: Int) -> String {
+        "Directional resolution over the directions of Fourier space, on the equal-area map of 4.h's orientation "
+            + "distribution (azimuth to the right, z = cos of the polar angle upwards; a direction and its opposite "
+            + "have one value). A particle seen along a direction fills the central section perpendicular to it, so "
+            + "views crowded around one direction leave the directions along it poorly resolved: top views alone "
+            + "(tilt near 0°) resolve the middle band and leave the top and bottom rows worst"
+            + (unsampled > 0 ? "; blank: directions that no particle's section crosses (no information)." : ".")
     }
 
     /// The particle diameter: the largest extent of the hard mask along X, Y or Z (Å), or the box.

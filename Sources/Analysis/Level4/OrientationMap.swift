@@ -1,6 +1,7 @@
 // The orientation distribution drawn on an equal-area map: rot (0–360°) to the right and cos(tilt) upwards
 // (Lambert's cylindrical equal-area projection, so equal areas of the sphere get equal areas of the map and a
-// uniform distribution draws a flat colour), each bin coloured by its number of particles.
+// uniform distribution draws a flat colour), each bin coloured by its number of particles; and on the same map,
+// the directional resolution of each direction of Fourier space (4.g), so that the two read side by side.
 import Foundation
 import ParticleAnalysis
 
@@ -21,6 +22,38 @@ enum OrientationMap {
         var panels = ImagePanels(panels: [image], colormap: "viridis", range: [0, Double(counts.max() ?? 1)],
                                  colorbarLabel: "Particles per bin")
         panels.noScaleBar = true   // the axes are angles, not lengths
+        return Figure(id: id, caption: caption, content: .images(panels))
+    }
+
+    /// The directional resolution (Å) of Fourier-space directions on the same equal-area map: azimuth atan2(y, x)
+    /// to the right, z = cos(polar angle) upwards, the axes of a viewing direction (rot, tilt) in RELION's
+    /// convention. Each bin takes the value of the nearest of `directions` (a hemisphere: u and −u are one
+    /// direction of the transform of a real map); bins whose direction no central section crosses are NaN,
+    /// drawn blank. Nil when no direction has a resolution.
+    static func directionalResolutionFigure(id: String, directions: [SIMD3<Double>], resolutionA: [Double?],
+                                            caption: String) -> Figure? {
+        let finite = resolutionA.compactMap { $0 }
+        guard let lo = finite.min(), let hi = finite.max() else { return nil }
+        var values = [Float](repeating: .nan, count: rotBins * heightBins)
+        for v in 0..<heightBins {
+            let z = (Double(v) + 0.5) / Double(heightBins) * 2 - 1
+            let rho = (1 - z * z).squareRoot()
+            for u in 0..<rotBins {
+                let phi = (Double(u) + 0.5) / Double(rotBins) * 2 * .pi
+                let d = SIMD3(rho * cos(phi), rho * sin(phi), z)
+                var best = 0, bestDot = -1.0
+                for (k, e) in directions.enumerated() {
+                    let dot = abs((d * e).sum())
+                    if dot > bestDot { bestDot = dot; best = k }
+                }
+                if let r = resolutionA[best] { values[u + rotBins * v] = Float(r) }
+            }
+        }
+        let image = Image2D(width: rotBins, height: heightBins, pixels: values,
+                            label: "azimuth 0–360° (right), z −1…1 (up)", pixelSizeA: [1, 1])
+        var panels = ImagePanels(panels: [image], colormap: "viridis", range: [lo, max(hi, lo * 1.001)],
+                                 colorbarLabel: "Directional resolution (Å)")
+        panels.noScaleBar = true
         return Figure(id: id, caption: caption, content: .images(panels))
     }
 }
