@@ -27,20 +27,20 @@ public enum ReportPreflight {
         let ts = h.voxelSize
         for axis in 0..<3 where !voxelSizeRangeA.contains(ts[axis]) {
             throw ReportFailure.input("\(path): the voxel size along \(["X", "Y", "Z"][axis]) is "
-                + "\(format(ts[axis])) Å (cell length / sampling, header words \(11 + axis) and \(8 + axis)); "
-                + "expected \(format(voxelSizeRangeA.lowerBound)) to \(format(voxelSizeRangeA.upperBound)) Å")
+                + "\(NumberText.format(ts[axis])) Å (cell length / sampling, header words \(11 + axis) and \(8 + axis)); "
+                + "expected \(NumberText.format(voxelSizeRangeA.lowerBound)) to \(NumberText.format(voxelSizeRangeA.upperBound)) Å")
         }
         if let r = request.resolution {
             let finest = ts.min()
             if r < 2 * finest {
-                throw ReportFailure.arguments("--resolution \(format(r)) Å is finer than Nyquist: the voxel size "
-                    + "of \((path as NSString).lastPathComponent) is \(format(finest)) Å, so no map on this grid "
-                    + "resolves detail finer than 2 × \(format(finest)) = \(format(2 * finest)) Å")
+                throw ReportFailure.arguments("--resolution \(NumberText.format(r)) Å is finer than Nyquist: the voxel size "
+                    + "of \((path as NSString).lastPathComponent) is \(NumberText.format(finest)) Å, so no map on this grid "
+                    + "resolves detail finer than 2 × \(NumberText.format(finest)) = \(NumberText.format(2 * finest)) Å")
             }
             let extent = (0..<3).map { Double(b[$0]) * ts[$0] }.min()!
             if r > extent {
-                throw ReportFailure.arguments("--resolution \(format(r)) Å is coarser than the map's whole box "
-                    + "(\(format(extent)) Å along its shortest axis); expected a resolution smaller than the box")
+                throw ReportFailure.arguments("--resolution \(NumberText.format(r)) Å is coarser than the map's whole box "
+                    + "(\(NumberText.format(extent)) Å along its shortest axis); expected a resolution smaller than the box")
             }
         }
         // Half maps: their boxes must match each other and the map before either is read (a half claiming a
@@ -71,5 +71,4 @@ public enum ReportPreflight {
         }
     }
 
-    private static func format(_ x: Double) -> String { NumberText.format(x) }
 }

@@ -17,12 +17,8 @@ enum OrientationMap {
             let v = min(heightBins - 1, max(0, Int((h + 1) / 2 * Double(heightBins))))
             counts[u + rotBins * v] += 1
         }
-        let image = Image2D(width: rotBins, height: heightBins, pixels: counts,
-                            label: "rot 0–360° (right), cos tilt −1…1 (up)", pixelSizeA: [1, 1])
-        var panels = ImagePanels(panels: [image], colormap: "viridis", range: [0, Double(counts.max() ?? 1)],
-                                 colorbarLabel: "Particles per bin")
-        panels.noScaleBar = true   // the axes are angles, not lengths
-        return Figure(id: id, caption: caption, content: .images(panels))
+        return equalAreaFigure(id: id, values: counts, label: "rot 0–360° (right), cos tilt −1…1 (up)",
+                               range: [0, Double(counts.max() ?? 1)], colorbarLabel: "Particles per bin", caption: caption)
     }
 
     /// The directional resolution (Å) of Fourier-space directions on the same equal-area map: azimuth atan2(y, x)
@@ -49,11 +45,16 @@ enum OrientationMap {
                 if let r = resolutionA[best] { values[u + rotBins * v] = Float(r) }
             }
         }
-        let image = Image2D(width: rotBins, height: heightBins, pixels: values,
-                            label: "azimuth 0–360° (right), z −1…1 (up)", pixelSizeA: [1, 1])
-        var panels = ImagePanels(panels: [image], colormap: "viridis", range: [lo, max(hi, lo * 1.001)],
-                                 colorbarLabel: "Directional resolution (Å)")
-        panels.noScaleBar = true
+        return equalAreaFigure(id: id, values: values, label: "azimuth 0–360° (right), z −1…1 (up)",
+                               range: [lo, max(hi, lo * 1.001)], colorbarLabel: "Directional resolution (Å)", caption: caption)
+    }
+
+    /// One rotBins × heightBins map as a single viridis panel with its colour bar.
+    private static func equalAreaFigure(id: String, values: [Float], label: String, range: [Double],
+                                        colorbarLabel: String, caption: String) -> Figure {
+        let image = Image2D(width: rotBins, height: heightBins, pixels: values, label: label, pixelSizeA: [1, 1])
+        var panels = ImagePanels(panels: [image], colormap: "viridis", range: range, colorbarLabel: colorbarLabel)
+        panels.noScaleBar = true   // the axes are angles, not lengths
         return Figure(id: id, caption: caption, content: .images(panels))
     }
 }

@@ -64,8 +64,8 @@ public struct AtomInclusionSection: Section {
         metrics["residue_inclusion_median"] = JSONValue(median(definedResidues))
         var warnings: [String] = []
         if all < Self.minInclusion {
-            warnings.append(String(format: "only %.1f %% of the non-hydrogen atoms lie inside the contour at T = ", 100 * all)
-                            + NumberText.format(t) + " (rule: at least 70 %)")
+            warnings.append("only \(NumberText.fixed(100 * all, 1)) % of the non-hydrogen atoms lie inside the contour "
+                            + "at T = \(NumberText.format(t)) (rule: at least 70 %)")
         }
         var series = [Series(label: "all atoms", x: levels, y: curve(sortedAll))]
         if !backbone.isEmpty { series.append(Series(label: "backbone", x: levels, y: curve(sortedBB), style: .dashed)) }
