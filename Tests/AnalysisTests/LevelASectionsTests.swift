@@ -64,10 +64,14 @@ func phantomMap(_ model: AtomicModel, resolution: Double, noise: Double = 0.02, 
     let cc0 = try #require(MapModelAgreementSection().run(inPlace).metrics["cc_mask"]?.doubleValue)
     let cc1 = try #require(MapModelAgreementSection().run(moved).metrics["cc_mask"]?.doubleValue)
     let i0 = try #require(AtomInclusionSection().run(inPlace).metrics["atom_inclusion"]?.doubleValue)
-    let i1 = try #require(AtomInclusionSection().run(moved).metrics["atom_inclusion"]?.doubleValue)
+    let movedInclusion = try AtomInclusionSection().run(moved)
+    let i1 = try #require(movedInclusion.metrics["atom_inclusion"]?.doubleValue)
     print("5 Å shift: CC_mask \(cc0) → \(cc1), inclusion \(i0) → \(i1)")
     #expect(cc1 < 0.3 && cc1 < cc0 - 0.5, "CC_mask after 5 Å: expected < 0.3, got \(cc1) (in place \(cc0))")
     #expect(i1 < 0.6 && i1 < i0 - 0.3, "inclusion after 5 Å: expected < 0.6, got \(i1) (in place \(i0))")
+    // The rule's warning states the fraction to 0.1 % and T as the rest of the report prints it.
+    #expect(movedInclusion.warnings == ["only \(NumberText.fixed(100 * i1, 1)) % of the non-hydrogen atoms lie inside "
+        + "the contour at T = \(NumberText.format(t)) (rule: at least 70 %)"], "\(movedInclusion.warnings)")
     let fit = try FitCheckSection().run(moved)
     #expect(fit.status == .warnings && fit.metrics["poor_fit"] == .bool(true), "fit check: \(fit.warnings)")
 }
