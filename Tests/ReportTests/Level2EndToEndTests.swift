@@ -78,11 +78,12 @@ func writeClasses(from maps: [Volume], count: Int, to path: String, pixelA: Doub
         #expect((metrics["cc_min"] as! Double) > 0.9)
         let perClass = metrics["per_class"] as! [[String: Any]]
         #expect(perClass.map { $0["index"] as! Int } == Array(1...9))
-        // Shifts are stored to 0.01 Å (the sub-pixel fit's precision), so no float residue reaches the table.
+        // Shifts are stored to 0.01 Å (the sub-pixel fit's precision) and angles to 0.1° (the search's last
+        // step is 0.5°), so no float residue reaches the table.
         for c in perClass {
-            for key in ["shift_x_A", "shift_y_A"] {
+            for (key, scale) in [("shift_x_A", 100.0), ("shift_y_A", 100), ("rot_deg", 10), ("tilt_deg", 10), ("psi_deg", 10)] {
                 let v = try #require(c[key] as? Double)
-                #expect(abs(v * 100 - (v * 100).rounded()) < 1e-9, "\(key) \(v)")
+                #expect(abs(v * scale - (v * scale).rounded()) < 1e-9, "\(key) \(v)")
             }
         }
         // The CC–FRC figure says how many classes it draws: those whose FRC falls below 0.5 before Nyquist.

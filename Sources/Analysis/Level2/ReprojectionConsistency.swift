@@ -25,6 +25,9 @@ public struct ReprojectionConsistency: Section {
     /// A class's shift, Å, rounded to 0.01 Å: the sub-pixel peak fit is not finer than that, and the
     /// residue below it printed as 10⁻⁴ Å beside 0.006 Å in the table.
     static func shiftA(_ a: Double) -> Double { NumberText.rounded(a, decimals: 2) }
+    /// A class's Euler angle, degrees, rounded to 0.1°: the search's last refinement step is 0.5°
+    /// (ReprojectionSearch), so the digits printed beyond 0.1° ("158.4000", "−132.03") were not measured.
+    static func angleDeg(_ a: Double) -> Double { NumberText.rounded(a, decimals: 1) + 0 }
 
     public init() {}
 
@@ -40,7 +43,8 @@ public struct ReprojectionConsistency: Section {
             let m = matches[i]
             var o: [String: JSONValue] = [
                 key: .int(i + 1), "cc": .number(m.cc),
-                "rot_deg": .number(m.angles.rotDeg), "tilt_deg": .number(m.angles.tiltDeg), "psi_deg": .number(m.angles.psiDeg),
+                "rot_deg": .number(Self.angleDeg(m.angles.rotDeg)), "tilt_deg": .number(Self.angleDeg(m.angles.tiltDeg)),
+                "psi_deg": .number(Self.angleDeg(m.angles.psiDeg)),
                 "shift_x_A": .number(Self.shiftA(m.shiftXA)), "shift_y_A": .number(Self.shiftA(m.shiftYA)),
             ]
             o["frc_resolution_A"] = m.frcResolutionA.map { .number($0) } ?? .null
