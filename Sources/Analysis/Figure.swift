@@ -65,9 +65,14 @@ public struct Marker: Codable, Sendable, Equatable {
     /// that all moved by 10⁻⁶° must read as far below it, not as a curve filling the plot). nil: shown only
     /// when near the data.
     public var keepInRange: Bool?
+    /// The label is drawn only where it covers no data and no other marker's line, and left out otherwise: the
+    /// plot's legend (`LinePlot.markerLegend`) gives what it says. For lines that can lie closer together than a
+    /// label is wide (1.d's three FSO crossings, ~0.1 Å apart). nil: always drawn.
+    public var labelOnlyWhereClear: Bool?
 
-    public init(value: Double, label: String, keepInRange: Bool = false) {
+    public init(value: Double, label: String, keepInRange: Bool = false, labelOnlyWhereClear: Bool = false) {
         self.value = value; self.label = label; self.keepInRange = keepInRange ? true : nil
+        self.labelOnlyWhereClear = labelOnlyWhereClear ? true : nil
     }
 }
 
@@ -134,12 +139,17 @@ public struct LinePlot: Codable, Sendable, Equatable {
     public var xIsFrequency: Bool
     /// x counts something (particles, iterations): ticks at whole numbers only. nil: any ticks.
     public var xWholeNumbers: Bool?
+    /// A legend entry drawn in the vertical markers' style, saying what the lines are and their values (needed
+    /// when their labels are `labelOnlyWhereClear`). nil: no entry.
+    public var markerLegend: String?
 
     public init(series: [Series], xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
-                xMarkers: [Marker] = [], yMarkers: [Marker] = [], xIsFrequency: Bool = false, xWholeNumbers: Bool = false) {
+                xMarkers: [Marker] = [], yMarkers: [Marker] = [], xIsFrequency: Bool = false, xWholeNumbers: Bool = false,
+                markerLegend: String? = nil) {
         self.series = series; self.xLabel = xLabel; self.yLabel = yLabel; self.logX = logX; self.logY = logY
         self.xMarkers = xMarkers; self.yMarkers = yMarkers; self.xIsFrequency = xIsFrequency
         self.xWholeNumbers = xWholeNumbers ? true : nil
+        self.markerLegend = markerLegend
     }
 }
 

@@ -5,7 +5,9 @@
 // left) that overlaps no label placed before it and no data; when every place touches data or another marker's
 // line, the one touching least. When even that touches something, the label stands upright along its line (read
 // upwards) if it touches nothing there, clear of neighbouring lines a label's width away: in 1.d the 0.1 crossing's
-// label, too long to fit right of its line, lay across the 0.5 and 0.9 lines on its left. Pure geometry in page
+// label, too long to fit right of its line, lay across the 0.5 and 0.9 lines on its left. A marker whose label
+// the plot's legend repeats is left unlabelled rather than labelled across another line: 1.d's 0.5 crossing lies
+// ~11 pt from its neighbours on each side, less than even an upright label needs. Pure geometry in page
 // points (y grows downwards), so it is tested without Cairo.
 import Foundation
 
@@ -61,6 +63,8 @@ enum MarkerLabelPlacement {
         var cost: Int
         /// Drawn upright along its line, reading upwards from the box's bottom-left corner.
         var upright = false
+        /// Not drawn: the label may be left out (its marker's `labelOnlyWhereClear`) and touched something.
+        var dropped = false
         /// Where the text starts: its left edge and top, in page points.
         var textX: Double { rect.x0 + pad }
         var textTop: Double { rect.y0 + pad }
@@ -74,11 +78,12 @@ enum MarkerLabelPlacement {
     /// Labels of vertical marker lines: `labels[i]` is the line's page x and the text width (pt); rows are `lineH`
     /// high, counted from the box's top or bottom edge. A label that fits nowhere beside its line inside the box
     /// (a line at the very edge with a long label) goes in the first free top row, as before this placement.
-    static func vertical(_ labels: [(px: Double, width: Double)], lineH: Double, box: PageRect,
+    /// A label with `droppable[i]` that touches something wherever it goes is `dropped` and takes no room.
+    static func vertical(_ labels: [(px: Double, width: Double)], droppable: [Bool] = [], lineH: Double, box: PageRect,
                          footprint: PlotFootprint, placed already: [PageRect] = []) -> [Placed] {
         var taken = already, result: [Placed] = []
         let rows = max(1, Int(((box.y1 - box.y0) / 2 - 4) / lineH))
-        for (px, w) in labels {
+        for (i, (px, w)) in labels.enumerated() {
             /// The label's box with its text starting at page x `tx` on the row whose text top is `y0`.
             func rect(_ tx: Double, _ y0: Double) -> PageRect {
                 PageRect(x0: tx - pad, y0: y0 - pad, x1: tx + w + pad, y1: y0 + lineH - 1 - pad)
@@ -106,7 +111,11 @@ enum MarkerLabelPlacement {
                 upright.upright = true
                 choice = upright
             }
-            taken.append(choice.rect)
+            if choice.cost > 0, i < droppable.count, droppable[i] {
+                choice.dropped = true
+            } else {
+                taken.append(choice.rect)
+            }
             result.append(choice)
         }
         return result

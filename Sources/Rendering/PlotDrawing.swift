@@ -147,8 +147,9 @@ enum PlotDrawing {
         let x = PlotScale.covering(xs, log: p.logX, pad: 0.02)
         let y = PlotScale.covering(ys, log: p.logY, pad: 0.06)
         let hasData = p.series.contains { s in zip(s.x, s.y).contains { x.t($0.0) != nil && y.t($0.1) != nil } }
-        let legend = p.series.enumerated().filter { !$0.element.label.isEmpty }
+        var legend = p.series.enumerated().filter { !$0.element.label.isEmpty }
             .map { (label: $0.element.label, color: RGB.cycle[$0.offset % RGB.cycle.count], style: $0.element.style) }
+        if let m = p.markerLegend { legend.append((label: m, color: .marker, style: .dashed)) }
         drawFrame(size: size, x: x, y: y, xFrequency: p.xIsFrequency, xWholeNumbers: p.xWholeNumbers == true,
                   xLabel: p.xLabel, yLabel: p.yLabel, legend: legend, xMarkers: p.xMarkers, yMarkers: p.yMarkers, noData: !hasData, canvas: canvas,
                   footprint: { x, y in footprint(of: p.series, x: x, y: y) }) { x, y, cr in
@@ -319,11 +320,12 @@ enum PlotDrawing {
         canvas.setLine(width: 1)
         let area = PageRect(x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1)
         let xLabelled = xLines.filter { !$0.0.label.isEmpty }, yLabelled = yLines.filter { !$0.0.label.isEmpty }
-        let xPlaced = MarkerLabelPlacement.vertical(xLabelled.map { ($0.1, canvas.textWidth($0.0.label)) }, lineH: lineH,
+        let xPlaced = MarkerLabelPlacement.vertical(xLabelled.map { ($0.1, canvas.textWidth($0.0.label)) },
+                                                    droppable: xLabelled.map { $0.0.labelOnlyWhereClear == true }, lineH: lineH,
                                                     box: area, footprint: footprint)
         let yPlaced = MarkerLabelPlacement.horizontal(yLabelled.map { ($0.1, canvas.textWidth($0.0.label)) }, lineH: lineH,
-                                                      box: area, footprint: footprint, placed: xPlaced.map(\.rect))
-        for ((m, _), p) in zip(xLabelled, xPlaced) { drawLabel(m.label, p, color: .marker, canvas: canvas) }
+                                                      box: area, footprint: footprint, placed: xPlaced.filter { !$0.dropped }.map(\.rect))
+        for ((m, _), p) in zip(xLabelled, xPlaced) where !p.dropped { drawLabel(m.label, p, color: .marker, canvas: canvas) }
         for ((m, _), p) in zip(yLabelled, yPlaced) { drawLabel(m.label, p, color: RGB(0.3, 0.3, 0.3), canvas: canvas) }
     }
 

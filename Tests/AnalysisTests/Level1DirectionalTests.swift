@@ -22,6 +22,13 @@ import VolumeNumerics
         #expect(sph > 0.9 && sph <= 1.0001, "isotropic halves: sphericity expected ≈ 1, observed \(sph)")
         #expect(r.metrics["directional_resolution_A"]!.arrayValue!.count == 100)
         #expect(r.figures.map(\.id) == ["1d_directional_resolution", "1d_fso"])
+        // The FSO plot's crossing lines sit at the metrics' resolutions; their values are in the legend (the lines
+        // lie closer together than a label is wide), each line labelled with its level where that is clear.
+        guard case .plot(let fso) = r.figures[1].content else { Issue.record("1d_fso is not a plot"); return }
+        #expect(fso.xMarkers.map(\.label) == ["0.9", "0.5", "0.1"] && fso.xMarkers.allSatisfy { $0.labelOnlyWhereClear == true })
+        #expect(zip(fso.xMarkers.map(\.value), [fso09, fso05, fso01]).allSatisfy { abs($0 - 1 / $1) < 1e-12 })
+        #expect(fso.markerLegend == "FSO crossings 0.9 / 0.5 / 0.1 at "
+                + [fso09, fso05, fso01].map { NumberText.format($0) }.joined(separator: " / ") + " Å", "\(fso.markerLegend ?? "none")")
         #expect(r.status == .ok, "no R: no warnings expected, got \(r.warnings)")
         let claimed = try DirectionalResolution().run(level1Context(phantom, halves: halves, resolution: 0.5 * fso05))
         #expect(claimed.status == .warnings && claimed.warnings.count == 1, "R = half FSO 0.5: one warning expected, got \(claimed.warnings)")

@@ -64,6 +64,27 @@ import Analysis
         #expect(flat.map(\.upright) == [false, false] && flat.map(\.cost) == [0, 1], "\(flat)")
     }
 
+    /// A label that may be left out (its plot's legend gives it) is dropped where it would cross another marker's
+    /// line, takes no room from the labels after it, and stays where it is clear; a label that may not is kept.
+    @Test func droppableLabelLeftOutOnlyWhereItWouldTouch() {
+        let box = PageRect(x0: 40, y0: 10, x1: 320, y1: 210)
+        var close = PlotFootprint()
+        close.markerSegments = [300.0, 309].map { ($0, box.y0, $0, box.y1) }
+        // The second label touches the first line wherever it goes (upright too: 9 pt gap, 11 pt box).
+        let placed = MarkerLabelPlacement.vertical([(300, 70), (309, 70)], droppable: [true, true], lineH: 12, box: box, footprint: close)
+        #expect(placed.map(\.dropped) == [false, true] && placed[0].cost == 0, "\(placed)")
+        let kept = MarkerLabelPlacement.vertical([(300, 70), (309, 70)], droppable: [true, false], lineH: 12, box: box, footprint: close)
+        #expect(kept.map(\.dropped) == [false, false] && kept[1].cost == 1, "\(kept)")
+        // A dropped label takes no room: a third label (line at 250) goes where it would without the dropped one,
+        // not where it goes when the second label is kept across the first line.
+        let third = [(px: 300.0, width: 70.0), (309, 70), (250, 70)]
+        let dropping = MarkerLabelPlacement.vertical(third, droppable: [false, true, false], lineH: 12, box: box, footprint: close)
+        let keeping = MarkerLabelPlacement.vertical(third, lineH: 12, box: box, footprint: close)
+        let without = MarkerLabelPlacement.vertical([third[0], third[2]], lineH: 12, box: box, footprint: close)
+        #expect(dropping[1].dropped && dropping[2].rect == without[1].rect && keeping[2].rect != without[1].rect,
+                "\(dropping) / \(keeping) / \(without)")
+    }
+
     /// A horizontal marker's label moves to the left of the box when the data run along its line on the right.
     @Test func horizontalLabelLeavesTheCurve() {
         let box = PageRect(x0: 40, y0: 10, x1: 340, y1: 210)

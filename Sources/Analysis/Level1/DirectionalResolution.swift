@@ -104,15 +104,20 @@ public struct DirectionalResolution: Section {
                              xLabel: "Angle of the direction from the Z axis (°)", yLabel: "Directional resolution, FSC 0.143 (Å)",
                              yMarkers: rMarkers)
         let x = Array(freqs.dropFirst())
+        // The crossings lie close together (often ~0.1 Å apart), closer than a label is wide: the legend gives
+        // their values and each line carries its level only where that covers nothing.
+        let crossings = [0.9, 0.5, 0.1].compactMap { l in fsoRes[String(format: "%g", l)]!.map { (level: String(format: "%g", l), A: $0) } }
         let range = cones.fscRange()
         let minFSC = Array(range.low.dropFirst()), maxFSC = Array(range.high.dropFirst())
         let fsoPlot = LinePlot(series: [Series(label: "FSO (fraction of directions with FSC ≥ \(String(format: "%g", threshold)))", x: x, y: Array(fso.dropFirst()), style: .linePoints),
                                         Series(label: "Lowest conical FSC", x: x, y: minFSC, style: .dashed),
                                         Series(label: "Highest conical FSC", x: x, y: maxFSC, style: .dashed)],
                                xLabel: "Resolution (Å)", yLabel: "FSO / conical FSC",
-                               xMarkers: [0.9, 0.5, 0.1].compactMap { l in fsoRes[String(format: "%g", l)]!.map { Marker(value: 1 / $0, label: "FSO \(String(format: "%g", l)): \(NumberText.format($0)) Å") } },
+                               xMarkers: crossings.map { Marker(value: 1 / $0.A, label: $0.level, labelOnlyWhereClear: true) },
                                yMarkers: [Marker(value: threshold, label: String(format: "%g", threshold))],
-                               xIsFrequency: true)
+                               xIsFrequency: true,
+                               markerLegend: crossings.isEmpty ? nil : "FSO crossings \(crossings.map(\.level).joined(separator: " / ")) at "
+                                   + "\(crossings.map { NumberText.format($0.A) }.joined(separator: " / ")) Å")
         let figures = [
             Figure(id: "1d_directional_resolution",
                    caption: "Directional resolution (conical FSC at 0.143 in \(dirs.count) cones of \(NumberText.format(coneHalfAngleDeg))° half-angle, masked halves) against the angle of the cone axis from Z (0°: along Z, 90°: in the XY plane). " + (best.flatMap { b in worst.map { "Range \(NumberText.format(b))–\(NumberText.format($0)) Å" } } ?? "No direction has a resolution") + (measured.count < dirs.count ? " (\(dirs.count - measured.count) directions without resolution: their FSC is below the threshold from the lowest frequencies)" : "") + (sphericity.map { ", sphericity \(NumberText.format($0))." } ?? "."),
