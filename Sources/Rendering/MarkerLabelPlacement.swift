@@ -7,8 +7,8 @@
 // upwards) if it touches nothing there, clear of neighbouring lines a label's width away: in 1.d the 0.1 crossing's
 // label, too long to fit right of its line, lay across the 0.5 and 0.9 lines on its left. A marker whose label
 // the plot's legend repeats is left unlabelled rather than labelled across another line: 1.d's 0.5 crossing lies
-// ~11 pt from its neighbours on each side, less than even an upright label needs. Pure geometry in page
-// points (y grows downwards), so it is tested without Cairo.
+// 9–12 pt from its neighbours, narrower than a flat label, with the curves filling the gaps above and below.
+// Pure geometry in page points (y grows downwards), so it is tested without Cairo.
 import Foundation
 
 /// A rectangle in page points (y grows downwards).
