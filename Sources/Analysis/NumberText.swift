@@ -23,10 +23,11 @@ public enum NumberText {
     }
 
     /// `x` rounded to `decimals` decimals, for a metric stored at the precision its method reaches (float
-    /// residue below it would otherwise be printed, and read, as a result).
+    /// residue below it would otherwise be printed, and read, as a result). A value that rounds to zero is 0,
+    /// not −0 (adding 0 clears the sign), so metrics.json never holds "-0".
     public static func rounded(_ x: Double, decimals: Int) -> Double {
         let k = pow(10, Double(decimals))
-        return (x * k).rounded() / k
+        return (x * k).rounded() / k + 0
     }
 
     /// A number with a fixed count of decimals (for percentages and values whose precision is known).

@@ -50,6 +50,8 @@ import Testing
         #expect(NumberText.rounded(0.005886, decimals: 2) == 0.01)
         #expect(NumberText.rounded(-0.007914, decimals: 2) == -0.01)
         #expect(NumberText.format(NumberText.rounded(-3.565e-4, decimals: 2)) == "0")   // not "−0" nor 10⁻⁴
+        // Stored as +0: JSON would write "-0" into metrics.json (it did for 2.a's shifts).
+        #expect(NumberText.rounded(-3.565e-4, decimals: 2).sign == .plus && NumberText.rounded(-0.04, decimals: 1).sign == .plus)
         #expect(NumberText.format(NumberText.rounded(1.2449, decimals: 2)) == "1.24")
         #expect(NumberText.format(NumberText.rounded(-2.344e3, decimals: -1)) == "\u{2212}2340")
     }

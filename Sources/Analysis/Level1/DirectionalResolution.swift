@@ -106,7 +106,7 @@ public struct DirectionalResolution: Section {
         let x = Array(freqs.dropFirst())
         // The crossings lie close together (often ~0.1 Å apart), closer than a label is wide: the legend gives
         // their values and each line carries its level only where that covers nothing.
-        let crossings = [0.9, 0.5, 0.1].compactMap { l in fsoRes[String(format: "%g", l)]!.map { (level: String(format: "%g", l), A: $0) } }
+        let crossings = [0.9, 0.5, 0.1].map { String(format: "%g", $0) }.compactMap { l in fsoRes[l]!.map { (level: l, A: $0) } }
         let range = cones.fscRange()
         let minFSC = Array(range.low.dropFirst()), maxFSC = Array(range.high.dropFirst())
         let fsoPlot = LinePlot(series: [Series(label: "FSO (fraction of directions with FSC ≥ \(String(format: "%g", threshold)))", x: x, y: Array(fso.dropFirst()), style: .linePoints),

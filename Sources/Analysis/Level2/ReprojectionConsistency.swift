@@ -27,8 +27,7 @@ public struct ReprojectionConsistency: Section {
     static func shiftA(_ a: Double) -> Double { NumberText.rounded(a, decimals: 2) }
     /// A class's Euler angle, degrees, rounded to 0.1°: the search's last refinement step is 0.5°
     /// (ReprojectionSearch), so the digits printed beyond 0.1° ("158.4000", "−132.03") were not measured.
-    /// Adding 0 stores a rounded −0.04° as 0, not −0, in metrics.json.
-    static func angleDeg(_ a: Double) -> Double { NumberText.rounded(a, decimals: 1) + 0 }
+    static func angleDeg(_ a: Double) -> Double { NumberText.rounded(a, decimals: 1) }
 
     public init() {}
 
