@@ -12,10 +12,10 @@ struct PublicDataOptions: ParsableArguments {
     @Option(name: .long, help: "EMDB entry to report on (EMD-NNNN): the map, half maps, model, contour level, resolution, title and authors come from the archive.")
     var emdb: String?
 
-    @Option(name: .customLong("emdb-mirror"), help: "EMDB archive: a URL or a folder with its layout structures/EMD-NNNN/{header,map,other}/ (default \(ArchiveMirror.defaultEMDB)).")
+    @Option(name: .customLong("emdb-mirror"), help: "EMDB archive: a URL or a folder with its layout structures/EMD-NNNN/{header,map,other}/.")
     var emdbMirror: String = ArchiveMirror.defaultEMDB
 
-    @Option(name: .customLong("pdb-mirror"), help: "PDB archive: a URL or a folder with its layout data/structures/divided/mmCIF/ (default \(ArchiveMirror.defaultPDB)).")
+    @Option(name: .customLong("pdb-mirror"), help: "PDB archive: a URL or a folder with its layout data/structures/divided/mmCIF/.")
     var pdbMirror: String = ArchiveMirror.defaultPDB
 
     @Option(name: .long, help: "Cache of downloaded files (default $XDG_CACHE_HOME/emvalidate or ~/.cache/emvalidate).")

@@ -102,7 +102,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("classes-pixel-size"), parsing: .unconditional, help: "Pixel size of the 2D classes in Å, when their header lacks it.")
     var classesPixelSize: Double?
 
-    @Option(name: .long, parsing: .unconditional, help: "Symmetry of the map for the Level 2 orientation search and Level 4 (SCF, efficiency, realignment): C1 (default), Cn, Dn, T, O or I.")
+    @Option(name: .long, parsing: .unconditional, help: "Symmetry of the map for the Level 2 orientation search and Level 4 (SCF, efficiency, realignment): C1, Cn, Dn, T, O or I.")
     var symmetry: String = "C1"
 
     @Option(name: .long, parsing: .unconditional, help: "Processing workflow (section W): a Scipion workflow export (JSON) or RELION's default_pipeline.star.")
@@ -111,7 +111,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Cross-links (section O.a, needs --model): CSV with protein and residue columns of both ends (IMP/PMI, xiNET, XlinkAnalyzer layouts).")
     var crosslinks: String?
 
-    @Option(name: .customLong("crosslink-max-distance"), parsing: .unconditional, help: "Largest solvent-accessible surface distance of a satisfied cross-link, in Å (default 33, BS3/DSS).")
+    @Option(name: .customLong("crosslink-max-distance"), parsing: .unconditional, help: "Largest solvent-accessible surface distance of a satisfied cross-link, in Å (33 Å suits BS3 and DSS).")
     var crosslinkMaxDistance: Double = CrossLinkSection.defaultMaxDistanceA
 
     @Option(name: .customLong("crosslink-chains"), parsing: .unconditional, help: "Model chain of each protein named in the cross-links, e.g. Rpb1=A,Rpb2=B (default: the names are chain ids).")

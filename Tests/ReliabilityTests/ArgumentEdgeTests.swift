@@ -78,6 +78,25 @@ private func metrics(_ folder: URL) throws -> [String: Any] {
         #expect(r.status == 0 && r.stdout.contains("--threshold") && !r.stderr.contains("error"), "\(r.stderr)")
     }
 
+    /// ArgumentParser prints an option's default value itself; a help string that names it too printed it twice
+    /// ("(default https://…). (default: https://…)" for --emdb-mirror, "C1 (default) … (default: C1)").
+    @Test(arguments: [["report"], ["render"], ["figures"], ["batch"], ["templates", "export"]])
+    func everyOptionStatesItsDefaultOnce(_ subcommand: [String]) throws {
+        let r = try emvalidate(subcommand + ["--help"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let options = r.stdout.components(separatedBy: "\nOPTIONS:\n").last ?? ""
+        // One entry per option: from a line starting with "  -" to the next such line.
+        var entries: [String] = []
+        for line in options.split(separator: "\n") {
+            if line.hasPrefix("  -") { entries.append(String(line)) } else if !entries.isEmpty { entries[entries.count - 1] += " " + line }
+        }
+        #expect(entries.count > 2, "\(subcommand): no options found in \(r.stdout)")
+        for entry in entries {
+            let said = entry.lowercased().components(separatedBy: "default").count - 1
+            #expect(said <= 1, "\(subcommand): \(entry)")
+        }
+    }
+
     // MARK: 11, 15. Resolution against the grid; absurd voxel sizes
 
     /// Before: 3.2e-10 hung in FFT.goodSize, 1e-20 trapped in LocalBandFits and left a staging folder.
