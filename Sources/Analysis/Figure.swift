@@ -117,10 +117,13 @@ public struct Series: Codable, Sendable, Equatable {
     public var x: [Double]
     public var y: [Double]
     public var style: Style
+    /// Consecutive points whose x differ by more than this are not joined: a per-residue line breaks where
+    /// residues are missing from the model instead of bridging them as if they had values. nil: always joined.
+    public var breakAtXGapsOver: Double?
 
-    public init(label: String, x: [Double], y: [Double], style: Style = .line) {
+    public init(label: String, x: [Double], y: [Double], style: Style = .line, breakAtXGapsOver: Double? = nil) {
         precondition(x.count == y.count, "Series \(label): \(x.count) x for \(y.count) y")
-        self.label = label; self.x = x; self.y = y; self.style = style
+        self.label = label; self.x = x; self.y = y; self.style = style; self.breakAtXGapsOver = breakAtXGapsOver
     }
 }
 
@@ -142,14 +145,23 @@ public struct LinePlot: Codable, Sendable, Equatable {
     /// A legend entry drawn in the vertical markers' style, saying what the lines are and their values (needed
     /// when their labels are `labelOnlyWhereClear`). nil: no entry.
     public var markerLegend: String?
+    /// The values the quantity on x (y) can take, e.g. −1…1 for a correlation: the axis is padded at most a
+    /// little past them, so that it has no tick beyond them (one class at CC 0.99 drew an axis to 1.05).
+    /// nil: unbounded.
+    public var xBounds: ClosedRange<Double>?
+    public var yBounds: ClosedRange<Double>?
+
+    /// A correlation's range, for `xBounds` and `yBounds`.
+    public static let correlationBounds: ClosedRange<Double> = -1...1
 
     public init(series: [Series], xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
                 xMarkers: [Marker] = [], yMarkers: [Marker] = [], xIsFrequency: Bool = false, xWholeNumbers: Bool = false,
-                markerLegend: String? = nil) {
+                markerLegend: String? = nil, xBounds: ClosedRange<Double>? = nil, yBounds: ClosedRange<Double>? = nil) {
         self.series = series; self.xLabel = xLabel; self.yLabel = yLabel; self.logX = logX; self.logY = logY
         self.xMarkers = xMarkers; self.yMarkers = yMarkers; self.xIsFrequency = xIsFrequency
         self.xWholeNumbers = xWholeNumbers ? true : nil
         self.markerLegend = markerLegend
+        self.xBounds = xBounds; self.yBounds = yBounds
     }
 }
 

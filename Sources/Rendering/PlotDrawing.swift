@@ -50,6 +50,20 @@ struct PlotScale {
         return PlotScale(log: log, lo: lo - padLo, hi: hi + pad * span)
     }
 
+    /// This scale with its padding past `bounds` (the values the quantity can take) cut to `pad` of the span
+    /// left inside them: data on a bound stay fully visible, and no tick (a multiple of a step longer than that
+    /// pad) lies beyond the bound. Unchanged when `bounds` is nil, on log axes, or when nothing is left inside.
+    func limited(to bounds: ClosedRange<Double>?, pad: Double) -> PlotScale {
+        guard let b = bounds, !log else { return self }
+        let inLo = max(lo, b.lowerBound), inHi = min(hi, b.upperBound)
+        guard inLo < inHi else { return self }
+        let edge = pad * (inHi - inLo)
+        var s = self
+        if lo < b.lowerBound { s.lo = max(lo, b.lowerBound - edge) }
+        if hi > b.upperBound { s.hi = min(hi, b.upperBound + edge) }
+        return s
+    }
+
     /// The marker values worth widening the axis for: finite (positive on a log axis) and either a rule's
     /// limit (`keepInRange`) or within one data span of the data range, so that a stray marker does not squash
     /// the data into a corner.
@@ -144,8 +158,8 @@ enum PlotDrawing {
         let dataX = p.series.flatMap(\.x), dataY = p.series.flatMap(\.y)
         let xs = dataX + PlotScale.nearbyMarkers(p.xMarkers, data: dataX, log: p.logX)
         let ys = dataY + PlotScale.nearbyMarkers(p.yMarkers, data: dataY, log: p.logY)
-        let x = PlotScale.covering(xs, log: p.logX, pad: 0.02)
-        let y = PlotScale.covering(ys, log: p.logY, pad: 0.06)
+        let x = PlotScale.covering(xs, log: p.logX, pad: 0.02).limited(to: p.xBounds, pad: 0.02)
+        let y = PlotScale.covering(ys, log: p.logY, pad: 0.06).limited(to: p.yBounds, pad: 0.06)
         let hasData = p.series.contains { s in zip(s.x, s.y).contains { x.t($0.0) != nil && y.t($0.1) != nil } }
         var legend = p.series.enumerated().filter { !$0.element.label.isEmpty }
             .map { (label: $0.element.label, color: RGB.cycle[$0.offset % RGB.cycle.count], style: $0.element.style) }
@@ -180,12 +194,16 @@ enum PlotDrawing {
         }
     }
 
-    /// A series' points on the page (nil where a value cannot be shown: the line breaks there).
+    /// A series' points on the page (nil where a value cannot be shown, and between two points further apart in
+    /// x than the series' `breakAtXGapsOver`: the line breaks there).
     static func pagePoints(_ s: Series, x: PlotScale, y: PlotScale) -> [(Double, Double)?] {
-        zip(s.x, s.y).map { v in
-            guard let px = x.page(v.0), let py = y.page(v.1) else { return nil }
-            return (px, py)
+        var pts: [(Double, Double)?] = []
+        pts.reserveCapacity(s.x.count)
+        for i in s.x.indices {
+            if let gap = s.breakAtXGapsOver, i > 0, abs(s.x[i] - s.x[i - 1]) > gap { pts.append(nil) }
+            if let px = x.page(s.x[i]), let py = y.page(s.y[i]) { pts.append((px, py)) } else { pts.append(nil) }
         }
+        return pts
     }
 
     /// Whether a series is drawn as a line, as points, or both (a lone finite point is always a point).

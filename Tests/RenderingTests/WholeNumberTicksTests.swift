@@ -21,16 +21,7 @@ import Testing
     func tickText(whole: Bool) throws -> String {
         let p = LinePlot(series: [Series(label: "Classes", x: [166, 166, 167, 167, 167], y: [3.5, 3.9, 3.4, 4.0, 4.3], style: .points)],
                          xLabel: "Particles in the class", yLabel: "FRC 0.5 resolution (Å)", xWholeNumbers: whole)
-        let out = try FigureRenderer.render(Figure(id: "counts", caption: "", content: .plot(p)), to: Gallery.tempDir("count-ticks"),
-                                            options: RenderOptions(formats: [.pdf]))
-        let text = Pipe(), run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        run.arguments = [out[.pdf]!.path, "-"]
-        run.standardOutput = text
-        try run.run()
-        let data = text.fileHandleForReading.readDataToEndOfFile()
-        run.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try renderedPlotText(p, name: "count-ticks")
     }
     let whole = try tickText(whole: true), real = try tickText(whole: false)
     #expect(real.contains("166.2") || real.contains("166.5"), "the check needs real-valued ticks without the flag")

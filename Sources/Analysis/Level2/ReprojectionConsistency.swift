@@ -109,7 +109,8 @@ public struct ReprojectionConsistency: Section {
                         + "other \(matches.count - withFRC.count) stays above 0.5 up to Nyquist, so they have no point."),
                 content: .plot(LinePlot(series: [Series(label: "Classes", x: withFRC.map { matches[$0].frcResolutionA! },
                                                         y: withFRC.map { matches[$0].cc }, style: .points)],
-                                        xLabel: "FRC 0.5 resolution (Å)", yLabel: "Correlation (CC)"))))
+                                        xLabel: "FRC 0.5 resolution (Å)", yLabel: "Correlation (CC)",
+                                        yBounds: LinePlot.correlationBounds))))
         }
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }

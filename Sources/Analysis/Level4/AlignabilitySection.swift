@@ -76,7 +76,8 @@ public struct AlignabilitySection: Section {
                    content: .histogram(histogram(accuracy, "Accuracy"))),
             Figure(id: "4c_precision_accuracy", caption: "Precision against accuracy, one point per particle: well-aligned particles gather near (1, 1).",
                    content: .plot(LinePlot(series: [Series(label: "Particles", x: precision, y: accuracy, style: .points)],
-                                           xLabel: "Precision", yLabel: "Accuracy"))),
+                                           xLabel: "Precision", yLabel: "Accuracy",
+                                           xBounds: LinePlot.correlationBounds, yBounds: LinePlot.correlationBounds))),
         ]
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }

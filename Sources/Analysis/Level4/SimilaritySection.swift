@@ -53,13 +53,15 @@ public struct SimilaritySection: Section {
             Figure(id: "4a_imed", caption: "IMED (image Euclidean distance of the standardised images) between each particle and its reprojection; lower is more similar.",
                    content: .histogram(ParticlesSection.histogram(imed, xLabel: "IMED", yLabel: "Particles"))),
             Figure(id: "4a_cc_imed", caption: "Correlation against IMED, one point per particle: a single cloud is expected.",
-                   content: .plot(LinePlot(series: [Series(label: "Particles", x: imed, y: cc, style: .points)], xLabel: "IMED", yLabel: "Correlation"))),
+                   content: .plot(LinePlot(series: [Series(label: "Particles", x: imed, y: cc, style: .points)], xLabel: "IMED", yLabel: "Correlation",
+                                           yBounds: LinePlot.correlationBounds))),
         ]
         let withDefocus = all.compactMap { r in r.1.map { ($0, r.0.cc) } }
         if withDefocus.count > 1 {
             figures.append(Figure(id: "4a_cc_defocus", caption: "Correlation against defocus: lower defocus gives less contrast and lower correlation, so groups here can be defocus groups.",
                                   content: .plot(LinePlot(series: [Series(label: "Particles", x: withDefocus.map { $0.0 }, y: withDefocus.map { $0.1 }, style: .points)],
-                                                          xLabel: "Defocus (Å)", yLabel: "Correlation"))))
+                                                          xLabel: "Defocus (Å)", yLabel: "Correlation",
+                                                          yBounds: LinePlot.correlationBounds))))
         }
         return SectionResult(id: id, title: title, status: .ok, metrics: metrics, figures: figures, scored: scored)
     }

@@ -56,7 +56,8 @@ public struct MapModelAgreementSection: Section {
         }
         var figures = residuePlots(prefix: "aa_residue_cc", residues: data.residues, values: perResidue,
                                    yLabel: "Residue CC", what: "Per-residue correlation between the map and the model map",
-                                   marker: Marker(value: Self.lowResidueCC, label: "0.5", keepInRange: true))
+                                   marker: Marker(value: Self.lowResidueCC, label: "0.5", keepInRange: true),
+                                   yBounds: LinePlot.correlationBounds)
 
         let fsc = try MapModelFSC.compute(data: data, map: map)
         for (k, v) in fsc.metrics { metrics[k] = v }
@@ -143,9 +144,9 @@ func median(_ v: [Double]) -> Double? {
     return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
 }
 
-/// One line plot per chain of a per-residue value against residue number.
+/// One line plot per chain of a per-residue value against residue number; `yBounds`: the values it can take.
 func residuePlots(prefix: String, residues: [ResidueRef], values: [Double?], yLabel: String, what: String,
-                  marker: Marker?) -> [Figure] {
+                  marker: Marker?, yBounds: ClosedRange<Double>) -> [Figure] {
     var chains: [String] = []
     for r in residues where !chains.contains(r.chain) { chains.append(r.chain) }
     return chains.enumerated().map { (k, chain) in
@@ -155,9 +156,13 @@ func residuePlots(prefix: String, residues: [ResidueRef], values: [Double?], yLa
         }
         let safe = chain.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         return Figure(id: "\(prefix)_chain_\(k + 1)_\(safe)",
-                      caption: "\(what), chain \(chain) (\(x.count) residues).",
-                      content: .plot(LinePlot(series: [Series(label: "chain \(chain)", x: x, y: y, style: .linePoints)],
+                      caption: "\(what), chain \(chain) (\(x.count) residues"
+                        + (zip(x, x.dropFirst()).contains { abs($1 - $0) > 1 }
+                            ? "; the line breaks where residue numbers skip: residues not in the model or without a value)."
+                            : ")."),
+                      content: .plot(LinePlot(series: [Series(label: "chain \(chain)", x: x, y: y, style: .linePoints,
+                                                                     breakAtXGapsOver: 1)],
                                               xLabel: "Residue number", yLabel: yLabel,
-                                              yMarkers: marker.map { [$0] } ?? [])))
+                                              yMarkers: marker.map { [$0] } ?? [], yBounds: yBounds)))
     }
 }

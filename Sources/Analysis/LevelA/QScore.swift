@@ -199,7 +199,8 @@ public struct QScoreSection: Section {
                                                             } ?? [])))]
         figures += residuePlots(prefix: "ad_residue_q", residues: data.residues, values: residueQ, yLabel: "Q-score",
                                 what: "Per-residue Q-score (mean over the residue's atoms)",
-                                marker: context.resolution.map { Marker(value: QScore.expected(resolutionA: $0), label: "expected") })
+                                marker: context.resolution.map { Marker(value: QScore.expected(resolutionA: $0), label: "expected") },
+                                yBounds: LinePlot.correlationBounds)
         LocalMapSurface.append(Self.qViews(atoms: data.model.atoms, scores: q), id: Self.viewsFigureId,
                                figures: &figures, metrics: &metrics)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
