@@ -136,7 +136,9 @@ enum MarkerLabelPlacement {
     }
 
     /// Labels of horizontal marker lines: `labels[i]` is the line's page y and the text width; each goes above or
-    /// below its line, at the box's right edge or, when both are taken or covered, its left edge.
+    /// below its line, at the box's right edge or, when both are taken or covered, its left edge; when those are
+    /// covered too, anywhere along the line (right to left, half a label apart) where it covers nothing, e.g.
+    /// A.d's "expected" over a per-residue line that spans the plot but for a chain break.
     static func horizontal(_ labels: [(py: Double, width: Double)], lineH: Double, box: PageRect,
                            footprint: PlotFootprint, placed already: [PageRect]) -> [Placed] {
         var taken = already, result: [Placed] = []
@@ -148,7 +150,8 @@ enum MarkerLabelPlacement {
                 return PageRect(x0: tx - pad, y0: y0, x1: tx + w + pad, y1: y0 + h)
             }
             var candidates: [PageRect] = []
-            for tx in [box.x1 - 4 - w, box.x0 + 4] {
+            let step = max(w / 2, 4), along = stride(from: box.x1 - 4 - w - step, to: box.x0 + 4, by: -step)
+            for tx in [box.x1 - 4 - w, box.x0 + 4] + Array(along) {
                 for above in [true, false] {
                     let r = rect(tx, above: above)
                     if r.y0 >= box.y0 && r.y1 <= box.y1 { candidates.append(r) }

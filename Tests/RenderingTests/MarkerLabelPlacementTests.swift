@@ -94,6 +94,21 @@ import Analysis
         #expect(placed.count == 1 && placed[0].cost == 0 && placed[0].rect.x0 < 100, "\(placed)")
     }
 
+    /// When the data run along the line at both ends, the label goes where they leave a gap (A.d's per-residue
+    /// Q-score around the expected value, broken at a chain break), not over them at the right edge.
+    @Test func horizontalLabelFindsAGapAlongTheLine() {
+        let box = PageRect(x0: 40, y0: 10, x1: 340, y1: 210)
+        var data = PlotFootprint()
+        for y in [94.0, 100, 106] { data.dataSegments += [(40, y, 170, y), (230, y, 340, y)] }
+        let placed = MarkerLabelPlacement.horizontal([(100, 30)], lineH: 12, box: box, footprint: data, placed: [])
+        #expect(placed.count == 1 && placed[0].cost == 0 && placed[0].rect.x0 >= 170 && placed[0].rect.x1 <= 230, "\(placed)")
+        // With no gap the edges are kept (lowest cost, right first): the search does not wander for nothing.
+        var full = PlotFootprint()
+        full.dataSegments = [(40, 100, 340, 100)]
+        let edge = MarkerLabelPlacement.horizontal([(100, 30)], lineH: 12, box: box, footprint: full, placed: [])
+        #expect(edge[0].rect.x1 > 300, "\(edge)")
+    }
+
     /// Rendered: the FSO-like curve is flat at 1 up to x = 7; the three crossing labels (x = 8, 8.6, 9.2, too long
     /// to fit on their right) used to be stacked left of their lines over it. Every column of the flat part keeps
     /// the curve's blue (the labels' white boxes turned it pale).
