@@ -4,7 +4,9 @@ import Foundation
 @testable import Rendering
 
 func renderedPlotText(_ plot: LinePlot, name: String) throws -> String {
-    let out = try FigureRenderer.render(Figure(id: name, caption: "", content: .plot(plot)), to: Gallery.tempDir(name),
+    let dir = Gallery.tempDir(name)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = try FigureRenderer.render(Figure(id: name, caption: "", content: .plot(plot)), to: dir,
                                         options: RenderOptions(formats: [.pdf]))
     let text = Pipe(), run = Process()
     run.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
