@@ -74,7 +74,8 @@ public struct AtomInclusionSection: Section {
                                 + "\(Self.levels) contour levels; the vertical line marks T.",
                               content: .plot(LinePlot(series: series, xLabel: "Contour level", yLabel: "Atom inclusion",
                                                       xMarkers: [Marker(value: t, label: "T")], yBounds: 0...1)))]
-        figures += residuePlots(prefix: "ab_residue_inclusion", residues: data.residues, values: perResidue,
+        figures += residuePlots(prefix: "ab_residue_inclusion", residues: data.residues,
+                                polymer: data.polymerResidues, values: perResidue,
                                 yLabel: "Atom inclusion", what: "Per-residue atom inclusion at T", marker: nil, yBounds: 0...1)
         return .evaluated(self, warnings: warnings, metrics: metrics, figures: figures)
     }

@@ -19,6 +19,9 @@ final class LevelAData: @unchecked Sendable {
     /// Atoms of `fullModel` left out of `model`.
     let atomsAwayFromBox: Int
     let residues: [ResidueRef]
+    /// Whether each of `residues` belongs to a polymer chain (`AtomicModel.polymerResidues`): the per-residue
+    /// plots show these only.
+    let polymerResidues: [Bool]
     /// Resolution used for the model map (Å).
     let resolutionA: Double
     let resolutionIsNyquist: Bool
@@ -42,6 +45,7 @@ final class LevelAData: @unchecked Sendable {
         self.model = model
         atomsAwayFromBox = full.atoms.count - model.atoms.count
         residues = model.residues
+        polymerResidues = model.polymerResidues(residues)
         let sim = ModelMap.simulate(model: model, on: context.map, resolutionA: resolutionA)
         modelMap = sim.map; skippedAtoms = sim.skippedAtoms
         // The mean B (and so the mask radius) is the whole model's: it must not change with the atoms that

@@ -54,7 +54,8 @@ public struct MapModelAgreementSection: Section {
             warnings.append(String(format: "%.1f %% of the residues have a correlation below 0.5 (rule: at most 10 %%)",
                                    100 * lowFraction))
         }
-        var figures = residuePlots(prefix: "aa_residue_cc", residues: data.residues, values: perResidue,
+        var figures = residuePlots(prefix: "aa_residue_cc", residues: data.residues,
+                                   polymer: data.polymerResidues, values: perResidue,
                                    yLabel: "Residue CC", what: "Per-residue correlation between the map and the model map",
                                    marker: Marker(value: Self.lowResidueCC, label: "0.5", keepInRange: true),
                                    yBounds: LinePlot.correlationBounds)
@@ -144,22 +145,31 @@ func median(_ v: [Double]) -> Double? {
     return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
 }
 
-/// One line plot per chain of a per-residue value against residue number; `yBounds`: the values it can take.
-func residuePlots(prefix: String, residues: [ResidueRef], values: [Double?], yLabel: String, what: String,
-                  marker: Marker?, yBounds: ClosedRange<Double>) -> [Figure] {
+/// One line plot per chain of a per-residue value against residue number, over the chain's polymer residues
+/// (`polymer`, from `AtomicModel.polymerResidues`; the others stay in per_residue.csv); a chain without any
+/// polymer residue with a value has no plot. `yBounds`: the values the quantity can take.
+func residuePlots(prefix: String, residues: [ResidueRef], polymer: [Bool], values: [Double?], yLabel: String,
+                  what: String, marker: Marker?, yBounds: ClosedRange<Double>) -> [Figure] {
     var chains: [String] = []
     for r in residues where !chains.contains(r.chain) { chains.append(r.chain) }
-    return chains.enumerated().map { (k, chain) in
-        var x: [Double] = [], y: [Double] = []
+    return chains.enumerated().compactMap { (k, chain) in
+        var x: [Double] = [], y: [Double] = [], others = 0
         for (i, r) in residues.enumerated() where r.chain == chain {
+            guard polymer[i] else { others += 1; continue }
             if let v = values[i] { x.append(Double(r.number)); y.append(v) }
+        }
+        guard !x.isEmpty else { return nil }
+        var notes: [String] = []
+        if zip(x, x.dropFirst()).contains(where: { abs($1 - $0) > 1 }) {
+            notes.append("the line breaks where residue numbers skip: residues not in the model or without a value")
+        }
+        if others > 0 {
+            notes.append("\(others) residue\(others == 1 ? "" : "s") outside the polymer (ligands, ions, waters) left out; "
+                         + "per_residue.csv has every residue")
         }
         let safe = chain.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         return Figure(id: "\(prefix)_chain_\(k + 1)_\(safe)",
-                      caption: "\(what), chain \(chain) (\(x.count) residues"
-                        + (zip(x, x.dropFirst()).contains { abs($1 - $0) > 1 }
-                            ? "; the line breaks where residue numbers skip: residues not in the model or without a value)."
-                            : ")."),
+                      caption: "\(what), chain \(chain) (" + (["\(x.count) residues"] + notes).joined(separator: "; ") + ").",
                       content: .plot(LinePlot(series: [Series(label: "chain \(chain)", x: x, y: y, style: .linePoints,
                                                                      breakAtXGapsOver: 1)],
                                               xLabel: "Residue number", yLabel: yLabel,

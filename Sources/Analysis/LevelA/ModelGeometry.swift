@@ -37,6 +37,27 @@ extension AtomicModel {
         return out
     }
 
+    /// Whether each of `residues` (from `residues` of this model) is a residue of a polymer chain: an amino acid
+    /// (atoms N, CA and C) or a nucleotide (C1' and C4') with its phosphate P or its O3' bonded (≤ 2 Å) to the
+    /// next residue's P, which takes in the 5' end and leaves out free nucleotides such as ATP (PA, PB, PG, no P).
+    /// Ions, waters and other ligands are not: per-residue plots leave them out, since their numbers (often far
+    /// from the chain's, e.g. Zn 1101) would squash the chain into a corner of the plot.
+    public func polymerResidues(_ residues: [ResidueRef]) -> [Bool] {
+        func atom(_ r: ResidueRef, _ name: String) -> Atom? {
+            r.atoms.lazy.map { atoms[$0] }.first { $0.name.replacingOccurrences(of: "*", with: "'") == name }
+        }
+        return residues.indices.map { i in
+            let r = residues[i]
+            if atom(r, "N") != nil && atom(r, "CA") != nil && atom(r, "C") != nil { return true }
+            guard atom(r, "C1'") != nil && atom(r, "C4'") != nil else { return false }
+            if atom(r, "P") != nil { return true }
+            guard i + 1 < residues.count, residues[i + 1].chain == r.chain, let o3 = atom(r, "O3'"),
+                  let p = atom(residues[i + 1], "P") else { return false }
+            let d = o3.position - p.position
+            return (d * d).sum() <= 4
+        }
+    }
+
     /// The same model with every atom moved by `shiftA` (Å).
     public func shifted(by shiftA: SIMD3<Double>) -> AtomicModel {
         var m = self

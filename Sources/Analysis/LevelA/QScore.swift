@@ -197,7 +197,8 @@ public struct QScoreSection: Section {
                                                             yLabel: "Atoms", markers: context.resolution.map {
                                                                 [Marker(value: QScore.expected(resolutionA: $0), label: "expected at R")]
                                                             } ?? [])))]
-        figures += residuePlots(prefix: "ad_residue_q", residues: data.residues, values: residueQ, yLabel: "Q-score",
+        figures += residuePlots(prefix: "ad_residue_q", residues: data.residues,
+                                polymer: data.polymerResidues, values: residueQ, yLabel: "Q-score",
                                 what: "Per-residue Q-score (mean over the residue's atoms)",
                                 marker: context.resolution.map { Marker(value: QScore.expected(resolutionA: $0), label: "expected") },
                                 yBounds: LinePlot.correlationBounds)
