@@ -27,6 +27,9 @@ public enum LaTeX {
             case "\"": out += "\\textquotedbl{}"
             // Ligature-forming or fragile ASCII: break the ligatures so `--`, `''`, `!`` stay literal.
             case "-": out += "-{}"
+            // A line may break after a slash: a long path in a reason ("the STAR file /data/…/particles.star has
+            // no …") otherwise runs into the margin, since LaTeX breaks lines only at spaces and hyphens.
+            case "/": out += "/\\allowbreak{}"
             case "`": out += "\\textasciigrave{}"
             case "'": out += "\\textquotesingle{}"
             case "\n", "\r", "\t": out += " "

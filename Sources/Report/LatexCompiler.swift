@@ -23,8 +23,8 @@ public enum LatexCompiler {
     /// Whether latexmk and pdflatex are on the PATH.
     public static var isAvailable: Bool { ProgramSearch.path(of: "latexmk") != nil && ProgramSearch.path(of: "pdflatex") != nil }
 
-    /// Compiles `<directory>/<name>.tex`; returns the PDF's path. Auxiliary files are removed on success;
-    /// on failure the log is kept beside the .tex.
+    /// Compiles `<directory>/<name>.tex`; returns the PDF's path. On success the auxiliary files and the log move
+    /// to `cacheFolder`; on failure the log is kept beside the .tex.
     @discardableResult
     public static func compile(directory: URL, name: String = "report", timeoutSeconds: Int = 300) throws -> URL {
         guard let latexmk = ProgramSearch.path(of: "latexmk"), ProgramSearch.path(of: "pdflatex") != nil else {
@@ -83,6 +83,11 @@ public enum LatexCompiler {
             try? FileManager.default.removeItem(at: kept)
             try? FileManager.default.moveItem(at: directory.appendingPathComponent("\(name).\(ext)"), to: kept)
         }
+        // The last pass's log is kept too (never put back before a run: latexmk reads it), for its warnings:
+        // a table or line wider than the page ("Overfull \hbox") shows there and nowhere else.
+        let keptLog = cache.appendingPathComponent("\(name).log")
+        try? FileManager.default.removeItem(at: keptLog)
+        try? FileManager.default.moveItem(at: log, to: keptLog)
         for ext in ["aux", "log", "toc", "out", "fls", "fdb_latexmk", "latexmk.log"] {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).\(ext)"))
         }

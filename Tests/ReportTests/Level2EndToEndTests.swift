@@ -97,6 +97,8 @@ func writeClasses(from maps: [Volume], count: Int, to path: String, pixelA: Doub
         #expect(c["pixel_size_source"] as? String == "header")
         #expect(c["classes"] as? Int == 9)
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
+        let overfull = try overfullBoxes(out)
+        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
         #expect(text.contains("Level 2: analysis of the 2D classes"))
         #expect(text.contains("validation levels evaluated: 0, 2") || text.contains("levels evaluated: 0, 2"), "front page levels")
         #expect(text.contains(printed(metrics["cc_mean"] as! Double)))

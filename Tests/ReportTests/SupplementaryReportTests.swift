@@ -42,6 +42,8 @@ import VolumeNumerics
         }
         try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
+        let overfull = try overfullBoxes(out)
+        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
         #expect(text.contains("Qualifier W: processing workflow") && text.contains("relion - 3D auto-refine #3"))
         #expect(text.contains("O.a Cross-linking mass spectrometry"))
         #expect(text.contains("\(Int(inModel)) in the model"))
@@ -62,6 +64,8 @@ import VolumeNumerics
         #expect(outcome.document.score.evaluable == 0, "informative sections must not be scored")
         try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
+        let overfull = try overfullBoxes(out)
+        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
         #expect(text.contains("O.b Small-angle X-ray scattering"))
         #expect(text.contains(printed(chi2)), "χ² \(printed(chi2)) not on the page")
         #expect(text.contains(printed(rg)))
@@ -119,6 +123,8 @@ import VolumeNumerics
         #expect(overlay.caption.hasPrefix("Screening of mic2.mrc, the micrograph with the most flagged coordinates (\(inDisc) of 36)"), "\(overlay.caption)")
         try expectValidAgainstSchema([out.appendingPathComponent("metrics.json")])
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
+        let overfull = try overfullBoxes(out)
+        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
         #expect(text.contains("Level 5: micrographs and particle coordinates") && text.contains("5.a Micrograph screening"))
         #expect(text.contains("\(inDisc) of 72 coordinates"))
     }

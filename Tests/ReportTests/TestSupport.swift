@@ -33,6 +33,20 @@ func pdfText(_ pdf: URL) throws -> String {
     return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
 }
 
+/// The warnings of a report's LaTeX log (kept in OUTDIR/.latex/) that a box is wider than the page by more than
+/// `tolerancePt` (a table or a line running into the margin), each with the log's next line (what is in it).
+func overfullBoxes(_ out: URL, tolerancePt: Double = 1) throws -> [String] {
+    let lines = try String(contentsOf: out.appendingPathComponent(".latex/report.log"), encoding: .isoLatin1)
+        .components(separatedBy: "\n")
+    return lines.indices.compactMap { i in
+        let line = lines[i]
+        guard line.hasPrefix("Overfull \\hbox ("), let end = line.range(of: "pt too wide") else { return nil }
+        let start = line.index(line.startIndex, offsetBy: "Overfull \\hbox (".count)
+        guard (Double(line[start..<end.lowerBound]) ?? .infinity) > tolerancePt else { return nil }
+        return i + 1 < lines.count ? line + " " + lines[i + 1] : line
+    }
+}
+
 var haveLaTeX: Bool {
     ["latexmk", "pdflatex", "pdftotext"].allSatisfy { tool in
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {

@@ -218,9 +218,9 @@ public struct Hand: Section {
     func evaluate(_ h: HandednessResult) throws -> SectionResult {
         guard let v = h.leftHandedVoteFraction else {
             if h.votesRight + h.votesLeft < HelixHandedness.minimumVotes {
-                throw SectionError.failed("could not be measured: \(h.votesRight + h.votesLeft) helix-like rods gave a clear hand (\(h.candidates) rods examined), at least \(HelixHandedness.minimumVotes) are needed")
+                throw SectionError.failed("only \(h.votesRight + h.votesLeft) helix-like rods gave a clear hand (\(h.candidates) rods examined), at least \(HelixHandedness.minimumVotes) are needed")
             }
-            throw SectionError.failed(String(format: "could not be measured: the helix-like rods prefer neither hand (%d right-handed, %d left-handed, binomial p = %.2g ≥ 0.05)", h.votesRight, h.votesLeft, h.pValue))
+            throw SectionError.failed(String(format: "the helix-like rods prefer neither hand (%d right-handed, %d left-handed, binomial p = %.2g ≥ 0.05)", h.votesRight, h.votesLeft, h.pValue))
         }
         var warnings: [String] = []
         if v > 0.5 {
