@@ -55,3 +55,28 @@ import Testing
     #expect(residues.map(\.name) == ["GLY", "MSE", "ZN", "HOH", "ATP", "G", "C", "A"])
     #expect(model.polymerResidues(residues) == [true, true, false, false, false, true, true, false])
 }
+
+/// With more chains than the limit, the chains with the lowest median are plotted, in model order, and their
+/// captions say so; at or below the limit every chain is plotted.
+@Test func residuePlotsOfManyChainsShowTheWorst() {
+    // Chains A–E, three residues each, medians 0.9, 0.3, 0.7, 0.2, 0.8.
+    let medians = [0.9, 0.3, 0.7, 0.2, 0.8]
+    var residues: [ResidueRef] = [], values: [Double?] = []
+    for (k, m) in medians.enumerated() {
+        for n in 1...3 {
+            residues.append(ResidueRef(chain: String(UnicodeScalar(UInt8(65 + k))), number: n, insertionCode: "", name: "ALA", atoms: []))
+            values.append(m + Double(n - 2) * 0.01)
+        }
+    }
+    let polymer = [Bool](repeating: true, count: residues.count)
+    func plots(_ limit: Int) -> [Figure] {
+        residuePlots(prefix: "t", residues: residues, polymer: polymer, values: values, yLabel: "Residue CC", what: "CC",
+                     marker: nil, yBounds: LinePlot.correlationBounds, maxChains: limit)
+    }
+    let two = plots(2)
+    #expect(two.map(\.id) == ["t_chain_2_b", "t_chain_4_d"], "\(two.map(\.id))")
+    #expect(two.allSatisfy { $0.caption.contains("one of the 2 chains with the lowest median of the model's 5; "
+                                                 + "per_residue.csv has every chain") }, "\(two.map(\.caption))")
+    #expect(plots(5).count == 5 && plots(5).allSatisfy { !$0.caption.contains("lowest median") })
+    #expect(residuePlotChainLimit == 12)
+}

@@ -145,32 +145,50 @@ func median(_ v: [Double]) -> Double? {
     return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
 }
 
+/// Chains plotted per section at most: a ribosome's ~80 chains would otherwise make ~240 per-residue plots.
+let residuePlotChainLimit = 12
+
 /// One line plot per chain of a per-residue value against residue number, over the chain's polymer residues
 /// (`polymer`, from `AtomicModel.polymerResidues`; the others stay in per_residue.csv); a chain without any
-/// polymer residue with a value has no plot. `yBounds`: the values the quantity can take.
+/// polymer residue with a value has no plot. With more than `maxChains` such chains, the `maxChains` with the
+/// lowest median are plotted (for CC, inclusion and Q lower is worse, so these are the ones to look at), in model
+/// order. `yBounds`: the values the quantity can take.
 func residuePlots(prefix: String, residues: [ResidueRef], polymer: [Bool], values: [Double?], yLabel: String,
-                  what: String, marker: Marker?, yBounds: ClosedRange<Double>) -> [Figure] {
+                  what: String, marker: Marker?, yBounds: ClosedRange<Double>,
+                  maxChains: Int = residuePlotChainLimit) -> [Figure] {
     var chains: [String] = []
     for r in residues where !chains.contains(r.chain) { chains.append(r.chain) }
-    return chains.enumerated().compactMap { (k, chain) in
+    typealias ChainData = (index: Int, chain: String, x: [Double], y: [Double], others: Int)
+    let withValues: [ChainData] = chains.enumerated().compactMap { (k, chain) in
         var x: [Double] = [], y: [Double] = [], others = 0
         for (i, r) in residues.enumerated() where r.chain == chain {
             guard polymer[i] else { others += 1; continue }
             if let v = values[i] { x.append(Double(r.number)); y.append(v) }
         }
-        guard !x.isEmpty else { return nil }
+        return x.isEmpty ? nil : (k, chain, x, y, others)
+    }
+    var shown = withValues
+    if withValues.count > maxChains {
+        let worst = withValues.sorted { (median($0.y) ?? 0, $0.index) < (median($1.y) ?? 0, $1.index) }.prefix(maxChains)
+        shown = worst.sorted { $0.index < $1.index }
+    }
+    return shown.map { c in
         var notes: [String] = []
-        if zip(x, x.dropFirst()).contains(where: { abs($1 - $0) > 1 }) {
+        if zip(c.x, c.x.dropFirst()).contains(where: { abs($1 - $0) > 1 }) {
             notes.append("the line breaks where residue numbers skip: residues not in the model or without a value")
         }
-        if others > 0 {
-            notes.append("\(others) residue\(others == 1 ? "" : "s") outside the polymer (ligands, ions, waters) left out; "
+        if c.others > 0 {
+            notes.append("\(c.others) residue\(c.others == 1 ? "" : "s") outside the polymer (ligands, ions, waters) left out; "
                          + "per_residue.csv has every residue")
         }
-        let safe = chain.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-        return Figure(id: "\(prefix)_chain_\(k + 1)_\(safe)",
-                      caption: "\(what), chain \(chain) (" + (["\(x.count) residues"] + notes).joined(separator: "; ") + ").",
-                      content: .plot(LinePlot(series: [Series(label: "chain \(chain)", x: x, y: y, style: .linePoints,
+        if shown.count < withValues.count {
+            notes.append("one of the \(shown.count) chains with the lowest median of the model's \(withValues.count); "
+                         + "per_residue.csv has every chain")
+        }
+        let safe = c.chain.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        return Figure(id: "\(prefix)_chain_\(c.index + 1)_\(safe)",
+                      caption: "\(what), chain \(c.chain) (" + (["\(c.x.count) residues"] + notes).joined(separator: "; ") + ").",
+                      content: .plot(LinePlot(series: [Series(label: "chain \(c.chain)", x: c.x, y: c.y, style: .linePoints,
                                                                      breakAtXGapsOver: 1)],
                                               xLabel: "Residue number", yLabel: yLabel,
                                               yMarkers: marker.map { [$0] } ?? [], yBounds: yBounds)))
