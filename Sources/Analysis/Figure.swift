@@ -125,6 +125,12 @@ public struct Series: Codable, Sendable, Equatable {
         precondition(x.count == y.count, "Series \(label): \(x.count) x for \(y.count) y")
         self.label = label; self.x = x; self.y = y; self.style = style; self.breakAtXGapsOver = breakAtXGapsOver
     }
+
+    /// Whether the line breaks between points i − 1 and i (x further apart than `breakAtXGapsOver`).
+    public func breaksBefore(_ i: Int) -> Bool {
+        guard let gap = breakAtXGapsOver, i > 0 else { return false }
+        return abs(x[i] - x[i - 1]) > gap
+    }
 }
 
 /// A line plot with optional log axes and marker lines.

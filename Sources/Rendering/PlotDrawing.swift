@@ -200,7 +200,7 @@ enum PlotDrawing {
         var pts: [(Double, Double)?] = []
         pts.reserveCapacity(s.x.count)
         for i in s.x.indices {
-            if let gap = s.breakAtXGapsOver, i > 0, abs(s.x[i] - s.x[i - 1]) > gap { pts.append(nil) }
+            if s.breaksBefore(i) { pts.append(nil) }
             if let px = x.page(s.x[i]), let py = y.page(s.y[i]) { pts.append((px, py)) } else { pts.append(nil) }
         }
         return pts

@@ -158,23 +158,25 @@ func residuePlots(prefix: String, residues: [ResidueRef], polymer: [Bool], value
                   maxChains: Int = residuePlotChainLimit) -> [Figure] {
     var chains: [String] = []
     for r in residues where !chains.contains(r.chain) { chains.append(r.chain) }
-    typealias ChainData = (index: Int, chain: String, x: [Double], y: [Double], others: Int)
+    typealias ChainData = (index: Int, chain: String, x: [Double], y: [Double], others: Int, median: Double)
     let withValues: [ChainData] = chains.enumerated().compactMap { (k, chain) in
         var x: [Double] = [], y: [Double] = [], others = 0
         for (i, r) in residues.enumerated() where r.chain == chain {
             guard polymer[i] else { others += 1; continue }
             if let v = values[i] { x.append(Double(r.number)); y.append(v) }
         }
-        return x.isEmpty ? nil : (k, chain, x, y, others)
+        guard let m = median(y) else { return nil }
+        return (k, chain, x, y, others, m)
     }
     var shown = withValues
     if withValues.count > maxChains {
-        let worst = withValues.sorted { (median($0.y) ?? 0, $0.index) < (median($1.y) ?? 0, $1.index) }.prefix(maxChains)
-        shown = worst.sorted { $0.index < $1.index }
+        shown = withValues.sorted { ($0.median, $0.index) < ($1.median, $1.index) }.prefix(maxChains)
+            .sorted { $0.index < $1.index }
     }
     return shown.map { c in
+        let series = Series(label: "chain \(c.chain)", x: c.x, y: c.y, style: .linePoints, breakAtXGapsOver: 1)
         var notes: [String] = []
-        if zip(c.x, c.x.dropFirst()).contains(where: { abs($1 - $0) > 1 }) {
+        if c.x.indices.contains(where: series.breaksBefore) {
             notes.append("the line breaks where residue numbers skip: residues not in the model or without a value")
         }
         if c.others > 0 {
@@ -188,9 +190,7 @@ func residuePlots(prefix: String, residues: [ResidueRef], polymer: [Bool], value
         let safe = c.chain.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         return Figure(id: "\(prefix)_chain_\(c.index + 1)_\(safe)",
                       caption: "\(what), chain \(c.chain) (" + (["\(c.x.count) residues"] + notes).joined(separator: "; ") + ").",
-                      content: .plot(LinePlot(series: [Series(label: "chain \(c.chain)", x: c.x, y: c.y, style: .linePoints,
-                                                                     breakAtXGapsOver: 1)],
-                                              xLabel: "Residue number", yLabel: yLabel,
+                      content: .plot(LinePlot(series: [series], xLabel: "Residue number", yLabel: yLabel,
                                               yMarkers: marker.map { [$0] } ?? [], yBounds: yBounds)))
     }
 }

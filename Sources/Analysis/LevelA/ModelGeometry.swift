@@ -43,17 +43,19 @@ extension AtomicModel {
     /// Ions, waters and other ligands are not: per-residue plots leave them out, since their numbers (often far
     /// from the chain's, e.g. Zn 1101) would squash the chain into a corner of the plot.
     public func polymerResidues(_ residues: [ResidueRef]) -> [Bool] {
-        func atom(_ r: ResidueRef, _ name: String) -> Atom? {
-            r.atoms.lazy.map { atoms[$0] }.first { $0.name.replacingOccurrences(of: "*", with: "'") == name }
+        // Each residue's atoms by name, old-style primes ("C1*") read as "C1'".
+        let named: [[String: SIMD3<Double>]] = residues.map { r in
+            Dictionary(r.atoms.map { (atoms[$0].name.replacingOccurrences(of: "*", with: "'"), atoms[$0].position) },
+                       uniquingKeysWith: { first, _ in first })
         }
         return residues.indices.map { i in
-            let r = residues[i]
-            if atom(r, "N") != nil && atom(r, "CA") != nil && atom(r, "C") != nil { return true }
-            guard atom(r, "C1'") != nil && atom(r, "C4'") != nil else { return false }
-            if atom(r, "P") != nil { return true }
-            guard i + 1 < residues.count, residues[i + 1].chain == r.chain, let o3 = atom(r, "O3'"),
-                  let p = atom(residues[i + 1], "P") else { return false }
-            let d = o3.position - p.position
+            let a = named[i]
+            if a["N"] != nil && a["CA"] != nil && a["C"] != nil { return true }
+            guard a["C1'"] != nil && a["C4'"] != nil else { return false }
+            if a["P"] != nil { return true }
+            guard i + 1 < residues.count, residues[i + 1].chain == residues[i].chain, let o3 = a["O3'"],
+                  let p = named[i + 1]["P"] else { return false }
+            let d = o3 - p
             return (d * d).sum() <= 4
         }
     }
