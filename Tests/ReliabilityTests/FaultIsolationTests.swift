@@ -5,6 +5,7 @@ import Foundation
 import MapIO
 import Report
 import Testing
+import TestSupport
 
 /// A section that fails with an error that is not a SectionError (as a bug would), with LaTeX specials
 /// in its message.

@@ -6,6 +6,7 @@ import MapIO
 @testable import Report
 import Testing
 import VolumeNumerics
+import TestSupport
 
 /// Picks one element with the shared seeded generator.
 extension SplitMix64 {

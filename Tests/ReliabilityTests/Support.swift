@@ -63,13 +63,6 @@ func hashes(of paths: [String]) throws -> [String: String] {
     return result
 }
 
-/// Text of a PDF via poppler's pdftotext, runs of white space folded to one space.
-func pdfText(_ pdf: URL) throws -> String {
-    let r = try runProcess("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
-    precondition(r.status == 0, "pdftotext failed on \(pdf.path)")
-    return r.stdout.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-}
-
 var haveLaTeX: Bool {
     ["latexmk", "pdflatex", "pdftotext"].allSatisfy { tool in
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {

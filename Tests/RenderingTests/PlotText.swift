@@ -1,6 +1,7 @@
 // The text of a line plot drawn as PDF (tick labels, axis labels, legend), read back with pdftotext.
 import Analysis
 import Foundation
+import TestSupport
 @testable import Rendering
 
 func renderedPlotText(_ plot: LinePlot, name: String) throws -> String {
@@ -8,12 +9,5 @@ func renderedPlotText(_ plot: LinePlot, name: String) throws -> String {
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = try FigureRenderer.render(Figure(id: name, caption: "", content: .plot(plot)), to: dir,
                                         options: RenderOptions(formats: [.pdf]))
-    let text = Pipe(), run = Process()
-    run.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    run.arguments = [out[.pdf]!.path, "-"]
-    run.standardOutput = text
-    try run.run()
-    let data = text.fileHandleForReading.readDataToEndOfFile()
-    run.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    return try pdfText(out[.pdf]!)
 }

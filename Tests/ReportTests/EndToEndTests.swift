@@ -4,6 +4,7 @@ import Foundation
 import Analysis
 import MapIO
 import Testing
+import TestSupport
 @testable import Report
 
 /// The emvalidate executable built beside the test bundle.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VolumeNumerics
+import TestSupport
 @testable import Report
 
 @Suite struct LaTeXEscapeTests {

@@ -7,6 +7,7 @@ import ImageData
 import MapIO
 import Testing
 import VolumeNumerics
+import TestSupport
 @testable import Report
 
 /// A compact asymmetric phantom (Gaussian lobes) or a hollow cage (12 lobes on a sphere), n³ voxels of `voxelA`.

@@ -6,6 +6,7 @@ import Foundation
 import Testing
 import MapIO
 import VolumeNumerics
+import TestSupport
 
 /// Random atoms (Gaussian σ 0.7 Å) spread over the whole periodic box: unrelated maps share no envelope.
 func unrelatedPhantom(n: Int, voxelA: Double, seed: UInt64) -> Volume {

@@ -3,6 +3,7 @@
 import Foundation
 import MapIO
 import Testing
+import TestSupport
 @testable import Report
 
 /// Validates metrics.json files with python-jsonschema against the committed schema (Tests/Oracles/validate_metrics.py).

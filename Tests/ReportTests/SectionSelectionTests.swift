@@ -4,6 +4,7 @@ import Foundation
 import Analysis
 import Testing
 import VolumeNumerics
+import TestSupport
 @testable import Report
 
 @Suite struct SectionSelectionParsingTests {

@@ -7,6 +7,7 @@ import MapIO
 import TechniqueIO
 import Testing
 import VolumeNumerics
+import TestSupport
 @testable import Report
 
 @Suite(.serialized) struct SupplementaryReportTests {

@@ -26,13 +26,6 @@ func temporaryDirectory(_ name: String = #function) throws -> URL {
 /// The repository root (for Templates/ and Fixtures/).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Text of a PDF, via poppler's pdftotext, with runs of white space folded to one space.
-func pdfText(_ pdf: URL) throws -> String {
-    let (status, text) = try runProcess("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
-    precondition(status == 0, "pdftotext failed on \(pdf.path)")
-    return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-}
-
 /// The warnings of a report's LaTeX log (kept in OUTDIR/.latex/) that a box is wider than the page by more than
 /// `tolerancePt` (a table or a line running into the margin), each with the log's next line (what is in it).
 func overfullBoxes(_ out: URL, tolerancePt: Double = 1) throws -> [String] {
