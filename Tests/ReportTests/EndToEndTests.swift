@@ -60,8 +60,7 @@ func plainDigits(_ s: String) -> String {
         let sections = m["sections"] as! [String: [String: Any]]
         let order = m["order"] as! [String]
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
-        let overfull = try overfullBoxes(out)
-        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
+        try expectNothingWiderThanThePage(out)
         #expect(text.contains("EMD-2566 crop_test & 100% #1 {x} ~ ^ \\ $"), "title not shown literally")
         #expect(text.contains("Ångström"))
         for id in order {

@@ -65,8 +65,7 @@ import VolumeNumerics
         let c = sections["3.c"]!["metrics"] as! [String: Any]
         #expect((c["min_best_cc"] as! Double) > 0.8)
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
-        let overfull = try overfullBoxes(out)
-        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
+        try expectNothingWiderThanThePage(out)
         #expect(text.contains("Level 3: the particles against their 2D classes"))
         #expect(text.contains("3.a Outlier detection") && text.contains("3.c Classification external consistency"))
         #expect(text.contains("180 of the 180 particles"))

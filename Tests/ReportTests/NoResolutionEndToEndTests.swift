@@ -71,8 +71,7 @@ func unrelatedPhantom(n: Int, voxelA: Double, seed: UInt64) -> Volume {
 
         // The PDF: the front matter (up to the Input data section) and sections 1.a, 1.b, 1.d.
         let text = plainDigits(try pdfText(out.appendingPathComponent("report.pdf")))
-        let overfull = try overfullBoxes(out)
-        #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)")
+        try expectNothingWiderThanThePage(out)
         func after(_ s: String, _ heading: String) -> Substring? { s.range(of: heading, options: .backwards).map { s[$0.lowerBound...] } }
         let inputStart = try #require(text.range(of: "Input data", options: .backwards))
         let front = text[..<inputStart.lowerBound]

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Runs a program and returns its exit status and standard output (stderr is discarded unless merged).
@@ -38,6 +39,12 @@ func overfullBoxes(_ out: URL, tolerancePt: Double = 1) throws -> [String] {
         guard (Double(line[start..<end.lowerBound]) ?? .infinity) > tolerancePt else { return nil }
         return i + 1 < lines.count ? line + " " + lines[i + 1] : line
     }
+}
+
+/// Expects no line or table of the report at `out` wider than the page (`overfullBoxes`).
+func expectNothingWiderThanThePage(_ out: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let overfull = try overfullBoxes(out)
+    #expect(overfull.isEmpty, "lines or tables wider than the page: \(overfull)", sourceLocation: sourceLocation)
 }
 
 var haveLaTeX: Bool {
