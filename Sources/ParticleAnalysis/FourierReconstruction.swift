@@ -182,7 +182,9 @@ public enum FourierReconstruction {
                        particle: particle).volume(wienerFraction: wienerFraction)
     }
 
-    /// The accumulated spectrum of `count` particles, in `threads` chunks run in parallel.
+    /// The accumulated spectrum of `count` particles, in `threads` chunks run in parallel. One chunk per thread,
+    /// unlike the fixed splits of Parallel.reductionChunks: each chunk holds a padded spectrum of (2n)³/2 voxels,
+    /// so the sums' last digits may follow `--threads` (docs/methods.md, "Threads and results").
     public static func accumulate(count: Int, box n: Int, pixelSizeA: Double, padding: Int = 2,
                                   threads: Int = Parallel.workers,
                                   particle: @Sendable (Int) throws -> ReconstructionInput) throws -> FourierAccumulator {

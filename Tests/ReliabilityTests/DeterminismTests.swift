@@ -85,3 +85,36 @@ import Testing
         }
     }
 }
+
+/// `--threads` changes how fast, never what: the demo's map and model on one thread and on two give the same
+/// metrics.json apart from the date and the command line that records the flag (every split sum is split alike
+/// whatever the thread count, Parallel.reductionChunks). Run as separate processes, so no other test's thread
+/// setting can reach them.
+@Suite struct ThreadCountDeterminismTests {
+    @Test func oneThreadAndTwoGiveTheSameMetrics() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixtures = repositoryRoot.appendingPathComponent("Fixtures/daq")
+        let out = dir.appendingPathComponent("report")
+        var documents: [[String: Any]] = []
+        for threads in ["1", "2"] {
+            let r = try emvalidate(["report", fixtures.appendingPathComponent("2566_3J6B_9.mrc").path, "--threshold", "0.2",
+                                    "--resolution", "3.2", "--model", fixtures.appendingPathComponent("3J6B_9.pdb").path,
+                                    "--threads", threads, "--no-pdf", "-q", "-o", out.path])
+            try #require(r.status == 0, "--threads \(threads): exit \(r.status): \(r.stderr)")
+            let data = try DeterminismTests.withoutDate(Data(contentsOf: out.appendingPathComponent("metrics.json")))
+            var document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            var tool = try #require(document["tool"] as? [String: Any])
+            let line = try #require(tool["command_line"] as? [String])
+            #expect(line.suffix(5).first == threads, "the command line records --threads: \(line)")
+            tool["command_line"] = nil
+            document["tool"] = tool
+            documents.append(document)
+            try FileManager.default.moveItem(at: out, to: dir.appendingPathComponent("threads\(threads)"))
+        }
+        let sections = try #require(documents[0]["sections"] as? [String: Any])
+        #expect(sections.keys.contains("A.a") && sections.keys.contains("0.e"), "sections: \(sections.keys.sorted())")
+        #expect(NSDictionary(dictionary: documents[0]).isEqual(to: documents[1]),
+                "metrics.json differs between --threads 1 and --threads 2 beyond the date and the command line")
+    }
+}

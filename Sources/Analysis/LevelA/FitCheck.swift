@@ -89,7 +89,7 @@ public struct FitCheckSection: Section {
 
 /// Pearson correlation of map and model map over the given voxel indices.
 func maskedCorrelation(map: Volume, modelMap: Volume, indices: [Int]) -> Double? {
-    let parts = chunks(indices.count, parts: levelAWorkers)
+    let parts = chunks(indices.count, parts: Parallel.reductionParts)   // split alike on any thread count
     var partial = [CorrelationSums](repeating: CorrelationSums(), count: parts.count)
     map.data.withUnsafeBufferPointer { m in
         modelMap.data.withUnsafeBufferPointer { s in

@@ -107,7 +107,7 @@ public struct MapModelAgreementSection: Section {
 
 /// Pearson correlation of two volumes over the whole box (no index array: 256³ indices would take 128 MB).
 func boxCorrelation(_ a: Volume, _ b: Volume) -> Double? {
-    let parts = chunks(a.count, parts: levelAWorkers)
+    let parts = chunks(a.count, parts: Parallel.reductionParts)   // split alike on any thread count
     var partial = [CorrelationSums](repeating: CorrelationSums(), count: parts.count)
     a.data.withUnsafeBufferPointer { x in
         b.data.withUnsafeBufferPointer { y in

@@ -75,7 +75,7 @@ public enum ConicalFSC {
         let cosCone = Float(cos(coneHalfAngleDeg * .pi / 180))
         let dx = directions.map { Float($0.x) }, dy = directions.map { Float($0.y) }, dz = directions.map { Float($0.z) }
         let weights = (0..<hx).map { g.hermitianWeight($0) }
-        let chunks = min(nz, 2 * max(1, Parallel.workers))
+        let chunks = Parallel.reductionChunks(nz)
         // Per chunk, per direction, per shell: count, Σ Re F1F2*, Σ|F1|², Σ|F2|².
         var partial = [Double](repeating: 0, count: chunks * nd * m * 4)
         f1.data.withUnsafeBufferPointer { a in

@@ -95,7 +95,7 @@ public enum FSC {
         let shells = g.shellIndices()
         let nShells = g.shellCount
         let hx = g.hx, plane = hx * g.ny
-        let chunks = min(g.nz, 2 * max(1, Parallel.workers))
+        let chunks = Parallel.reductionChunks(g.nz)
         var partial = [Double](repeating: 0, count: chunks * nShells * 2)
         let weights = (0..<hx).map { g.hermitianWeight($0) }
         f1.data.withUnsafeBufferPointer { a in

@@ -78,7 +78,7 @@ public enum FourierShells {
         let inv = 1 / g.shellWidthInvA
         let (hx, ny, nz) = (g.hx, g.ny, g.nz)
         let weights = (0..<hx).map { g.hermitianWeight($0) }
-        let chunks = min(nz, 2 * max(1, Parallel.workers))
+        let chunks = Parallel.reductionChunks(nz)
         // Five sums per shell per chunk: count, Σ|F1|, Σ|F1|², Σ|F2|², Σ Re F1 F2*.
         var partial = [Double](repeating: 0, count: chunks * nShells * 5)
         let empty: [SIMD2<Float>] = []

@@ -61,7 +61,7 @@ public enum FSCPermutationTest {
         let (hx, ny, nz, nx) = (g.hx, g.ny, g.nz, g.nx)
         let iEnd = nx % 2 == 0 ? nx / 2 : hx   // exclude the kx = nx/2 plane
         let nSums = 12
-        let chunks = min(nz, 2 * max(1, Parallel.workers))
+        let chunks = Parallel.reductionChunks(nz)
         var partial = [Double](repeating: 0, count: chunks * m * nSums)
         f1.data.withUnsafeBufferPointer { a in
             f2.data.withUnsafeBufferPointer { b in
