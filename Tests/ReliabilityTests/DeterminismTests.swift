@@ -87,16 +87,17 @@ import Testing
 }
 
 /// `--threads` changes how fast, never what: the demo's map and model on one thread and on two give the same
-/// metrics.json apart from the date and the command line that records the flag (every split sum is split alike
-/// whatever the thread count, Parallel.reductionChunks). Run as separate processes, so no other test's thread
-/// setting can reach them.
+/// metrics.json apart from the date and the command line that records the flag, and the same figure files
+/// (every split sum is split alike whatever the thread count, Parallel.reductionChunks; ambient occlusion in 8
+/// parts). Run as separate processes, so no other test's thread setting can reach them.
 @Suite struct ThreadCountDeterminismTests {
-    @Test func oneThreadAndTwoGiveTheSameMetrics() throws {
+    @Test func oneThreadAndTwoGiveTheSameMetricsAndFigures() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fixtures = repositoryRoot.appendingPathComponent("Fixtures/daq")
         let out = dir.appendingPathComponent("report")
         var documents: [[String: Any]] = []
+        var figures: [[String: Data]] = []
         for threads in ["1", "2"] {
             let r = try emvalidate(["report", fixtures.appendingPathComponent("2566_3J6B_9.mrc").path, "--threshold", "0.2",
                                     "--resolution", "3.2", "--model", fixtures.appendingPathComponent("3J6B_9.pdb").path,
@@ -110,11 +111,16 @@ import Testing
             tool["command_line"] = nil
             document["tool"] = tool
             documents.append(document)
+            figures.append(try DeterminismTests.files(under: out.appendingPathComponent("figures")))
             try FileManager.default.moveItem(at: out, to: dir.appendingPathComponent("threads\(threads)"))
         }
         let sections = try #require(documents[0]["sections"] as? [String: Any])
         #expect(sections.keys.contains("A.a") && sections.keys.contains("0.e"), "sections: \(sections.keys.sorted())")
         #expect(NSDictionary(dictionary: documents[0]).isEqual(to: documents[1]),
                 "metrics.json differs between --threads 1 and --threads 2 beyond the date and the command line")
+        #expect(figures[0].count >= 5 && Set(figures[0].keys) == Set(figures[1].keys), "figures: \(figures[0].keys.sorted())")
+        for name in figures[0].keys.sorted() {
+            #expect(figures[0][name] == figures[1][name], "figures/\(name) differs between --threads 1 and --threads 2")
+        }
     }
 }

@@ -5,7 +5,7 @@
 // Each direction gets an orthographic depth map of the mesh, splatting every vertex over 2 × 2 cells of
 // about 1.2 mean edge lengths (dense enough to leave no holes); a vertex is lit when no splat lies more
 // than three cells nearer the light at its cell. Cost: directions × vertices; memory: one small depth map
-// per thread.
+// and two floats per vertex per part (8 parts).
 import Dispatch
 import Foundation
 import VolumeNumerics
@@ -30,17 +30,20 @@ enum SurfaceAmbientOcclusion {
         let cell = 2 * radius / Float(grid)
 
         let dirs = fibonacciSphere(directions)
-        let workers = max(1, min(Parallel.workers, dirs.count))
-        var partialLit = [[Float]](repeating: [], count: workers)
-        var partialWeight = [[Float]](repeating: [], count: workers)
+        // A fixed number of parts, not one per thread: the sums' rounding depends on the split, and the figures
+        // must not change with `--threads` (docs/methods.md, "Threads and results"). 8 parts of the 32
+        // directions; their arrays (2 floats per vertex each) are folded in part order.
+        let parts = max(1, min(8, dirs.count))
+        var partialLit = [[Float]](repeating: [], count: parts)
+        var partialWeight = [[Float]](repeating: [], count: parts)
         positions.withUnsafeBufferPointer { pp in normals.withUnsafeBufferPointer { np in
         partialLit.withUnsafeMutableBufferPointer { litOut in partialWeight.withUnsafeMutableBufferPointer { wOut in
             let (lo, wo) = (litOut, wOut)
-            Parallel.perform(iterations: workers) { w in
+            Parallel.perform(iterations: parts) { w in
                 var lit = [Float](repeating: 0, count: n), weight = [Float](repeating: 0, count: n)
                 var depth = [Float](repeating: -.infinity, count: grid * grid)
                 var cellOf = [Int32](repeating: 0, count: n)
-                for di in stride(from: w, to: dirs.count, by: workers) {
+                for di in stride(from: w, to: dirs.count, by: parts) {
                     let d = dirs[di]
                     // Orthonormal frame (e1, e2, d).
                     let helper: SIMD3<Float> = abs(d.x) < 0.9 ? SIMD3(1, 0, 0) : SIMD3(0, 1, 0)
@@ -74,7 +77,7 @@ enum SurfaceAmbientOcclusion {
         var ao = [Float](repeating: 1, count: n)
         for v in 0..<n {
             var l: Float = 0, wsum: Float = 0
-            for w in 0..<workers { l += partialLit[w][v]; wsum += partialWeight[w][v] }
+            for w in 0..<parts { l += partialLit[w][v]; wsum += partialWeight[w][v] }
             ao[v] = wsum > 0 ? l / wsum : 1
         }
         return smoothed(ao, triangles: triangles, passes: 3)
