@@ -12,11 +12,22 @@ public enum Parallel {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var configured: Int?
 
-    /// Threads the numerics may use (≥ 1). Set `workers` before the first FFT plan is made: FFTW plans keep
-    /// the thread count they were made with.
+    /// Threads the numerics may use (≥ 1): inside `withWorkers`, its count; otherwise the process-wide count, set
+    /// once at start-up (`--threads`). FFT plans are cached per thread count.
     public static var workers: Int {
-        get { lock.lock(); defer { lock.unlock() }; return configured ?? defaultWorkers }
+        get {
+            if let scoped = ParallelPool.current?.scopedWorkers { return scoped }
+            lock.lock(); defer { lock.unlock() }; return configured ?? defaultWorkers
+        }
         set { lock.lock(); configured = max(1, newValue); lock.unlock() }
+    }
+
+    /// Runs `body` with `count` workers for every loop and FFT plan it starts, at any depth, on this thread and on
+    /// the pool threads that run its loops; every other thread keeps the process-wide count. Tests compare thread
+    /// counts with this while other tests run beside them: setting the process-wide `workers` changed the
+    /// thread count under their feet (a test expecting two sections side by side saw one worker).
+    public static func withWorkers<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        try ParallelPool.withCurrent(ParallelPool.Job(parent: ParallelPool.current, workers: max(1, count)), body)
     }
 
     /// The CPUs available to this process (computed once).

@@ -28,15 +28,27 @@ final class ParallelPool: @unchecked Sendable {
         /// Read by the threads running an iteration; cleared (under the lock) once every iteration has ended, so
         /// that the caller's non-escaping closure is not held past `run`.
         var body: ((Int) -> Void)?
+        /// For a scope: the worker count of the loops and FFT plans started inside it (`Parallel.withWorkers`).
+        let workers: Int?
         // Guarded by the pool's condition.
         var next = 0, finished = 0, running = 0
 
-        init(parent: Job?) {
-            self.parent = parent; iterations = 0; threads = 0; body = nil
+        init(parent: Job?, workers: Int? = nil) {
+            self.parent = parent; iterations = 0; threads = 0; body = nil; self.workers = workers
         }
 
         init(parent: Job?, iterations: Int, threads: Int, body: @escaping (Int) -> Void) {
-            self.parent = parent; self.iterations = iterations; self.threads = threads; self.body = body
+            self.parent = parent; self.iterations = iterations; self.threads = threads; self.body = body; workers = nil
+        }
+
+        /// The worker count set by the nearest enclosing `Parallel.withWorkers` scope, if any.
+        var scopedWorkers: Int? {
+            var j: Job? = self
+            while let x = j {
+                if let w = x.workers { return w }
+                j = x.parent
+            }
+            return nil
         }
 
         /// Whether this job is `ancestor` or was started inside it (at any depth).

@@ -9,12 +9,7 @@ import VolumeNumerics
 @testable import Analysis
 
 @Suite(.serialized) struct ParallelRoutingTests {
-    func withWorkers<T>(_ k: Int, _ body: () -> T) -> T {
-        let saved = Parallel.workers
-        defer { Parallel.workers = saved }
-        Parallel.workers = k
-        return body()
-    }
+    func withWorkers<T>(_ k: Int, _ body: () -> T) -> T { Parallel.withWorkers(k, body) }
 
     @Test func debyeHistogramsAreTheSameOnOneAndTwoThreads() {
         var rng = SplitMix64(seed: 7)

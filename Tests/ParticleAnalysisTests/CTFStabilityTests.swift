@@ -145,16 +145,12 @@ final class CTFStabilityTests: XCTestCase {
 /// The per-particle loop honours `--threads` (Parallel.workers) and fills every slot in order.
 final class ChunkedResultsTests: XCTestCase {
     func testOneWorkerRunsOnTheCallingThreadAndSlotsKeepTheirOrder() throws {
-        let saved = Parallel.workers
-        defer { Parallel.workers = saved }
-        Parallel.workers = 1
         XCTAssertTrue(Thread.isMainThread, "XCTest runs tests on the main thread")
         let onCaller = ChunkedResults<Bool>(count: 50)
-        try onCaller.fill { _ in Thread.isMainThread }
+        try Parallel.withWorkers(1) { try onCaller.fill { _ in Thread.isMainThread } }
         XCTAssertEqual(try onCaller.values(), [Bool](repeating: true, count: 50), "--threads 1 runs on one thread")
-        Parallel.workers = 2
         let squares = ChunkedResults<Int>(count: 101)
-        try squares.fill { $0 * $0 }
+        try Parallel.withWorkers(2) { try squares.fill { $0 * $0 } }
         XCTAssertEqual(try squares.values(), (0..<101).map { $0 * $0 })
         struct Failure: Error {}
         XCTAssertThrowsError(try ChunkedResults<Int>(count: 10).fill { k in if k == 7 { throw Failure() }; return k })

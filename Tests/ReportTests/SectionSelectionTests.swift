@@ -56,13 +56,12 @@ import TestSupport
     }
 
     @Test func performVisitsEveryIterationOnce() {
-        let saved = Parallel.workers
-        defer { Parallel.workers = saved }
         for workers in [1, 2, 7] {
-            Parallel.workers = workers
             let lock = NSLock()
             var seen = [Int](repeating: 0, count: 1000)
-            Parallel.perform(iterations: 1000) { i in lock.lock(); seen[i] += 1; lock.unlock() }
+            Parallel.withWorkers(workers) {
+                Parallel.perform(iterations: 1000) { i in lock.lock(); seen[i] += 1; lock.unlock() }
+            }
             #expect(seen.allSatisfy { $0 == 1 }, "workers \(workers)")
         }
     }

@@ -83,12 +83,11 @@ fileprivate func ballsMask(nx: Int, ny: Int, nz: Int, balls: [(SIMD3<Int>, Doubl
         let density = [Connectivity.face: 0.25, .edge: 0.11, .vertex: 0.08][connectivity]!
         let v = (0..<(nx * ny * nz)).map { _ in Double.random(in: 0..<1, using: &rng) < density }
         let mask = BinaryMask(nx: nx, ny: ny, nz: nz, voxels: v)
-        let saved = Parallel.workers
-        defer { Parallel.workers = saved }
         let byWorkers = [1, 2, 3, 7, 13].map { k -> (sizes: [Int], labels: [Int32]) in
-            Parallel.workers = k
-            let cc = mask.connectedComponents(connectivity)
-            return (cc.sizes, cc.labelVolume())
+            Parallel.withWorkers(k) {
+                let cc = mask.connectedComponents(connectivity)
+                return (cc.sizes, cc.labelVolume())
+            }
         }
         #expect(byWorkers[0].sizes.count > 10, "a mask of many components: \(byWorkers[0].sizes.count)")
         for (k, r) in zip([2, 3, 7, 13], byWorkers.dropFirst()) {

@@ -82,6 +82,33 @@ import Testing
         }
     }
 
+    /// `Parallel.withWorkers` sets the worker count of what runs inside it only: this thread, its loops' iterations
+    /// on pool threads (iteration 0 waits for a second thread, so one of them runs there) and loops nested in those;
+    /// a thread started meanwhile outside the scope sees the process-wide count, and so does this one afterwards.
+    @Test func scopedWorkerCountReachesItsLoopsAndNothingElse() {
+        let global = Parallel.workers
+        let k = global + 3
+        let counts = IntLog(), outside = IntLog(), threads = ThreadSet()
+        var sawTwo = false
+        Parallel.withWorkers(k) {
+            counts.append(Parallel.workers)
+            Parallel.perform(iterations: 8) { i in
+                threads.insert()
+                if i == 0 { sawTwo = threads.waitForCount(2, seconds: 60) }
+                counts.append(Parallel.workers)
+                Parallel.perform(iterations: 2) { _ in counts.append(Parallel.workers) }
+            }
+            let t = Thread { outside.append(Parallel.workers) }
+            t.start()
+            while !t.isFinished { usleep(1000) }
+        }
+        #expect(sawTwo, "the loop ran on \(threads.count) thread(s)")
+        #expect(counts.all.count == 1 + 8 + 16 && counts.all.allSatisfy { $0 == k }, "\(counts.all)")
+        #expect(outside.all == [global])
+        #expect(Parallel.workers == global)
+        #expect(Parallel.withWorkers(2) { Parallel.withWorkers(1) { Parallel.workers } } == 1, "the innermost scope counts")
+    }
+
     @Test func filledAndCopiedArraysAreExact() {
         let n = (5 << 20) + 3   // several 2 MiB chunks and a partial one
         let zeros = Parallel.array(count: n, repeating: false)
@@ -120,6 +147,14 @@ import Testing
             check((Float, Float, Float).self, count: count / 12 + 1, offsetBytes: offset)
         }
     }
+}
+
+/// Worker counts seen, in the order they were recorded.
+private final class IntLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int] = []
+    func append(_ v: Int) { lock.lock(); values.append(v); lock.unlock() }
+    var all: [Int] { lock.lock(); defer { lock.unlock() }; return values }
 }
 
 /// Ranges handed to workers, in the order they were recorded.

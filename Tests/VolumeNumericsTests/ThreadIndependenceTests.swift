@@ -15,9 +15,10 @@ import Testing
     }
 
     static func compute(workers: Int, _ v1: Volume, _ v2: Volume) -> Results {
-        let saved = Parallel.workers
-        defer { Parallel.workers = saved }
-        Parallel.workers = workers
+        Parallel.withWorkers(workers) { compute(v1, v2) }
+    }
+
+    static func compute(_ v1: Volume, _ v2: Volume) -> Results {
         let f1 = FFT.forward(v1), f2 = FFT.forward(v2)
         let directions = ConicalFSC.hemisphereDirections(count: 30)
         let conical = ConicalFSC.compute(f1, f2, directions: directions)
@@ -52,12 +53,7 @@ import Testing
     @Test(arguments: [SIMD3(100, 120, 128), SIMD3(160, 160, 160), SIMD3(81, 75, 99)])
     func transformsAreTheSameOnAnyNumberOfThreads(_ box: SIMD3<Int>) {
         let v = randomVolume(box.x, box.y, box.z, voxelSize: SIMD3(repeating: 1.1), seed: 9)
-        func spectrum(_ k: Int) -> [SIMD2<Float>] {
-            let saved = Parallel.workers
-            defer { Parallel.workers = saved }
-            Parallel.workers = k
-            return FFT.forward(v).data
-        }
+        func spectrum(_ k: Int) -> [SIMD2<Float>] { Parallel.withWorkers(k) { FFT.forward(v).data } }
         let one = spectrum(1)
         for k in [2, 5] { #expect(spectrum(k) == one, "\(box), \(k) threads") }
     }
