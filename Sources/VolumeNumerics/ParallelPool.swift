@@ -41,25 +41,14 @@ final class ParallelPool: @unchecked Sendable {
             self.parent = parent; self.iterations = iterations; self.threads = threads; self.body = body; workers = nil
         }
 
+        /// This job, then the job or scope it was started in, and so on out.
+        var lineage: UnfoldSequence<Job, (Job?, Bool)> { sequence(first: self, next: \.parent) }
+
         /// The worker count set by the nearest enclosing `Parallel.withWorkers` scope, if any.
-        var scopedWorkers: Int? {
-            var j: Job? = self
-            while let x = j {
-                if let w = x.workers { return w }
-                j = x.parent
-            }
-            return nil
-        }
+        var scopedWorkers: Int? { lineage.lazy.compactMap(\.workers).first }
 
         /// Whether this job is `ancestor` or was started inside it (at any depth).
-        func isPart(of ancestor: Job) -> Bool {
-            var j: Job? = self
-            while let x = j {
-                if x === ancestor { return true }
-                j = x.parent
-            }
-            return false
-        }
+        func isPart(of ancestor: Job) -> Bool { lineage.contains { $0 === ancestor } }
     }
 
     private let condition = NSCondition()

@@ -88,7 +88,7 @@ import Testing
     @Test func scopedWorkerCountReachesItsLoopsAndNothingElse() {
         let global = Parallel.workers
         let k = global + 3
-        let counts = IntLog(), outside = IntLog(), threads = ThreadSet()
+        let counts = Log<Int>(), outside = Log<Int>(), threads = ThreadSet()
         var sawTwo = false
         Parallel.withWorkers(k) {
             counts.append(Parallel.workers)
@@ -128,7 +128,7 @@ import Testing
             defer { raw.deallocate() }
             let base = (raw + offsetBytes).bindMemory(to: T.self, capacity: count)
             let buffer = UnsafeMutableBufferPointer(start: base, count: count)
-            let seen = RangeLog()
+            let seen = Log<Range<Int>>()
             Parallel.forEachHugePage(of: buffer) { range in seen.append(range) }
             let ranges = seen.all.sorted { $0.lowerBound < $1.lowerBound }
             var next = 0, crossing = 0
@@ -149,20 +149,12 @@ import Testing
     }
 }
 
-/// Worker counts seen, in the order they were recorded.
-private final class IntLog: @unchecked Sendable {
+/// Values recorded by workers (ranges handed out, worker counts seen), in the order they were recorded.
+private final class Log<T>: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [Int] = []
-    func append(_ v: Int) { lock.lock(); values.append(v); lock.unlock() }
-    var all: [Int] { lock.lock(); defer { lock.unlock() }; return values }
-}
-
-/// Ranges handed to workers, in the order they were recorded.
-private final class RangeLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ranges: [Range<Int>] = []
-    func append(_ r: Range<Int>) { lock.lock(); ranges.append(r); lock.unlock() }
-    var all: [Range<Int>] { lock.lock(); defer { lock.unlock() }; return ranges }
+    private var values: [T] = []
+    func append(_ v: T) { lock.lock(); values.append(v); lock.unlock() }
+    var all: [T] { lock.lock(); defer { lock.unlock() }; return values }
 }
 
 /// The distinct threads that ran something, and a wait for a number of them.

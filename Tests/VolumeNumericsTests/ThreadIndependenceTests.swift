@@ -14,10 +14,6 @@ import Testing
         var conical: [Double], permutationP: [Double], amplitude: [Float]
     }
 
-    static func compute(workers: Int, _ v1: Volume, _ v2: Volume) -> Results {
-        Parallel.withWorkers(workers) { compute(v1, v2) }
-    }
-
     static func compute(_ v1: Volume, _ v2: Volume) -> Results {
         let f1 = FFT.forward(v1), f2 = FFT.forward(v2)
         let directions = ConicalFSC.hemisphereDirections(count: 30)
@@ -34,10 +30,10 @@ import Testing
         let v1 = randomVolume(64, 64, 64, voxelSize: SIMD3(repeating: 1.5), seed: 3)
         var v2 = randomVolume(64, 64, 64, voxelSize: SIMD3(repeating: 1.5), seed: 4)
         for i in v2.data.indices { v2.data[i] += v1.data[i] }   // correlated halves: a real FSC curve
-        let one = Self.compute(workers: 1, v1, v2)
+        let one = Parallel.withWorkers(1) { Self.compute(v1, v2) }
         #expect(one.fsc.count > 20 && one.fsc[1] > 0.5, "FSC \(one.fsc.prefix(3))")
         for k in [2, 3, 7] {
-            let r = Self.compute(workers: k, v1, v2)
+            let r = Parallel.withWorkers(k) { Self.compute(v1, v2) }
             #expect(r.spectrum == one.spectrum, "FFT, \(k) threads")
             #expect(r.fsc == one.fsc, "FSC, \(k) threads")
             #expect(r.dpr == one.dpr, "phase residual, \(k) threads")
