@@ -46,8 +46,8 @@ public struct FourierAccumulator: Sendable {
         precondition(n >= 4 && n % 2 == 0, "FourierAccumulator: box \(n) must be even and ≥ 4")
         self.n = n; self.padding = padding; self.pixelSizeA = pixelSizeA
         let np = n * padding
-        data = [SIMD2<Float>](repeating: .zero, count: (np / 2 + 1) * np * np)
-        weight = [Float](repeating: 0, count: data.count)
+        data = Parallel.array(count: (np / 2 + 1) * np * np, repeating: SIMD2<Float>.zero)
+        weight = Parallel.array(count: data.count, repeating: Float(0))
     }
 
     /// The padded, centred 2D spectrum of an image (half plane kx = 0…N/2, all ky), unnormalised.
@@ -64,71 +64,124 @@ public struct FourierAccumulator: Sendable {
         return FFT2D.forward(Image2D(nx: nPad, ny: nPad, data: padded, pixelSizeA: 1)).data
     }
 
-    public mutating func insert(_ p: ReconstructionInput) {
-        let np = nPad, hx = np / 2 + 1
-        let spectrum = Self.paddedSpectrum(p.image, n: n, nPad: np)
+    /// The 2D frequencies (kx, ky in padded indices) that are inserted, in insertion order: the half plane
+    /// kx ≥ 0 inside the radius N/2 − 1, without (0, −ky), the Friedel mate of (0, ky).
+    static func sectionFrequencies(nPad np: Int) -> [SIMD2<Int32>] {
         let rMax = Double(np / 2 - 1), rMax2 = rMax * rMax
+        var out: [SIMD2<Int32>] = []
+        for j in 0..<np {
+            let ky = j < np / 2 ? j : j - np
+            for kx in 0...(np / 2) where Double(kx * kx + ky * ky) <= rMax2 && !(kx == 0 && ky < 0) {
+                out.append(SIMD2(Int32(kx), Int32(ky)))
+            }
+        }
+        return out
+    }
+
+    /// One frequency of a central section, ready to insert: w·CTF·F (moved by +origin; conjugated when the point
+    /// was mirrored into kx ≥ 0), CTF², and the trilinear cell: the corner (x0, y0, z0) below the 3D position in
+    /// padded indices (y0, z0 wrapped into 0..<N) and the position's fractions above it.
+    struct SectionPoint {
+        var value: SIMD2<Float>
+        var weight: Float
+        var x0: Int32, y0: Int32, z0: Int32
+        var fx: Float, fy: Float, fz: Float
+    }
+
+    /// One image's central section: a point for each of `frequencies` (`sectionFrequencies`), in that order. All
+    /// the per-particle work (the transform, shift, CTF, 3D positions) happens here, once, on the particle's
+    /// worker; the insertion that every worker walks is only the additions.
+    static func section(_ p: ReconstructionInput, n: Int, nPad np: Int, pixelSizeA: Double,
+                        frequencies: [SIMD2<Int32>]) -> [SectionPoint] {
+        let hx = np / 2 + 1
+        let spectrum = paddedSpectrum(p.image, n: n, nPad: np)
         let step = 1 / (Double(np) * pixelSizeA)          // 1/Å per padded frequency index
         let shiftPx = p.shiftA / pixelSizeA
+        // Moving the image by +origin multiplies by exp(−2πi k·o/N) = exp(−2πi kx·ox/N)·exp(−2πi ky·oy/N): the
+        // two factors per column and row, multiplied in double precision, instead of a sine and cosine per point.
+        func factor(_ k: Int, _ o: Double) -> SIMD2<Double> {
+            let phase = -2 * Double.pi * Double(k) * o / Double(np)
+            return SIMD2(cos(phase), sin(phase))
+        }
+        let columns = (0..<hx).map { factor($0, shiftPx.x) }
+        let rows = (0..<np).map { factor($0 < np / 2 ? $0 : $0 - np, shiftPx.y) }
         let a = p.orientation
+        return frequencies.map { k in
+            let kx = Int(k.x), ky = Int(k.y), row = ky < 0 ? ky + np : ky
+            var f = spectrum[kx + hx * row]
+            let e = columns[kx], g = rows[row]
+            let (cp, sp) = (Float(e.x * g.x - e.y * g.y), Float(e.x * g.y + e.y * g.x))
+            f = SIMD2(f.x * cp - f.y * sp, f.x * sp + f.y * cp)
+            var c: Float = 1
+            if let ctf = p.ctf { c = Float(ctf(Double(kx) * step, Double(ky) * step)) }
+            f *= c
+            var q = a.r0 * Double(kx) + a.r1 * Double(ky)
+            if q.x < 0 { q = -q; f.y = -f.y }                  // the Friedel mate, in the stored half kx ≥ 0
+            let x0 = q.x.rounded(.down), y0 = q.y.rounded(.down), z0 = q.z.rounded(.down)
+            func wrapped(_ i: Double) -> Int32 { Int32((Int(i) % np + np) % np) }
+            return SectionPoint(value: f, weight: c * c, x0: Int32(x0), y0: wrapped(y0), z0: wrapped(z0),
+                                fx: Float(q.x - x0), fy: Float(q.y - y0), fz: Float(q.z - z0))
+        }
+    }
+
+    /// Inserts one particle (the serial form of `FourierReconstruction.accumulate`, which gives the same sums).
+    public mutating func insert(_ p: ReconstructionInput) {
+        let frequencies = Self.sectionFrequencies(nPad: nPad)
+        insert([Self.section(p, n: n, nPad: nPad, pixelSizeA: pixelSizeA, frequencies: frequencies)])
+    }
+
+    /// Inserts `sections` in their order, in parallel by Z planes: each worker walks every point and adds only
+    /// into the planes it owns (plane iz belongs to worker iz mod workers, so a point's two planes go to two
+    /// workers and a section lying in a few planes is shared out). Every voxel receives its contributions in
+    /// the same order (section, then frequency) on any number of threads, so the sums are the same to the last
+    /// bit, and one accumulator serves all threads.
+    mutating func insert(_ sections: [[SectionPoint]]) {
+        let np = nPad, hx = np / 2 + 1
+        let owners = min(Parallel.workers, np)
         data.withUnsafeMutableBufferPointer { d in
             weight.withUnsafeMutableBufferPointer { w in
-                for j in 0..<np {
-                    let ky = j < np / 2 ? j : j - np
-                    for kx in 0..<hx {
-                        let r2 = Double(kx * kx + ky * ky)
-                        if r2 > rMax2 || (kx == 0 && ky < 0) { continue }   // (0, −ky) is (0, ky)'s Friedel mate
-                        var f = spectrum[kx + hx * j]
-                        // Move the image by +origin: multiply by exp(−2πi k·o/N).
-                        let phase = -2 * Double.pi * (Double(kx) * shiftPx.x + Double(ky) * shiftPx.y) / Double(np)
-                        let (cp, sp) = (Float(cos(phase)), Float(sin(phase)))
-                        f = SIMD2(f.x * cp - f.y * sp, f.x * sp + f.y * cp)
-                        var c: Float = 1
-                        if let ctf = p.ctf { c = Float(ctf(Double(kx) * step, Double(ky) * step)) }
-                        var q = a.r0 * Double(kx) + a.r1 * Double(ky)
-                        if q.x < 0 { q = -q; f.y = -f.y }
-                        Self.splat(q, value: f * c, weight: c * c, np: np, hx: hx, d: d, w: w)
+                Parallel.perform(iterations: owners) { owner in
+                    for s in sections {
+                        s.withUnsafeBufferPointer { points in
+                            for p in points { Self.splat(p, np: np, hx: hx, owner: owner, owners: owners, d: d, w: w) }
+                        }
                     }
                 }
             }
         }
-        inserted += 1
+        inserted += sections.count
     }
 
+    /// Trilinear insertion of one point into the Z planes iz with iz mod `owners` = `owner`.
     @inline(__always)
-    static func splat(_ q: SIMD3<Double>, value: SIMD2<Float>, weight cw: Float, np: Int, hx: Int,
+    static func splat(_ p: SectionPoint, np: Int, hx: Int, owner: Int, owners: Int,
                       d: UnsafeMutableBufferPointer<SIMD2<Float>>, w: UnsafeMutableBufferPointer<Float>) {
-        let x0 = Int(q.x.rounded(.down)), y0 = Int(q.y.rounded(.down)), z0 = Int(q.z.rounded(.down))
-        let fx = Float(q.x - Double(x0)), fy = Float(q.y - Double(y0)), fz = Float(q.z - Double(z0))
+        let x0 = Int(p.x0), y0 = Int(p.y0), z0 = Int(p.z0)
         for dz in 0...1 {
-            let wz = dz == 0 ? 1 - fz : fz
-            let iz = ((z0 + dz) % np + np) % np
+            let iz = z0 + dz == np ? 0 : z0 + dz
+            if owners > 1 && iz % owners != owner { continue }
+            let wz = dz == 0 ? 1 - p.fz : p.fz
             for dy in 0...1 {
-                let wy = dy == 0 ? 1 - fy : fy
-                let iy = ((y0 + dy) % np + np) % np
+                let wy = dy == 0 ? 1 - p.fy : p.fy
+                let iy = y0 + dy == np ? 0 : y0 + dy
                 for dx in 0...1 {
                     let ix = x0 + dx
                     if ix >= hx { continue }
-                    let wt = (dx == 0 ? 1 - fx : fx) * wy * wz
+                    let wt = (dx == 0 ? 1 - p.fx : p.fx) * wy * wz
                     let idx = ix + hx * (iy + np * iz)
-                    d[idx] += value * wt
-                    w[idx] += cw * wt
+                    d[idx] += p.value * wt
+                    w[idx] += p.weight * wt
                 }
             }
         }
     }
 
-    /// Adds another accumulator of the same geometry (for per-thread accumulation).
-    public mutating func add(_ o: FourierAccumulator) {
-        precondition(o.n == n && o.padding == padding, "FourierAccumulator.add: different geometry")
-        for i in 0..<data.count { data[i] += o.data[i]; weight[i] += o.weight[i] }
-        inserted += o.inserted
-    }
-
-    /// The reconstructed n³ volume (voxel size = pixel size).
-    public func volume(wienerFraction: Double = 1e-3, griddingCorrection: Bool = true) -> Volume {
+    /// The reconstructed n³ volume (voxel size = pixel size). Consumes the accumulator: its spectrum is divided and
+    /// transformed back in its own storage, so the peak is one padded spectrum, not a copy and a padded volume.
+    public consuming func volume(wienerFraction: Double = 1e-3, griddingCorrection: Bool = true) -> Volume {
         let np = nPad, hx = np / 2 + 1
         var d = data, w = weight
+        data = []; weight = []
         // Friedel mates on the kx = 0 plane.
         for iz in 0..<np {
             for iy in 0..<np {
@@ -143,12 +196,12 @@ public struct FourierAccumulator: Sendable {
                 w[a] = ws; w[b] = ws
             }
         }
-        let positive = w.filter { $0 > 0 }
-        let meanW = positive.isEmpty ? 1 : positive.reduce(0, +) / Float(positive.count)
+        var sumW: Float = 0, positive = 0
+        for x in w where x > 0 { sumW += x; positive += 1 }
+        let meanW = positive == 0 ? 1 : sumW / Float(positive)
         let lambda = Float(wienerFraction) * meanW
         for i in 0..<d.count { d[i] = w[i] > 0 ? d[i] / (w[i] + lambda) : .zero }
-        let spectrum = FourierVolume(nx: np, ny: np, nz: np, voxelSize: SIMD3(repeating: pixelSizeA), data: d)
-        let real = FFT.inverseValues(spectrum)
+        w = []
         var correction = [Float](repeating: 1, count: np)
         if griddingCorrection {
             for i in 0..<np {
@@ -157,15 +210,23 @@ public struct FourierAccumulator: Sendable {
                 correction[i] = Float(1 / (s * s))
             }
         }
+        // The inverse transform in the spectrum's own storage (rows of 2·hx floats), then the central n³ box.
+        let scale = 1 / Float(np * np * np), row = 2 * hx
         var out = [Float](repeating: 0, count: n * n * n)
         let c = n / 2
-        for z in 0..<n {
-            let pz = (z - c + np) % np
-            for y in 0..<n {
-                let py = (y - c + np) % np
-                for x in 0..<n {
-                    let px = (x - c + np) % np
-                    out[x + n * (y + n * z)] = real[px + np * (py + np * pz)] * correction[px] * correction[py] * correction[pz]
+        d.withUnsafeMutableBufferPointer { buffer in
+            FFT.inverseInPlace(nx: np, ny: np, nz: np, buffer: buffer, threads: Parallel.workers)
+            UnsafeMutableRawPointer(buffer.baseAddress!).withMemoryRebound(to: Float.self, capacity: 2 * buffer.count) { real in
+                for z in 0..<n {
+                    let pz = (z - c + np) % np
+                    for y in 0..<n {
+                        let py = (y - c + np) % np
+                        for x in 0..<n {
+                            let px = (x - c + np) % np
+                            out[x + n * (y + n * z)] = real[px + row * (py + np * pz)] * scale
+                                * correction[px] * correction[py] * correction[pz]
+                        }
+                    }
                 }
             }
         }
@@ -174,32 +235,40 @@ public struct FourierAccumulator: Sendable {
 }
 
 public enum FourierReconstruction {
-    /// Reconstructs from `count` particles supplied by `particle(i)`, inserting in `threads` parallel chunks.
+    /// Reconstructs from `count` particles supplied by `particle(i)`.
     public static func reconstruct(count: Int, box n: Int, pixelSizeA: Double, padding: Int = 2,
-                                   wienerFraction: Double = 1e-3, threads: Int = Parallel.workers,
+                                   wienerFraction: Double = 1e-3,
                                    particle: @Sendable (Int) throws -> ReconstructionInput) throws -> Volume {
-        try accumulate(count: count, box: n, pixelSizeA: pixelSizeA, padding: padding, threads: threads,
+        try accumulate(count: count, box: n, pixelSizeA: pixelSizeA, padding: padding,
                        particle: particle).volume(wienerFraction: wienerFraction)
     }
 
-    /// The accumulated spectrum of `count` particles, in `threads` chunks run in parallel. One chunk per thread,
-    /// unlike the fixed splits of Parallel.reductionChunks: each chunk holds a padded spectrum of (2n)³/2 voxels,
-    /// so the sums' last digits may follow `--threads` (docs/methods.md, "Threads and results").
+    /// The accumulated spectrum of `count` particles in one padded accumulator. Particles are read and their
+    /// central sections made in batches on every worker (ChunkedResults), then inserted by Z planes
+    /// (`FourierAccumulator.insert(_:)`), so the sums are those of inserting the particles one by one
+    /// in index order, whatever `--threads` is, and memory holds one padded spectrum ((2n)³/2 voxels, ~800 MB at
+    /// n = 256) and a batch of sections, not a spectrum per thread.
     public static func accumulate(count: Int, box n: Int, pixelSizeA: Double, padding: Int = 2,
-                                  threads: Int = Parallel.workers,
                                   particle: @Sendable (Int) throws -> ReconstructionInput) throws -> FourierAccumulator {
-        let chunks = max(1, min(threads, count))
-        let partial = ChunkedResults<FourierAccumulator>(count: chunks)
-        try partial.fill(chunks: chunks) { c in
-            var acc = FourierAccumulator(box: n, pixelSizeA: pixelSizeA, padding: padding)
-            var i = c
-            while i < count { acc.insert(try particle(i)); i += chunks }
-            return acc
+        var acc = FourierAccumulator(box: n, pixelSizeA: pixelSizeA, padding: padding)
+        let np = acc.nPad
+        let frequencies = FourierAccumulator.sectionFrequencies(nPad: np)
+        // The batch size changes how work is shared, never the order of the sums: two sections per worker, at
+        // most 256 MiB of them (~16 MB each at n = 256).
+        let sectionBytes = max(1, frequencies.count * MemoryLayout<FourierAccumulator.SectionPoint>.stride)
+        let batch = max(1, min(count, 2 * Parallel.workers, (256 << 20) / sectionBytes))
+        var start = 0
+        while start < count {
+            let m = min(batch, count - start), first = start
+            let sections = ChunkedResults<[FourierAccumulator.SectionPoint]>(count: m)
+            try sections.fill { k in
+                FourierAccumulator.section(try particle(first + k), n: n, nPad: np, pixelSizeA: pixelSizeA,
+                                           frequencies: frequencies)
+            }
+            acc.insert(try sections.values())
+            start += m
         }
-        let all = try partial.values()
-        var total = all[0]
-        for c in 1..<chunks { total.add(all[c]) }
-        return total
+        return acc
     }
 }
 
