@@ -66,9 +66,36 @@ final class ParticleSectionsTests: XCTestCase {
             else { XCTAssertEqual(point["noise_no_resolution"], .bool(true)) }
         }
         XCTAssertEqual(r.metrics["particles_used"], .int(300))
+        // R = 8 Å asks for pixels of 8/3 Å: the 32-pixel images of 2 Å are cropped to 24 pixels (64 Å / 24), stated.
+        XCTAssertEqual(r.metrics["box"], .int(24)); XCTAssertEqual(r.metrics["particle_box"], .int(32))
+        XCTAssertEqual(r.metrics["resampled"], .bool(true))
+        XCTAssertEqual(try XCTUnwrap(r.metrics["pixel_size_A"]?.doubleValue), 64.0 / 24, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(r.metrics["nyquist_A"]?.doubleValue), 2 * 64.0 / 24, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(r.metrics["box_A"]?.doubleValue), 64, accuracy: 1e-12)
+        // Without a resolution the particles' own sampling is kept (32 ≤ maxBox).
+        let own = OverfittingSection().runIsolated(context(pixelSizeA: 2, resolution: nil, particles: p))
+        XCTAssertEqual(own.status, .ok, "\(own.warnings) \(own.reason ?? "")")
+        XCTAssertEqual(own.metrics["box"], .int(32)); XCTAssertEqual(own.metrics["resampled"], .bool(false))
+        XCTAssertEqual(own.metrics["pixel_size_A"], .number(2))
         // With --max-particles 100 the section says so and uses 100.
         var q = p; q.maxParticles = 100
         XCTAssertEqual(OverfittingSection().runIsolated(context(pixelSizeA: 2, particles: q)).metrics["particles_used"], .int(100))
+    }
+
+    /// The working sampling of 4.f, against values worked by hand: pixel ≥ R/3, box ≤ 256, the field of view kept.
+    func testOverfittingWorkingSamplingCoarsensToAThirdOfTheResolutionAndCapsTheBox() {
+        func check(_ n: Int, _ px: Double, _ r: Double?, _ box: Int, _ pixel: Double, line: UInt = #line) {
+            let w = OverfittingSection.workingSampling(box: n, pixelA: px, resolutionA: r)
+            XCTAssertEqual(w.box, box, "box \(n), pixel \(px), R \(r.map { "\($0)" } ?? "none")", line: line)
+            XCTAssertEqual(w.pixelA, pixel, accuracy: 1e-12, line: line)
+        }
+        check(512, 1.0, 3.0, 256, 2.0)            // R/3 = 1 Å is the pixel already; the box cap halves the sampling
+        check(200, 0.8, 4.5, 106, 0.8 * 200 / 106) // R/3 = 1.5 Å: ⌊160/1.5⌋ = 106 pixels
+        check(100, 2.0, 3.0, 100, 2.0)            // pixel already coarser than R/3
+        check(64, 1.0, nil, 64, 1.0)              // no resolution, small box: unchanged
+        check(300, 1.0, nil, 256, 300.0 / 256)    // no resolution: only the cap
+        check(96, 1.0, 30.0, 16, 6.0)             // a very low resolution still leaves 16 pixels
+        check(10, 1.0, 30.0, 10, 1.0)             // never enlarged
     }
 
     func testStarWithoutAnglesMakesLevelFourNotApply() throws {

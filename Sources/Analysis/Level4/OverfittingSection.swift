@@ -1,9 +1,14 @@
 // 4.f Overfitting detection (ParticleAnalysis/OverfittingCurve.swift): half-set FSC resolution of
 // reconstructions from growing subsets of the particles (3, 10, 30, 75, 100 % of those used) against the
 // same numbers of pure-noise images carrying the same angles, origins and CTFs. The noise images are Gaussian
-// with the standard deviation of the particle images (measured on up to 50 of them), seeded per particle.
+// with the standard deviation of the particle images (measured on up to 50 of them at the working sampling),
+// seeded per particle.
 // Warning: the noise reaches a better resolution than the particles at some size. Resolutions follow the
 // project's crossing rule: a curve below 0.143 from the lowest shells gives none (null, `no_resolution`).
+// Working sampling: the images are Fourier-cropped (same field of view) to a pixel of at least R/3, Nyquist at
+// two thirds of the map's resolution R (half sets of a few thousand particles do not reach R, so the curves keep
+// room to fall below 0.143 before Nyquist), and to at most `maxBox` pixels: the padded reconstruction holds
+// (2n)³/2 complex values and weights, ~800 MB at n = 256 and 6.4 GB at the 512-pixel boxes of large complexes.
 import Foundation
 import ImageData
 import ParticleAnalysis
@@ -15,6 +20,18 @@ public struct OverfittingSection: Section {
     public let reference = "Heymann 2015; Xmipp validate_overfitting"
     /// Particles used by default (a seeded random subset); `--max-particles` overrides it.
     public static let defaultParticles = 2000
+    /// Largest working box in pixels (see the header).
+    public static let maxBox = 256
+
+    /// The working box (even, pixels) and pixel (Å) for particles of box `n` and pixel `pixelA`: the pixel coarsened
+    /// to resolution/3 when that is coarser, the box capped at `maxBox`; the field of view n·pixel is kept.
+    public static func workingSampling(box n: Int, pixelA: Double, resolutionA: Double?) -> (box: Int, pixelA: Double) {
+        var m = n
+        if let r = resolutionA, r / 3 > pixelA { m = Int((Double(n) * pixelA / (r / 3)).rounded(.down)) }
+        m = max(16, min(m, maxBox, n))
+        m -= m % 2
+        return m >= n ? (n, pixelA) : (m, pixelA * Double(n) / Double(m))
+    }
 
     public init() {}
 
@@ -24,10 +41,15 @@ public struct OverfittingSection: Section {
         guard used.count >= 20 else {
             throw SectionError.notApplicable("\(used.count) particles: at least 20 are needed for growing half-set reconstructions")
         }
+        let (n, pw) = Self.workingSampling(box: p.box, pixelA: p.pixelSizeA, resolutionA: context.resolution)
+        let working: @Sendable (Int) throws -> [Float] = { i in
+            let img = try p.particleImage(i)
+            return n == p.box ? img.data : img.resampled(pixelSizeA: pw, box: n).data
+        }
         var sd = 0.0
         let probe = used.prefix(50)
         for i in probe {
-            let img = try p.image(i)
+            let img = try working(i)
             let m = img.reduce(0, +) / Float(img.count)
             sd += Double((img.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(img.count)).squareRoot())
         }
@@ -39,9 +61,8 @@ public struct OverfittingSection: Section {
             return ReconstructionInput(image: image, orientation: q.angles!.matrix, shiftA: SIMD2(q.originXA, q.originYA),
                                        ctf: ctf.map { c in { c.value(sx: $0, sy: $1) } })
         }
-        let n = p.box
-        let curve = try OverfittingCurve.compute(count: used.count, box: n, pixelSizeA: p.pixelSizeA,
-            particle: { k in input(k, try p.image(used[k])) },
+        let curve = try OverfittingCurve.compute(count: used.count, box: n, pixelSizeA: pw,
+            particle: { k in input(k, try working(used[k])) },
             noise: { k in
                 var rng = SplitMix64(seed: 0x4F56_4552_4649_5400 &+ UInt64(used[k]))
                 return input(k, (0..<n * n).map { _ in Float(rng.gaussian() * noiseSD) })
@@ -58,9 +79,11 @@ public struct OverfittingSection: Section {
                                                  "no_resolution": .bool($0.resolutionA == nil), "noise_no_resolution": .bool($0.noiseResolutionA == nil),
                                                  "at_nyquist": .bool($0.atNyquist), "noise_at_nyquist": .bool($0.noiseAtNyquist)]) }),
             "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
-            "noise_sd": .number(noiseSD), "box": .int(n), "pixel_size_A": .number(p.pixelSizeA),
+            "noise_sd": .number(noiseSD), "box": .int(n), "pixel_size_A": .number(pw),
+            "particle_box": .int(p.box), "particle_pixel_size_A": .number(p.pixelSizeA), "resampled": .bool(n != p.box),
+            "max_box": .int(Self.maxBox),
             "final_resolution_A": value(curve.last!.resolutionA), "final_noise_resolution_A": value(curve.last!.noiseResolutionA),
-            "nyquist_A": .number(2 * p.pixelSizeA), "box_A": .number(Double(n) * p.pixelSizeA),
+            "nyquist_A": .number(2 * pw), "box_A": .number(Double(n) * pw),
         ]
         // Curves without a resolution have no point on the plot (1/resolution would be 0: no information).
         func series(_ label: String, _ r: (OverfittingPoint) -> Double?) -> Series {
