@@ -3,12 +3,25 @@ import XCTest
 
 final class CTFTests: XCTestCase {
     /// λ at 300 kV is 0.019687 Å and at 200 kV 0.025079 Å (relativistic; tabulated values).
-    /// The fast form for fixed frequencies (|s|², cos 2φ, sin 2φ) equals the direct one, astigmatic with envelope.
-    func testValueFromSquaredFrequencyAndDoubleAngleEqualsTheDirectOne() {
-        let ctf = CTF(CTFParameters(defocusUA: 14000, defocusVA: 11000, defocusAngleDeg: 37, phaseShiftDeg: 20, bFactorA2: 40))
-        for (sx, sy) in [(0.01, 0.0), (0.0, -0.03), (0.12, 0.07), (-0.2, 0.15), (-0.05, -0.31)] {
+    /// Both forms equal the defining formula (header of CTF.swift, RELION's ctf.h), written out here with the
+    /// azimuth from atan2: astigmatic, with an envelope and a phase plate, in every quadrant and on the axes.
+    func testValueEqualsTheDefiningFormulaInEveryQuadrant() {
+        let p = CTFParameters(defocusUA: 14000, defocusVA: 11000, defocusAngleDeg: 37, phaseShiftDeg: 20, bFactorA2: 40)
+        let ctf = CTF(p)
+        let lambda = p.wavelengthA, cs = p.sphericalAberrationMM * 1e7, q = p.amplitudeContrast
+        func formula(_ sx: Double, _ sy: Double) -> Double {
+            let s2 = sx * sx + sy * sy, alpha = atan2(sy, sx), ast = p.defocusAngleDeg * .pi / 180
+            let df = -((p.defocusUA + p.defocusVA) / 2 + (p.defocusUA - p.defocusVA) / 2 * cos(2 * (alpha - ast)))
+            let chi = Double.pi * lambda * df * s2 + Double.pi / 2 * cs * pow(lambda, 3) * s2 * s2
+                - p.phaseShiftDeg * .pi / 180 - atan(q / (1 - q * q).squareRoot())
+            return -sin(chi) * exp(-p.bFactorA2 * s2 / 4)
+        }
+        let points = [(0.0, 0.0), (0.01, 0.0), (0.0, -0.03), (-0.04, 0.0), (0.0, 0.05), (0.12, 0.07), (-0.2, 0.15),
+                      (-0.05, -0.31), (0.22, -0.01), (1e-9, 2e-9)]
+        for (sx, sy) in points {
+            XCTAssertEqual(ctf.value(sx: sx, sy: sy), formula(sx, sy), accuracy: 1e-12, "(\(sx), \(sy))")
             let s2 = sx * sx + sy * sy, phi = atan2(sy, sx)
-            XCTAssertEqual(ctf.value(s2: s2, cos2: cos(2 * phi), sin2: sin(2 * phi)), ctf.value(sx: sx, sy: sy), accuracy: 1e-12)
+            XCTAssertEqual(ctf.value(s2: s2, cos2: cos(2 * phi), sin2: sin(2 * phi)), formula(sx, sy), accuracy: 1e-12)
         }
     }
 
