@@ -10,6 +10,10 @@
 // transform the real-space volume is divided by sinc²(πx/N)·sinc²(πy/N)·sinc²(πz/N), the transform of the
 // trilinear kernel (gridding correction), and the central n³ box is kept (the padding prevents wrap-around).
 //
+// Threads (`FourierReconstruction.accumulate`): the particles' central sections are made in parallel, then
+// inserted by Z planes, each worker adding the whole batch in particle order into the planes it owns, so one
+// padded spectrum serves every thread and the sums are the serial ones on any thread count.
+//
 // Units: frequencies passed to the CTF in 1/Å; shifts in Å; the output has the images' pixel size.
 import Foundation
 import ImageData
