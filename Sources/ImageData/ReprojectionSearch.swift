@@ -64,11 +64,10 @@ public final class ReprojectionSearch: @unchecked Sendable {
         precondition(map.nx == map.ny && map.ny == map.nz, "ReprojectionSearch needs a cubic map")
         self.symmetry = symmetry; self.stepDeg = stepDeg; self.candidates = candidates
         mapSize = map.nx; mapPixelA = map.voxelSize.x
-        var m = min(maxBox, map.nx)
-        m -= m % 2
+        let (m, pw) = WorkingSampling.cropped(box: map.nx, pixelA: map.voxelSize.x, maxBox: maxBox)
         let working = m == map.nx ? map : FourierResample.resample(map, to: SIMD3(m, m, m))
         workingSize = m
-        workingPixelA = map.voxelSize.x * Double(map.nx) / Double(m)
+        workingPixelA = pw
         var w = working
         w.voxelSize = SIMD3(repeating: workingPixelA)
         projector = FourierProjector(volume: w, interpolation: .trilinear)

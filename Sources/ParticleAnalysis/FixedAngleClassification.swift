@@ -82,9 +82,7 @@ public struct FixedAngleClassification: Sendable {
         precondition(poses.count >= 4, "classification needs at least 4 particles")
         let first = try image(0)
         let n = first.nx, px = first.pixelSizeA
-        let capped = min(n, maxBox)
-        let m = capped - capped % 2
-        let pw = px * Double(n) / Double(m)
+        let (m, pw) = WorkingSampling.cropped(box: n, pixelA: px, maxBox: maxBox)
         let working: @Sendable (Int) throws -> Image2D = { i in
             let img = try image(i)
             return m == n ? img : img.resampled(pixelSizeA: pw, box: m)

@@ -72,11 +72,12 @@ final class ParticleSectionsTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(r.metrics["pixel_size_A"]?.doubleValue), 64.0 / 24, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(r.metrics["nyquist_A"]?.doubleValue), 2 * 64.0 / 24, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(r.metrics["box_A"]?.doubleValue), 64, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(r.metrics["finest_pixel_A"]?.doubleValue), 8.0 / 3, accuracy: 1e-12)
         // Without a resolution the particles' own sampling is kept (32 ≤ maxBox).
         let own = OverfittingSection().runIsolated(context(pixelSizeA: 2, resolution: nil, particles: p))
         XCTAssertEqual(own.status, .ok, "\(own.warnings) \(own.reason ?? "")")
         XCTAssertEqual(own.metrics["box"], .int(32)); XCTAssertEqual(own.metrics["resampled"], .bool(false))
-        XCTAssertEqual(own.metrics["pixel_size_A"], .number(2))
+        XCTAssertEqual(own.metrics["pixel_size_A"], .number(2)); XCTAssertEqual(own.metrics["finest_pixel_A"], .null)
         // With --max-particles 100 the section says so and uses 100.
         var q = p; q.maxParticles = 100
         XCTAssertEqual(OverfittingSection().runIsolated(context(pixelSizeA: 2, particles: q)).metrics["particles_used"], .int(100))

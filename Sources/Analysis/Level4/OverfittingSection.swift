@@ -26,11 +26,7 @@ public struct OverfittingSection: Section {
     /// The working box (even, pixels) and pixel (Å) for particles of box `n` and pixel `pixelA`: the pixel coarsened
     /// to resolution/3 when that is coarser, the box capped at `maxBox`; the field of view n·pixel is kept.
     public static func workingSampling(box n: Int, pixelA: Double, resolutionA: Double?) -> (box: Int, pixelA: Double) {
-        var m = n
-        if let r = resolutionA, r / 3 > pixelA { m = Int((Double(n) * pixelA / (r / 3)).rounded(.down)) }
-        m = max(16, min(m, maxBox, n))
-        m -= m % 2
-        return m >= n ? (n, pixelA) : (m, pixelA * Double(n) / Double(m))
+        WorkingSampling.cropped(box: n, pixelA: pixelA, maxBox: maxBox, finestPixelA: resolutionA.map { $0 / 3 }, minBox: 16)
     }
 
     public init() {}
@@ -81,7 +77,7 @@ public struct OverfittingSection: Section {
             "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
             "noise_sd": .number(noiseSD), "box": .int(n), "pixel_size_A": .number(pw),
             "particle_box": .int(p.box), "particle_pixel_size_A": .number(p.pixelSizeA), "resampled": .bool(n != p.box),
-            "max_box": .int(Self.maxBox),
+            "max_box": .int(Self.maxBox), "finest_pixel_A": value(context.resolution.map { $0 / 3 }),
             "final_resolution_A": value(curve.last!.resolutionA), "final_noise_resolution_A": value(curve.last!.noiseResolutionA),
             "nyquist_A": .number(2 * pw), "box_A": .number(Double(n) * pw),
         ]

@@ -1,0 +1,19 @@
+// The sampling an image or map is brought to by Fourier cropping before heavy work (classification,
+// projection matching, reconstruction): the same field of view on a smaller, even grid. One rule for every
+// caller, so a box and pixel printed in one section mean the same thing in another.
+import Foundation
+
+public enum WorkingSampling {
+    /// The working box (pixels, even) and pixel (Å) for `n` pixels of `pixelA` Å: the pixel coarsened to
+    /// `finestPixelA` when that is coarser, the box then capped at `maxBox` and kept at least `minBox`, never
+    /// above `n`; the field of view n·pixelA is kept. An odd `n` that needs no cropping becomes n − 1 (the
+    /// Fourier crop drops the unpaired Nyquist line). Returns (n, pixelA) when nothing changes.
+    public static func cropped(box n: Int, pixelA: Double, maxBox: Int,
+                               finestPixelA: Double? = nil, minBox: Int = 2) -> (box: Int, pixelA: Double) {
+        var m = n
+        if let f = finestPixelA, f > pixelA { m = Int((Double(n) * pixelA / f).rounded(.down)) }
+        m = max(minBox, min(m, maxBox, n))
+        m -= m % 2
+        return m >= n ? (n, pixelA) : (m, pixelA * Double(n) / Double(m))
+    }
+}
