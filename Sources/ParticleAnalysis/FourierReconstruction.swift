@@ -44,6 +44,8 @@ public struct FourierAccumulator: Sendable {
     public var nPad: Int { n * padding }
     var data: [SIMD2<Float>]
     var weight: [Float]
+    /// The 2D frequencies every central section holds, in insertion order (`sectionFrequencies`).
+    let frequencies: [SIMD2<Int32>]
     public private(set) var inserted = 0
 
     public init(box n: Int, pixelSizeA: Double, padding: Int = 2) {
@@ -52,6 +54,7 @@ public struct FourierAccumulator: Sendable {
         let np = n * padding
         data = Parallel.array(count: (np / 2 + 1) * np * np, repeating: SIMD2<Float>.zero)
         weight = Parallel.array(count: data.count, repeating: Float(0))
+        frequencies = Self.sectionFrequencies(nPad: np)
     }
 
     /// The padded, centred 2D spectrum of an image (half plane kx = 0…N/2, all ky), unnormalised.
@@ -130,7 +133,6 @@ public struct FourierAccumulator: Sendable {
 
     /// Inserts one particle (the serial form of `FourierReconstruction.accumulate`, which gives the same sums).
     public mutating func insert(_ p: ReconstructionInput) {
-        let frequencies = Self.sectionFrequencies(nPad: nPad)
         insert([Self.section(p, n: n, nPad: nPad, pixelSizeA: pixelSizeA, frequencies: frequencies)])
     }
 
@@ -255,8 +257,7 @@ public enum FourierReconstruction {
     public static func accumulate(count: Int, box n: Int, pixelSizeA: Double, padding: Int = 2,
                                   particle: @Sendable (Int) throws -> ReconstructionInput) throws -> FourierAccumulator {
         var acc = FourierAccumulator(box: n, pixelSizeA: pixelSizeA, padding: padding)
-        let np = acc.nPad
-        let frequencies = FourierAccumulator.sectionFrequencies(nPad: np)
+        let np = acc.nPad, frequencies = acc.frequencies
         // The batch size changes how work is shared, never the order of the sums: two sections per worker, at
         // most 256 MiB of them (~16 MB each at n = 256).
         let sectionBytes = max(1, frequencies.count * MemoryLayout<FourierAccumulator.SectionPoint>.stride)
