@@ -297,7 +297,17 @@ default:
     var i = 0
     while i < args.count {
         if args[i] == "--json", i + 1 < args.count { jsonPath = args[i + 1]; i += 2; continue }
-        if let n = Int(args[i]) { sizes.append(n) }
+        // A misspelt subcommand would otherwise start the whole half-hour benchmark.
+        guard let n = Int(args[i]), n >= 16 else {
+            FileHandle.standardError.write(Data("""
+                EMBench: '\(args[i])' is neither a subcommand, a box size (at least 16) nor --json PATH
+                usage: EMBench [SIZE…] [--json PATH]     the full benchmark (default sizes 128 256 512)
+                       EMBench core|level1|levelA|local|compare|diff|phantom|particles|level3|level2 …
+
+                """.utf8))
+            exit(2)
+        }
+        sizes.append(n)
         i += 1
     }
     if sizes.isEmpty { sizes = [128, 256, 512] }

@@ -102,9 +102,7 @@ enum Level3Input {
     }
 
     static func prepare(_ p: ParticleInput, _ table: ParticleTable, _ c: ClassAverages, rows: [Int]) throws -> Level3Alignment {
-        var w = min(c.resampled[0].nx, maxWorkingBox)
-        w -= w % 2
-        let px = c.resampled[0].pixelSizeA * Double(c.resampled[0].nx) / Double(w)
+        let (w, px) = WorkingSampling.cropped(box: c.resampled[0].nx, pixelA: c.resampled[0].pixelSizeA, maxBox: maxWorkingBox)
         let classes = c.resampled.map { standardised($0.nx == w ? $0 : $0.fourierResampled(to: w)) }
         let images = try Level3Images.prepared(p, table, rows: rows, pixelSizeA: px, box: w)
         let k = classes.count
