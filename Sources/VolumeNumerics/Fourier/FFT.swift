@@ -303,6 +303,7 @@ public final class FFTPlanCache: @unchecked Sendable {
     private struct Key: Hashable { let nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int, inPlace: Bool }
     private let lock = NSLock()
     private var plans: [Key: OpaquePointer] = [:]
+    private var columnPlans: [SIMD2<Int>: OpaquePointer] = [:]
     private var threadsReady = false
 
     // FFTW flag values from fftw3.h (macros with shifts are not imported by Swift).
@@ -324,6 +325,26 @@ public final class FFTPlanCache: @unchecked Sendable {
     /// An in-place plan (`inPlace`): real rows padded to 2·(nx/2 + 1) values, sharing the complex array's memory.
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, inPlace: Bool) -> OpaquePointer {
         plan(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads, inPlace: inPlace)
+    }
+
+    /// A single-threaded forward complex 1D plan for `count` transforms of length `n` at once, out of place:
+    /// input interleaved (element z of transform b at b + count·z), output one transform after another (at
+    /// z + n·b). The columns of `FourierCrop`, read a block of rows at a time instead of one strided value each.
+    func complexColumnsPlan(n: Int, count: Int) -> OpaquePointer {
+        lock.lock(); defer { lock.unlock() }
+        let key = SIMD2(n, count)
+        if let p = columnPlans[key] { return p }
+        if !threadsReady { _ = fftwf_init_threads(); threadsReady = true }
+        fftwf_plan_with_nthreads(1)
+        let a = fftwf_alloc_complex(n * count)!, b = fftwf_alloc_complex(n * count)!
+        defer { fftwf_free(a); fftwf_free(b) }
+        var length = Int32(n)
+        guard let p = fftwf_plan_many_dft(1, &length, Int32(count), a, nil, Int32(count), 1, b, nil, 1, Int32(n),
+                                          -1, FFTPlanCache.estimate | FFTPlanCache.unaligned) else {
+            fatalError("FFTW could not make \(count) complex 1D plans of length \(n)")
+        }
+        columnPlans[key] = p
+        return p
     }
 
     public func plan(nx: Int, ny: Int, nz: Int, forward: Bool, threads: Int, inPlace: Bool = false) -> OpaquePointer {

@@ -9,8 +9,24 @@ import MapIO
 public enum FourierResample {
     /// `volume` resampled to a box of `dims` voxels covering the same physical box.
     public static func resample(_ volume: Volume, to dims: SIMD3<Int>) -> Volume {
-        let values = resampledValues(FFT.forward(volume), to: dims)
         let n = volume.dims
+        let values: [Float]
+        if dims.x <= n.x && dims.y <= n.y && dims.z <= n.z && dims != n {
+            // Cropping only: plane by plane (FourierCrop), without the full spectrum beside the map.
+            precondition(dims.x > 0 && dims.y > 0 && dims.z > 0, "FourierResample: empty target box \(dims)")
+            var g = [SIMD2<Float>](repeating: .zero, count: (dims.x / 2 + 1) * dims.y * dims.z)
+            var v = [Float](repeating: 0, count: dims.x * dims.y * dims.z)
+            g.withUnsafeMutableBufferPointer { sc in
+                FourierCrop.croppedSpectrum(volume, to: dims, into: sc)
+                FFT.inverseInPlace(nx: dims.x, ny: dims.y, nz: dims.z, buffer: sc, threads: Parallel.workers)
+                v.withUnsafeMutableBufferPointer {
+                    FFT.copyPaddedRows(sc, nx: dims.x, ny: dims.y, nz: dims.z, scale: 1 / Float(n.x * n.y * n.z), into: $0)
+                }
+            }
+            values = v
+        } else {
+            values = resampledValues(FFT.forward(volume), to: dims)
+        }
         let voxel = volume.voxelSize * SIMD3(Double(n.x) / Double(dims.x), Double(n.y) / Double(dims.y), Double(n.z) / Double(dims.z))
         return Volume(nx: dims.x, ny: dims.y, nz: dims.z, data: values, voxelSize: voxel,
                       startIndex: .zero, headerOrigin: volume.originA)
