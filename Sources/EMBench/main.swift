@@ -384,6 +384,13 @@ default:
         if n == 128 {
             print("-- Level 2: 100 classes of 128² at 5° in C1"); fflush(stdout)
             try child(["level2", "128", "100"])
+            // Levels 3 and 4 on simulated particles of this phantom (the same map, so the same T): 1,000 images of
+            // 128² in 20 views with CTFs, Level 3 in process, then every Level 4 section in process.
+            print("-- Levels 3 and 4: 1000 simulated particles of 128² (20 views, CTFs)"); fflush(stdout)
+            let particlesDir = work.appendingPathComponent("particles128").path
+            try child(["level3", "128", "1000", "20", "all", "--keep", particlesDir])
+            try child(["particles", particlesDir + "/map.mrc", t, "3", particlesDir + "/particles.star", "all"])
+            try? FileManager.default.removeItem(atPath: particlesDir)
         }
         for p in [path, h1, h2] { try? FileManager.default.removeItem(atPath: p) }
     }
