@@ -327,6 +327,11 @@ public final class FFTPlanCache: @unchecked Sendable {
         plan(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads, inPlace: inPlace)
     }
 
+    /// FFTW's threads, set up once before the first plan (the caller holds `lock`).
+    private func initialiseThreadsLocked() {
+        if !threadsReady { _ = fftwf_init_threads(); threadsReady = true }
+    }
+
     /// A single-threaded forward complex 1D plan for `count` transforms of length `n` at once, out of place:
     /// input interleaved (element z of transform b at b + count·z), output one transform after another (at
     /// z + n·b). The columns of `FourierCrop`, read a block of rows at a time instead of one strided value each.
@@ -334,7 +339,7 @@ public final class FFTPlanCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let key = SIMD2(n, count)
         if let p = columnPlans[key] { return p }
-        if !threadsReady { _ = fftwf_init_threads(); threadsReady = true }
+        initialiseThreadsLocked()
         fftwf_plan_with_nthreads(1)
         let a = fftwf_alloc_complex(n * count)!, b = fftwf_alloc_complex(n * count)!
         defer { fftwf_free(a); fftwf_free(b) }
@@ -351,10 +356,7 @@ public final class FFTPlanCache: @unchecked Sendable {
         let key = Key(nx: nx, ny: ny, nz: nz, forward: forward, threads: threads, inPlace: inPlace)
         lock.lock(); defer { lock.unlock() }
         if let p = plans[key] { return p }
-        if !threadsReady {
-            _ = fftwf_init_threads()
-            threadsReady = true
-        }
+        initialiseThreadsLocked()
         // Small boxes (local-FSC windows, run many at once across the cores) get single-threaded plans.
         fftwf_plan_with_nthreads(Int32(nx * ny * nz <= FFTPlanCache.singleThreadedVoxels ? 1 : max(1, threads)))
         let nReal = nx * ny * nz, nComplex = (nx / 2 + 1) * ny * nz

@@ -31,11 +31,10 @@ enum FourierCrop {
         let plane2D = FFTPlanCache.shared.plan(nx: nx, ny: ny, nz: 1, forward: true, threads: 1)
         slab.withUnsafeMutableBufferPointer { s in
             volume.data.withUnsafeBufferPointer { v in
-                let chunks = min(nz, 4 * max(1, Parallel.workers))
-                Parallel.perform(iterations: chunks) { c in
+                parallelChunks(nz, chunks: min(nz, 4 * max(1, Parallel.workers))) { _, planes in
                     let spectrum = UnsafeMutableBufferPointer<SIMD2<Float>>.allocate(capacity: hn * ny)
                     defer { spectrum.deallocate() }
-                    for z in (nz * c / chunks)..<(nz * (c + 1) / chunks) {
+                    for z in planes {
                         spectrum.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: hn * ny) { out in
                             // An out-of-place r2c plan keeps its input (FFTW_PRESERVE_INPUT is r2c's default).
                             fftwf_execute_dft_r2c(plane2D, UnsafeMutablePointer(mutating: v.baseAddress! + nx * ny * z), out)
@@ -57,12 +56,11 @@ enum FourierCrop {
         let block = 16, columns = wx * kr, blocks = (columns + block - 1) / block
         let plan = FFTPlanCache.shared.complexColumnsPlan(n: nz, count: block)
         slab.withUnsafeBufferPointer { s in
-            let chunks = min(blocks, 4 * max(1, Parallel.workers))
-            Parallel.perform(iterations: chunks) { c in
+            parallelChunks(blocks, chunks: min(blocks, 4 * max(1, Parallel.workers))) { _, range in
                 let a = UnsafeMutableBufferPointer<SIMD2<Float>>.allocate(capacity: nz * block)
                 let b = UnsafeMutableBufferPointer<SIMD2<Float>>.allocate(capacity: nz * block)
                 defer { a.deallocate(); b.deallocate() }
-                for k in (blocks * c / chunks)..<(blocks * (c + 1) / chunks) {
+                for k in range {
                     let first = k * block, width = min(block, columns - first)
                     if width < block { a.initialize(repeating: .zero) }
                     for z in 0..<nz {

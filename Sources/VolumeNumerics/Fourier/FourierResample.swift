@@ -13,17 +13,7 @@ public enum FourierResample {
         let values: [Float]
         if dims.x <= n.x && dims.y <= n.y && dims.z <= n.z && dims != n {
             // Cropping only: plane by plane (FourierCrop), without the full spectrum beside the map.
-            precondition(dims.x > 0 && dims.y > 0 && dims.z > 0, "FourierResample: empty target box \(dims)")
-            var g = [SIMD2<Float>](repeating: .zero, count: (dims.x / 2 + 1) * dims.y * dims.z)
-            var v = [Float](repeating: 0, count: dims.x * dims.y * dims.z)
-            g.withUnsafeMutableBufferPointer { sc in
-                FourierCrop.croppedSpectrum(volume, to: dims, into: sc)
-                FFT.inverseInPlace(nx: dims.x, ny: dims.y, nz: dims.z, buffer: sc, threads: Parallel.workers)
-                v.withUnsafeMutableBufferPointer {
-                    FFT.copyPaddedRows(sc, nx: dims.x, ny: dims.y, nz: dims.z, scale: 1 / Float(n.x * n.y * n.z), into: $0)
-                }
-            }
-            values = v
+            values = realValues(on: dims, scale: 1 / Float(n.x * n.y * n.z)) { FourierCrop.croppedSpectrum(volume, to: dims, into: $0) }
         } else {
             values = resampledValues(FFT.forward(volume), to: dims)
         }
@@ -43,13 +33,21 @@ public enum FourierResample {
     /// on the way (the spectrum filtered and resampled in one pass).
     static func resampledValues<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
                                                to dims: SIMD3<Int>, gain: G?) -> [Float] {
+        realValues(on: dims, scale: 1 / Float(grid.nx * grid.ny * grid.nz)) { gatherCropped(src, grid: grid, to: dims, gain: gain, in: $0) }
+    }
+
+    /// The real values on the grid `dims`, times `scale`, of the half spectrum that `fill` writes into a zeroed
+    /// buffer of that grid (transformed back in place, then copied out of FFTW's padded rows).
+    private static func realValues(on dims: SIMD3<Int>, scale: Float,
+                               _ fill: (UnsafeMutableBufferPointer<SIMD2<Float>>) -> Void) -> [Float] {
         precondition(dims.x > 0 && dims.y > 0 && dims.z > 0, "FourierResample: empty target box \(dims)")
         var g = [SIMD2<Float>](repeating: .zero, count: (dims.x / 2 + 1) * dims.y * dims.z)
         var values = [Float](repeating: 0, count: dims.x * dims.y * dims.z)
         g.withUnsafeMutableBufferPointer { sc in
-            transformCropped(src, grid: grid, to: dims, gain: gain, in: sc)
+            fill(sc)
+            FFT.inverseInPlace(nx: dims.x, ny: dims.y, nz: dims.z, buffer: sc, threads: Parallel.workers)
             values.withUnsafeMutableBufferPointer {
-                FFT.copyPaddedRows(sc, nx: dims.x, ny: dims.y, nz: dims.z, scale: 1 / Float(grid.nx * grid.ny * grid.nz), into: $0)
+                FFT.copyPaddedRows(sc, nx: dims.x, ny: dims.y, nz: dims.z, scale: scale, into: $0)
             }
         }
         return values
@@ -68,7 +66,8 @@ public enum FourierResample {
         UnsafeMutableRawPointer(buffer.baseAddress!).withMemoryRebound(to: SIMD2<Float>.self, capacity: count) { c in
             let sc = UnsafeMutableBufferPointer(start: c, count: count)
             sc.initialize(repeating: .zero)
-            transformCropped(src, grid: grid, to: dims, gain: gain, in: sc)
+            gatherCropped(src, grid: grid, to: dims, gain: gain, in: sc)
+            FFT.inverseInPlace(nx: dims.x, ny: dims.y, nz: dims.z, buffer: sc, threads: Parallel.workers)
         }
         parallelFor(dims.z) { z in
             for i in (2 * hm * dims.y * z)..<(2 * hm * dims.y * (z + 1)) { buffer[i] *= scale }
@@ -76,9 +75,10 @@ public enum FourierResample {
         return 2 * hm
     }
 
-    /// Gathers the kept coefficients of `src` (times `gain`) into `sc` (the target grid's half spectrum, zero
-    /// elsewhere) and transforms it in place: the unnormalised values in padded rows of 2·(mx/2 + 1) floats.
-    private static func transformCropped<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
+    /// Gathers the kept coefficients of `src` (times `gain`) into `dst` (the target grid's half spectrum, zero
+    /// elsewhere); the callers transform it back in place (unnormalised values in padded rows of 2·(mx/2 + 1)
+    /// floats) and apply 1/n (FFT.inverse's 1/m times m/n) for the samples of the original band-limited function.
+    private static func gatherCropped<G: RadialGain>(_ src: UnsafeBufferPointer<SIMD2<Float>>, grid: FrequencyGrid,
                                                         to dims: SIMD3<Int>, gain: G?,
                                                         in dst: UnsafeMutableBufferPointer<SIMD2<Float>>) {
         let (nx, ny, nz) = (grid.nx, grid.ny, grid.nz)
@@ -105,9 +105,6 @@ public enum FourierResample {
                 }
             }
         }
-        // Transformed in place (no copy of the spectrum); the samples of the original band-limited function need
-        // 1/n (FFT.inverse's 1/m times m/n), applied by the callers.
-        FFT.inverseInPlace(nx: mx, ny: my, nz: mz, buffer: dst, threads: Parallel.workers)
     }
 
     /// `volume` resampled to about `voxelSizeA` Å per voxel along every axis: box size m = round(n·T/T'),
