@@ -76,26 +76,34 @@ public final class FourierProjector: @unchecked Sendable {
         let e0 = a.r0 * p, e1 = a.r1 * p
         let rMax = min(maxRadius ?? Double(n / 2), Double(n / 2))
         let r2Max = rMax * rMax
-        // Phase factor for the centre at n/2 plus the shift: exp(−2πi k·(n/2 + s)/n).
+        // Phase factor for the centre at n/2 plus the shift: exp(−2πi k·(n/2 + s)/n), the product of a column
+        // factor (kx) and a row factor (ky), so a slice takes n + n/2 + 1 sines and cosines, not one per coefficient.
         let cx = Double(n / 2) + shiftX, cy = Double(n / 2) + shiftY
-        spectrum.withUnsafeBufferPointer { f in
-            for j in 0..<n {
-                let ky = j < (n + 1) / 2 ? j : j - n
-                let kyD = Double(ky)
-                let rowPhase = -2 * Double.pi * kyD * cy / Double(n)
-                for i in 0..<hx {
-                    let o = i + hx * j
-                    let iD = Double(i)
-                    if iD * iD + kyD * kyD > r2Max { output[o] = .zero; continue }
-                    let v = interpolation == .cubic ? cubicSample(f, e0 * iD + e1 * kyD)
-                                                     : trilinearSample(f, e0 * iD + e1 * kyD)
-                    let phase = rowPhase - 2 * Double.pi * iD * cx / Double(n)
-                    let c = Float(cos(phase)), s = Float(sin(phase))
-                    output[o] = SIMD2(v.x * c - v.y * s, v.x * s + v.y * c)
+        withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: hx) { columnPhase in
+            for i in 0..<hx { columnPhase[i] = Self.unitPhasor(-2 * Double.pi * Double(i) * cx / Double(n)) }
+            spectrum.withUnsafeBufferPointer { f in
+                for j in 0..<n {
+                    let ky = j < (n + 1) / 2 ? j : j - n
+                    let kyD = Double(ky)
+                    let rowPhase = Self.unitPhasor(-2 * Double.pi * kyD * cy / Double(n))
+                    for i in 0..<hx {
+                        let o = i + hx * j
+                        let iD = Double(i)
+                        if iD * iD + kyD * kyD > r2Max { output[o] = .zero; continue }
+                        let v = interpolation == .cubic ? cubicSample(f, e0 * iD + e1 * kyD)
+                                                         : trilinearSample(f, e0 * iD + e1 * kyD)
+                        let cp = columnPhase[i]
+                        let c = Float(rowPhase.x * cp.x - rowPhase.y * cp.y), s = Float(rowPhase.x * cp.y + rowPhase.y * cp.x)
+                        output[o] = SIMD2(v.x * c - v.y * s, v.x * s + v.y * c)
+                    }
                 }
             }
         }
     }
+
+    /// (cos φ, sin φ).
+    @inline(__always)
+    private static func unitPhasor(_ phase: Double) -> SIMD2<Double> { SIMD2(cos(phase), sin(phase)) }
 
     @inline(__always)
     private func trilinearSample(_ f: UnsafeBufferPointer<SIMD2<Float>>, _ point: SIMD3<Double>) -> SIMD2<Float> {
@@ -105,7 +113,8 @@ public final class FourierProjector: @unchecked Sendable {
         if q.x < 0 { q = -q; conjugate = true }
         let x0 = Int(q.x.rounded(.down)), y0f = q.y.rounded(.down), z0f = q.z.rounded(.down)
         let fx = Float(q.x - Double(x0)), fy = Float(q.y - y0f), fz = Float(q.z - z0f)
-        let y0 = (Int(y0f) % pn + pn) % pn, z0 = (Int(z0f) % pn + pn) % pn
+        // |q| ≤ padding·n/2 = pn/2 (slices stop at Nyquist), so one wrap brings an index into 0..<pn.
+        let y0 = Int(y0f) < 0 ? Int(y0f) + pn : Int(y0f), z0 = Int(z0f) < 0 ? Int(z0f) + pn : Int(z0f)
         let y1 = y0 + 1 == pn ? 0 : y0 + 1, z1 = z0 + 1 == pn ? 0 : z0 + 1
         let x1 = min(x0 + 1, phx - 1)
         @inline(__always) func at(_ x: Int, _ y: Int, _ z: Int) -> SIMD2<Float> { f[x + phx * (y + pn * z)] }
