@@ -82,6 +82,25 @@ public enum FFT {
         return FourierVolume(nx: volume.nx, ny: volume.ny, nz: volume.nz, voxelSize: volume.voxelSize, data: out)
     }
 
+    /// The unnormalised forward transform of an nx×ny×nz volume that `fill` writes into zeroed storage, transformed
+    /// in place: `fill` receives the real values' buffer in FFTW's padded layout (rows of `rowStride` =
+    /// 2·(nx/2 + 1) floats; value (x, y, z) at x + rowStride·(y + ny·z)) and writes what is not zero. No copy of
+    /// the volume is made beside its spectrum (a padded projector's volume is as large as the spectrum).
+    public static func forward(nx: Int, ny: Int, nz: Int, voxelSize: SIMD3<Double>,
+                               fill: (_ real: UnsafeMutablePointer<Float>, _ rowStride: Int) -> Void) -> FourierVolume {
+        let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
+        let data = HugePages.array(count: hx * rows, filledBy: { (out: UnsafeMutableBufferPointer<SIMD2<Float>>) in
+            UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
+                Parallel.forEachHugePage(of: UnsafeMutableBufferPointer(start: real, count: padded * rows)) { range in
+                    (real + range.lowerBound).initialize(repeating: 0, count: range.count)
+                }
+                fill(real, padded)
+                forwardInPlace(nx: nx, ny: ny, nz: nz, real: real)
+            }
+        })
+        return FourierVolume(nx: nx, ny: ny, nz: nz, voxelSize: voxelSize, data: data)
+    }
+
     /// The forward transform of `volume` multiplied by `mask` (zero outside the mask's box), made in place in
     /// the spectrum's own storage: no masked copy of the volume (512 MiB at 512³) is made.
     public static func forward(_ volume: Volume, maskedBy mask: CroppedVolume) -> FourierVolume {
