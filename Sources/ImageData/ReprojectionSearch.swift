@@ -65,12 +65,9 @@ public final class ReprojectionSearch: @unchecked Sendable {
         self.symmetry = symmetry; self.stepDeg = stepDeg; self.candidates = candidates
         mapSize = map.nx; mapPixelA = map.voxelSize.x
         let (m, pw) = WorkingSampling.cropped(box: map.nx, pixelA: map.voxelSize.x, maxBox: maxBox)
-        let working = m == map.nx ? map : FourierResample.resample(map, to: SIMD3(m, m, m))
         workingSize = m
         workingPixelA = pw
-        var w = working
-        w.voxelSize = SIMD3(repeating: workingPixelA)
-        projector = FourierProjector(volume: w, interpolation: .trilinear)
+        projector = FourierProjector(volume: WorkingSampling.map(map, box: m), interpolation: .trilinear)
         directions = symmetry.directionGrid(stepDeg: stepDeg)
         polar = PolarAmplitudes(size: m)
         mask = CircularMask(size: m, radiusPx: 0.45 * Double(m))

@@ -2,6 +2,8 @@
 // projection matching, reconstruction): the same field of view on a smaller, even grid. One rule for every
 // caller, so a box and pixel printed in one section mean the same thing in another.
 import Foundation
+import MapIO
+import VolumeNumerics
 
 public enum WorkingSampling {
     /// The working box (pixels, even) and pixel (Å) for `n` pixels of `pixelA` Å: the pixel coarsened to
@@ -15,5 +17,13 @@ public enum WorkingSampling {
         m = max(minBox, min(m, maxBox, n))
         m -= m % 2
         return m >= n ? (n, pixelA) : (m, pixelA * Double(n) / Double(m))
+    }
+}
+
+extension WorkingSampling {
+    /// `map` Fourier-cropped to a cubic box of `box` voxels over the same field of view (its voxel size
+    /// becomes field/box); the map itself when the box is its own.
+    public static func map(_ map: Volume, box m: Int) -> Volume {
+        m == map.nx && map.ny == m && map.nz == m ? map : FourierResample.resample(map, to: SIMD3(m, m, m))
     }
 }

@@ -39,7 +39,10 @@ public struct AlignabilitySmoothness: Sendable {
     /// Smoothing kernel: per grid point, (neighbour, weight) for neighbours within 3σ.
     let kernel: [[(Int, Double)]]
 
-    public init(rangeDeg: Double = 36, stepDeg: Double = 6, smoothingSigmaDeg: Double = 6, lowPassA: Double = 8) {
+    /// The low-pass (Å) used unless the pixel is coarser than half of it.
+    public static let defaultLowPassA = 8.0
+
+    public init(rangeDeg: Double = 36, stepDeg: Double = 6, smoothingSigmaDeg: Double = 6, lowPassA: Double = defaultLowPassA) {
         self.rangeDeg = rangeDeg; self.stepDeg = stepDeg; self.smoothingSigmaDeg = smoothingSigmaDeg
         self.lowPassA = lowPassA
         let m = Int((rangeDeg / stepDeg).rounded(.down))

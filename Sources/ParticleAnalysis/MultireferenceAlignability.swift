@@ -70,11 +70,8 @@ public final class MultireferenceAlignability: @unchecked Sendable {
         let n = map.nx, px = map.voxelSize.x
         let capped = min(n, Int((Double(n) * px / (0.4 * lowPassA)).rounded()))
         let m = min(n, max(16, capped - capped % 2))
-        let working = m == n ? map : FourierResample.resample(map, to: SIMD3(m, m, m))
         workingSize = m; workingPixelA = px * Double(n) / Double(m)
-        var w = working
-        w.voxelSize = SIMD3(repeating: workingPixelA)
-        projector = FourierProjector(volume: w)
+        projector = FourierProjector(volume: WorkingSampling.map(map, box: m))
         let kMax = min(Double(m / 2 - 1), Double(m) * workingPixelA / lowPassA)
         rings = (1...max(2, Int(kMax))).map(Double.init)
         directions = symmetry.directionGrid(stepDeg: stepDeg)

@@ -176,7 +176,7 @@ final class ParticlesCommandLineTests: XCTestCase {
         s = try sections(outBox)
         let note = (s["4.particles"]!["metrics"] as! [String: Any])["box_note"] as? String
         XCTAssertTrue(note?.contains("32² pixels") == true && note?.contains("40³ voxels") == true, note ?? "no box note")
-        XCTAssertNotNil((s["4.a"]!["metrics"] as! [String: Any])["resampling_note"])
+        XCTAssertNotNil((s["4.a"]!["metrics"] as! [String: Any])["sampling_note"])
         XCTAssertNotNil((s["4.i"]!["metrics"] as! [String: Any])["defocus_change_A"])
 
         // The map's voxel 5 % larger than the particles' pixel: a warning in the Particles section.

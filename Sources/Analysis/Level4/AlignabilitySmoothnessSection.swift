@@ -21,8 +21,13 @@ public struct AlignabilitySmoothnessSection: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
-        let projector = FourierProjector(volume: context.map, interpolation: .trilinear)
-        var configured = AlignabilitySmoothness(lowPassA: max(8, 2 * projector.pixelSizeA))
+        // The landscape uses frequencies up to 1/8 Å⁻¹: a pixel of 0.4 × 8 Å keeps them all (4.c's rule).
+        let lowPassA = AlignabilitySmoothness.defaultLowPassA
+        let sampling = ProjectionSampling(map: context.map, finestPixelA: 0.4 * lowPassA,
+                                          why: "0.4 times the \(NumberText.format(lowPassA)) Å low-pass",
+                                          particleBox: p.box, particlePixelA: p.pixelSizeA, interpolation: .trilinear)
+        let projector = sampling.projector
+        var configured = AlignabilitySmoothness(lowPassA: max(lowPassA, 2 * projector.pixelSizeA))
         configured.symmetry = p.symmetryOrIdentity
         let search = configured
         let all = try p.forEachParticle(id, used, table: table, at: projector) { q, img in
@@ -37,7 +42,7 @@ public struct AlignabilitySmoothnessSection: Section {
         if beyond > Self.tolerated {
             warnings.append("\(NumberText.format(beyond * 100)) % of the particles lie more than 10° from the maximum of their smoothed correlation landscape (more than 30 %): their orientations are poorly determined or wrong")
         }
-        let metrics: [String: JSONValue] = [
+        var metrics: [String: JSONValue] = [
             "fraction_beyond_10_deg": .number(beyond), "median_distance_deg": .number(median),
             "fraction_at_edge": .number(Double(all.filter(\.atEdge).count) / Double(all.count)),
             "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
@@ -45,6 +50,7 @@ public struct AlignabilitySmoothnessSection: Section {
             "step_deg": .number(search.stepDeg), "smoothing_sigma_deg": .number(search.smoothingSigmaDeg),
             "low_pass_A": .number(search.lowPassA), "symmetry": .string(p.symmetryName),
         ]
+        metrics.merge(sampling.metrics) { a, _ in a }
         let edges = stride(from: 0.0, through: search.rangeDeg + search.stepDeg, by: 2).map { $0 }
         var counts = [Double](repeating: 0, count: edges.count - 1)
         for d in distances { counts[min(counts.count - 1, Int(d / 2))] += 1 }

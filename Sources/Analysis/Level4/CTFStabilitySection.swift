@@ -49,7 +49,10 @@ public struct CTFStabilitySection: Section {
         guard let firstCTF = used.first.flatMap({ table.particles[$0].ctf }) else {
             throw SectionError.notApplicable("the STAR file \(p.starPath) has no defocus (rlnDefocusU): there is no CTF to refine")
         }
-        let projector = FourierProjector(volume: context.map)
+        let sampling = ProjectionSampling(map: context.map, finestPixelA: ProjectionSampling.finestPixelA(resolutionA: context.resolution),
+                                          why: "a third of the map's resolution", particleBox: p.box,
+                                          particlePixelA: p.pixelSizeA, interpolation: .cubic)
+        let projector = sampling.projector
         let px = projector.pixelSizeA
         let nyquist = 1 / (2 * px)
         let maxFrequency = min(nyquist, context.resolution.map { 1 / $0 } ?? nyquist)
@@ -104,6 +107,7 @@ public struct CTFStabilitySection: Section {
             "final_step_A": .number(settings.finalStepA), "max_frequency_resolution_A": .number(1 / maxFrequency),
             "improved_fraction": .number(Double(all.filter { $0.score > $0.startScore }.count) / Double(all.count)),
         ]
+        metrics.merge(sampling.metrics) { a, _ in a }
         var parameterRows: [JSONValue] = []
         for row in rows {
             let q = row.percentiles

@@ -21,7 +21,7 @@ public struct OverfittingSection: Section {
     /// Particles used by default (a seeded random subset); `--max-particles` overrides it.
     public static let defaultParticles = 2000
     /// Largest working box in pixels (see the header).
-    public static let maxBox = 256
+    public static let maxBox = ProjectionSampling.maxBox
 
     /// The working box (even, pixels) and pixel (Å) for particles of box `n` and pixel `pixelA`: the pixel coarsened
     /// to resolution/3 when that is coarser, the box capped at `maxBox`; the field of view n·pixel is kept.
@@ -30,7 +30,7 @@ public struct OverfittingSection: Section {
     }
 
     /// The finest working pixel (Å) a map of resolution R allows: R/3 (see the header); none without R.
-    static func finestPixelA(resolutionA: Double?) -> Double? { resolutionA.map { $0 / 3 } }
+    static func finestPixelA(resolutionA: Double?) -> Double? { ProjectionSampling.finestPixelA(resolutionA: resolutionA) }
 
     public init() {}
 

@@ -21,7 +21,10 @@ public struct RealignmentSection: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
-        let projector = FourierProjector(volume: context.map, interpolation: .trilinear)
+        let sampling = ProjectionSampling(map: context.map, finestPixelA: ProjectionSampling.finestPixelA(resolutionA: context.resolution),
+                                          why: "a third of the map's resolution", particleBox: p.box,
+                                          particlePixelA: p.pixelSizeA, interpolation: .trilinear)
+        let projector = sampling.projector
         var configured = LocalRealignment()
         configured.symmetry = p.symmetryOrIdentity
         let search = configured
@@ -36,7 +39,7 @@ public struct RealignmentSection: Section {
             "angle_range_deg": .number(search.rangeDeg), "angle_step_deg": .number(search.stepDeg),
             "fine_step_deg": .number(search.stepDeg / 3), "shift_range_A": .number(search.shiftRangeA),
             "symmetry": .string(p.symmetryName),
-        ]) { a, _ in a }
+        ].merging(sampling.metrics) { a, _ in a }) { a, _ in a }
         var figures = Self.sortedCurves(angles: angles, shifts: shifts, prefix: "4d", particles: used.count, against: "the realigned")
         if let settings = p.relion {
             let (relion, relionWarnings, relionFigures) = relionComparison(context, p, table, settings)

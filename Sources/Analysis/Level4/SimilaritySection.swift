@@ -1,7 +1,7 @@
 // 4.a Similarity (informative, not scored, as in VRS): per particle, the correlation and IMED between the
 // image and the CTF-modulated projection of the map at its assigned angles and origin
-// (ParticleAnalysis/ParticleSimilarity.swift), within a circular mask of radius 0.45 × box. Particles whose
-// box or pixel size differ from the map's are Fourier-resampled to the map's pixel size and box first.
+// (ParticleAnalysis/ParticleSimilarity.swift), within a circular mask of radius 0.45 × box, at the map's
+// sampling capped at 256 pixels (ProjectionSampling.swift); particles of another sampling are resampled to it.
 // The text says when the CC or IMED distribution has more than one mode (kernel density, ParticleSimilarity).
 import Foundation
 import ImageData
@@ -21,10 +21,12 @@ public struct SimilaritySection: Section {
         let (p, table) = try Level4Input.withAngles(context)
         let map = context.map
         let used = p.subset(default: Self.defaultParticles)
-        let projector = FourierProjector(volume: map)
-        let n = projector.size, px = projector.pixelSizeA
+        // Every frequency counts in the correlation and IMED: the sampling is the map's, capped in box only.
+        let sampling = ProjectionSampling(map: map, finestPixelA: nil, particleBox: p.box, particlePixelA: p.pixelSizeA,
+                                          interpolation: .cubic)
+        let projector = sampling.projector
+        let n = projector.size
         let mask = CircularMask(size: n, radiusPx: 0.45 * Double(n))
-        let resample = p.box != n || abs(p.pixelSizeA - px) > 1e-6 * px
         let scores = try p.forEachParticle(id, used, table: table, at: projector) { q, img in
             let model = ParticleSimilarity.modelImage(projector, angles: q.angles!, originA: SIMD2(q.originXA, q.originYA),
                                                       ctf: q.ctf.map { CTF($0) })
@@ -41,9 +43,7 @@ public struct SimilaritySection: Section {
             "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
             "cc_modes": .int(ccModes), "imed_modes": .int(imedModes), "mask_radius_px": .number(0.45 * Double(n)),
         ]
-        if resample {
-            metrics["resampling_note"] = .string("the \(p.box)² particles of \(NumberText.format(p.pixelSizeA)) Å were resampled to the map's \(n)² pixels of \(NumberText.format(px)) Å")
-        }
+        metrics.merge(sampling.metrics) { a, _ in a }
         if ccModes > 1 || imedModes > 1 {
             metrics["multimodal_note"] = .string("the distribution of the " + (ccModes > 1 ? "correlation (\(ccModes) modes)" : "") + (ccModes > 1 && imedModes > 1 ? " and of the " : "") + (imedModes > 1 ? "IMED (\(imedModes) modes)" : "") + " has more than one mode: the particles may mix conformations, misaligned particles or contaminants (or defocus groups; see the CC against defocus)")
         }
