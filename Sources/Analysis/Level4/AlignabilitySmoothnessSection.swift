@@ -1,6 +1,7 @@
 // 4.b Alignability smoothness (ParticleAnalysis/AlignabilitySmoothness.swift; after Méndez et al. 2021):
 // per particle, the correlation landscape over orientations within 36° of its assignment (6° grid, origin
-// fixed), smoothed by a Gaussian of σ = 6°, and the angle from the assignment to the smoothed maximum.
+// fixed), smoothed by a Gaussian of σ = 6°, and the angle from the assignment to the smoothed maximum; at a
+// pixel of at least 3.2 Å, 0.4 × the 8 Å low-pass (ProjectionSampling.swift), so no frequency it uses is lost.
 // Warning (SPEC): more than 30 % of the particles farther than 10°. VRS lists this section as "not in
 // Scipion"; the method and its parameters are ours (docs/methods.md).
 import Foundation

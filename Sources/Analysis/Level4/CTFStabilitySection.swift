@@ -1,5 +1,6 @@
 // 4.i CTF stability (ParticleAnalysis/CTFRefinement.swift): each particle's defocus U, V and astigmatism angle
-// refined against the map's projection at its assigned angles and origin, by a local search around the STAR
+// refined against the map's projection at its assigned angles and origin (at a pixel of at least R/3 in at most
+// 256 pixels: ProjectionSampling.swift), by a local search around the STAR
 // file's values; percentiles 2.5/50/97.5 of the defocus, the astigmatism |U − V|, their changes (refined −
 // STAR), and of the phase shift, CTF B-factor and scale the STAR file carries. VRS refines with RELION's
 // ctf_refine and applies interval rules (validationLevel4.py, ctfStability): the astigmatism interval within

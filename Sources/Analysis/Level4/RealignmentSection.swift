@@ -1,6 +1,7 @@
 // 4.d Realignment (ParticleAnalysis/LocalRealignment.swift): each particle aligned again against the map's
 // projections within ±15° of its orientation (5° grid, then 5/3° around the best) and ±5 Å of its origin,
-// and compared with its assignment. Warnings (VRS): more than 20 % of the particles with a shift difference
+// and compared with its assignment, at a pixel of at least R/3 in at most 256 pixels (ProjectionSampling.swift).
+// Warnings (VRS): more than 20 % of the particles with a shift difference
 // above 5 Å, or with an angle difference above 5°. VRS also re-refines with RELION and cryoSPARC: with
 // `--relion` (relion_refine on the PATH) the section adds VRS's RELION comparison (ParticleAnalysis/
 // RelionRealignment.swift) with the same criteria; cryoSPARC is proprietary and not used. Without `--relion`
