@@ -62,15 +62,16 @@ public final class MultireferenceAlignability: @unchecked Sendable {
     var half: Int { psiSteps / 2 + 1 }
     var perDirection: Int { rings.count * 2 * half }
 
-    /// Prepares the gallery of `map` (cubic, even box). `lowPassA`: highest frequency used (1/Å).
+    /// Prepares the gallery of `map` (cubic, even box). `lowPassA`: highest frequency used (1/Å). The working
+    /// pixel is at least 0.4 × lowPassA (every frequency used survives), the box at most `maxBox` (the rule of
+    /// every particle section, WorkingSampling.cropped; 4.b's at the same pixel).
     public init(map: Volume, symmetry: SymmetryGroup, stepDeg: Double = 5, candidates: Int = 7, psiSteps: Int = 72,
-                lowPassA: Double = 8) {
+                lowPassA: Double = 8, maxBox: Int = 256) {
         precondition(map.nx == map.ny && map.ny == map.nz && map.nx % 2 == 0, "MultireferenceAlignability needs a cubic map with an even edge")
         self.symmetry = symmetry; self.stepDeg = stepDeg; self.candidates = candidates; self.psiSteps = psiSteps
         let n = map.nx, px = map.voxelSize.x
-        let capped = min(n, Int((Double(n) * px / (0.4 * lowPassA)).rounded()))
-        let m = min(n, max(16, capped - capped % 2))
-        workingSize = m; workingPixelA = px * Double(n) / Double(m)
+        let (m, pw) = WorkingSampling.cropped(box: n, pixelA: px, maxBox: maxBox, finestPixelA: 0.4 * lowPassA, minBox: 16)
+        workingSize = m; workingPixelA = pw
         projector = FourierProjector(volume: WorkingSampling.map(map, box: m))
         let kMax = min(Double(m / 2 - 1), Double(m) * workingPixelA / lowPassA)
         rings = (1...max(2, Int(kMax))).map(Double.init)

@@ -73,6 +73,18 @@ final class AlignabilityTests: XCTestCase {
 }
 
 final class MultireferenceAlignabilityTests: XCTestCase {
+    func testTheWorkingPixelIsNeverFinerThanTheLowPassAllows() {
+        // 96 voxels of 1.32 Å hold 39.6 pixels of 3.2 Å: rounding to the nearest even box gave 40 (3.168 Å, finer than
+        // the 3.2 Å that 0.4 × 8 Å asks for); the shared rule floors to 38 (3.335 Å). A fine map: 16 at least.
+        let coarse = GaussianPhantom.asymmetric(box: 96, pixelSizeA: 1.32, seed: 41).volume(box: 96, pixelSizeA: 1.32)
+        let search = MultireferenceAlignability(map: coarse, symmetry: try! SymmetryGroup("C1"), stepDeg: 30)
+        XCTAssertEqual(search.workingSize, 38)
+        XCTAssertEqual(search.workingPixelA, 96 * 1.32 / 38, accuracy: 1e-12)
+        XCTAssertGreaterThanOrEqual(search.workingPixelA, 3.2)
+        let fine = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 0.5, seed: 41).volume(box: 32, pixelSizeA: 0.5)
+        XCTAssertEqual(MultireferenceAlignability(map: fine, symmetry: try! SymmetryGroup("C1"), stepDeg: 30).workingSize, 16)
+    }
+
     func testGoodParticlesAreAlignableAndNoiseIsNot() throws {
         let phantom = GaussianPhantom.asymmetric(box: 32, pixelSizeA: 2, seed: 41)
         let star = try SimulatedParticles(count: 60, noiseSD: 0.2).write(phantom)
