@@ -91,6 +91,9 @@ public enum FFT {
         let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
         let data = HugePages.array(count: hx * rows, filledBy: { (out: UnsafeMutableBufferPointer<SIMD2<Float>>) in
             UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
+                // Zeroed on every worker, a huge page each: the fresh pages are faulted and cleared by the kernel
+                // on the core that first touches them (single-threaded, this fill was most of a 512³ masked FSC's
+                // system time).
                 Parallel.forEachHugePage(of: UnsafeMutableBufferPointer(start: real, count: padded * rows)) { range in
                     (real + range.lowerBound).initialize(repeating: 0, count: range.count)
                 }
@@ -106,25 +109,13 @@ public enum FFT {
     public static func forward(_ volume: Volume, maskedBy mask: CroppedVolume) -> FourierVolume {
         precondition(volume.dims == mask.dims, "FFT.forward: mask box \(mask.dims) differs from the volume's \(volume.dims)")
         let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz)
-        let hx = nx / 2 + 1, padded = 2 * hx, rows = ny * nz
-        let data = [SIMD2<Float>](unsafeUninitializedCapacity: hx * rows) { out, initialised in
-            UnsafeMutableRawPointer(out.baseAddress!).withMemoryRebound(to: Float.self, capacity: padded * rows) { real in
-                // Zeroed on every worker, a huge page each: the fresh pages are faulted and cleared by the kernel
-                // on the core that first touches them (single-threaded, this fill was most of a 512³ masked FSC's
-                // system time).
-                Parallel.forEachHugePage(of: UnsafeMutableBufferPointer(start: real, count: padded * rows)) { range in
-                    (real + range.lowerBound).initialize(repeating: 0, count: range.count)
+        return forward(nx: nx, ny: ny, nz: nz, voxelSize: volume.voxelSize) { real, _ in
+            volume.data.withUnsafeBufferPointer { v in
+                multiplyPaddedRows(real, nx: nx, ny: ny, nz: nz, by: mask, clearingOutside: false) { row in
+                    v.baseAddress! + row * nx
                 }
-                volume.data.withUnsafeBufferPointer { v in
-                    multiplyPaddedRows(real, nx: nx, ny: ny, nz: nz, by: mask, clearingOutside: false) { row in
-                        v.baseAddress! + row * nx
-                    }
-                }
-                forwardInPlace(nx: nx, ny: ny, nz: nz, real: real)
             }
-            initialised = hx * rows
         }
-        return FourierVolume(nx: nx, ny: ny, nz: nz, voxelSize: volume.voxelSize, data: data)
     }
 
     /// The spectrum of the map `spectrum` stands for, multiplied by `mask` (zero outside the mask's box): the
