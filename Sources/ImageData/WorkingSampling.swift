@@ -18,6 +18,15 @@ public enum WorkingSampling {
         m -= m % 2
         return m >= n ? (n, pixelA) : (m, pixelA * Double(n) / Double(m))
     }
+
+    /// The finest pixel (Å) for a method that uses frequencies up to 1/lowPassA: 0.4 × lowPassA, Nyquist a quarter
+    /// above its highest frequency (4.b, 4.c).
+    public static func finestPixelA(lowPassA: Double) -> Double { 0.4 * lowPassA }
+
+    /// The finest pixel (Å) for a method that uses frequencies up to a map's resolution R: R/3, Nyquist at 1.5/R,
+    /// room above R for the CTF's and the interpolation's tails, and for half-set FSCs to fall below 0.143 before
+    /// Nyquist (4.d, 4.f, 4.i); none without R.
+    public static func finestPixelA(resolutionA: Double?) -> Double? { resolutionA.map { $0 / 3 } }
 }
 
 extension WorkingSampling {

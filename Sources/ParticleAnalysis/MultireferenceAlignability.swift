@@ -70,7 +70,7 @@ public final class MultireferenceAlignability: @unchecked Sendable {
         precondition(map.nx == map.ny && map.ny == map.nz && map.nx % 2 == 0, "MultireferenceAlignability needs a cubic map with an even edge")
         self.symmetry = symmetry; self.stepDeg = stepDeg; self.candidates = candidates; self.psiSteps = psiSteps
         let n = map.nx, px = map.voxelSize.x
-        let (m, pw) = WorkingSampling.cropped(box: n, pixelA: px, maxBox: maxBox, finestPixelA: 0.4 * lowPassA, minBox: 16)
+        let (m, pw) = WorkingSampling.cropped(box: n, pixelA: px, maxBox: maxBox, finestPixelA: WorkingSampling.finestPixelA(lowPassA: lowPassA), minBox: 16)
         workingSize = m; workingPixelA = pw
         projector = FourierProjector(volume: WorkingSampling.map(map, box: m))
         let kMax = min(Double(m / 2 - 1), Double(m) * workingPixelA / lowPassA)

@@ -22,11 +22,10 @@ public struct AlignabilitySmoothnessSection: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
-        // The landscape uses frequencies up to 1/8 Å⁻¹: a pixel of 0.4 × 8 Å keeps them all (4.c's rule).
+        // The landscape uses frequencies up to 1/8 Å⁻¹: the working pixel keeps them all (4.c's rule).
         let lowPassA = AlignabilitySmoothness.defaultLowPassA
-        let sampling = ProjectionSampling(map: context.map, finestPixelA: 0.4 * lowPassA,
-                                          why: "0.4 times the \(NumberText.format(lowPassA)) Å low-pass",
-                                          particleBox: p.box, particlePixelA: p.pixelSizeA, interpolation: .trilinear)
+        let sampling = ProjectionSampling(map: context.map, limit: .lowPass(lowPassA), particleBox: p.box,
+                                          particlePixelA: p.pixelSizeA, interpolation: .trilinear)
         let projector = sampling.projector
         var configured = AlignabilitySmoothness(lowPassA: max(lowPassA, 2 * projector.pixelSizeA))
         configured.symmetry = p.symmetryOrIdentity

@@ -50,8 +50,7 @@ public struct CTFStabilitySection: Section {
         guard let firstCTF = used.first.flatMap({ table.particles[$0].ctf }) else {
             throw SectionError.notApplicable("the STAR file \(p.starPath) has no defocus (rlnDefocusU): there is no CTF to refine")
         }
-        let sampling = ProjectionSampling(map: context.map, finestPixelA: ProjectionSampling.finestPixelA(resolutionA: context.resolution),
-                                          why: "a third of the map's resolution", particleBox: p.box,
+        let sampling = ProjectionSampling(map: context.map, limit: .resolution(context.resolution), particleBox: p.box,
                                           particlePixelA: p.pixelSizeA, interpolation: .cubic)
         let projector = sampling.projector
         let px = projector.pixelSizeA

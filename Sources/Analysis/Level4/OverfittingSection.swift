@@ -26,11 +26,8 @@ public struct OverfittingSection: Section {
     /// The working box (even, pixels) and pixel (Å) for particles of box `n` and pixel `pixelA`: the pixel coarsened
     /// to resolution/3 when that is coarser, the box capped at `maxBox`; the field of view n·pixel is kept.
     public static func workingSampling(box n: Int, pixelA: Double, resolutionA: Double?) -> (box: Int, pixelA: Double) {
-        WorkingSampling.cropped(box: n, pixelA: pixelA, maxBox: maxBox, finestPixelA: finestPixelA(resolutionA: resolutionA), minBox: 16)
+        WorkingSampling.cropped(box: n, pixelA: pixelA, maxBox: maxBox, finestPixelA: WorkingSampling.finestPixelA(resolutionA: resolutionA), minBox: 16)
     }
-
-    /// The finest working pixel (Å) a map of resolution R allows: R/3 (see the header); none without R.
-    static func finestPixelA(resolutionA: Double?) -> Double? { ProjectionSampling.finestPixelA(resolutionA: resolutionA) }
 
     public init() {}
 
@@ -80,7 +77,7 @@ public struct OverfittingSection: Section {
             "particles_used": .int(used.count), "particles_total": .int(p.totalCount),
             "noise_sd": .number(noiseSD), "box": .int(n), "pixel_size_A": .number(pw),
             "particle_box": .int(p.box), "particle_pixel_size_A": .number(p.pixelSizeA), "resampled": .bool(n != p.box),
-            "max_box": .int(Self.maxBox), "finest_pixel_A": value(Self.finestPixelA(resolutionA: context.resolution)),
+            "max_box": .int(Self.maxBox), "finest_pixel_A": value(WorkingSampling.finestPixelA(resolutionA: context.resolution)),
             "final_resolution_A": value(curve.last!.resolutionA), "final_noise_resolution_A": value(curve.last!.noiseResolutionA),
             "nyquist_A": .number(2 * pw), "box_A": .number(Double(n) * pw),
         ]

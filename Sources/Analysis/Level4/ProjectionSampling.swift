@@ -16,11 +16,38 @@ struct ProjectionSampling {
     /// were resampled, `sampling_note`, the sentence the template prints.
     let metrics: [String: JSONValue]
 
-    /// `finestPixelA` and `why` (a phrase, e.g. "a third of the map's resolution"): the method's own limit, when
-    /// it has one. `particleBox`, `particlePixelA`: the particles' sampling, for the note.
-    init(map: Volume, finestPixelA: Double?, why: String? = nil, particleBox: Int, particlePixelA: Double,
+    /// The highest frequency a section's method uses, which sets its finest working pixel.
+    enum MethodLimit {
+        /// Every frequency the map holds (4.a): only the box cap applies.
+        case none
+        /// Frequencies up to 1/lowPassA Å⁻¹ (4.b).
+        case lowPass(Double)
+        /// Frequencies up to the map's resolution R, when given (4.d, 4.i).
+        case resolution(Double?)
+
+        var finestPixelA: Double? {
+            switch self {
+            case .none: return nil
+            case .lowPass(let a): return WorkingSampling.finestPixelA(lowPassA: a)
+            case .resolution(let r): return WorkingSampling.finestPixelA(resolutionA: r)
+            }
+        }
+
+        /// Why the pixel is no finer, for the note.
+        var reason: String? {
+            switch self {
+            case .none: return nil
+            case .lowPass(let a): return "0.4 times the \(NumberText.format(a)) Å low-pass"
+            case .resolution: return "a third of the map's resolution"
+            }
+        }
+    }
+
+    /// `limit`: the section's method's. `particleBox`, `particlePixelA`: the particles' sampling, for the note.
+    init(map: Volume, limit: MethodLimit, particleBox: Int, particlePixelA: Double,
          interpolation: FourierProjector.Interpolation, maxBox: Int = Self.maxBox) {
         let n = map.nx, px = map.voxelSize.x
+        let finestPixelA = limit.finestPixelA
         let (m, pw) = WorkingSampling.cropped(box: n, pixelA: px, maxBox: maxBox, finestPixelA: finestPixelA, minBox: 16)
         projector = FourierProjector(volume: WorkingSampling.map(map, box: m), interpolation: interpolation)
         var metrics: [String: JSONValue] = ["working_box": .int(m), "working_pixel_A": .number(pw)]
@@ -32,7 +59,7 @@ struct ProjectionSampling {
             if mapCropped { what.append("the map's \(n)³ voxels of \(f(px)) Å") }
             if particlesResampled { what.append("the particles' \(particleBox)² pixels of \(f(particlePixelA)) Å") }
             var limits: [String] = []
-            if let finest = finestPixelA, finest > px, let why { limits.append("a pixel no finer than \(f(finest)) Å (\(why))") }
+            if let finest = finestPixelA, finest > px, let why = limit.reason { limits.append("a pixel no finer than \(f(finest)) Å (\(why))") }
             let uncapped = WorkingSampling.cropped(box: n, pixelA: px, maxBox: n, finestPixelA: finestPixelA, minBox: 16).box
             if uncapped > maxBox { limits.append("a box of at most \(maxBox) pixels, which bounds the projector's memory") }
             metrics["sampling_note"] = .string("the comparison ran in boxes of \(m) pixels of \(f(pw)) Å: "
@@ -41,8 +68,4 @@ struct ProjectionSampling {
         }
         self.metrics = metrics
     }
-
-    /// The finest working pixel (Å) for a section that uses frequencies up to the map's resolution R: R/3 (Nyquist
-    /// at two thirds of R, room above R for the CTF's and the interpolation's tails); none without R. 4.f's rule.
-    static func finestPixelA(resolutionA: Double?) -> Double? { resolutionA.map { $0 / 3 } }
 }

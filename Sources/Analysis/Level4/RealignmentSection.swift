@@ -22,8 +22,7 @@ public struct RealignmentSection: Section {
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let (p, table) = try Level4Input.withAngles(context)
         let used = p.subset(default: Self.defaultParticles)
-        let sampling = ProjectionSampling(map: context.map, finestPixelA: ProjectionSampling.finestPixelA(resolutionA: context.resolution),
-                                          why: "a third of the map's resolution", particleBox: p.box,
+        let sampling = ProjectionSampling(map: context.map, limit: .resolution(context.resolution), particleBox: p.box,
                                           particlePixelA: p.pixelSizeA, interpolation: .trilinear)
         let projector = sampling.projector
         var configured = LocalRealignment()

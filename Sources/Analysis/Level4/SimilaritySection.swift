@@ -22,7 +22,7 @@ public struct SimilaritySection: Section {
         let map = context.map
         let used = p.subset(default: Self.defaultParticles)
         // Every frequency counts in the correlation and IMED: the sampling is the map's, capped in box only.
-        let sampling = ProjectionSampling(map: map, finestPixelA: nil, particleBox: p.box, particlePixelA: p.pixelSizeA,
+        let sampling = ProjectionSampling(map: map, limit: .none, particleBox: p.box, particlePixelA: p.pixelSizeA,
                                           interpolation: .cubic)
         let projector = sampling.projector
         let n = projector.size
