@@ -55,13 +55,16 @@ public struct LocalRealignment: Sendable {
                 projector.slice(EulerAngles(matrix: a), shiftX: -originA.x / px, shiftY: -originA.y / px, into: $0)
             }
             var norm = 0.0
-            for i in 0..<slice.count {
-                var p = slice[i]
-                if let c = ctfValues { p *= c[i] }
-                let w = (i % hx == 0 || i % hx == n / 2) ? 1.0 : 2.0   // Hermitian half: interior columns count twice
-                norm += w * Double(p.x * p.x + p.y * p.y)
-                let f = imageSpectrum.data[i]
-                product[i] = SIMD2(f.x * p.x + f.y * p.y, f.y * p.x - f.x * p.y)   // F·conj(P)
+            for j in 0..<n {
+                for x in 0..<hx {
+                    let i = x + hx * j
+                    var p = slice[i]
+                    if let c = ctfValues { p *= c[i] }
+                    let w = (x == 0 || x == n / 2) ? 1.0 : 2.0   // Hermitian half: interior columns count twice
+                    norm += w * Double(p.x * p.x + p.y * p.y)
+                    let f = imageSpectrum.data[i]
+                    product[i] = SIMD2(f.x * p.x + f.y * p.y, f.y * p.x - f.x * p.y)   // F·conj(P)
+                }
             }
             product.withUnsafeMutableBufferPointer { pr in
                 ccf.withUnsafeMutableBufferPointer { FFT2D.inverseUnnormalised(nx: n, ny: n, input: pr, output: $0) }
