@@ -6,6 +6,10 @@ import MapIO
 import VolumeNumerics
 
 public enum WorkingSampling {
+    /// Largest working box (pixels) of a section that holds the map's transform, or a reconstruction's, padded
+    /// twice: 8·(n + 1)·4n² bytes, 540 MB at n = 256 but 4.3 GB at 512 (4.a–4.d, 4.f, 4.i).
+    public static let maxPaddedBox = 256
+
     /// The working box (pixels, even) and pixel (Å) for `n` pixels of `pixelA` Å: the pixel coarsened to
     /// `finestPixelA` when that is coarser, the box then capped at `maxBox` and kept at least `minBox`, never
     /// above `n`; the field of view n·pixelA is kept. An odd `n` that needs no cropping becomes n − 1 (the

@@ -66,7 +66,7 @@ public final class MultireferenceAlignability: @unchecked Sendable {
     /// pixel is at least 0.4 × lowPassA (every frequency used survives), the box at most `maxBox` (the rule of
     /// every particle section, WorkingSampling.cropped; 4.b's at the same pixel).
     public init(map: Volume, symmetry: SymmetryGroup, stepDeg: Double = 5, candidates: Int = 7, psiSteps: Int = 72,
-                lowPassA: Double = 8, maxBox: Int = 256) {
+                lowPassA: Double = 8, maxBox: Int = WorkingSampling.maxPaddedBox) {
         precondition(map.nx == map.ny && map.ny == map.nz && map.nx % 2 == 0, "MultireferenceAlignability needs a cubic map with an even edge")
         self.symmetry = symmetry; self.stepDeg = stepDeg; self.candidates = candidates; self.psiSteps = psiSteps
         let n = map.nx, px = map.voxelSize.x

@@ -21,7 +21,7 @@ public struct OverfittingSection: Section {
     /// Particles used by default (a seeded random subset); `--max-particles` overrides it.
     public static let defaultParticles = 2000
     /// Largest working box in pixels (see the header).
-    public static let maxBox = ProjectionSampling.maxBox
+    public static let maxBox = WorkingSampling.maxPaddedBox
 
     /// The working box (even, pixels) and pixel (Å) for particles of box `n` and pixel `pixelA`: the pixel coarsened
     /// to resolution/3 when that is coarser, the box capped at `maxBox`; the field of view n·pixel is kept.

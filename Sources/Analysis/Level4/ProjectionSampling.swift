@@ -1,16 +1,14 @@
 // The sampling at which a Level 4 section compares particles with projections of the map (4.a, 4.b, 4.d, 4.i):
 // the map Fourier-cropped over the same field of view (ImageData/WorkingSampling.swift) to a pixel no finer than
-// the section's method uses and a box of at most `maxBox` pixels; ParticleLoop brings each particle to it. The
-// box cap bounds memory: the projector holds the map's transform padded twice, 8·(n + 1)·4n² bytes, 540 MB at
-// n = 256 but 4.3 GB at 512 and 11.6 GB at the 700-voxel boxes of large complexes, in every such section.
+// the section's method uses and a box of at most `WorkingSampling.maxPaddedBox` (256) pixels; ParticleLoop brings
+// each particle to it. The box cap bounds memory: the projector holds the map's transform padded twice,
+// 8·(n + 1)·4n² bytes, 540 MB at n = 256 but 4.3 GB at 512 and 11.6 GB at the 700-voxel boxes of large complexes,
+// in every such section.
 import Foundation
 import ImageData
 import MapIO
 
 struct ProjectionSampling {
-    /// Largest working box in pixels (see the header); 4.f caps its reconstructions at the same box.
-    static let maxBox = 256
-
     let projector: FourierProjector
     /// Metrics every such section reports: `working_box`, `working_pixel_A`, and when the map or the particles
     /// were resampled, `sampling_note`, the sentence the template prints.
@@ -45,7 +43,7 @@ struct ProjectionSampling {
 
     /// `limit`: the section's method's. `particleBox`, `particlePixelA`: the particles' sampling, for the note.
     init(map: Volume, limit: MethodLimit, particleBox: Int, particlePixelA: Double,
-         interpolation: FourierProjector.Interpolation, maxBox: Int = Self.maxBox) {
+         interpolation: FourierProjector.Interpolation, maxBox: Int = WorkingSampling.maxPaddedBox) {
         let n = map.nx, px = map.voxelSize.x
         let finestPixelA = limit.finestPixelA
         let (m, pw) = WorkingSampling.cropped(box: n, pixelA: px, maxBox: maxBox, finestPixelA: finestPixelA, minBox: 16)
