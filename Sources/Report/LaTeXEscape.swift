@@ -71,7 +71,18 @@ public enum LaTeX {
         0x03BB: "\\ensuremath{\\lambda}", 0x03C0: "\\ensuremath{\\pi}", 0x03C3: "\\ensuremath{\\sigma}",
         0x03C6: "\\ensuremath{\\phi}", 0x03C7: "\\ensuremath{\\chi}", 0x03C8: "\\ensuremath{\\psi}",
         0x03C9: "\\ensuremath{\\omega}", 0x0394: "\\ensuremath{\\Delta}", 0x03A9: "\\ensuremath{\\Omega}",
-    ]
+    ].merging(subscripts) { a, _ in a }
+
+    /// Unicode subscript digits and letters (a caption's "tₖ", "d₀") as `\textsubscript`, as the superscripts above.
+    static let subscripts: [UInt32: String] = {
+        var s: [UInt32: String] = [0x1D62: "\\textsubscript{i}", 0x2C7C: "\\textsubscript{j}"]
+        for d in 0...9 { s[0x2080 + UInt32(d)] = "\\textsubscript{\(d)}" }
+        for (v, letter) in zip([0x2090, 0x2091, 0x2092, 0x2093, 0x2095, 0x2096, 0x2097, 0x2098, 0x2099, 0x209A, 0x209B, 0x209C] as [UInt32],
+                               ["a", "e", "o", "x", "h", "k", "l", "m", "n", "p", "s", "t"]) {
+            s[v] = "\\textsubscript{" + letter + "}"
+        }
+        return s
+    }()
 
     /// Letters that pdflatex with `\usepackage[T1]{fontenc}` and utf8 input typesets: Latin-1 letters and the
     /// Latin Extended-A letters that T1 encodes (checked by compiling them all; see ReportTests).

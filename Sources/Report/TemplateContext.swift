@@ -5,6 +5,20 @@ import Analysis
 import Foundation
 
 public enum TemplateContext {
+    /// A warning or reason as the report prints it: a sentence with a capital first letter and a full stop.
+    /// Sections word their warnings either way ("The background mean …." in Level 0, "the reported resolution
+    /// … (3.985 Å)" where a level reads them after "4.g: "); metrics.json keeps them as written, and a text that
+    /// starts with a symbol, digit or flag ("SCF* = …", "--voltage …", "12 % of …") keeps its first character.
+    public static func sentence(_ text: String, capitalised: Bool = true) -> String {
+        var t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let first = t.unicodeScalars.first else { return t }
+        if capitalised, ("a"..."z").contains(first) {
+            t = String(Character(first).uppercased()) + String(t.unicodeScalars.dropFirst())
+        }
+        if let last = t.last, !".!?".contains(last) { t += "." }
+        return t
+    }
+
     /// Display text of a status, as printed in the report.
     public static func statusText(_ status: SectionStatus, warnings: Int) -> String {
         switch status {
@@ -81,7 +95,7 @@ public enum TemplateContext {
             "is_ok": r.status == .ok, "has_warnings": r.status == .warnings,
             "is_not_applicable": r.status == .notApplicable, "is_failed": r.status == .failed,
             "is_evaluated": r.status == .ok || r.status == .warnings,
-            "warnings": r.warnings.map { ["text": $0] },
+            "warnings": r.warnings.map { ["text": sentence($0)] },
             "m": displayObject(r.metrics),
             "fig": figs,
             "figures": r.figures.map(figureContext),
@@ -93,7 +107,7 @@ public enum TemplateContext {
                 return nil
             },
         ]
-        if let reason = r.reason { c["reason"] = reason }
+        if let reason = r.reason { c["reason"] = sentence(reason) }
         return c
     }
 
@@ -129,10 +143,11 @@ public enum TemplateContext {
             return ["text": "Section \(s.id) (\(s.record.title)) has \(n == 1 ? "one warning" : "\(n) warnings")."]
         }
         c["failed_sentences"] = sections.filter { $0.record.status == .failed }.map { s -> [String: Any] in
-            ["text": "Section \(s.id) (\(s.record.title)) could not be measured: \(s.record.reason ?? "unknown reason")"]
+            ["text": "Section \(s.id) (\(s.record.title)) could not be measured: "
+                + sentence(s.record.reason ?? "unknown reason", capitalised: false)]
         }
         c["all_warnings"] = sections.flatMap { s in
-            s.record.warnings.map { ["section": s.id, "text": $0] as [String: Any] }
+            s.record.warnings.map { ["section": s.id, "text": sentence($0)] as [String: Any] }
         }
         c["has_warnings"] = sections.contains { !$0.record.warnings.isEmpty }
         if let r = resolutionSummary(doc) { c["resolution_summary"] = r }

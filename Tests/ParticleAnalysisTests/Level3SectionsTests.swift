@@ -42,7 +42,7 @@ final class Level3SectionsTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(core[3]), 0.7, "the junk class")
         XCTAssertEqual(r.status, .warnings)
         XCTAssertEqual(r.metrics["fraction_classes_core_below_0_7"]?.doubleValue, 0.25)
-        XCTAssertTrue(r.warnings.first?.contains("classes 4") == true, r.warnings.first ?? "")
+        XCTAssertTrue(r.warnings.first?.contains("(class 4)") == true, r.warnings.first ?? "")
         XCTAssertEqual(r.metrics["particles_used"], .int(320))
         XCTAssertEqual(r.metrics["assigned_by_class_number"], .bool(true))
         // The views alone: no warning.

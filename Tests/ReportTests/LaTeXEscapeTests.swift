@@ -15,6 +15,7 @@ import TestSupport
         #expect(LaTeX.escape("Å and é") == "Å and é")
         #expect(LaTeX.escape("中") == "[U+4E2D]")
         #expect(LaTeX.escape("\u{212B}") == "\\AA{}")
+        #expect(LaTeX.escape("tₖ, d₀ and x²") == "t\\textsubscript{k}, d\\textsubscript{0} and x\\textsuperscript{2}")
     }
 
     /// What a reader should see in the PDF for `s`: the string itself, with control characters as spaces
@@ -58,6 +59,8 @@ import TestSupport
             }
             strings.append(s)
         }
+        // Every subscript the escape maps, shown as its letter or digit.
+        strings.append(String(String.UnicodeScalarView(LaTeX.subscripts.keys.sorted().map { Unicode.Scalar($0)! })))
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var body = "\\par ALL: " + LaTeX.escape(String(String.UnicodeScalarView((0xA0...0x17F).map { Unicode.Scalar(UInt32($0))! }))) + "\n"

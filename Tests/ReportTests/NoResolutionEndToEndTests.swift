@@ -82,6 +82,6 @@ func unrelatedPhantom(n: Int, voxelA: Double, seed: UInt64) -> Volume {
             #expect(!part.contains(nyquist), "\(name) prints the Nyquist resolution \(nyquist) Å")
         }
         #expect(a1[..<c1.lowerBound].contains("no resolution"), "1.a/1.b text should say there is no resolution")
-        #expect(front.contains("no resolution: the masked"), "the front page should list the warning")
+        #expect(front.contains("No resolution: the masked"), "the front page should list the warning, as a sentence")
     }
 }

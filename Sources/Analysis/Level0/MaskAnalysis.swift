@@ -148,7 +148,7 @@ public struct MaskAnalysis: Section {
             xMarkers: [Marker(value: T, label: "T = \(F.sig(T))")])
         let figure = Figure(
             id: "0b_mass_vs_threshold",
-            caption: "Mass enclosed by the voxels at or above each threshold t_k = k·max(V)/25 (k = 1…24), "
+            caption: "Mass enclosed by the voxels at or above each threshold tₖ = k·max(V)/25 (k = 1…24), "
                 + "assuming 1.207 Å³ per Da; the vertical line marks the contour threshold T = \(F.sig(T))."
                 + (plotted.count < thresholds.count ? " Thresholds with no voxel above them are not drawn." : ""),
             content: .plot(plot))

@@ -73,8 +73,8 @@ public struct ReprojectionConsistency: Section {
 
         var warnings: [String] = []
         if fraction > Self.fractionLimit {
-            warnings.append("\(poor) of \(matches.count) classes (\(NumberText.format(100 * fraction)) %) correlate below "
-                + "\(NumberText.format(Self.ccLimit)) with their best projection of the map; at most 20 % are expected")
+            warnings.append("\(poor) of \(matches.count) classes (\(NumberText.format(100 * fraction)) %) \(poor == 1 ? "correlates" : "correlate") below "
+                + "\(NumberText.format(Self.ccLimit)) with \(poor == 1 ? "its" : "their") best projection of the map; at most 20 % are expected")
         }
 
         let bins = stride(from: 0.0, through: 1.0001, by: 0.05).map { $0 }

@@ -95,7 +95,7 @@ public struct ExternalConsistencySection: Section {
         })
         var warnings: [String] = []
         if !poor.isEmpty {
-            warnings.append("\(poor.count) of \(k) user classes (\(poor.map { String($0 + 1) }.joined(separator: ", "))) correlate below 0.8 with every class of our own classification (lowest \(NumberText.fixed(userCC.min()!, 2)))")
+            warnings.append("\(poor.count) of \(k) user classes (\(poor.map { String($0 + 1) }.joined(separator: ", "))) \(poor.count == 1 ? "correlates" : "correlate") below 0.8 with every class of our own classification (lowest \(NumberText.fixed(userCC.min()!, 2)))")
         }
         if ks.pValue < Self.pLimit {
             warnings.append("the best correlations of the user's classes and of ours differ in distribution (Kolmogorov–Smirnov p = \(NumberText.format(ks.pValue)) < 0.001)")

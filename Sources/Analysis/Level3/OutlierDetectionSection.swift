@@ -51,7 +51,8 @@ public struct OutlierDetectionSection: Section {
         var warnings: [String] = []
         if fraction > Self.fractionLimit {
             let worst = (0..<k).filter { (cores[$0]?.coreFraction ?? 1) < Self.coreLimit }.map { String($0 + 1) }
-            warnings.append("\(below) of \(measured.count) classes (\(NumberText.format(100 * fraction)) %) have fewer than 70 % of their particles in the class core (classes \(worst.joined(separator: ", "))); at most 20 % are expected")
+            let one = below == 1
+            warnings.append("\(below) of \(measured.count) classes (\(NumberText.format(100 * fraction)) %) \(one ? "has" : "have") fewer than 70 % of \(one ? "its" : "their") particles in the class core (\(worst.count == 1 ? "class" : "classes") \(worst.joined(separator: ", "))); at most 20 % are expected")
         }
         let coreBins = stride(from: 0.0, through: 1.0001, by: 0.05).map { $0 }
         var coreCounts = [Double](repeating: 0, count: coreBins.count - 1)

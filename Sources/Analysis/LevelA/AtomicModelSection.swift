@@ -36,10 +36,11 @@ public struct AtomicModelSection: Section {
             warnings.append("no non-hydrogen atom lies inside the map box: the model and the map do not overlap")
         } else if fractionInside < 0.95 {
             warnings.append(String(format: "%.1f %% of the non-hydrogen atoms lie outside the map box", 100 * (1 - fractionInside))
-                + (data.atomsAwayFromBox > 0 ? "; the \(data.atomsAwayFromBox) atoms farther from the box than their density reaches are left out of the Level A computations" : ""))
+                + (data.atomsAwayFromBox > 0 ? "; the \(data.atomsAwayFromBox) \(data.atomsAwayFromBox == 1 ? "atom farther from the box than its density reaches is" : "atoms farther from the box than their density reaches are") left out of the Level A computations" : ""))
         }
         if data.skippedAtoms > 0 {
-            warnings.append("\(data.skippedAtoms) atoms have an element without electron scattering factors and are left out of the model map")
+            let one = data.skippedAtoms == 1
+            warnings.append("\(data.skippedAtoms) \(one ? "atom has" : "atoms have") an element without electron scattering factors and \(one ? "is" : "are") left out of the model map")
         }
         var metrics: [String: JSONValue] = [
             "file": .string(model.path), "reader": .string(CGemmiInfo.version),
