@@ -5,21 +5,31 @@ import Foundation
 import WorkflowIO
 
 enum GraphDrawing {
-    static let margin = 6.0
+    static let margin = GraphLayout.drawingMargin
 
-    /// The natural size of the layout plus margins (points), or the requested size.
+    /// The natural size of the layout (or of its window, a band of a tall graph) plus margins (points).
+    static func naturalSize(_ g: GraphLayout) -> (w: Double, h: Double) {
+        let h = g.window.map { $0.upperBound - $0.lowerBound } ?? g.height
+        return (max(g.width, 10) + 2 * margin, max(h, 10) + 2 * margin)
+    }
+
+    /// The natural size, or the requested size.
     static func size(_ g: GraphLayout, sizeInches: (w: Double, h: Double)?) -> (w: Double, h: Double) {
         if let s = sizeInches { return (s.w * 72, s.h * 72) }
-        return (max(g.width, 10) + 2 * margin, max(g.height, 10) + 2 * margin)
+        return naturalSize(g)
     }
 
     static func draw(_ g: GraphLayout, size: (w: Double, h: Double), on c: Canvas) {
-        let natural = (w: max(g.width, 10) + 2 * margin, h: max(g.height, 10) + 2 * margin)
+        let natural = naturalSize(g)
         let scale = min(size.w / natural.w, size.h / natural.h)
         c.save()
+        // A band shows its window only: arrows crossing its cuts stop at the drawing's edge.
+        cairo_rectangle(c.cr, 0, 0, natural.w * scale, natural.h * scale)
+        cairo_clip(c.cr)
         cairo_scale(c.cr, scale, scale)
         cairo_translate(c.cr, margin, margin)
-        func y(_ v: Double) -> Double { g.height - v }
+        let top = g.window?.upperBound ?? g.height
+        func y(_ v: Double) -> Double { top - v }
 
         c.setColor(RGB(0.35, 0.35, 0.35))
         c.setLine(width: 0.8)

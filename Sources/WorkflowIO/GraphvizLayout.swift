@@ -26,6 +26,10 @@ public struct GraphLayout: Codable, Sendable, Equatable {
     public var height: Double
     public var nodes: [Node]
     public var edges: [Edge]
+    /// The part of the layout a figure shows, as a range of y (points, y up); nil: all of it (GraphBands.swift).
+    public var window: ClosedRange<Double>? = nil
+    /// Blank margin around the drawing, points.
+    public static let drawingMargin = 6.0
 }
 
 public enum GraphvizLayout {

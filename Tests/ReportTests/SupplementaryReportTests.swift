@@ -26,6 +26,17 @@ import TestSupport
         #expect(w.status == .ok && !w.scored)
         #expect(w.metrics["steps"] == .int(33) && w.metrics["edges"] == .int(52))
         #expect(w.figures.first?.files["pdf"] != nil, "the workflow graph was not drawn")
+        // 33 steps do not fit one page at a legible size: the graph is drawn in parts, each no taller than a
+        // page allows and at most the text's width (points, from the PDF files' page sizes).
+        #expect(w.metrics["graph_parts"] == .int(w.figures.count) && w.figures.count > 1, "\(w.figures.map(\.id))")
+        for f in w.figures {
+            let pdf = String(decoding: try Data(contentsOf: out.appendingPathComponent(f.files["pdf"]!)), as: UTF8.self)
+            let start = try #require(pdf.range(of: "/MediaBox [ 0 0 "), "\(f.id): no page size")
+            let size = pdf[start.upperBound...].prefix { $0 != "]" }.split(separator: " ").compactMap { Double($0) }
+            try #require(size.count == 2, "\(f.id): page size \(size)")
+            let (width, height) = (size[0], size[1])
+            #expect(height * min(1, 482 / width) <= 640 + 1e-6, "\(f.id): \(width) × \(height) pt")
+        }
         let oa = try #require(outcome.document.sections["O.a"])
         #expect(oa.status == .ok || oa.status == .warnings, "\(oa.reason ?? "")")
         #expect(oa.metrics["links"] == .int(157))

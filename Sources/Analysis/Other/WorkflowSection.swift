@@ -21,6 +21,17 @@ public struct WorkflowSection: Section {
 
     public static let figureId = "w_workflow_graph"
 
+    /// Text width and the height one part of the graph may take on the report's page (points): A4 with 2 cm
+    /// margins (document.tex) leaves 482 × 728 pt, and a part keeps room below it for its caption.
+    static let textWidthPt = 482.0, partHeightPt = 640.0
+
+    /// The tallest band of the layout (points of the layout) that prints no taller than `partHeightPt`: the
+    /// template shows a part at its natural size, shrunk only to the text width, so the boxes' 7–8.5 pt text
+    /// stays legible however many steps the workflow has.
+    static func bandHeight(layoutWidth: Double) -> Double {
+        partHeightPt / min(1, textWidthPt / (layoutWidth + 2 * GraphLayout.drawingMargin)) - 2 * GraphLayout.drawingMargin
+    }
+
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         let order = try workflow.topologicalOrder(file: path)
         let position = Dictionary(order.enumerated().map { ($1.id, $0 + 1) }, uniquingKeysWith: { a, _ in a })
@@ -46,7 +57,17 @@ public struct WorkflowSection: Section {
         let nodes = workflow.steps.map { s in (id: s.id, title: "\(position[s.id]!). \(s.label)", subtitle: s.program) }
         do {
             let layout = try GraphvizLayout.layout(nodes: nodes, edges: workflow.edges.map { ($0.from, $0.to) })
-            figures.append(Figure(id: Self.figureId, caption: "Workflow of \((path as NSString).lastPathComponent): \(workflow.steps.count) steps (boxes: order in the table, label, program) and \(uniqueEdges.count) links (arrows: data flowing from an output to an input), laid out by Graphviz (dot).", content: .graph(layout)))
+            let bands = layout.bands(maxHeight: Self.bandHeight(layoutWidth: layout.width))
+            let name = (path as NSString).lastPathComponent
+            for (k, band) in bands.enumerated() {
+                let part = bands.count == 1 ? "" : k == 0 ? "; part 1 of \(bands.count), continued in the next figures" : ""
+                let caption = k == 0
+                    ? "Workflow of \(name): \(workflow.steps.count) steps (boxes: order in the table, label, program) and \(uniqueEdges.count) links (arrows: data flowing from an output to an input), laid out by Graphviz (dot)\(part)."
+                    : "Workflow of \(name), continued: part \(k + 1) of \(bands.count) (arrows entering at the top come from the part above)."
+                figures.append(Figure(id: k == 0 ? Self.figureId : "\(Self.figureId)_\(k + 1)", caption: caption,
+                                      content: .graph(bands.count == 1 ? layout : layout.windowed(band))))
+            }
+            metrics["graph_parts"] = .int(bands.count)
         } catch {
             metrics["graph_error"] = .string("\(error)")
         }
