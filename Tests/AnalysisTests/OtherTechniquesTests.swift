@@ -27,11 +27,13 @@ private func context(_ model: AtomicModel) -> AnalysisContext {
         CrossLink(protein1: "P1", residue1: 1, protein2: "P2", residue2: 5, line: 2),
         CrossLink(protein1: "P1", residue1: 1, protein2: "P2", residue2: 7, line: 3),
         CrossLink(protein1: "P1", residue1: 1, protein2: "P2", residue2: 99, line: 4),
+        // The same residue at both ends: two copies' link, not measured (it would be "satisfied" at 0 Å).
+        CrossLink(protein1: "P2", residue1: 5, protein2: "P2", residue2: 5, line: 5),
     ], layout: "test")
     let section = CrossLinkSection(list: list, path: "links.csv", sha256: "0", chains: ChainMapping(chainOf: ["P1": "A", "P2": "B"]),
                                    maxDistanceA: 14)
-    let (measured, missing) = section.measure(model)
-    #expect(measured.count == 2 && missing.count == 1)
+    let (measured, missing, sameResidue) = section.measure(model)
+    #expect(measured.count == 2 && missing.count == 1 && sameResidue.map(\.line) == [5])
     #expect(missing[0].1 == "not in the model: P2 99 (chain B)")
     // By hand: |(3,4,12)| = 13, |(−6,8,0)| = 10.
     #expect(abs(measured[0].caDistanceA - 13) < 1e-12 && abs(measured[1].caDistanceA - 10) < 1e-12)
@@ -46,7 +48,8 @@ private func context(_ model: AtomicModel) -> AnalysisContext {
     #expect(!measured[0].satisfied && measured[1].satisfied)
     let r = section.runIsolated(context(model))
     #expect(r.status == .ok, "\(r.reason ?? "")")   // 1 of 2 satisfied: 50 %, not below
-    #expect(r.metrics["links"] == .int(3) && r.metrics["links_in_model"] == .int(2))
+    #expect(r.metrics["links"] == .int(4) && r.metrics["links_in_model"] == .int(2))
+    #expect(r.metrics["links_same_residue"] == .int(1) && r.metrics["same_residue"]?.arrayValue?.first?["residue1"] == .string("P2 5"))
     #expect(r.metrics["fraction_satisfied"]?.doubleValue == 0.5)
     let first = r.metrics["per_link"]?.arrayValue?.first
     #expect(first?["residue1"] == .string("P1 1") && first?["satisfied"] == .bool(false))
@@ -61,7 +64,7 @@ private func context(_ model: AtomicModel) -> AnalysisContext {
     } }
     let model = AtomicModel(atoms: atoms, path: "wall.pdb")
     let list = CrossLinkList(links: [CrossLink(protein1: "A", residue1: 1, protein2: "B", residue2: 2, line: 2)], layout: "test")
-    let (m, _) = CrossLinkSection(list: list, path: "l.csv", sha256: "0").measure(model)
+    let (m, _, _) = CrossLinkSection(list: list, path: "l.csv", sha256: "0").measure(model)
     let sasd = try #require(m.first?.sasdA)
     #expect(abs(m[0].caDistanceA - 12) < 1e-12)
     // The wall with its 1.7 Å van der Waals radius is solid for |x|, |y| < 11.7 Å and |z| < 1.7 Å, so a path
@@ -90,8 +93,8 @@ private func context(_ model: AtomicModel) -> AnalysisContext {
     // Twenty links keep the debug build quick; the whole list runs in the end-to-end test.
     let subset = CrossLinkList(links: Array(list.links.prefix(20)), layout: list.layout)
     let section = CrossLinkSection(list: subset, path: csv, sha256: "0", chains: mapping)
-    let (measured, missing) = section.measure(model)
-    #expect(measured.count + missing.count == 20)
+    let (measured, missing, sameResidue) = section.measure(model)
+    #expect(measured.count + missing.count + sameResidue.count == 20)
     #expect(measured.count >= 15, "\(missing.map { $0.1 })")
     for m in measured {
         guard let d = authors[m.link.line - 2] else { continue }

@@ -2,7 +2,9 @@
 // residues are in the model: the Cα–Cα distance and the solvent-accessible surface distance (SASD, Jwalk-style,
 // SolventPath.swift). A link is satisfied when its SASD is at most the cross-linker's maximum (default 33 Å for
 // BS3/DSS, the SASD cut-off of Bullock et al. 2016 and Jwalk, Matthews et al. 2017). Links with a residue
-// missing from the model are listed apart and not counted. Warning (VRS): fewer than 50 % satisfied.
+// missing from the model are listed apart and not counted, and so are links from a residue to itself, which
+// only two copies of the protein can make (or a misassignment): one chain cannot show them. Warning (VRS): fewer
+// than 50 % satisfied.
 import Foundation
 import ModelIO
 import TechniqueIO
@@ -40,14 +42,18 @@ public struct CrossLinkSection: Section {
         public var satisfied: Bool
     }
 
-    /// The links measured on `model` and those left out with the reason.
-    public func measure(_ model: AtomicModel) -> (measured: [Measured], missing: [(CrossLink, String)]) {
+    /// The links measured on `model`, those left out with the reason (a residue not in the model), and those
+    /// joining a residue to itself.
+    public func measure(_ model: AtomicModel) -> (measured: [Measured], missing: [(CrossLink, String)], sameResidue: [CrossLink]) {
         var residues: [String: [Atom]] = [:]
         for a in model.atoms where a.insertionCode.isEmpty { residues["\(a.chain)|\(a.residueNumber)", default: []].append(a) }
         var todo: [(CrossLink, String, String, [Atom], [Atom])] = []
         var missing: [(CrossLink, String)] = []
+        var sameResidue: [CrossLink] = []
         for l in list.links {
             let c1 = chains.chain(for: l.protein1), c2 = chains.chain(for: l.protein2)
+            // Its SASD would be 0 and "satisfied": a homotypic link says two copies are close, not this chain.
+            if c1 == c2, l.residue1 == l.residue2 { sameResidue.append(l); continue }
             let r1 = residues["\(c1)|\(l.residue1)"], r2 = residues["\(c2)|\(l.residue2)"]
             var why: [String] = []
             if r1?.contains(where: { $0.name == "CA" }) != true { why.append("\(l.protein1) \(l.residue1) (chain \(c1))") }
@@ -55,7 +61,7 @@ public struct CrossLinkSection: Section {
             if why.isEmpty { todo.append((l, c1, c2, r1!, r2!)) }
             else { missing.append((l, "not in the model: " + why.joined(separator: ", "))) }
         }
-        guard !todo.isEmpty else { return ([], missing) }
+        guard !todo.isEmpty else { return ([], missing, sameResidue) }
         let grid = SolventGrid(atoms: model.atoms)
         // Beyond twice the maximum the exact detour does not matter: the link is violated.
         let limit = 2 * maxDistanceA
@@ -71,12 +77,12 @@ public struct CrossLinkSection: Section {
                              satisfied: sasd.map { $0 <= maxDistanceA } ?? false)
             lock.lock(); out[k] = m; lock.unlock()
         }
-        return (out.map { $0! }, missing)
+        return (out.map { $0! }, missing, sameResidue)
     }
 
     public func run(_ context: AnalysisContext) throws -> SectionResult {
         guard let model = context.model else { throw SectionError.notApplicable("needs an atomic model (--model)") }
-        let (measured, missing) = measure(model)
+        let (measured, missing, sameResidue) = measure(model)
         let file = (path as NSString).lastPathComponent
         var metrics: [String: JSONValue] = [
             "file": .string(file), "sha256": .string(sha256), "layout": .string(list.layout),
@@ -88,6 +94,13 @@ public struct CrossLinkSection: Section {
                          "line": .int(l.line), "reason": .string(why)])
             }),
         ]
+        // Only when there are any, so that the template can leave the phrase out.
+        if !sameResidue.isEmpty {
+            metrics["links_same_residue"] = .int(sameResidue.count)
+            metrics["same_residue"] = .array(sameResidue.map { l in
+                .object(["residue1": .string(Self.name(l.protein1, l.residue1)), "line": .int(l.line)])
+            })
+        }
         guard !measured.isEmpty else {
             throw SectionError.notApplicable("none of the \(list.links.count) cross-links of \(file) has both residues in the model; check the chain mapping (--crosslink-chains)")
         }
