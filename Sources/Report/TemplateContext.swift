@@ -100,6 +100,8 @@ public enum TemplateContext {
             "fig": figs,
             "figures": r.figures.map(figureContext),
             "scored": r.scored,
+            // Counts of exactly one, for a singular noun: "component<<^one.n_components>>s<</one.n_components>>".
+            "one": Dictionary(uniqueKeysWithValues: r.metrics.compactMap { k, v in v == .int(1) ? (k, true) : nil }),
             "metric_rows": r.metrics.keys.sorted().compactMap { k -> [String: Any]? in
                 guard let v = display(r.metrics[k]!) else { return nil }
                 if let s = v as? String { return ["name": k, "value": s] }

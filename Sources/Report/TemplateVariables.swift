@@ -85,6 +85,7 @@ public enum TemplateVariables {
         .init("fig", "figures by id: fig.<id>.path, .caption, .label", items: figureKeys),
         .init("figures", "the section's figures in order", items: figureKeys),
         .init("metric_rows", "every printable metric", items: ["name", "value"]),
+        .init("one", "one.key is true when the metric key is the integer 1, so that a template can choose a singular word"),
     ]
 
     /// The scope of a template file: the variables it receives.
