@@ -13,14 +13,13 @@ extension GraphLayout {
         let cuts = gapMidpoints()
         let fewest = greedyBands(cuts, limit: maxHeight)
         // The smallest limit that still gives that few bands evens them out (the count only falls as the
-        // limit grows, so bisection finds it).
+        // limit grows, so bisection finds it; `high` only ever holds a limit that gives that few).
         var low = height / Double(fewest.count), high = maxHeight
         for _ in 0..<40 where high - low > 0.01 {
             let mid = (low + high) / 2
             if greedyBands(cuts, limit: mid).count <= fewest.count { high = mid } else { low = mid }
         }
-        let even = greedyBands(cuts, limit: high)
-        return even.count <= fewest.count ? even : fewest
+        return greedyBands(cuts, limit: high)
     }
 
     /// Bands from the top down, each cut at the lowest gap within `limit` of its top (below a taller run of
